@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { joinAs, openLobby } from './support';
+test('screens', async ({ browser }) => {
+  const lobby = await openLobby(browser, 'L', { platform: { discovery: [{ roomId: 'standup', name: 'standup', hostName: 'alice-laptop', url: 'http://127.0.0.1:4780/?room=standup' }] } });
+  await lobby.waitForTimeout(1500);
+  await lobby.screenshot({ path: '/tmp/shot-lobby.png' });
+  const room = 'shots';
+  const a = await joinAs(browser, room, 'Alice');
+  const b = await joinAs(browser, room, 'Bob');
+  const c = await joinAs(browser, room, 'Carol Jones');
+  await c.getByRole('button', { name: 'Stop video' }).click();
+  await b.getByRole('button', { name: 'Raise hand' }).click();
+  await a.waitForTimeout(3000);
+  await a.screenshot({ path: '/tmp/shot-grid.png' });
+  await a.getByRole('button', { name: 'Participants' }).click();
+  await a.waitForTimeout(500);
+  await a.screenshot({ path: '/tmp/shot-participants.png' });
+  await a.getByRole('button', { name: 'Invite' }).click();
+  await a.waitForTimeout(500);
+  await a.screenshot({ path: '/tmp/shot-invite.png' });
+  await a.keyboard.press('Escape');
+  await b.getByRole('button', { name: 'Share screen' }).click();
+  await expect(a.getByTestId('screen-share')).toBeVisible();
+  await a.waitForTimeout(2000);
+  await a.screenshot({ path: '/tmp/shot-present.png' });
+});

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { limits } from '../../shared/limits';
+import type { IceServer } from '../../shared/protocol';
+import { loadOrCreateCertificate, type TlsIdentity } from './certificate';
+import { HostConfig, type HostConfigInput } from './config';
+import { Discovery, type MdnsOptions } from './discovery';
+import { createHttpApp } from './http/HttpApp';
+import { turnCredentials } from './http/turn';
+import { createLogger, type Logger } from './logger';
+import { isLoopback, pickAnnouncedIp } from './network';
+import { RateLimiter } from './RateLimiter';
+import { RoomRegistry } from './RoomRegistry';
+import { SignalingServer } from './signaling/SignalingServer';
+import { WorkerPool } from './WorkerPool';
+
+export const defaultWebRoot = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+export interface HostStartOptions {
+  logger?: Logger;
+  /** multicast-dns socket options (tests keep mDNS on loopback). */
+  mdns?: MdnsOptions;
+}
+
+/**
+ * The embedded SFU host, composition root: worker pool, rooms, HTTP(S) + signaling. Runs inside
+ * the Electron main process or headless (cli.ts). `stop()` closes everything it started.
+ */
+export class Host {
+  readonly config: HostConfig;
+  readonly logger: Logger;
+  readonly pool: WorkerPool;
+  readonly rooms: RoomRegistry;
+  readonly signaling: SignalingServer;
+  readonly announcedIp: string;
+  readonly baseUrl: string;
+  readonly httpPort: number;
+  readonly tls?: TlsIdentity;
+  /** Protects /api/health details and /api/rooms/:id/stats. */
+  readonly adminToken: string;
+  /** Given to the desktop app's own window so its user is host of every room it opens. */
+  readonly ownerKey: string;
+  readonly discovery?: Discovery;
+  readonly #server: http.Server;
+  #stopped = false;
+
+  private constructor(init: {
+    config: HostConfig;
+    logger: Logger;
+    pool: WorkerPool;
+    rooms: RoomRegistry;
+    signaling: SignalingServer;
+    server: http.Server;
+    announcedIp: string;
+    baseUrl: string;
+    httpPort: number;
+    tls?: TlsIdentity;
+    adminToken: string;
+    ownerKey: string;
+    discovery?: Discovery;
+  }) {
+    this.config = init.config;
+    this.logger = init.logger;
+    this.pool = init.pool;
+    this.rooms = init.rooms;
+    this.signaling = init.signaling;
+    this.#server = init.server;
+    this.announcedIp = init.announcedIp;
+    this.baseUrl = init.baseUrl;
+    this.httpPort = init.httpPort;
+    this.tls = init.tls;
+    this.adminToken = init.adminToken;
+    this.ownerKey = init.ownerKey;
+    this.discovery = init.discovery;
+    if (this.discovery) this.#advertiseRooms(this.discovery);
+  }
+
+  #advertiseRooms(discovery: Discovery): void {
+    this.rooms.on('roomOpened', (room) => {
+      discovery.advertise({ roomId: room.id, url: this.joinUrl(room.id), port: this.httpPort, fingerprint: this.#fingerprintHex });
+    });
+    this.rooms.on('roomClosed', (roomId) => discovery.withdraw(roomId));
+  }
+
+  get #fingerprintHex(): string | undefined {
+    return this.tls?.fingerprint.replaceAll(':', '').toLowerCase();
+  }
+
+  static async start(input: HostConfigInput = {}, options: HostStartOptions = {}): Promise<Host> {
+    const config = HostConfig.parse(input);
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const useTls = config.tls ?? !isLoopback(config.listenIp);
+    if (!useTls && !isLoopback(config.listenIp)) {
+      throw new Error('plain HTTP is only allowed on loopback: browsers refuse cameras on insecure LAN origins (unset ROUNDTABLE_TLS or listen on 127.0.0.1)');
+    }
+    const announcedIp = pickAnnouncedIp(config.announcedIp, config.listenIp);
+    const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
+    const ownerKey = randomBytes(24).toString('base64url');
+
+    const pool = await WorkerPool.create({ size: config.workers, listenIp: config.listenIp, announcedIp, basePort: config.rtcPort, logger });
+    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, logger);
+    const iceServers = (user: string): IceServer[] =>
+      config.turnUrl && config.turnSecret ? [turnCredentials(config.turnUrl, config.turnSecret, user)] : [];
+
+    let server: http.Server | undefined;
+    try {
+      const tls = useTls ? await loadOrCreateCertificate(config.dataDir, [announcedIp]) : undefined;
+      const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers });
+      server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+      const signaling = new SignalingServer(server, {
+        logger,
+        rooms,
+        passcodeLimiter: new RateLimiter(limits.passcodeAttemptsPerWindow, limits.passcodeWindowMs),
+        iceServers: () => iceServers('peer'),
+        isOwnerKey: (key) => key !== undefined && key.length === ownerKey.length && timingSafeEqual(Buffer.from(key), Buffer.from(ownerKey)),
+        routerRtpCapabilities: () => pool.routerRtpCapabilities,
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.httpPort, config.listenIp, () => resolve());
+      });
+      const httpPort = (server.address() as AddressInfo).port;
+      const urlHost = announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp;
+      const baseUrl = `${tls ? 'https' : 'http'}://${urlHost}:${httpPort}`;
+      const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;
+      const host = new Host({ config, logger, pool, rooms, signaling, server, announcedIp, baseUrl, httpPort, tls, adminToken, ownerKey, discovery });
+      logger.info(
+        { announcedIp, httpPort, rtcPorts: pool.ports, tls: Boolean(tls), fingerprint: tls?.fingerprint },
+        `firewall: allow TCP ${httpPort} (signaling + web app) and UDP+TCP ${describePorts(pool.ports)} (media)`,
+      );
+      return host;
+    } catch (error) {
+      server?.close();
+      rooms.closeAll();
+      pool.close();
+      throw error;
+    }
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** The link a guest opens. Carries the certificate fingerprint so the desktop app can pin it. */
+  joinUrl(roomId: string): string {
+    const url = new URL(this.baseUrl);
+    url.searchParams.set('room', roomId);
+    const fingerprint = this.#fingerprintHex;
+    if (fingerprint) url.searchParams.set('fp', fingerprint);
+    return url.toString();
+  }
+
+  get ports(): { http: number; rtc: number[] } {
+    return { http: this.httpPort, rtc: this.pool.ports };
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.discovery?.close();
+    this.signaling.close();
+    this.rooms.closeAll();
+    this.pool.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.logger.info('host stopped');
+    this.logger.flush?.();
+  }
+}
+
+function describePorts(ports: number[]): string {
+  if (ports.length === 1) return String(ports[0]);
+  const sorted = [...ports].sort((a, b) => a - b);
+  const contiguous = sorted.every((p, i) => i === 0 || p === sorted[i - 1]! + 1);
+  return contiguous ? `${sorted[0]}-${sorted.at(-1)}` : sorted.join(', ');
+}
+

@@ -1,0 +1,35 @@
+/**
+ * Headless host: `npm run host`. Configured by ROUNDTABLE_* environment variables (README).
+ */
+import { configFromEnv } from './config';
+import { Host } from './Host';
+
+async function main(): Promise<void> {
+  const host = await Host.start(configFromEnv());
+  const { http, rtc } = host.ports;
+  const lines = [
+    `Roundtable host ready: ${host.baseUrl}`,
+    `  Join link:   ${host.joinUrl('lobby')}  (any room name works: ?room=<name>)`,
+    ...(host.tls ? [`  Certificate: SHA-256 ${host.tls.fingerprint}`] : []),
+    `  Firewall:    allow TCP ${http} and UDP+TCP ${rtc.join(', ')}`,
+    `  Admin token: ${host.config.adminToken ? '(from ROUNDTABLE_ADMIN_TOKEN)' : host.adminToken}  (for /api/health details and /api/rooms/<id>/stats)`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    host.logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 5_000);
+    force.unref();
+    void host.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Roundtable host failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything the host can be told. Env vars map 1:1 (see README "Configuration"). */
+export const HostConfig = z.object({
+  /** Address the HTTP(S) server and the media sockets bind to. */
+  listenIp: z.string().default('0.0.0.0'),
+  /** Address put in ICE candidates and join links. Auto-detected (LAN) when not given. */
+  announcedIp: z.string().optional(),
+  httpPort: z.number().int().min(0).max(65535).default(4443),
+  /** First worker's WebRtcServer port (UDP and TCP); worker i uses rtcPort + i. */
+  rtcPort: z.number().int().min(0).max(65535).default(40000),
+  workers: z.number().int().min(1).max(64).default(Math.min(os.availableParallelism(), 4)),
+  /** Where the TLS certificate and key are kept. */
+  dataDir: z.string().default(path.join(os.homedir(), '.roundtable')),
+  /** HTTPS on/off. Plain HTTP is only allowed when listening on loopback. */
+  tls: z.boolean().optional(),
+  /** Static files of the built renderer (the guest join page). */
+  webRoot: z.string().optional(),
+  adminToken: z.string().min(16).optional(),
+  turnUrl: z.string().optional(),
+  turnSecret: z.string().optional(),
+  /** A room closes this long after its last peer left (a reload or a reconnect keeps it). */
+  roomIdleCloseMs: z.number().int().min(0).default(10_000),
+  /** Advertise meetings over mDNS. */
+  discovery: z.boolean().default(true),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type HostConfig = z.output<typeof HostConfig>;
+export type HostConfigInput = z.input<typeof HostConfig>;
+
+const intFromEnv = (value: string | undefined) => (value === undefined || value === '' ? undefined : Number(value));
+const boolFromEnv = (value: string | undefined) =>
+  value === undefined || value === '' ? undefined : !/^(0|false|no|off)$/i.test(value);
+
+/** Reads ROUNDTABLE_* variables. Unknown or malformed values fail loudly instead of being ignored. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigInput {
+  const raw: Record<string, unknown> = {
+    listenIp: env.ROUNDTABLE_LISTEN_IP || undefined,
+    announcedIp: env.ROUNDTABLE_ANNOUNCED_IP || undefined,
+    httpPort: intFromEnv(env.ROUNDTABLE_HTTP_PORT),
+    rtcPort: intFromEnv(env.ROUNDTABLE_RTC_PORT),
+    workers: intFromEnv(env.ROUNDTABLE_WORKERS),
+    dataDir: env.ROUNDTABLE_DATA_DIR || undefined,
+    tls: boolFromEnv(env.ROUNDTABLE_TLS),
+    webRoot: env.ROUNDTABLE_WEB_ROOT || undefined,
+    adminToken: env.ROUNDTABLE_ADMIN_TOKEN || undefined,
+    turnUrl: env.ROUNDTABLE_TURN_URL || undefined,
+    turnSecret: env.ROUNDTABLE_TURN_SECRET || undefined,
+    roomIdleCloseMs: intFromEnv(env.ROUNDTABLE_ROOM_IDLE_CLOSE_MS),
+    discovery: boolFromEnv(env.ROUNDTABLE_DISCOVERY),
+    logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
+  };
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as HostConfigInput;
+}

@@ -1,0 +1,54 @@
+import type { AppInfo } from '../../shared/ipc';
+import type { ScreenCapture } from './capture';
+import type { DiscoveryFeed } from './discovery';
+import type { HostingService } from './hosting';
+import { IpcFailure, type Handlers } from './ipc';
+import type { LinkInbox } from './links';
+import { safeExternalUrl } from './navigation';
+import type { SettingsStore } from './settings';
+
+export interface ApiServices {
+  appInfo(): AppInfo;
+  hosting: HostingService;
+  discovery: DiscoveryFeed;
+  capture: ScreenCapture;
+  settings: SettingsStore;
+  links: LinkInbox;
+  openExternal(url: string): Promise<void>;
+  /** Trust `fingerprint` for the host of `url` (and treat that host as the current meeting). */
+  pinCertificate(url: string, fingerprint: string): void;
+}
+
+/** The IPC handlers: thin adapters from shared/ipc.ts channels to the services. */
+export function createHandlers(services: ApiServices): Handlers {
+  return {
+    'app:info': () => services.appInfo(),
+    'hosting:start': ({ roomId }) => services.hosting.start(roomId),
+    'hosting:stop': () => services.hosting.stop(),
+    'hosting:status': () => services.hosting.status(),
+    'discovery:subscribe': () => services.discovery.subscribe(),
+    'discovery:unsubscribe': () => {
+      services.discovery.unsubscribe();
+      return null;
+    },
+    'screen:sources': async () => (await services.capture.list()).list,
+    'screen:choose': (choice) => {
+      services.capture.choose(choice);
+      return null;
+    },
+    'preferences:get': () => services.settings.preferences(),
+    'preferences:set': (patch) => services.settings.setPreferences(patch),
+    'shell:openExternal': async ({ url }) => {
+      const safe = safeExternalUrl(url);
+      if (!safe) throw new IpcFailure('bad_request', 'only http(s) links can be opened');
+      await services.openExternal(safe);
+      return null;
+    },
+    'certificates:pin': ({ url, fingerprint }) => {
+      if (!url.startsWith('https:')) throw new IpcFailure('bad_request', 'only https hosts have a certificate to pin');
+      services.pinCertificate(url, fingerprint);
+      return null;
+    },
+    'links:subscribe': () => services.links.subscribe(),
+  };
+}

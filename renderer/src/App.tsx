@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Lobby } from './components/Lobby';
+import { Meeting, type JoinRequest } from './components/Meeting';
+import { ScreenPickerDialog } from './components/ScreenPickerDialog';
+import type { DeviceKind } from './components/SettingsDialog';
+import type { Notice } from './hooks/useNotices';
+import { useScreenPickerRequest } from './hooks/usePlatform';
+import type { Platform, Preferences } from './platform';
+
+interface AppProps {
+  platform: Platform;
+}
+
+/** Desktop-only extra: trust a self-signed host named by a link's fingerprint (electron platform). */
+type PinningPlatform = Platform & { pinCertificate?(hostUrl: string, fingerprint: string): Promise<void> };
+
+/** Lobby until the user joins; the meeting until they leave (or are removed). */
+export function App({ platform }: AppProps) {
+  const [preferences, setPreferences] = useState<Preferences | undefined>();
+  const [joinRequest, setJoinRequest] = useState<JoinRequest | undefined>();
+  const [notice, setNotice] = useState<Notice | undefined>();
+  const [openedLink, setOpenedLink] = useState<string | undefined>();
+  const picker = useScreenPickerRequest(platform);
+
+  useEffect(() => {
+    let cancelled = false;
+    platform.loadPreferences().then(
+      (loaded) => !cancelled && setPreferences(loaded),
+      (error: unknown) => {
+        if (cancelled) return;
+        setPreferences({ displayName: '' });
+        setNotice({ kind: 'alert', text: `Your settings could not be loaded (${(error as Error).message}); using defaults.` });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [platform]);
+
+  useEffect(() => platform.onOpenLink?.((url) => setOpenedLink(url)), [platform]);
+
+  const join = useCallback(
+    async (request: JoinRequest) => {
+      setNotice(undefined);
+      setPreferences((old) => old && { ...old, displayName: request.displayName });
+      void platform.savePreferences({ displayName: request.displayName }).catch(() => undefined);
+      const pinning = platform as PinningPlatform;
+      if (request.fingerprint && !request.hosting && pinning.pinCertificate) {
+        try {
+          await pinning.pinCertificate(request.hostUrl, request.fingerprint);
+        } catch (error) {
+          setNotice({ kind: 'alert', text: `The meeting link's certificate could not be trusted: ${(error as Error).message}` });
+          return;
+        }
+      }
+      setJoinRequest(request);
+    },
+    [platform],
+  );
+
+  const leave = useCallback((message?: Notice) => {
+    setJoinRequest(undefined);
+    setNotice(message);
+  }, []);
+
+  const changeDevice = useCallback(
+    (kind: DeviceKind, deviceId: string) => {
+      setPreferences((old) => old && { ...old, [kind]: deviceId });
+      void platform.savePreferences({ [kind]: deviceId }).catch(() => undefined);
+    },
+    [platform],
+  );
+
+  if (!preferences) return null;
+  return (
+    <>
+      {joinRequest ? (
+        <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} />
+      ) : (
+        <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onJoin={(r) => void join(r)} />
+      )}
+      {picker.sources && <ScreenPickerDialog sources={picker.sources} onChoose={(id, audio) => void picker.choose(id, audio).catch(() => undefined)} />}
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { limits } from '../../../shared/limits';
+import type { Notice } from '../hooks/useNotices';
+import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
+import { parseJoinInput } from '../joinLink';
+import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
+import { DevicePreview } from './DevicePreview';
+import { HostMeetingPanel } from './HostMeetingPanel';
+import { LanMeetings } from './LanMeetings';
+import type { JoinRequest } from './Meeting';
+import type { DeviceKind } from './SettingsDialog';
+
+export type { JoinRequest } from './Meeting';
+
+interface LobbyProps {
+  platform: Platform;
+  preferences: Preferences;
+  notice?: Notice;
+  /** A meeting link opened from outside (deep link), to pre-fill. */
+  openedLink?: string;
+  onDevicesChange(kind: DeviceKind, deviceId: string): void;
+  onJoin(request: JoinRequest): void;
+}
+
+function randomRoomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return `meeting-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Before the meeting: your name, the meeting (code or link), the camera preview and device
+ * choice; in the desktop app also "Host a meeting" and meetings found on the LAN.
+ * Pre-filled from `?room=`, `?name=` (and `?fp=`).
+ */
+export function Lobby({ platform, preferences, notice, openedLink, onDevicesChange, onJoin }: LobbyProps) {
+  const [params] = useState(() => new URLSearchParams(window.location.search));
+  const [displayName, setDisplayName] = useState(params.get('name') ?? preferences.displayName);
+  const [room, setRoom] = useState(params.get('room') ?? '');
+  const [passcode, setPasscode] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const hosting = useHosting(platform);
+  const lanMeetings = useDiscoveredMeetings(platform);
+
+  useEffect(() => {
+    if (openedLink) setRoom(openedLink);
+  }, [openedLink]);
+
+  const requireName = (): string | undefined => {
+    const name = displayName.trim();
+    if (!name) setError('Enter your name first.');
+    return name || undefined;
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const name = requireName();
+    if (!name) return;
+    const target = parseJoinInput(room);
+    if (!target) return setError('Enter a room code (letters, digits, - _ .) or a meeting link.');
+    const hostUrl = target.hostUrl ?? platform.defaultHostUrl();
+    if (!hostUrl) return setError('Paste the meeting link you were sent (a room code alone only works for meetings hosted here).');
+    setError(undefined);
+    onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined });
+  };
+
+  const joinHosted = (info: HostingInfo, name: string) =>
+    onJoin({ hostUrl: info.baseUrl, roomId: info.roomId, displayName: name, ownerKey: info.ownerKey, fingerprint: info.fingerprint, hosting: info });
+
+  const host = async () => {
+    const name = requireName();
+    if (!name) return;
+    const code = parseJoinInput(room);
+    const roomId = code && !code.hostUrl ? code.roomId : randomRoomId();
+    try {
+      setError(undefined);
+      joinHosted(await hosting.start(roomId), name);
+    } catch (failure) {
+      setError(`Could not start hosting: ${(failure as Error).message}`);
+    }
+  };
+
+  const stopHosting = async () => {
+    try {
+      setError(undefined);
+      await hosting.stop();
+    } catch (failure) {
+      setError(`The meeting is still running: ${(failure as Error).message}`);
+    }
+  };
+
+  const pickLan = (meeting: DiscoveredMeeting) => {
+    const name = requireName();
+    if (!name) return;
+    const target = parseJoinInput(meeting.url);
+    let hostUrl = target?.hostUrl;
+    if (!hostUrl) {
+      try {
+        hostUrl = new URL(meeting.url).origin;
+      } catch {
+        return setError(`“${meeting.name}” sent a link that cannot be opened.`);
+      }
+    }
+    setError(undefined);
+    onJoin({ hostUrl, roomId: meeting.roomId, displayName: name, passcode: passcode || undefined, fingerprint: meeting.fingerprint ?? target?.fingerprint });
+  };
+
+  return (
+    <main className="lobby">
+      <h1>Roundtable</h1>
+      {notice && (
+        <p role={notice.kind} className={notice.kind === 'alert' ? 'error banner' : 'notice banner'}>
+          {notice.text}
+        </p>
+      )}
+      <div className="lobby-columns">
+        <DevicePreview devices={preferences} onChange={onDevicesChange} />
+        <div className="lobby-side">
+          <form onSubmit={submit} className="join-form" aria-label="Join a meeting">
+            <label>
+              Your name
+              <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={limits.maxDisplayNameLength} autoComplete="name" required />
+            </label>
+            <label>
+              Room code or meeting link
+              <input value={room} onChange={(e) => setRoom(e.target.value)} placeholder="e.g. standup" required />
+            </label>
+            <label>
+              Passcode (if the host set one)
+              <input value={passcode} onChange={(e) => setPasscode(e.target.value)} type="password" autoComplete="off" maxLength={limits.maxPasscodeLength} />
+            </label>
+            {error && (
+              <p role="alert" className="error">
+                {error}
+              </p>
+            )}
+            <button type="submit" className="primary">
+              Join
+            </button>
+          </form>
+          {platform.hosting && (
+            <HostMeetingPanel hosting={hosting.info} onHost={host} onStop={stopHosting} onReturn={(info) => requireName() && joinHosted(info, displayName.trim())} />
+          )}
+          {platform.discovery && <LanMeetings meetings={lanMeetings} onPick={pickLan} />}
+        </div>
+      </div>
+    </main>
+  );
+}

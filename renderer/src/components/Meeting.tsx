@@ -1,0 +1,196 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Conference } from '../conference';
+import { useAnnouncements } from '../hooks/useAnnouncements';
+import { useChat } from '../hooks/useChat';
+import { useConferenceSnapshot } from '../hooks/useConferenceSnapshot';
+import { useLocalMedia } from '../hooks/useLocalMedia';
+import { useMeetingSession } from '../hooks/useMeetingSession';
+import { useNotices, type Notice } from '../hooks/useNotices';
+import { useReactions } from '../hooks/useReactions';
+import { useShortcuts } from '../hooks/useShortcuts';
+import { describeError, texts } from '../messages';
+import type { HostingInfo, Platform, Preferences } from '../platform';
+import { ChatPanel } from './ChatPanel';
+import { Controls, type Panel } from './Controls';
+import { Dialog } from './Dialog';
+import { InviteDetails } from './InviteDetails';
+import { inviteLink } from './inviteLink';
+import { LocalTile } from './LocalTile';
+import { Notices } from './Notices';
+import { ParticipantTile } from './ParticipantTile';
+import { ParticipantsPanel } from './ParticipantsPanel';
+import { PasscodePrompt } from './PasscodePrompt';
+import { RemoteAudio } from './RemoteAudio';
+import { findPresenter, ScreenShareView } from './ScreenShareView';
+import { SettingsDialog, type DeviceKind } from './SettingsDialog';
+import { SidePanel } from './SidePanel';
+import { Stage, type Layout } from './Stage';
+
+export interface JoinRequest {
+  hostUrl: string;
+  roomId: string;
+  displayName: string;
+  passcode?: string;
+  ownerKey?: string;
+  /** The host certificate's SHA-256 fingerprint, when the link carried it (goes into invites). */
+  fingerprint?: string;
+  /** Set when this app hosts the meeting: the invite shows the ports to allow. */
+  hosting?: HostingInfo;
+}
+
+interface MeetingProps {
+  platform: Platform;
+  request: JoinRequest;
+  preferences: Preferences;
+  onLeave(notice?: Notice): void;
+}
+
+declare global {
+  interface Window {
+    /** Test and diagnostics hook: the live Conference of this page. */
+    __roundtable?: { conference: Conference };
+  }
+}
+
+const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+
+/** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
+export function Meeting({ platform, request, preferences, onLeave }: MeetingProps) {
+  const [conference] = useState(() => new Conference({ url: request.hostUrl }));
+  useConferenceSnapshot(conference);
+  const { notices, report, dismiss } = useNotices();
+  const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));
+  const media = useLocalMedia(conference, devices, report);
+  const session = useMeetingSession(conference, request, { onJoined: () => void media.startAll(), onEnd: onLeave, report });
+  const [panel, setPanel] = useState<Panel>(null);
+  const [layout, setLayout] = useState<Layout>('grid');
+  const [dialog, setDialog] = useState<'invite' | 'settings' | null>(request.hosting ? 'invite' : null);
+  const chat = useChat(conference, panel === 'chat');
+  const reactions = useReactions(conference);
+  useAnnouncements(conference, report);
+  useShortcuts({ a: () => void media.toggleMic(), v: () => void media.toggleCamera() });
+
+  useEffect(() => {
+    window.__roundtable = { conference };
+    return () => {
+      if (window.__roundtable?.conference === conference) delete window.__roundtable;
+    };
+  }, [conference]);
+
+  // The speaker layout keeps showing the last remote speaker while nobody talks.
+  const lastSpeaker = useRef<string | undefined>(undefined);
+  const local = conference.localParticipant;
+  const speakerId = conference.activeSpeakerId;
+  if (speakerId && conference.participants.has(speakerId)) lastSpeaker.current = speakerId;
+
+  const participants = [...conference.participants.values()];
+  const joined = session.phase.kind === 'joined' && conference.state === 'connected';
+  const localName = local.displayName || request.displayName;
+  const localId = local.id || 'local';
+  const presenter = findPresenter(participants);
+
+  const act = useCallback((action: Promise<unknown>) => void action.catch((error: unknown) => report({ kind: 'alert', text: describeError(error) })), [report]);
+
+  const changeDevice = (kind: DeviceKind, deviceId: string) => {
+    setDevices((old) => ({ ...old, [kind]: deviceId }));
+    void platform.savePreferences({ [kind]: deviceId });
+    if (kind === 'cameraId') void media.switchDevice('video', deviceId);
+    if (kind === 'microphoneId') void media.switchDevice('audio', deviceId);
+  };
+
+  const tiles = [
+    {
+      id: localId,
+      element: (
+        <LocalTile
+          key="local"
+          name={localName}
+          camera={media.camera}
+          cameraOn={media.cameraOn}
+          micOn={media.micOn}
+          handRaised={local.handRaised}
+          isHost={local.isHost}
+          speaking={speakerId !== null && speakerId === local.id}
+          reactions={reactions.get(local.id)}
+        />
+      ),
+    },
+    ...participants.map((participant) => ({
+      id: participant.id,
+      element: (
+        <ParticipantTile key={participant.id} conference={conference} participant={participant} speaking={speakerId === participant.id} reactions={reactions.get(participant.id)} />
+      ),
+    })),
+  ];
+
+  return (
+    <main className="meeting" data-state={conference.state} data-phase={session.phase.kind}>
+      <header className="meeting-header">
+        <h1>{request.roomId}</h1>
+        {conference.locked && <span className="pill">Locked</span>}
+        {session.phase.kind === 'joining' && (
+          <p role="status" className="joining">
+            {texts.joining}
+          </p>
+        )}
+        {conference.state === 'reconnecting' && (
+          <p role="status" className="reconnecting" data-testid="reconnecting">
+            {texts.reconnecting}
+          </p>
+        )}
+        {media.sharing && <p className="sharing-banner">You are sharing your screen</p>}
+      </header>
+      <div className="meeting-body">
+        <Stage
+          layout={layout}
+          tiles={tiles}
+          featuredId={lastSpeaker.current ?? participants[0]?.id}
+          presentation={presenter ? <ScreenShareView conference={conference} presenter={presenter} /> : undefined}
+        />
+        {panel === 'chat' && (
+          <SidePanel title="Chat" onClose={() => setPanel(null)}>
+            <ChatPanel messages={chat.messages} onSend={chat.send} disabled={!joined} />
+          </SidePanel>
+        )}
+        {panel === 'participants' && (
+          <SidePanel title={`Participants (${participants.length + 1})`} onClose={() => setPanel(null)}>
+            <ParticipantsPanel conference={conference} localName={localName} micOn={media.micOn} report={report} />
+          </SidePanel>
+        )}
+      </div>
+      <Notices notices={notices} onDismiss={dismiss} />
+      <Controls
+        micOn={media.micOn}
+        cameraOn={media.cameraOn}
+        sharing={media.sharing}
+        canShareScreen={canShareScreen()}
+        handRaised={local.handRaised}
+        speakerLayout={layout === 'speaker'}
+        panel={panel}
+        unreadChat={chat.unread}
+        participantCount={participants.length + 1}
+        connected={joined}
+        onToggleMic={() => void media.toggleMic()}
+        onToggleCamera={() => void media.toggleCamera()}
+        onToggleScreen={() => void media.toggleScreen()}
+        onToggleHand={() => act(conference.setHandRaised(!local.handRaised))}
+        onReact={(emoji) => act(conference.sendReaction(emoji))}
+        onToggleLayout={() => setLayout((l) => (l === 'grid' ? 'speaker' : 'grid'))}
+        onTogglePanel={(which) => setPanel((open) => (open === which ? null : which))}
+        onInvite={() => setDialog('invite')}
+        onSettings={() => setDialog('settings')}
+        onLeave={() => onLeave()}
+      />
+      <RemoteAudio conference={conference} sinkId={devices.speakerId} />
+      {session.phase.kind === 'passcode' && (
+        <PasscodePrompt roomId={request.roomId} error={session.phase.error} busy={session.phase.busy} onSubmit={session.submitPasscode} onCancel={() => onLeave()} />
+      )}
+      {dialog === 'invite' && (
+        <Dialog title="Invite people" onClose={() => setDialog(null)} testId="invite-dialog">
+          <InviteDetails link={request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint)} ports={request.hosting?.ports} />
+        </Dialog>
+      )}
+      {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} onClose={() => setDialog(null)} />}
+    </main>
+  );
+}

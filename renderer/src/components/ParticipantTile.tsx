@@ -1,0 +1,52 @@
+import type { Conference, RemoteParticipant } from '../conference';
+import type { ShownReaction } from '../hooks/useReactions';
+import { Avatar } from './Avatar';
+import { QualityIndicator } from './QualityIndicator';
+import { RemoteVideo } from './RemoteVideo';
+import { HandIcon, HostBadge, MutedIcon, ReactionOverlay } from './TileBadges';
+
+interface ParticipantTileProps {
+  conference: Conference;
+  participant: RemoteParticipant;
+  speaking: boolean;
+  reactions?: ShownReaction[];
+}
+
+/** One remote participant: camera video (or an avatar), name and state badges. Audio plays elsewhere. */
+export function ParticipantTile({ conference, participant, speaking, reactions = [] }: ParticipantTileProps) {
+  const camera = participant.streamFor('camera');
+  const cameraOff = participant.cameraOff || !camera;
+  const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
+  const { muted, handRaised, displayName } = participant;
+  return (
+    <article
+      className={`tile${speaking ? ' speaking' : ''}${handRaised ? ' hand-raised' : ''}`}
+      data-testid="participant-tile"
+      data-participant-name={displayName}
+      data-participant-id={participant.id}
+      data-muted={String(muted)}
+      data-camera-off={String(cameraOff)}
+      data-hand-raised={String(handRaised)}
+      data-speaking={String(speaking)}
+      aria-label={displayName}
+    >
+      {camera && consumerId && !cameraOff ? (
+        <RemoteVideo conference={conference} consumerId={consumerId} stream={camera.stream} label={`${displayName}'s camera`} />
+      ) : (
+        <Avatar name={displayName} />
+      )}
+      <ReactionOverlay reactions={reactions} />
+      {handRaised && (
+        <div className="tile-hand">
+          <HandIcon />
+        </div>
+      )}
+      <footer className="tile-label">
+        {muted && <MutedIcon />}
+        <span className="name">{displayName}</span>
+        {participant.isHost && <HostBadge />}
+        <QualityIndicator score={participant.quality} />
+      </footer>
+    </article>
+  );
+}

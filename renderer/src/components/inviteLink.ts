@@ -1,0 +1,7 @@
+/** The link people open to join: `${hostUrl}/?room=<id>`, plus the certificate fingerprint when known. */
+export function inviteLink(hostUrl: string, roomId: string, fingerprint?: string): string {
+  const base = hostUrl.replace(/\/+$/, '');
+  const query = new URLSearchParams({ room: roomId });
+  if (fingerprint) query.set('fp', fingerprint);
+  return `${base}/?${query.toString()}`;
+}

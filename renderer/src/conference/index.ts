@@ -1,0 +1,6 @@
+export { Conference, type ConferenceEvents, type ConferenceOptions, type ConnectionState, type JoinParams, type StreamEvent } from './Conference';
+export { ConferenceError, type ConferenceErrorCode } from './errors';
+export { LocalStream } from './LocalStream';
+export { RemoteParticipant, type RemoteProducer, type RemoteStream } from './RemoteParticipant';
+export { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
+export { adaptVideo, layerForHeight, type AdaptiveTarget } from './AdaptiveVideo';

@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ConferenceError, type Conference, type ConnectionState } from '../conference';
+import { describeError, needsPasscode, texts } from '../messages';
+import type { Notice } from './useNotices';
+
+export interface SessionRequest {
+  roomId: string;
+  displayName: string;
+  passcode?: string;
+  ownerKey?: string;
+}
+
+export type SessionPhase =
+  | { kind: 'joining' }
+  | { kind: 'passcode'; error?: string; busy: boolean }
+  | { kind: 'joined' };
+
+export interface MeetingSession {
+  phase: SessionPhase;
+  state: ConnectionState;
+  /** Try again with a passcode after the host asked for one. */
+  submitPasscode(passcode: string): void;
+}
+
+/**
+ * Joins on mount and leaves on unmount. Asks for a passcode when the meeting wants one; ends the
+ * meeting view (with the reason) when the host refuses, removes us, or cannot be reached.
+ */
+export function useMeetingSession(
+  conference: Conference,
+  request: SessionRequest,
+  callbacks: { onJoined(): void; onEnd(notice?: Notice): void; report(notice: Notice): void },
+): MeetingSession {
+  const [phase, setPhase] = useState<SessionPhase>({ kind: 'joining' });
+  const [state, setState] = useState<ConnectionState>(conference.state);
+  const latest = useRef(callbacks);
+  latest.current = callbacks;
+  const alive = useRef(true);
+
+  const attempt = useCallback(
+    async (passcode?: string) => {
+      try {
+        await conference.join({ roomId: request.roomId, displayName: request.displayName, passcode, ownerKey: request.ownerKey });
+      } catch (error) {
+        if (!alive.current) return;
+        if (needsPasscode(error) || (passcode !== undefined && (error as ConferenceError).code === 'rate_limited')) {
+          setPhase({ kind: 'passcode', busy: false, error: passcode === undefined ? undefined : describeError(error) });
+        } else {
+          latest.current.onEnd({ kind: 'alert', text: describeError(error) });
+        }
+        return;
+      }
+      if (!alive.current) return;
+      setPhase({ kind: 'joined' });
+      latest.current.onJoined();
+    },
+    [conference, request],
+  );
+
+  const phaseRef = useRef(phase.kind);
+  phaseRef.current = phase.kind;
+
+  useEffect(() => {
+    alive.current = true;
+    let wasReconnecting = false;
+    const onState = ({ state: next, error }: { state: ConnectionState; error?: ConferenceError }) => {
+      setState(next);
+      if (next === 'reconnecting') wasReconnecting = true;
+      if (next === 'connected' && wasReconnecting) {
+        wasReconnecting = false;
+        latest.current.report({ kind: 'status', text: texts.reconnected });
+      }
+      // Failures while joining are `attempt`'s; these end a meeting we were in (kicked, host gone).
+      if (next === 'disconnected' && error && phaseRef.current === 'joined') latest.current.onEnd({ kind: 'alert', text: describeError(error) });
+    };
+    const onMuted = ({ byParticipantId }: { byParticipantId: string }) => {
+      const name = conference.participants.get(byParticipantId)?.displayName;
+      latest.current.report({ kind: 'alert', text: texts.mutedByHost(name) });
+    };
+    conference.on('connectionStateChanged', onState);
+    conference.on('mutedByHost', onMuted);
+    void attempt(request.passcode);
+    return () => {
+      alive.current = false;
+      conference.off('connectionStateChanged', onState);
+      conference.off('mutedByHost', onMuted);
+      void conference.leave();
+    };
+    // Mount-only: one join per meeting view (the Conference is created once with it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [conference]);
+
+  return {
+    phase,
+    state,
+    submitPasscode: (passcode) => {
+      setPhase({ kind: 'passcode', busy: true });
+      void attempt(passcode);
+    },
+  };
+}

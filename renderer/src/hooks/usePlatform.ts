@@ -1,0 +1,55 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { DiscoveredMeeting, HostingInfo, Platform, ScreenSource } from '../platform';
+
+/** Meetings advertised on the LAN (desktop only; empty elsewhere). */
+export function useDiscoveredMeetings(platform: Platform): DiscoveredMeeting[] {
+  const [meetings, setMeetings] = useState<DiscoveredMeeting[]>([]);
+  useEffect(() => platform.discovery?.subscribe((list) => setMeetings([...list])), [platform]);
+  return meetings;
+}
+
+/** The pending screen-share request from the desktop app's picker, if any, and how to answer it. */
+export function useScreenPickerRequest(platform: Platform): { sources?: ScreenSource[]; choose(sourceId: string | null, withAudio: boolean): Promise<void> } {
+  const [sources, setSources] = useState<ScreenSource[] | undefined>();
+  useEffect(() => platform.screenPicker?.onRequest((list) => setSources([...list])), [platform]);
+  const choose = useCallback(
+    async (sourceId: string | null, withAudio: boolean) => {
+      setSources(undefined);
+      await platform.screenPicker?.choose(sourceId, withAudio);
+    },
+    [platform],
+  );
+  return { sources, choose };
+}
+
+/** The meeting this app is hosting (desktop only), kept in step with start and stop. */
+export function useHosting(platform: Platform): {
+  info: HostingInfo | null;
+  start(roomId: string): Promise<HostingInfo>;
+  stop(): Promise<void>;
+} {
+  const [info, setInfo] = useState<HostingInfo | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void platform.hosting?.status().then(
+      (status) => !cancelled && setInfo(status),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [platform]);
+  return {
+    info,
+    start: async (roomId) => {
+      if (!platform.hosting) throw new Error('hosting is only available in the desktop app');
+      const started = await platform.hosting.start(roomId);
+      setInfo(started);
+      return started;
+    },
+    stop: async () => {
+      await platform.hosting?.stop();
+      setInfo(null);
+    },
+  };
+}

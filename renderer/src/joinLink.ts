@@ -1,0 +1,33 @@
+/** What a pasted link or code means: which host, which room. */
+export interface JoinTarget {
+  hostUrl?: string;
+  roomId: string;
+  fingerprint?: string;
+}
+
+/**
+ * Accepts a room code ("standup") or a meeting link ("https://10.0.0.5:4443/?room=standup&fp=...",
+ * "roundtable://10.0.0.5:4443/standup?fp=..."). Returns undefined for anything else.
+ */
+export function parseJoinInput(input: string): JoinTarget | undefined {
+  const text = input.trim();
+  if (/^[\p{L}\p{N}_.-]{1,64}$/u.test(text)) return { roomId: text };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const fingerprint = url.searchParams.get('fp') ?? undefined;
+  if (url.protocol === 'https:' || url.protocol === 'http:') {
+    const roomId = url.searchParams.get('room') ?? url.pathname.split('/').filter(Boolean).at(-1);
+    if (!roomId || !/^[\p{L}\p{N}_.-]{1,64}$/u.test(roomId)) return undefined;
+    return { hostUrl: url.origin, roomId, fingerprint };
+  }
+  if (url.protocol === 'roundtable:') {
+    const roomId = url.searchParams.get('room') ?? url.pathname.split('/').filter(Boolean).at(-1);
+    if (!roomId || !/^[\p{L}\p{N}_.-]{1,64}$/u.test(roomId) || !url.host) return undefined;
+    return { hostUrl: `https://${url.host}`, roomId, fingerprint };
+  }
+  return undefined;
+}

@@ -1,0 +1,60 @@
+/**
+ * Everything the UI needs from where it runs. Two implementations: the Electron desktop app
+ * (over the preload bridge, window.roundtable) and the browser (guests). The UI imports only this.
+ */
+export interface Preferences {
+  displayName: string;
+  cameraId?: string;
+  microphoneId?: string;
+  speakerId?: string;
+}
+
+export interface HostingInfo {
+  roomId: string;
+  baseUrl: string;
+  joinUrl: string;
+  /** Lets the app's own window join as the meeting's host. */
+  ownerKey: string;
+  fingerprint?: string;
+  ports: { http: number; rtc: number[] };
+}
+
+export interface DiscoveredMeeting {
+  roomId: string;
+  name: string;
+  hostName: string;
+  url: string;
+  fingerprint?: string;
+}
+
+export interface ScreenSource {
+  id: string;
+  name: string;
+  kind: 'screen' | 'window';
+  thumbnailDataUrl: string;
+}
+
+export interface Platform {
+  readonly kind: 'desktop' | 'browser';
+  /** The host a plain room code joins: the page's own origin for browser guests. */
+  defaultHostUrl(): string | undefined;
+  loadPreferences(): Promise<Preferences>;
+  savePreferences(preferences: Partial<Preferences>): Promise<void>;
+  /** Desktop only: run the embedded host in this app. */
+  hosting?: {
+    start(roomId: string): Promise<HostingInfo>;
+    stop(): Promise<void>;
+    status(): Promise<HostingInfo | null>;
+  };
+  /** Desktop only: meetings advertised on the LAN. Returns an unsubscribe function. */
+  discovery?: {
+    subscribe(listener: (meetings: DiscoveredMeeting[]) => void): () => void;
+  };
+  /** Desktop only: the app's own screen picker answers getDisplayMedia. */
+  screenPicker?: {
+    onRequest(listener: (sources: ScreenSource[]) => void): () => void;
+    choose(sourceId: string | null, withAudio: boolean): Promise<void>;
+  };
+  /** Desktop only: roundtable:// links and pasted meeting links opened from outside. */
+  onOpenLink?(listener: (url: string) => void): () => void;
+}

@@ -1,0 +1,232 @@
+/**
+ * The IPC contract between the Electron main process (electron/main) and the renderer, reached
+ * through the preload bridge (`window.roundtable`). Every invoke channel has a zod schema for its
+ * one argument and for its result; main validates both. Every main → renderer event has a schema
+ * for its payload.
+ *
+ * A handler never throws across IPC: it answers an {@link IpcResult}, `{ ok: true, data }` or
+ * `{ ok: false, error: { code, message } }`, like the signaling acks in shared/protocol.ts.
+ */
+import { z } from 'zod';
+import { limits } from './limits';
+import { RoomId } from './protocol';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export const ipcErrorCodes = [
+  /** The argument failed its schema. */
+  'bad_request',
+  /** The sender is not the app's own page. */
+  'forbidden',
+  'unknown_channel',
+  /** Asked to act on something that is not there (no host running, no pending screen request). */
+  'not_found',
+  /** The user said no (e.g. declined to end a meeting with people in it). */
+  'cancelled',
+  /** The OS or the user refused a permission (e.g. macOS Screen Recording). */
+  'permission_denied',
+  /** A resource is busy or missing (e.g. the host port is taken). */
+  'unavailable',
+  'internal',
+] as const;
+export const IpcErrorCode = z.enum(ipcErrorCodes);
+export type IpcErrorCode = z.infer<typeof IpcErrorCode>;
+
+export const IpcError = z.object({ code: IpcErrorCode, message: z.string() });
+export type IpcError = z.infer<typeof IpcError>;
+
+export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
+
+/** The result envelope of a channel, as a schema (tests and the renderer may check answers). */
+export function ipcResultSchema<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: IpcError })]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+const maxUrlLength = 2048;
+
+/** SHA-256 of the host certificate (DER), as 64 lower-case hex characters: what join links carry. */
+export const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, 'fingerprint must be 64 lower-case hex characters');
+
+/** An http(s) URL without credentials: what may be opened in the system browser or pinned. */
+export const WebUrl = z
+  .string()
+  .max(maxUrlLength)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL without credentials');
+
+const Port = z.number().int().min(0).max(65535);
+const DeviceId = z.string().max(256);
+const Text = (max: number) => z.string().max(max);
+
+export const Preferences = z.object({
+  /** Empty until the user first types a name. */
+  displayName: Text(limits.maxDisplayNameLength),
+  cameraId: DeviceId.optional(),
+  microphoneId: DeviceId.optional(),
+  speakerId: DeviceId.optional(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+/** `preferences:set` takes any subset; unknown keys are refused rather than silently stored. */
+export const PreferencesPatch = Preferences.partial().strict();
+
+export const HostingInfo = z.object({
+  roomId: RoomId,
+  baseUrl: z.string(),
+  joinUrl: z.string(),
+  /** Lets the app's own window join as the meeting's host. */
+  ownerKey: z.string(),
+  fingerprint: Fingerprint.optional(),
+  ports: z.object({ http: Port, rtc: z.array(Port) }),
+});
+export type HostingInfo = z.infer<typeof HostingInfo>;
+
+export const DiscoveredMeeting = z.object({
+  roomId: z.string(),
+  name: z.string(),
+  hostName: z.string(),
+  url: z.string(),
+  fingerprint: Fingerprint.optional(),
+});
+export type DiscoveredMeeting = z.infer<typeof DiscoveredMeeting>;
+
+export const ScreenSource = z.object({
+  id: Text(256),
+  name: Text(512),
+  kind: z.enum(['screen', 'window']),
+  /** A small PNG as a data: URL. */
+  thumbnailDataUrl: z.string(),
+});
+export type ScreenSource = z.infer<typeof ScreenSource>;
+
+export const ScreenSources = z.object({
+  sources: z.array(ScreenSource),
+  /** System audio can be shared with the screen (Windows loopback). */
+  audioAvailable: z.boolean(),
+  /** Why the list may be empty or blank, e.g. macOS Screen Recording permission is missing. */
+  problem: z.string().optional(),
+});
+export type ScreenSources = z.infer<typeof ScreenSources>;
+
+export const ScreenChoice = z.object({
+  /** null cancels the pending getDisplayMedia request. */
+  sourceId: Text(256).nullable(),
+  withAudio: z.boolean(),
+});
+export type ScreenChoice = z.infer<typeof ScreenChoice>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  isPackaged: z.boolean(),
+  versions: z.object({ electron: z.string(), chrome: z.string(), node: z.string() }),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** A meeting link opened from outside (roundtable:// or a join URL), canonicalised to https. */
+export const OpenLink = z.object({ url: z.string() });
+export type OpenLink = z.infer<typeof OpenLink>;
+
+export const Notice = z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() });
+export type Notice = z.infer<typeof Notice>;
+
+const none = z.undefined();
+const ok = z.null();
+
+// ---------------------------------------------------------------------------------------------
+// Renderer → main: `ipcRenderer.invoke(channel, arg)`, answered with an IpcResult.
+// ---------------------------------------------------------------------------------------------
+
+export const invokeChannels = {
+  'app:info': { arg: none, result: AppInfo },
+  'hosting:start': { arg: z.object({ roomId: RoomId }), result: HostingInfo },
+  /** Asks the user first when other people are still connected; `stopped: false` if they declined. */
+  'hosting:stop': { arg: none, result: z.object({ stopped: z.boolean() }) },
+  'hosting:status': { arg: none, result: HostingInfo.nullable() },
+  /** Starts LAN browsing; answers the meetings known now, then `discovery:changed` events follow. */
+  'discovery:subscribe': { arg: none, result: z.array(DiscoveredMeeting) },
+  'discovery:unsubscribe': { arg: none, result: ok },
+  'screen:sources': { arg: none, result: ScreenSources },
+  /** Answers the pending getDisplayMedia request announced by `screen:request`. */
+  'screen:choose': { arg: ScreenChoice, result: ok },
+  'preferences:get': { arg: none, result: Preferences },
+  'preferences:set': { arg: PreferencesPatch, result: Preferences },
+  'shell:openExternal': { arg: z.object({ url: WebUrl }), result: ok },
+  /** Trust the self-signed certificate with this fingerprint for this link's host only. */
+  'certificates:pin': { arg: z.object({ url: WebUrl, fingerprint: Fingerprint }), result: ok },
+  /** Starts `links:open` delivery; answers the links that arrived before the page was ready. */
+  'links:subscribe': { arg: none, result: z.array(OpenLink) },
+} as const satisfies Record<string, { arg: z.ZodType; result: z.ZodType }>;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type InvokeArg<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['arg']>;
+export type ParsedInvokeArg<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['arg']>;
+export type InvokeResult<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['result']>;
+export const invokeChannelNames = Object.keys(invokeChannels) as InvokeChannel[];
+
+export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
+  return typeof channel === 'string' && Object.hasOwn(invokeChannels, channel);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main → renderer: `webContents.send(channel, payload)`.
+// ---------------------------------------------------------------------------------------------
+
+export const eventChannels = {
+  'discovery:changed': z.array(DiscoveredMeeting),
+  /** The page called getDisplayMedia: show the picker, then answer with `screen:choose`. */
+  'screen:request': ScreenSources,
+  'links:open': OpenLink,
+  'app:notice': Notice,
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventChannel = keyof typeof eventChannels;
+export type EventPayload<C extends EventChannel> = z.output<(typeof eventChannels)[C]>;
+
+// ---------------------------------------------------------------------------------------------
+// The preload bridge: window.roundtable. One method per IPC message; cloneable data only.
+// ---------------------------------------------------------------------------------------------
+
+type Answer<C extends InvokeChannel> = Promise<IpcResult<InvokeResult<C>>>;
+type Unsubscribe = () => void;
+
+export interface RoundtableBridge {
+  appInfo(): Answer<'app:info'>;
+  hosting: {
+    start(roomId: string): Answer<'hosting:start'>;
+    stop(): Answer<'hosting:stop'>;
+    status(): Answer<'hosting:status'>;
+  };
+  discovery: {
+    /** Calls `listener` with the full list now and on every change. */
+    subscribe(listener: (meetings: DiscoveredMeeting[]) => void): Unsubscribe;
+  };
+  screen: {
+    sources(): Answer<'screen:sources'>;
+    choose(sourceId: string | null, withAudio: boolean): Answer<'screen:choose'>;
+    onRequest(listener: (request: ScreenSources) => void): Unsubscribe;
+  };
+  preferences: {
+    get(): Answer<'preferences:get'>;
+    set(patch: InvokeArg<'preferences:set'>): Answer<'preferences:set'>;
+  };
+  openExternal(url: string): Answer<'shell:openExternal'>;
+  pinCertificate(url: string, fingerprint: string): Answer<'certificates:pin'>;
+  /** Delivers links opened from outside, including those that arrived before the page loaded. */
+  onOpenLink(listener: (link: OpenLink) => void): Unsubscribe;
+  onNotice(listener: (notice: Notice) => void): Unsubscribe;
+}

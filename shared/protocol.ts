@@ -1,0 +1,297 @@
+/**
+ * The signaling contract between the host (electron/host/signaling) and the client SDK
+ * (renderer/src/conference). Every request, response and notification is a zod schema here;
+ * both ends import the inferred types, and the host validates every payload it receives.
+ *
+ * Transport: socket.io. A request is `socket.emit(name, payload, ack)`; the ack carries an
+ * {@link Ack}. Notifications are plain server → client events. `newConsumer` is the one
+ * server → client request: the client acks once its Consumer exists, then the host resumes it.
+ */
+import { z } from 'zod';
+import { allowedReactions, limits } from './limits';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export const errorCodes = [
+  'bad_request',
+  'unauthorized',
+  'not_found',
+  'not_joined',
+  'already_joined',
+  'room_full',
+  'room_locked',
+  'limit_exceeded',
+  'rate_limited',
+  'internal',
+] as const;
+export const ErrorCode = z.enum(errorCodes);
+
+/** Failures the client SDK detects itself (no host involved). ConferenceError carries either kind. */
+export const clientErrorCodes = [
+  'host_unreachable',
+  'timeout',
+  'disconnected',
+  'kicked',
+  'media_permission_denied',
+  'no_device',
+  'media_failed',
+  'unsupported_browser',
+] as const;
+export type ClientErrorCode = (typeof clientErrorCodes)[number];
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ProtocolError = z.object({ code: ErrorCode, message: z.string() });
+export type ProtocolError = z.infer<typeof ProtocolError>;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+const id = z.string().min(1).max(128);
+export const RoomId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(limits.maxRoomIdLength)
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'room id may contain letters, digits, "-", "_" and "."');
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, 'display name is required')
+  .max(limits.maxDisplayNameLength)
+  .refine((s) => !/[\p{Cc}]/u.test(s), 'display name contains control characters');
+
+export const MediaKind = z.enum(['audio', 'video']);
+export type MediaKind = z.infer<typeof MediaKind>;
+
+export const MediaSource = z.enum(['mic', 'camera', 'screen', 'screen-audio']);
+export type MediaSource = z.infer<typeof MediaSource>;
+
+/**
+ * mediasoup's RTP/DTLS/ICE structures are checked for shape here and for meaning by mediasoup
+ * itself (which throws TypeError on nonsense; the host maps that to `bad_request`).
+ */
+const looseObject = z.record(z.string(), z.unknown());
+export const RtpCapabilities = z.looseObject({
+  codecs: z.array(looseObject).max(64).optional(),
+  headerExtensions: z.array(looseObject).max(64).optional(),
+});
+export const RtpParameters = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z.array(looseObject).min(1).max(16),
+  headerExtensions: z.array(looseObject).max(32).optional(),
+  encodings: z.array(looseObject).max(8).optional(),
+  rtcp: looseObject.optional(),
+});
+export const DtlsParameters = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(z.object({ algorithm: z.string().max(32), value: z.string().max(256) }))
+    .min(1)
+    .max(8),
+});
+export const IceParameters = z.object({
+  usernameFragment: z.string(),
+  password: z.string(),
+  iceLite: z.boolean().optional(),
+});
+
+export const TransportOptions = z.object({
+  id,
+  iceParameters: IceParameters,
+  iceCandidates: z.array(looseObject),
+  dtlsParameters: looseObject,
+  sctpParameters: looseObject.optional(),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+export const ProducerInfo = z.object({
+  id,
+  kind: MediaKind,
+  source: MediaSource,
+  paused: z.boolean(),
+});
+export type ProducerInfo = z.infer<typeof ProducerInfo>;
+
+export const PeerInfo = z.object({
+  id,
+  displayName: z.string(),
+  isHost: z.boolean(),
+  handRaised: z.boolean(),
+  producers: z.array(ProducerInfo),
+});
+export type PeerInfo = z.infer<typeof PeerInfo>;
+
+export const ChatMessage = z.object({
+  id,
+  peerId: id,
+  displayName: z.string(),
+  text: z.string(),
+  sentAt: z.number(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const Reaction = z.enum(allowedReactions);
+
+// ---------------------------------------------------------------------------------------------
+// Requests: client → host. `request` validates the payload, `response` documents the ack data.
+// ---------------------------------------------------------------------------------------------
+
+export const requests = {
+  join: {
+    request: z.object({
+      roomId: RoomId,
+      displayName: DisplayName,
+      passcode: z.string().max(limits.maxPasscodeLength).optional(),
+      /** The device's capabilities, loaded from the `welcome` notification's router caps. */
+      rtpCapabilities: RtpCapabilities,
+      /** Given back by an earlier join: rejoin as the same participant (after a drop or a worker loss). */
+      resumeToken: z.string().max(256).optional(),
+      /** The desktop app hosting this meeting passes its owner key: its user is the host. */
+      ownerKey: z.string().max(256).optional(),
+    }),
+    response: z.object({
+      peerId: id,
+      roomId: z.string(),
+      isHost: z.boolean(),
+      resumeToken: z.string(),
+      routerRtpCapabilities: RtpCapabilities,
+      sendTransport: TransportOptions,
+      recvTransport: TransportOptions,
+      peers: z.array(PeerInfo),
+      chatHistory: z.array(ChatMessage),
+      locked: z.boolean(),
+      iceServers: z.array(IceServer),
+    }),
+  },
+  leave: { request: z.object({}).optional(), response: z.object({}) },
+  connectTransport: {
+    request: z.object({ transportId: id, dtlsParameters: DtlsParameters }),
+    response: z.object({}),
+  },
+  restartIce: {
+    request: z.object({ transportId: id }),
+    response: z.object({ iceParameters: IceParameters }),
+  },
+  produce: {
+    request: z.object({
+      transportId: id,
+      kind: MediaKind,
+      rtpParameters: RtpParameters,
+      source: MediaSource,
+      paused: z.boolean().optional(),
+    }),
+    response: z.object({ producerId: id }),
+  },
+  pauseProducer: { request: z.object({ producerId: id }), response: z.object({}) },
+  resumeProducer: { request: z.object({ producerId: id }), response: z.object({}) },
+  closeProducer: { request: z.object({ producerId: id }), response: z.object({}) },
+  pauseConsumer: { request: z.object({ consumerId: id }), response: z.object({}) },
+  resumeConsumer: { request: z.object({ consumerId: id }), response: z.object({}) },
+  setConsumerPreferredLayers: {
+    request: z.object({
+      consumerId: id,
+      spatialLayer: z.number().int().min(0).max(3),
+      temporalLayer: z.number().int().min(0).max(3).optional(),
+    }),
+    response: z.object({}),
+  },
+  sendChat: {
+    request: z.object({ text: z.string().trim().min(1).max(limits.maxChatMessageLength) }),
+    response: z.object({ message: ChatMessage }),
+  },
+  setHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
+  sendReaction: { request: z.object({ reaction: Reaction }), response: z.object({}) },
+  setDisplayName: { request: z.object({ displayName: DisplayName }), response: z.object({}) },
+  hostMutePeer: { request: z.object({ peerId: id }), response: z.object({}) },
+  hostRemovePeer: { request: z.object({ peerId: id }), response: z.object({}) },
+  hostLockRoom: { request: z.object({ locked: z.boolean() }), response: z.object({}) },
+  hostSetPasscode: {
+    request: z.object({ passcode: z.string().max(limits.maxPasscodeLength).nullable() }),
+    response: z.object({}),
+  },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestData<N extends RequestName> = z.input<(typeof requests)[N]['request']>;
+export type ParsedRequest<N extends RequestName> = z.output<(typeof requests)[N]['request']>;
+export type ResponseData<N extends RequestName> = z.infer<(typeof requests)[N]['response']>;
+export const requestNames = Object.keys(requests) as RequestName[];
+
+// ---------------------------------------------------------------------------------------------
+// Host → client. `newConsumer` expects an ack; the rest are fire-and-forget notifications.
+// ---------------------------------------------------------------------------------------------
+
+export const NewConsumer = z.object({
+  consumerId: id,
+  producerId: id,
+  peerId: id,
+  kind: MediaKind,
+  source: MediaSource,
+  rtpParameters: RtpParameters,
+  producerPaused: z.boolean(),
+});
+export type NewConsumer = z.infer<typeof NewConsumer>;
+
+export const notifications = {
+  /** Sent on connect, before any request: lets the client load its Device while it asks to join. */
+  welcome: z.object({ routerRtpCapabilities: RtpCapabilities, protocolVersion: z.literal(1) }),
+  peerJoined: PeerInfo,
+  peerLeft: z.object({ peerId: id }),
+  peerUpdated: z.object({ peerId: id, displayName: z.string().optional(), isHost: z.boolean().optional() }),
+  producerPaused: z.object({ peerId: id, producerId: id }),
+  producerResumed: z.object({ peerId: id, producerId: id }),
+  producerClosed: z.object({ peerId: id, producerId: id }),
+  consumerClosed: z.object({ consumerId: id }),
+  consumerPaused: z.object({ consumerId: id }),
+  consumerResumed: z.object({ consumerId: id }),
+  consumerLayersChanged: z.object({
+    consumerId: id,
+    spatialLayer: z.number().nullable(),
+    temporalLayer: z.number().nullable(),
+  }),
+  consumerScore: z.object({ consumerId: id, score: z.number(), producerScore: z.number() }),
+  activeSpeaker: z.object({ peerId: id.nullable() }),
+  chatMessage: ChatMessage,
+  handRaised: z.object({ peerId: id, raised: z.boolean() }),
+  reaction: z.object({ peerId: id, reaction: Reaction }),
+  roomLocked: z.object({ locked: z.boolean() }),
+  /** The host muted this peer: its mic producer was paused by the host. */
+  peerMuted: z.object({ peerId: id, producerId: id, byPeerId: id }),
+  /** This peer was removed by the host; the socket is closed after this. */
+  peerKicked: z.object({ reason: z.string() }),
+  /** The host lost this peer's media state (e.g. a worker died): join again with the resume token. */
+  rejoinRequired: z.object({ reason: z.string() }),
+} as const;
+
+export type NotificationName = keyof typeof notifications;
+export type NotificationData<N extends NotificationName> = z.infer<(typeof notifications)[N]>;
+
+/** socket.io typed-event maps, shared by both ends. */
+export type ServerToClientEvents = {
+  [N in NotificationName]: (data: NotificationData<N>) => void;
+} & {
+  newConsumer: (data: NewConsumer, ack: (result: Ack<object>) => void) => void;
+};
+export type ClientToServerEvents = {
+  [N in RequestName]: (data: RequestData<N>, ack: (result: Ack<ResponseData<N>>) => void) => void;
+};
+
+/** Turns a zod failure into the one-line message a client developer needs. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,82 @@
+/**
+ * Real WebRTC in Node for host tests: @roamhq/wrtc's native peer connection, installed as the
+ * browser globals mediasoup-client expects (its 'Chrome111' handler then works unchanged).
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const wrtc = require('@roamhq/wrtc');
+
+const globals = [
+  'RTCPeerConnection',
+  'RTCSessionDescription',
+  'RTCIceCandidate',
+  'MediaStream',
+  'MediaStreamTrack',
+  'RTCRtpSender',
+  'RTCRtpReceiver',
+  'RTCRtpTransceiver',
+  'RTCDataChannel',
+] as const;
+
+export function installWrtcGlobals(): void {
+  for (const name of globals) (globalThis as Record<string, unknown>)[name] ??= wrtc[name];
+}
+
+export interface SyntheticMedia {
+  video: MediaStreamTrack;
+  audio: MediaStreamTrack;
+  stop(): void;
+}
+
+/** A moving synthetic 320x240@15 picture and a 440 Hz tone, fed from timers. */
+export function syntheticMedia({ width = 320, height = 240, fps = 15 } = {}): SyntheticMedia {
+  const { RTCVideoSource, RTCAudioSource } = wrtc.nonstandard;
+  const videoSource = new RTCVideoSource();
+  const audioSource = new RTCAudioSource();
+  const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) };
+  let tick = 0;
+  const videoTimer = setInterval(() => {
+    frame.data.fill(tick++ % 255, 0, width * height); // luma changes every frame: never a static image
+    videoSource.onFrame(frame);
+  }, 1000 / fps);
+  const sampleRate = 48_000;
+  const samples = new Int16Array(sampleRate / 100);
+  let phase = 0;
+  const audioTimer = setInterval(() => {
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((phase++ * 2 * Math.PI * 440) / sampleRate));
+    audioSource.onData({ samples, sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
+  }, 10);
+  const video = videoSource.createTrack() as MediaStreamTrack;
+  const audio = audioSource.createTrack() as MediaStreamTrack;
+  return {
+    video,
+    audio,
+    stop() {
+      clearInterval(videoTimer);
+      clearInterval(audioTimer);
+      video.stop();
+      audio.stop();
+    },
+  };
+}
+
+/** Counts decoded frames arriving on a received video track. */
+export function countFrames(track: MediaStreamTrack): { readonly frames: number; readonly width: number; stop(): void } {
+  const sink = new wrtc.nonstandard.RTCVideoSink(track);
+  const state = { frames: 0, width: 0 };
+  sink.onframe = ({ frame }: { frame: { width: number } }) => {
+    state.frames++;
+    state.width = frame.width;
+  };
+  return {
+    get frames() {
+      return state.frames;
+    },
+    get width() {
+      return state.width;
+    },
+    stop: () => sink.stop(),
+  };
+}
