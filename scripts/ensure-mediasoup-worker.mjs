@@ -69,15 +69,6 @@ class UserError extends Error {}
 
 const log = message => console.log(`mediasoup worker: ${message}`);
 
-main().catch(error => {
-  if (error instanceof UserError) {
-    console.error(`mediasoup worker: ${error.message}`);
-  } else {
-    console.error('mediasoup worker: unexpected failure:', error);
-  }
-  process.exit(1);
-});
-
 async function main() {
   const args = process.argv.slice(2);
 
@@ -326,8 +317,15 @@ async function buildOffline(cacheRoot, cachedBin) {
     const runMeson = (args, options) =>
       build.run(meson.command, [...meson.args, ...args], { env: meson.env, ...options });
 
-    log(`configuring (meson ${MESON_VERSION}, system libraries)`);
-    await runMeson(['setup', '--buildtype=release', '-Db_ndebug=true', '--wrap-mode=nodownload', buildDir, sourceDir]);
+    log('configuring against the system libraries');
+    await runMeson([
+      'setup',
+      '--buildtype=release',
+      '-Db_ndebug=true',
+      '--wrap-mode=nodownload',
+      buildDir,
+      sourceDir,
+    ]);
 
     log('compiling');
     // As mediasoup's tasks.py does: deps/libwebrtc includes the generated
@@ -741,3 +739,12 @@ function readIfExists(file) {
     return '';
   }
 }
+
+main().catch(error => {
+  if (error instanceof UserError) {
+    console.error(`mediasoup worker: ${error.message}`);
+  } else {
+    console.error('mediasoup worker: unexpected failure:', error);
+  }
+  process.exit(1);
+});

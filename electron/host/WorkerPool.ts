@@ -110,7 +110,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       const actualPort = (await webRtcServer.dump()).udpSockets[0]?.port ?? port;
       const slot: PoolSlot = { index, port: actualPort, worker, webRtcServer, routers: 0 };
       worker.on('died', (error) => void this.#replace(slot, error));
-      logger.info({ worker: index, pid: worker.pid, port: actualPort }, 'mediasoup worker started');
+      logger.info({ worker: index, workerPid: worker.pid, port: actualPort }, 'mediasoup worker started');
       return slot;
     } catch (error) {
       worker.close();
@@ -121,7 +121,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   async #replace(slot: PoolSlot, error: Error): Promise<void> {
     const { logger } = this.#options;
     const deadPid = slot.worker.pid;
-    logger.error({ worker: slot.index, pid: deadPid, err: error.message }, 'mediasoup worker died; replacing it');
+    logger.error({ worker: slot.index, workerPid: deadPid, err: error.message }, 'mediasoup worker died; replacing it');
     slot.routers = 0;
     for (let attempt = 0; !this.#closed; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, RESPAWN_BACKOFF_MS[Math.min(attempt, RESPAWN_BACKOFF_MS.length - 1)]));

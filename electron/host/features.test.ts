@@ -164,6 +164,29 @@ describe('meeting features, media controls and host controls', () => {
     expect(host.rooms.get(room)!.peers.size).toBe(1);
   });
 
+  it('makes the desktop app (owner key) host of any room, and restarts ICE on request', async () => {
+    const room = newRoom();
+    const first = await joined(room, 'First');
+    expect(first.localParticipant.isHost).toBe(true);
+    const owner = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+    cleanups.push(() => owner.leave());
+    const demoted = next(first, 'localUpdated');
+    await owner.join({ roomId: room, displayName: 'Desk', ownerKey: host.ownerKey });
+    expect(owner.localParticipant.isHost).toBe(true);
+    await demoted;
+    expect(first.localParticipant.isHost).toBe(false);
+
+    const raw = await rawClient(host.baseUrl);
+    cleanups.push(() => raw.close());
+    const caps = (await raw.welcome).routerRtpCapabilities;
+    const join = await raw.request('join', { roomId: room, displayName: 'Raw', rtpCapabilities: caps, ownerKey: 'not-the-key' });
+    expect(join.ok && join.data.isHost).toBe(false);
+    const transport = join.ok ? join.data.recvTransport : undefined;
+    const restarted = await raw.request('restartIce', { transportId: transport!.id });
+    expect(restarted.ok).toBe(true);
+    expect(restarted.ok && restarted.data.iceParameters.usernameFragment).not.toBe(transport!.iceParameters.usernameFragment);
+  });
+
   it('enforces the passcode and rate-limits guessing per address', async () => {
     const room = newRoom();
     const hostUser = await joined(room, 'Hosting');
