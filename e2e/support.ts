@@ -78,8 +78,14 @@ export async function openLobby(browser: Browser, name: string, options: JoinOpt
 export async function joinWith(browser: Browser, room: string, name: string, options: JoinOptions = {}): Promise<Page> {
   const page = await openLobby(browser, name, { ...options, query: `?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}` });
   await page.getByRole('button', { name: 'Join', exact: true }).click();
+  try {
+    await expect(page.locator('main.meeting')).toHaveAttribute('data-phase', 'joined');
+  } catch (error) {
+    // Say why: the alert the user would read (e.g. "Cannot reach the meeting host").
+    const alerts = await page.getByRole('alert').allTextContents();
+    throw new Error(`${name} did not get into ${room}; alerts: ${JSON.stringify(alerts)}`, { cause: error });
+  }
   await expect(page.getByTestId('local-tile')).toBeVisible();
-  await expect(page.locator('main.meeting')).toHaveAttribute('data-phase', 'joined');
   return page;
 }
 

@@ -1,4 +1,5 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { Icon, type IconName } from './Icon';
 import { ReactionPicker, type ReactionEmoji } from './ReactionPicker';
 
 export type Panel = 'chat' | 'participants' | null;
@@ -9,7 +10,6 @@ export interface ControlsProps {
   sharing: boolean;
   canShareScreen: boolean;
   handRaised: boolean;
-  speakerLayout: boolean;
   panel: Panel;
   unreadChat: number;
   participantCount: number;
@@ -20,19 +20,14 @@ export interface ControlsProps {
   onToggleScreen(): void;
   onToggleHand(): void;
   onReact(emoji: ReactionEmoji): void;
-  onToggleLayout(): void;
   onTogglePanel(panel: Exclude<Panel, null>): void;
-  onInvite(): void;
-  onSettings(): void;
   onLeave(): void;
 }
 
-function ControlButton({ children, icon, ...props }: { children: ReactNode; icon: string } & ButtonHTMLAttributes<HTMLButtonElement>) {
+export function ControlButton({ children, icon, ...props }: { children: ReactNode; icon: IconName } & ButtonHTMLAttributes<HTMLButtonElement>) {
   return (
     <button type="button" {...props}>
-      <span className="icon" aria-hidden="true">
-        {icon}
-      </span>
+      <Icon name={icon} />
       <span className="label">{children}</span>
     </button>
   );
@@ -46,26 +41,31 @@ export function Controls(props: ControlsProps) {
   const { micOn, cameraOn, sharing, handRaised, panel, unreadChat, connected } = props;
   return (
     <nav className="controls" aria-label="Meeting controls">
-      <ControlButton icon={micOn ? '🎙️' : '🔇'} className={micOn ? undefined : 'off'} onClick={props.onToggleMic} aria-keyshortcuts="Alt+A" title={`${micOn ? 'Mute' : 'Unmute'} (Alt+A)`}>
+      <ControlButton icon={micOn ? 'mic' : 'micOff'} className={micOn ? undefined : 'off'} onClick={props.onToggleMic} aria-keyshortcuts="Alt+A" title="Microphone (Alt+A)">
         {micOn ? 'Mute' : 'Unmute'}
       </ControlButton>
-      <ControlButton icon={cameraOn ? '📷' : '🚫'} className={cameraOn ? undefined : 'off'} onClick={props.onToggleCamera} aria-keyshortcuts="Alt+V" title={`${cameraOn ? 'Stop video' : 'Start video'} (Alt+V)`}>
+      <ControlButton icon={cameraOn ? 'camera' : 'cameraOff'} className={cameraOn ? undefined : 'off'} onClick={props.onToggleCamera} aria-keyshortcuts="Alt+V" title="Camera (Alt+V)">
         {cameraOn ? 'Stop video' : 'Start video'}
       </ControlButton>
       {props.canShareScreen && (
-        <ControlButton icon="🖥️" className={sharing ? 'active' : undefined} onClick={props.onToggleScreen} disabled={!connected}>
+        <ControlButton icon="screen" className={sharing ? 'active' : undefined} onClick={props.onToggleScreen} disabled={!connected}>
           {sharing ? 'Stop sharing' : 'Share screen'}
         </ControlButton>
       )}
-      <ControlButton icon="✋" className={handRaised ? 'active' : undefined} onClick={props.onToggleHand} disabled={!connected}>
+      <ControlButton icon="hand" className={handRaised ? 'active' : undefined} onClick={props.onToggleHand} disabled={!connected}>
         {handRaised ? 'Lower hand' : 'Raise hand'}
       </ControlButton>
       <ReactionPicker onReact={props.onReact} disabled={!connected} />
       <span className="separator" aria-hidden="true" />
-      <button type="button" className="with-badge" aria-label="Chat" aria-expanded={panel === 'chat'} aria-controls="side-panel" aria-describedby={unreadChat ? 'chat-unread-text' : undefined} onClick={() => props.onTogglePanel('chat')}>
-        <span className="icon" aria-hidden="true">
-          💬
-        </span>
+      <button
+        type="button"
+        aria-label="Chat"
+        aria-expanded={panel === 'chat'}
+        aria-controls="side-panel"
+        aria-describedby={unreadChat ? 'chat-unread-text' : undefined}
+        onClick={() => props.onTogglePanel('chat')}
+      >
+        <Icon name="chat" />
         <span className="label" aria-hidden="true">
           Chat
         </span>
@@ -80,10 +80,8 @@ export function Controls(props: ControlsProps) {
           {unreadChat === 1 ? '1 unread message' : `${unreadChat} unread messages`}
         </span>
       )}
-      <button type="button" className="with-badge" aria-label="Participants" aria-expanded={panel === 'participants'} aria-controls="side-panel" onClick={() => props.onTogglePanel('participants')}>
-        <span className="icon" aria-hidden="true">
-          👥
-        </span>
+      <button type="button" aria-label="Participants" aria-expanded={panel === 'participants'} aria-controls="side-panel" onClick={() => props.onTogglePanel('participants')}>
+        <Icon name="people" />
         <span className="label" aria-hidden="true">
           Participants
         </span>
@@ -91,18 +89,27 @@ export function Controls(props: ControlsProps) {
           {props.participantCount}
         </span>
       </button>
-      <ControlButton icon="▦" aria-pressed={props.speakerLayout} onClick={props.onToggleLayout}>
-        Speaker view
-      </ControlButton>
-      <ControlButton icon="🔗" onClick={props.onInvite}>
-        Invite
-      </ControlButton>
-      <ControlButton icon="⚙️" onClick={props.onSettings}>
-        Settings
-      </ControlButton>
-      <ControlButton icon="📞" className="leave" onClick={props.onLeave}>
+      <span className="separator" aria-hidden="true" />
+      <ControlButton icon="leave" className="leave" onClick={props.onLeave}>
         Leave
       </ControlButton>
     </nav>
+  );
+}
+
+/** Less frequent actions, in the header: layout, invite, device settings. */
+export function MeetingTools({ speakerLayout, onToggleLayout, onInvite, onSettings }: { speakerLayout: boolean; onToggleLayout(): void; onInvite(): void; onSettings(): void }) {
+  return (
+    <div className="meeting-tools" role="toolbar" aria-label="Meeting tools">
+      <ControlButton icon="speaker" aria-pressed={speakerLayout} onClick={onToggleLayout}>
+        Speaker view
+      </ControlButton>
+      <ControlButton icon="link" onClick={onInvite}>
+        Invite
+      </ControlButton>
+      <ControlButton icon="gear" onClick={onSettings}>
+        Settings
+      </ControlButton>
+    </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Icon } from './Icon';
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 interface DialogProps {
@@ -54,7 +55,7 @@ export function Dialog({ title, onClose, children, className, testId }: DialogPr
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
+            <Icon name="close" size={16} />
           </button>
         </header>
         <div className="dialog-body">{children}</div>

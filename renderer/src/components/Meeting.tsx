@@ -11,7 +11,7 @@ import { useShortcuts } from '../hooks/useShortcuts';
 import { describeError, texts } from '../messages';
 import type { HostingInfo, Platform, Preferences } from '../platform';
 import { ChatPanel } from './ChatPanel';
-import { Controls, type Panel } from './Controls';
+import { Controls, MeetingTools, type Panel } from './Controls';
 import { Dialog } from './Dialog';
 import { InviteDetails } from './InviteDetails';
 import { inviteLink } from './inviteLink';
@@ -64,6 +64,7 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
   const session = useMeetingSession(conference, request, { onJoined: () => void media.startAll(), onEnd: onLeave, report });
   const [panel, setPanel] = useState<Panel>(null);
   const [layout, setLayout] = useState<Layout>('grid');
+  const [pinnedId, setPinnedId] = useState<string | undefined>();
   const [dialog, setDialog] = useState<'invite' | 'settings' | null>(request.hosting ? 'invite' : null);
   const chat = useChat(conference, panel === 'chat');
   const reactions = useReactions(conference);
@@ -88,12 +89,17 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
   const localName = local.displayName || request.displayName;
   const localId = local.id || 'local';
   const presenter = findPresenter(participants);
+  const pinned = pinnedId && conference.participants.has(pinnedId) ? pinnedId : undefined;
+  const togglePin = (id: string) => {
+    setPinnedId((old) => (old === id ? undefined : id));
+    if (pinned !== id) setLayout('speaker');
+  };
 
   const act = useCallback((action: Promise<unknown>) => void action.catch((error: unknown) => report({ kind: 'alert', text: describeError(error) })), [report]);
 
   const changeDevice = (kind: DeviceKind, deviceId: string) => {
     setDevices((old) => ({ ...old, [kind]: deviceId }));
-    void platform.savePreferences({ [kind]: deviceId });
+    void platform.savePreferences({ [kind]: deviceId }).catch(() => report({ kind: 'alert', text: 'Your device choice could not be saved.' }));
     if (kind === 'cameraId') void media.switchDevice('video', deviceId);
     if (kind === 'microphoneId') void media.switchDevice('audio', deviceId);
   };
@@ -118,7 +124,15 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
     ...participants.map((participant) => ({
       id: participant.id,
       element: (
-        <ParticipantTile key={participant.id} conference={conference} participant={participant} speaking={speakerId === participant.id} reactions={reactions.get(participant.id)} />
+        <ParticipantTile
+          key={participant.id}
+          conference={conference}
+          participant={participant}
+          speaking={speakerId === participant.id}
+          reactions={reactions.get(participant.id)}
+          pinned={pinned === participant.id}
+          onTogglePin={() => togglePin(participant.id)}
+        />
       ),
     })),
   ];
@@ -139,12 +153,18 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
           </p>
         )}
         {media.sharing && <p className="sharing-banner">You are sharing your screen</p>}
+        <MeetingTools
+          speakerLayout={layout === 'speaker'}
+          onToggleLayout={() => setLayout((l) => (l === 'grid' ? 'speaker' : 'grid'))}
+          onInvite={() => setDialog('invite')}
+          onSettings={() => setDialog('settings')}
+        />
       </header>
       <div className="meeting-body">
         <Stage
           layout={layout}
           tiles={tiles}
-          featuredId={lastSpeaker.current ?? participants[0]?.id}
+          featuredId={pinned ?? lastSpeaker.current ?? participants[0]?.id}
           presentation={presenter ? <ScreenShareView conference={conference} presenter={presenter} /> : undefined}
         />
         {panel === 'chat' && (
@@ -165,7 +185,6 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
         sharing={media.sharing}
         canShareScreen={canShareScreen()}
         handRaised={local.handRaised}
-        speakerLayout={layout === 'speaker'}
         panel={panel}
         unreadChat={chat.unread}
         participantCount={participants.length + 1}
@@ -175,10 +194,7 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
         onToggleScreen={() => void media.toggleScreen()}
         onToggleHand={() => act(conference.setHandRaised(!local.handRaised))}
         onReact={(emoji) => act(conference.sendReaction(emoji))}
-        onToggleLayout={() => setLayout((l) => (l === 'grid' ? 'speaker' : 'grid'))}
         onTogglePanel={(which) => setPanel((open) => (open === which ? null : which))}
-        onInvite={() => setDialog('invite')}
-        onSettings={() => setDialog('settings')}
         onLeave={() => onLeave()}
       />
       <RemoteAudio conference={conference} sinkId={devices.speakerId} />

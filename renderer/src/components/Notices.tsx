@@ -1,3 +1,4 @@
+import { Icon } from './Icon';
 import type { ShownNotice } from '../hooks/useNotices';
 
 /** Messages for the user: alerts (assertive, stay until dismissed) and status lines (polite). */
@@ -9,7 +10,7 @@ export function Notices({ notices, onDismiss }: { notices: ShownNotice[]; onDism
           <span>{notice.text}</span>
           {notice.kind === 'alert' && (
             <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
-              ✕
+              <Icon name="close" size={16} />
             </button>
           )}
         </p>

@@ -1,6 +1,7 @@
 import type { Conference, RemoteParticipant } from '../conference';
 import type { ShownReaction } from '../hooks/useReactions';
 import { Avatar } from './Avatar';
+import { Icon } from './Icon';
 import { QualityIndicator } from './QualityIndicator';
 import { RemoteVideo } from './RemoteVideo';
 import { HandIcon, HostBadge, MutedIcon, ReactionOverlay } from './TileBadges';
@@ -10,10 +11,12 @@ interface ParticipantTileProps {
   participant: RemoteParticipant;
   speaking: boolean;
   reactions?: ShownReaction[];
+  pinned?: boolean;
+  onTogglePin?(): void;
 }
 
 /** One remote participant: camera video (or an avatar), name and state badges. Audio plays elsewhere. */
-export function ParticipantTile({ conference, participant, speaking, reactions = [] }: ParticipantTileProps) {
+export function ParticipantTile({ conference, participant, speaking, reactions = [], pinned = false, onTogglePin }: ParticipantTileProps) {
   const camera = participant.streamFor('camera');
   const cameraOff = participant.cameraOff || !camera;
   const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
@@ -28,6 +31,7 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       data-camera-off={String(cameraOff)}
       data-hand-raised={String(handRaised)}
       data-speaking={String(speaking)}
+      data-pinned={String(pinned)}
       aria-label={displayName}
     >
       {camera && consumerId && !cameraOff ? (
@@ -40,6 +44,11 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
         <div className="tile-hand">
           <HandIcon />
         </div>
+      )}
+      {onTogglePin && (
+        <button type="button" className={`pin-button${pinned ? ' pinned' : ''}`} aria-pressed={pinned} aria-label={`${pinned ? 'Unpin' : 'Pin'} ${displayName}`} title={pinned ? 'Unpin' : 'Pin to the main view'} onClick={onTogglePin}>
+          <Icon name="pin" size={16} />
+        </button>
       )}
       <footer className="tile-label">
         {muted && <MutedIcon />}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { allowedReactions } from '../../../shared/limits';
+import { Icon } from './Icon';
 
 export type ReactionEmoji = (typeof allowedReactions)[number];
 
@@ -44,7 +45,8 @@ export function ReactionPicker({ onReact, disabled = false }: { onReact(emoji: R
         onClick={() => setOpen((o) => !o)}
         disabled={disabled}
       >
-        <span aria-hidden="true">😊</span> Reactions
+        <Icon name="smile" />
+        <span className="label">Reactions</span>
       </button>
       {open && (
         <div

@@ -1,3 +1,4 @@
+import { Icon } from './Icon';
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** The right-hand panel (chat or participants): a labelled region with a close button. */
@@ -21,7 +22,7 @@ export function SidePanel({ title, onClose, children }: { title: string; onClose
       <header className="panel-header">
         <h2>{title}</h2>
         <button type="button" className="icon-button" aria-label="Close panel" onClick={onClose}>
-          ✕
+          <Icon name="close" size={16} />
         </button>
       </header>
       {children}

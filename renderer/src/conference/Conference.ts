@@ -31,6 +31,8 @@ export type ConferenceEvents = {
   participantUpdated: [participant: RemoteParticipant];
   streamAdded: [event: StreamEvent];
   streamRemoved: [event: Omit<StreamEvent, 'stream' | 'kind'>];
+  /** A local track started sending (camera, mic or screen). */
+  localStreamAdded: [stream: LocalStream];
   localStreamEnded: [stream: LocalStream];
   /** The local participant's own state changed (host role, muted by the host). */
   localUpdated: [];
@@ -71,6 +73,8 @@ interface Session {
 /** Errors after which retrying cannot help. */
 const FATAL_JOIN_CODES = new Set(['unauthorized', 'room_locked', 'room_full', 'bad_request', 'kicked', 'rate_limited']);
 const ICE_RESTART_GRACE_MS = 6_000;
+
+const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
@@ -343,7 +347,8 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     try {
       media = await navigator.mediaDevices.getUserMedia({
         audio: request.audio ?? false,
-        video: request.video === true ? { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } } : (request.video ?? false),
+        // 720p unless the caller says otherwise: simulcast needs it for all three layers.
+        video: request.video ? { ...DEFAULT_CAMERA, ...(request.video === true ? {} : request.video) } : false,
       });
     } catch (error) {
       throw ConferenceError.fromMediaError(error);
@@ -384,6 +389,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
         throw error instanceof ConferenceError ? error : new ConferenceError('media_failed', (error as Error).message, { cause: error });
       }
     }
+    this.emit('localStreamAdded', stream);
     return stream;
   }
 

@@ -7,6 +7,7 @@ const RENDER_EVENTS: (keyof ConferenceEvents)[] = [
   'participantUpdated',
   'streamAdded',
   'streamRemoved',
+  'localStreamAdded',
   'localStreamEnded',
   'localUpdated',
   'activeSpeaker',

@@ -1,0 +1,67 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RemoteParticipant, type Conference } from '../conference';
+import { inviteLink } from './inviteLink';
+import { ParticipantTile } from './ParticipantTile';
+
+afterEach(cleanup);
+
+const conference = {} as Conference;
+
+function participant(overrides: { micPaused?: boolean; camera?: boolean; hand?: boolean } = {}) {
+  const producers = [
+    { id: 'p-mic', kind: 'audio' as const, source: 'mic' as const, paused: overrides.micPaused ?? false },
+    ...(overrides.camera === false ? [] : [{ id: 'p-cam', kind: 'video' as const, source: 'camera' as const, paused: false }]),
+  ];
+  return new RemoteParticipant({ id: 'bob', displayName: 'Bob Stone', isHost: true, handRaised: overrides.hand ?? false, producers });
+}
+
+describe('ParticipantTile', () => {
+  it('shows the name, the host badge and no state badges when all is normal', () => {
+    render(<ParticipantTile conference={conference} participant={participant()} speaking={false} />);
+    const tile = screen.getByTestId('participant-tile');
+    expect(tile.dataset.participantName).toBe('Bob Stone');
+    expect(tile.dataset.muted).toBe('false');
+    expect(tile.dataset.handRaised).toBe('false');
+    expect(screen.queryByRole('img', { name: 'Microphone off' })).toBeNull();
+    expect(tile.textContent).toContain('host');
+  });
+
+  it('shows a muted icon, a raised hand and the avatar (camera off) with matching data attributes', () => {
+    render(<ParticipantTile conference={conference} participant={participant({ micPaused: true, camera: false, hand: true })} speaking />);
+    const tile = screen.getByTestId('participant-tile');
+    expect(tile.dataset.muted).toBe('true');
+    expect(tile.dataset.handRaised).toBe('true');
+    expect(tile.dataset.cameraOff).toBe('true');
+    expect(tile.dataset.speaking).toBe('true');
+    expect(screen.getByRole('img', { name: 'Microphone off' })).toBeTruthy();
+    expect(screen.getByRole('img', { name: 'Hand raised' })).toBeTruthy();
+    expect(screen.getByRole('img', { name: 'Bob Stone: camera off' }).textContent).toBe('BS');
+    expect(tile.querySelector('video')).toBeNull();
+  });
+
+  it('turns consumer scores into a connection-quality indicator', () => {
+    const bob = participant();
+    const { rerender } = render(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    expect(screen.getByTestId('quality').dataset.quality).toBe('unknown');
+    bob.scores.set('c1', 10);
+    bob.scores.set('c2', 5);
+    rerender(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    expect(screen.getByRole('img', { name: 'Connection fair' })).toBeTruthy();
+    bob.scores.set('c2', 2);
+    rerender(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    expect(screen.getByRole('img', { name: 'Connection poor' })).toBeTruthy();
+  });
+
+  it('floats received reactions over the tile', () => {
+    render(<ParticipantTile conference={conference} participant={participant()} speaking={false} reactions={[{ key: 1, emoji: '🎉' }]} />);
+    expect(screen.getByRole('img', { name: 'Reaction 🎉' })).toBeTruthy();
+  });
+});
+
+describe('inviteLink', () => {
+  it('is the host URL with the room, plus the certificate fingerprint when known', () => {
+    expect(inviteLink('http://127.0.0.1:4780', 'standup')).toBe('http://127.0.0.1:4780/?room=standup');
+    expect(inviteLink('https://10.0.0.5:4443/', 'team.sync', 'AB:CD')).toBe('https://10.0.0.5:4443/?room=team.sync&fp=AB%3ACD');
+  });
+});
