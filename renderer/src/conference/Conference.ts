@@ -96,6 +96,12 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   #session?: Session;
   /** Settles when the join in flight has produced a session; `newConsumer` can arrive before our join continuation runs. */
   #sessionReady: Promise<void> = Promise.resolve();
+  /**
+   * Room notifications that arrive while a join answer is in flight wait here: socket.io can hand
+   * us a `peerJoined` before the join's continuation runs, and the answer's peer list would then
+   * erase it. Replayed, in order, right after the answer is applied.
+   */
+  #heldNotifications: (() => void)[] | null = null;
   #joinParams?: JoinParams;
   #resumeToken?: string;
   #state: ConnectionState = 'idle';
@@ -179,10 +185,12 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
       markFailed = reject;
     });
     this.#sessionReady.catch(() => undefined);
+    this.#heldNotifications = [];
     let answer: ResponseData<'join'>;
     try {
       answer = await this.#join(device);
     } catch (error) {
+      this.#heldNotifications = null;
       markFailed(error);
       throw error;
     }
@@ -200,6 +208,9 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     this.locked = answer.locked;
     this.#syncParticipants(answer);
     markReady();
+    const held = this.#heldNotifications;
+    this.#heldNotifications = null;
+    for (const replay of held ?? []) replay();
     this.#setState('connected');
     for (const stream of this.localStreams) await this.#sendLocalStream(stream);
   }
@@ -536,9 +547,18 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   // -------------------------------------------------------------------------------------------
 
   #listen(): void {
-    const socket = this.#signaling.socket;
-    socket.on('welcome', (data) => this.#resolveRouterCapabilities?.(data.routerRtpCapabilities as types.RtpCapabilities));
-    socket.on('newConsumer', (data, ack) => {
+    const raw = this.#signaling.socket;
+    // Room notifications go through `socket.on` below, which holds them while a join is in flight.
+    const socket = {
+      on: ((event: string, handler: (...args: unknown[]) => void) => {
+        raw.on(event as never, ((...args: unknown[]) => {
+          if (this.#heldNotifications) this.#heldNotifications.push(() => handler(...args));
+          else handler(...args);
+        }) as never);
+      }) as typeof raw.on,
+    };
+    raw.on('welcome', (data) => this.#resolveRouterCapabilities?.(data.routerRtpCapabilities as types.RtpCapabilities));
+    raw.on('newConsumer', (data, ack) => {
       this.#onNewConsumer(data).then(
         () => ack({ ok: true, data: {} }),
         (error: Error) => ack({ ok: false, error: { code: 'bad_request', message: error.message } }),
@@ -621,10 +641,10 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
       this.#teardownSession();
       for (const stream of [...this.localStreams]) void stream.stop();
     });
-    socket.on('rejoinRequired', ({ reason }) => {
+    raw.on('rejoinRequired', ({ reason }) => {
       void this.#reconnect(reason, { immediate: true });
     });
-    socket.on('disconnect', (reason) => {
+    raw.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       void this.#reconnect(`connection lost (${reason})`);
     });
