@@ -1,9 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_HTTP_PORT, E2E_RTC_PORT } from './e2e/env';
 
 /** The host under test: real mediasoup, real socket.io, on loopback only. */
-export const E2E_HTTP_PORT = Number(process.env.ROUNDTABLE_E2E_PORT ?? 4780);
-const E2E_RTC_PORT = E2E_HTTP_PORT * 10;
-
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,

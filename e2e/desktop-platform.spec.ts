@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ScreenSource } from '../renderer/src/platform';
 import type { TestPlatform } from '../renderer/src/platform/testPlatform';
 import { openLobby, platformCalls, roomStats, type HookedWindow } from './support';
+import { E2E_HTTP_PORT, HOST_URL } from './env';
 
 /**
  * The desktop app's extras (hosting, LAN list, screen picker, opened links) in Chromium, through
@@ -18,7 +19,7 @@ const calls = async (page: Page, method: string) => (await platformCalls(page)).
 
 test('"Host a meeting" starts hosting through the platform, joins it, and shows the invite with QR and ports', async ({ browser, request }) => {
   const room = `hosted-${Date.now()}`;
-  const page = await openLobby(browser, 'Hana', { platform: { discovery: false, ports: { http: 4780, rtc: [47800, 47801] } } });
+  const page = await openLobby(browser, 'Hana', { platform: { discovery: false, ports: { http: E2E_HTTP_PORT, rtc: [47800, 47801] } } });
   await page.getByLabel('Your name').fill('Hana');
   await page.getByLabel('Room code or meeting link').fill(room);
   await page.getByRole('button', { name: 'Host a meeting' }).click();
@@ -28,9 +29,9 @@ test('"Host a meeting" starts hosting through the platform, joins it, and shows 
   // The invite opens by itself: link, QR code, and the two ports to allow.
   const invite = page.getByRole('dialog', { name: 'Invite people' });
   await expect(invite).toBeVisible();
-  await expect(invite.getByLabel('Invite link')).toHaveValue(`http://127.0.0.1:4780/?room=${room}`);
+  await expect(invite.getByLabel('Invite link')).toHaveValue(`${HOST_URL}/?room=${room}`);
   await expect(invite.getByRole('img', { name: 'QR code of the invite link' })).toBeVisible();
-  await expect(invite.getByTestId('hosting-ports')).toContainText('TCP 4780');
+  await expect(invite.getByTestId('hosting-ports')).toContainText(`TCP ${E2E_HTTP_PORT}`);
   await expect(invite.getByTestId('hosting-ports')).toContainText('47800, 47801');
   await invite.getByRole('button', { name: 'Close' }).click();
   await expect(invite).toHaveCount(0);
@@ -57,12 +58,12 @@ test('meetings found on the LAN are listed; joining one uses its link', async ({
   expect(await calls(page, 'discovery.subscribe')).toHaveLength(1);
 
   await page.evaluate(
-    ({ room }) =>
+    ({ room, hostUrl }) =>
       (window as unknown as { __roundtablePlatform: TestPlatform }).__roundtablePlatform.emitDiscovered([
-        { roomId: room, name: 'Design review', hostName: 'alice-laptop', url: `http://127.0.0.1:4780/?room=${room}` },
+        { roomId: room, name: 'Design review', hostName: 'alice-laptop', url: `${hostUrl}/?room=${room}` },
         { roomId: 'other', name: 'Standup', hostName: 'bob-desktop', url: 'http://127.0.0.1:9/?room=other' },
       ]),
-    { room },
+    { room, hostUrl: HOST_URL },
   );
   const entry = lan.getByRole('button', { name: 'Design review hosted by alice-laptop' });
   await expect(entry).toBeVisible();
@@ -121,8 +122,9 @@ test('a meeting link opened from outside (deep link) fills the lobby', async ({ 
   const page = await openLobby(browser, 'Otto', { platform: { discovery: false } });
   await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeVisible();
   expect(await calls(page, 'onOpenLink')).toHaveLength(1);
-  await page.evaluate(() =>
-    (window as unknown as { __roundtablePlatform: TestPlatform }).__roundtablePlatform.emitOpenLink('roundtable://127.0.0.1:4780/standup'),
+  await page.evaluate(
+    (link) => (window as unknown as { __roundtablePlatform: TestPlatform }).__roundtablePlatform.emitOpenLink(link),
+    `roundtable://127.0.0.1:${E2E_HTTP_PORT}/standup`,
   );
-  await expect(page.getByLabel('Room code or meeting link')).toHaveValue('roundtable://127.0.0.1:4780/standup');
+  await expect(page.getByLabel('Room code or meeting link')).toHaveValue(`roundtable://127.0.0.1:${E2E_HTTP_PORT}/standup`);
 });

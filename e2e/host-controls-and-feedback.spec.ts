@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { joinWith, openLobby, tileOf } from './support';
+import { HOST_URL } from './env';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -103,11 +104,11 @@ test('invite: the link (room + host) is shown, copied, and drawn as a QR code', 
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByRole('button', { name: 'Invite' }).click();
   const dialog = page.getByRole('dialog', { name: 'Invite people' });
-  await expect(dialog.getByLabel('Invite link')).toHaveValue(`http://127.0.0.1:4780/?room=${room}`);
+  await expect(dialog.getByLabel('Invite link')).toHaveValue(`${HOST_URL}/?room=${room}`);
   await expect(dialog.getByRole('img', { name: 'QR code of the invite link' })).toHaveAttribute('src', /^data:image\/png;base64,/);
   await dialog.getByRole('button', { name: 'Copy link' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Link copied.');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`http://127.0.0.1:4780/?room=${room}`);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${HOST_URL}/?room=${room}`);
   // Keyboard: Escape closes the dialog and focus returns to the Invite button.
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);

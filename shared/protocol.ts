@@ -144,6 +144,18 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 
 export const Reaction = z.enum(allowedReactions);
 
+/** A consumer the host created for the client (in the join answer, or announced by `newConsumer`). */
+export const NewConsumer = z.object({
+  consumerId: id,
+  producerId: id,
+  peerId: id,
+  kind: MediaKind,
+  source: MediaSource,
+  rtpParameters: RtpParameters,
+  producerPaused: z.boolean(),
+});
+export type NewConsumer = z.infer<typeof NewConsumer>;
+
 // ---------------------------------------------------------------------------------------------
 // Requests: client → host. `request` validates the payload, `response` documents the ack data.
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +182,8 @@ export const requests = {
       sendTransport: TransportOptions,
       recvTransport: TransportOptions,
       peers: z.array(PeerInfo),
+      /** Consumers for every producer already in the room, already resumed: consume them, then connect. */
+      consumers: z.array(NewConsumer),
       chatHistory: z.array(ChatMessage),
       locked: z.boolean(),
       iceServers: z.array(IceServer),
@@ -233,16 +247,6 @@ export const requestNames = Object.keys(requests) as RequestName[];
 // Host → client. `newConsumer` expects an ack; the rest are fire-and-forget notifications.
 // ---------------------------------------------------------------------------------------------
 
-export const NewConsumer = z.object({
-  consumerId: id,
-  producerId: id,
-  peerId: id,
-  kind: MediaKind,
-  source: MediaSource,
-  rtpParameters: RtpParameters,
-  producerPaused: z.boolean(),
-});
-export type NewConsumer = z.infer<typeof NewConsumer>;
 
 export const notifications = {
   /** Sent on connect, before any request: lets the client load its Device while it asks to join. */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
-import type { ChatMessage, MediaKind, MediaSource, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
+import type { ChatMessage, MediaKind, MediaSource, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
 import { Peer, type ConsumerAppData, type PeerChannel, type ProducerAppData } from './Peer';
@@ -119,14 +119,16 @@ export class Room extends EventEmitter<RoomEvents> {
       enableSctp: true,
       appData: { peerId },
     };
-    const sendTransport = await this.#router.createWebRtcTransport(transportOptions);
-    let recvTransport: types.WebRtcTransport;
-    try {
-      recvTransport = await this.#router.createWebRtcTransport(transportOptions);
-    } catch (error) {
-      sendTransport.close();
-      throw error;
+    const [send, recv] = await Promise.allSettled([
+      this.#router.createWebRtcTransport(transportOptions),
+      this.#router.createWebRtcTransport(transportOptions),
+    ]);
+    if (send.status === 'rejected' || recv.status === 'rejected') {
+      for (const result of [send, recv]) if (result.status === 'fulfilled') result.value.close();
+      throw send.status === 'rejected' ? send.reason : (recv as PromiseRejectedResult).reason;
     }
+    const sendTransport = send.value;
+    const recvTransport = recv.value;
     if (this.#closed) {
       sendTransport.close();
       recvTransport.close();
@@ -156,14 +158,6 @@ export class Room extends EventEmitter<RoomEvents> {
     this.broadcast('peerJoined', peer.info(isHost), peer.id);
     this.#logger.info({ peerId, peers: this.peers.size, resumed: Boolean(resumed) }, 'peer joined');
     return { peer, isHost, resumeToken };
-  }
-
-  /** Creates consumers for every producer already in the room. Call after the join answer is sent. */
-  consumeExisting(peer: Peer): void {
-    for (const other of this.peers.values()) {
-      if (other === peer) continue;
-      for (const producer of other.producers.values()) void this.#consume(peer, other, producer);
-    }
   }
 
   peerInfos(except?: Peer): PeerInfo[] {
@@ -259,24 +253,63 @@ export class Room extends EventEmitter<RoomEvents> {
     return false;
   }
 
-  /** Server-driven consume: create paused, tell the client, resume once it has the consumer. */
+  /**
+   * Consumers for a late producer: created paused, announced with `newConsumer`, resumed once the
+   * client acks (it must have the consumer before RTP arrives, or the first keyframe is lost).
+   */
   async #consume(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
-    if (consumerPeer.closed || producer.closed) return;
+    const created = await this.#createConsumer(consumerPeer, producerPeer, producer, true);
+    if (!created) return;
+    const { consumer, announcement } = created;
+    try {
+      await consumerPeer.channel.requestNewConsumer(announcement);
+      if (!consumer.closed) await consumer.resume();
+    } catch (error) {
+      if (!consumer.closed) {
+        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: (error as Error).message }, 'client did not take consumer; closing it');
+        consumer.close();
+      }
+    }
+  }
+
+  /**
+   * Consumers for everything already in the room, for the join answer. They start unpaused: no RTP
+   * can reach the client before it connects its receive transport, which it does only after
+   * creating these consumers, and mediasoup asks for a keyframe the moment that transport connects.
+   * This saves the newConsumer/ack/resume round trips on the path to the first frame.
+   */
+  async consumeExisting(peer: Peer): Promise<NewConsumer[]> {
+    const pending: Promise<{ announcement: NewConsumer } | undefined>[] = [];
+    for (const other of this.peers.values()) {
+      if (other === peer) continue;
+      for (const producer of other.producers.values()) pending.push(this.#createConsumer(peer, other, producer, false));
+    }
+    const created = await Promise.all(pending);
+    return created.flatMap((c) => (c ? [c.announcement] : []));
+  }
+
+  async #createConsumer(
+    consumerPeer: Peer,
+    producerPeer: Peer,
+    producer: types.Producer<ProducerAppData>,
+    paused: boolean,
+  ): Promise<{ consumer: types.Consumer<ConsumerAppData>; announcement: NewConsumer } | undefined> {
+    if (consumerPeer.closed || producer.closed) return undefined;
     if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })) {
       this.#logger.warn({ peerId: consumerPeer.id, producerId: producer.id }, 'peer cannot consume producer (codec mismatch)');
-      return;
+      return undefined;
     }
     let consumer: types.Consumer<ConsumerAppData>;
     try {
       consumer = await consumerPeer.recvTransport.consume<ConsumerAppData>({
         producerId: producer.id,
         rtpCapabilities: consumerPeer.rtpCapabilities,
-        paused: true,
+        paused,
         appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
       });
     } catch (error) {
       if (!consumerPeer.closed && !producer.closed) this.#logger.warn({ err: (error as Error).message, peerId: consumerPeer.id }, 'consume failed');
-      return;
+      return undefined;
     }
     consumerPeer.addConsumer(consumer);
     const notify = consumerPeer.channel;
@@ -292,24 +325,16 @@ export class Room extends EventEmitter<RoomEvents> {
       }),
     );
     consumer.on('score', (score) => notify.notify('consumerScore', { consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
-
-    try {
-      await consumerPeer.channel.requestNewConsumer({
-        consumerId: consumer.id,
-        producerId: producer.id,
-        peerId: producerPeer.id,
-        kind: consumer.kind,
-        source: producer.appData.source,
-        rtpParameters: consumer.rtpParameters as never,
-        producerPaused: consumer.producerPaused,
-      });
-      if (!consumer.closed) await consumer.resume();
-    } catch (error) {
-      if (!consumer.closed) {
-        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: (error as Error).message }, 'client did not take consumer; closing it');
-        consumer.close();
-      }
-    }
+    const announcement: NewConsumer = {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      peerId: producerPeer.id,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: consumer.rtpParameters as never,
+      producerPaused: consumer.producerPaused,
+    };
+    return { consumer, announcement };
   }
 
   // -------------------------------------------------------------------------------------------

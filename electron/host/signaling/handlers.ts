@@ -72,8 +72,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
       }
       session.attach(room, result.peer);
       const { peer } = result;
-      // Consumers for existing producers go out right after the join answer.
-      setImmediate(() => !peer.closed && room.consumeExisting(peer));
+      const consumers = await room.consumeExisting(peer);
       return {
         peerId: peer.id,
         roomId: room.id,
@@ -83,6 +82,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
         sendTransport: transportOptions(peer.sendTransport),
         recvTransport: transportOptions(peer.recvTransport),
         peers: room.peerInfos(peer),
+        consumers,
         chatHistory: [...room.chat],
         locked: room.locked,
         iceServers: ctx.iceServers(),

@@ -197,16 +197,25 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
 
     this.#resumeToken = answer.resumeToken;
     const iceServers = answer.iceServers as RTCIceServer[];
-    this.#session = {
+    const session: Session = {
       peerId: answer.peerId,
       resumeToken: answer.resumeToken,
       iceServers,
       sendTransport: this.#createTransport('send', answer.sendTransport, iceServers),
       recvTransport: this.#createTransport('recv', answer.recvTransport, iceServers),
     };
+    this.#session = session;
     this.localParticipant = { id: answer.peerId, displayName: params.displayName, isHost: answer.isHost, handRaised: false };
     this.locked = answer.locked;
     this.#syncParticipants(answer);
+    // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
+    await Promise.all(
+      answer.consumers.map((data) =>
+        this.#consume(session, data).catch(() => {
+          void this.#signaling.request('pauseConsumer', { consumerId: data.consumerId }).catch(() => undefined);
+        }),
+      ),
+    );
     markReady();
     const held = this.#heldNotifications;
     this.#heldNotifications = null;
@@ -447,6 +456,10 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     await this.#sessionReady;
     const session = this.#session;
     if (!session) throw new Error('not in a meeting');
+    await this.#consume(session, data);
+  }
+
+  async #consume(session: Session, data: NewConsumer): Promise<void> {
     const consumer = await session.recvTransport.consume({
       id: data.consumerId,
       producerId: data.producerId,
