@@ -3,6 +3,7 @@ import { limits } from '../../../shared/limits';
 import type { Notice } from '../hooks/useNotices';
 import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
 import { parseJoinInput } from '../joinLink';
+import { warmUp } from '../warmConference';
 import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
 import { DevicePreview } from './DevicePreview';
 import { HostMeetingPanel } from './HostMeetingPanel';
@@ -44,6 +45,12 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
   useEffect(() => {
     if (openedLink) setRoom(openedLink);
   }, [openedLink]);
+
+  // Connect to this page's own host while the user picks devices: Join then costs one request.
+  useEffect(() => {
+    const url = platform.defaultHostUrl();
+    if (url) warmUp(url);
+  }, [platform]);
 
   const requireName = (): string | undefined => {
     const name = displayName.trim();

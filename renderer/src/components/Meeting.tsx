@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Conference } from '../conference';
+import type { Conference } from '../conference';
 import { useAnnouncements } from '../hooks/useAnnouncements';
 import { useChat } from '../hooks/useChat';
 import { useConferenceSnapshot } from '../hooks/useConferenceSnapshot';
@@ -7,6 +7,7 @@ import { useLocalMedia } from '../hooks/useLocalMedia';
 import { useMeetingSession } from '../hooks/useMeetingSession';
 import { useNotices, type Notice } from '../hooks/useNotices';
 import { useReactions } from '../hooks/useReactions';
+import { takeConference } from '../warmConference';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { describeError, texts } from '../messages';
 import type { HostingInfo, Platform, Preferences } from '../platform';
@@ -56,7 +57,7 @@ const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigato
 
 /** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
 export function Meeting({ platform, request, preferences, onLeave }: MeetingProps) {
-  const [conference] = useState(() => new Conference({ url: request.hostUrl }));
+  const [conference] = useState(() => takeConference(request.hostUrl));
   useConferenceSnapshot(conference);
   const { notices, report, dismiss } = useNotices();
   const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));

@@ -102,6 +102,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
    * erase it. Replayed, in order, right after the answer is applied.
    */
   #heldNotifications: (() => void)[] | null = null;
+  #preparing?: Promise<Device>;
   #joinParams?: JoinParams;
   #resumeToken?: string;
   #state: ConnectionState = 'idle';
@@ -154,8 +155,25 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     }
   }
 
+  /**
+   * Warms up before the user presses Join: connects signaling and loads the Device (the host pushes
+   * its router capabilities on connect). `join()` then starts with the join request itself. Safe to
+   * call more than once; failures are left for `join()` to report.
+   */
+  prepare(): Promise<void> {
+    this.#preparing ??= this.#connectAndLoadDevice().catch((error: unknown) => {
+      this.#preparing = undefined;
+      throw error;
+    });
+    return this.#preparing.then(() => undefined);
+  }
+
   async leave(): Promise<void> {
-    if (this.#state === 'idle') return;
+    if (this.#state === 'idle') {
+      // Only prepared (or never used): nothing to leave, but the warm connection must go.
+      this.#signaling.disconnect();
+      return;
+    }
     const wasConnected = this.#signaling.connected && this.#session;
     this.#setState('disconnected', 'left');
     for (const stream of [...this.localStreams]) await stream.stop();
@@ -168,16 +186,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   /** Connect (if needed), load the device, join, and (re)send every local stream. */
   async #establish(): Promise<void> {
     const params = this.#joinParams!;
-    if (!this.#signaling.connected) {
-      this.#routerCapabilities = new Promise((resolve) => (this.#resolveRouterCapabilities = resolve));
-      await this.#signaling.connect();
-    }
-    if (!this.#device?.loaded) {
-      const device = this.#options.handlerName ? new Device({ handlerName: this.#options.handlerName }) : await Device.factory();
-      await device.load({ routerRtpCapabilities: await this.#routerCapabilities! });
-      this.#device = device;
-    }
-    const device = this.#device;
+    const device = await this.#connectAndLoadDevice();
     let markReady!: () => void;
     let markFailed!: (error: unknown) => void;
     this.#sessionReady = new Promise<void>((resolve, reject) => {
@@ -222,6 +231,21 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     for (const replay of held ?? []) replay();
     this.#setState('connected');
     for (const stream of this.localStreams) await this.#sendLocalStream(stream);
+  }
+
+  async #connectAndLoadDevice(): Promise<Device> {
+    // A prepare() in flight owns the connection attempt; share it rather than racing it.
+    if (this.#preparing) await this.#preparing.catch(() => undefined);
+    if (!this.#signaling.connected) {
+      this.#routerCapabilities = new Promise((resolve) => (this.#resolveRouterCapabilities = resolve));
+      await this.#signaling.connect();
+    }
+    if (!this.#device?.loaded) {
+      const device = this.#options.handlerName ? new Device({ handlerName: this.#options.handlerName }) : await Device.factory();
+      await device.load({ routerRtpCapabilities: await this.#routerCapabilities! });
+      this.#device = device;
+    }
+    return this.#device;
   }
 
   #join(device: Device): Promise<ResponseData<'join'>> {
