@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { cameraConsumersOf, expectLiveVideo, joinWith, receivedWidth, tileOf } from './support';
+import { expect, type Page } from '@playwright/test';
+import { cameraConsumersOf, expectLiveVideo, joinWith, receivedWidth, tileOf, test } from './support';
 
 test.describe.configure({ timeout: 150_000 });
 

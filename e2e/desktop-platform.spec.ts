@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import type { ScreenSource } from '../renderer/src/platform';
 import type { TestPlatform } from '../renderer/src/platform/testPlatform';
-import { openLobby, platformCalls, roomStats, type HookedWindow } from './support';
+import { openLobby, platformCalls, roomStats, type HookedWindow, test } from './support';
 import { E2E_HTTP_PORT, HOST_URL } from './env';
 
 /**

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { joinWith, openLobby, tileOf } from './support';
+import { expect, type Page } from '@playwright/test';
+import { joinWith, openLobby, tileOf, test } from './support';
 import { HOST_URL } from './env';
 
 test.describe.configure({ timeout: 120_000 });
@@ -95,6 +95,7 @@ for (const [errorName, message] of [
     await expect(page.getByRole('alert').filter({ hasText: message })).toHaveCount(0);
     await button(page, 'Start video').click();
     await expect(page.getByRole('alert').filter({ hasText: message })).toBeVisible();
+    await context.close();
   });
 }
 

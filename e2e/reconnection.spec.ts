@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectLiveVideo, inboundStats, joinWith, tileOf, type HookedWindow } from './support';
+import { expect, type Page } from '@playwright/test';
+import { expectLiveVideo, inboundStats, joinWith, tileOf, type HookedWindow, test } from './support';
 
 test.describe.configure({ timeout: 120_000 });
 

@@ -1,6 +1,25 @@
-import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { Conference } from '../renderer/src/conference';
 import { createTestPlatform, type RecordedCall, type TestPlatform, type TestPlatformConfig } from '../renderer/src/platform/testPlatform';
+
+/** Every participant's browser context opened by the helpers below; closed after each test. */
+const openContexts = new Set<BrowserContext>();
+
+/**
+ * The tests' `test`: closes the participants a test opened when it ends, so a later test does
+ * not share two cores with pages still encoding video from an earlier one.
+ */
+export const test = base.extend<{ closeParticipants: void }>({
+  closeParticipants: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      await use();
+      for (const context of openContexts) await context.close().catch(() => undefined);
+      openContexts.clear();
+    },
+    { auto: true },
+  ],
+});
 
 /** The page's test hook (set by the meeting view). */
 export type HookedWindow = Window & { __roundtable?: { conference: Conference } };
@@ -8,6 +27,7 @@ export type HookedWindow = Window & { __roundtable?: { conference: Conference } 
 /** Opens a fresh browser context (its own fake camera and mic) and joins `room` as `name`. */
 export async function joinAs(browser: Browser, room: string, name: string): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  openContexts.add(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error));
   await page.goto(`/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`);
@@ -67,6 +87,7 @@ export interface JoinOptions {
 /** A fresh context (own fake devices) with an optional test platform; the page is at the lobby. */
 export async function openLobby(browser: Browser, name: string, options: JoinOptions & { query?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: options.viewport ?? { width: 1280, height: 720 } });
+  openContexts.add(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error));
   if (options.platform) await installTestPlatform(page, options.platform);

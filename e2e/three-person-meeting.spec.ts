@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectLiveVideo, joinAs, tileOf } from './support';
+import { expect, type Page } from '@playwright/test';
+import { expectLiveVideo, joinAs, tileOf, test } from './support';
 
 test.describe.configure({ timeout: 150_000 });
 

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { expectLiveVideo, inboundStats, joinAs, tileOf } from './support';
+import { expect } from '@playwright/test';
+import { expectLiveVideo, inboundStats, joinAs, tileOf, test } from './support';
 
 test('two people meet: each sees and hears the other; leaving removes the tile', async ({ browser }) => {
   const alice = await joinAs(browser, 'skeleton', 'Alice');
