@@ -11,9 +11,6 @@ interface AppProps {
   platform: Platform;
 }
 
-/** Desktop-only extra: trust a self-signed host named by a link's fingerprint (electron platform). */
-type PinningPlatform = Platform & { pinCertificate?(hostUrl: string, fingerprint: string): Promise<void> };
-
 /** Lobby until the user joins; the meeting until they leave (or are removed). */
 export function App({ platform }: AppProps) {
   const [preferences, setPreferences] = useState<Preferences | undefined>();
@@ -44,10 +41,9 @@ export function App({ platform }: AppProps) {
       setNotice(undefined);
       setPreferences((old) => old && { ...old, displayName: request.displayName });
       void platform.savePreferences({ displayName: request.displayName }).catch(() => undefined);
-      const pinning = platform as PinningPlatform;
-      if (request.fingerprint && !request.hosting && pinning.pinCertificate) {
+      if (request.fingerprint && !request.hosting && platform.pinCertificate) {
         try {
-          await pinning.pinCertificate(request.hostUrl, request.fingerprint);
+          await platform.pinCertificate(request.hostUrl, request.fingerprint);
         } catch (error) {
           setNotice({ kind: 'alert', text: `The meeting link's certificate could not be trusted: ${(error as Error).message}` });
           return;

@@ -55,6 +55,8 @@ export interface Platform {
     onRequest(listener: (sources: ScreenSource[]) => void): () => void;
     choose(sourceId: string | null, withAudio: boolean): Promise<void>;
   };
+  /** Desktop only: trust the self-signed certificate a meeting link names (its `fp`), for that host only. */
+  pinCertificate?(hostUrl: string, fingerprint: string): Promise<void>;
   /** Desktop only: roundtable:// links and pasted meeting links opened from outside. */
   onOpenLink?(listener: (url: string) => void): () => void;
 }
