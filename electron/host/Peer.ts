@@ -34,6 +34,11 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly recvTransport: types.WebRtcTransport;
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
+  /**
+   * Producers this peer consumes or is about to: claimed before the (async) consume, so the join
+   * path and a concurrent new-producer path cannot both create a consumer for the same producer.
+   */
+  readonly consumedProducerIds = new Set<string>();
   #closed = false;
 
   constructor(init: {
@@ -74,7 +79,10 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   addConsumer(consumer: types.Consumer<ConsumerAppData>): void {
     this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      this.consumedProducerIds.delete(consumer.producerId);
+    });
   }
 
   producerBySource(source: MediaSource): types.Producer<ProducerAppData> | undefined {

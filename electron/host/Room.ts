@@ -294,11 +294,12 @@ export class Room extends EventEmitter<RoomEvents> {
     producer: types.Producer<ProducerAppData>,
     paused: boolean,
   ): Promise<{ consumer: types.Consumer<ConsumerAppData>; announcement: NewConsumer } | undefined> {
-    if (consumerPeer.closed || producer.closed) return undefined;
+    if (consumerPeer.closed || producer.closed || consumerPeer.consumedProducerIds.has(producer.id)) return undefined;
     if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })) {
       this.#logger.warn({ peerId: consumerPeer.id, producerId: producer.id }, 'peer cannot consume producer (codec mismatch)');
       return undefined;
     }
+    consumerPeer.consumedProducerIds.add(producer.id);
     let consumer: types.Consumer<ConsumerAppData>;
     try {
       consumer = await consumerPeer.recvTransport.consume<ConsumerAppData>({
@@ -308,6 +309,7 @@ export class Room extends EventEmitter<RoomEvents> {
         appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
       });
     } catch (error) {
+      consumerPeer.consumedProducerIds.delete(producer.id);
       if (!consumerPeer.closed && !producer.closed) this.#logger.warn({ err: (error as Error).message, peerId: consumerPeer.id }, 'consume failed');
       return undefined;
     }

@@ -187,6 +187,27 @@ describe('meeting features, media controls and host controls', () => {
     expect(restarted.ok && restarted.data.iceParameters.usernameFragment).not.toBe(transport!.iceParameters.usernameFragment);
   });
 
+  it('never gives a peer two consumers of one producer when consume paths overlap', async () => {
+    const room = newRoom();
+    const ann = await joined(room, 'Ann');
+    const raw = await rawClient(host.baseUrl);
+    cleanups.push(() => raw.close());
+    const caps = (await raw.welcome).routerRtpCapabilities;
+    const join = await raw.request('join', { roomId: room, displayName: 'Racer', rtpCapabilities: caps });
+    const m = media();
+    await ann.produceTrack(m.audio, 'mic');
+    await ann.produceTrack(m.video, 'camera');
+    const hostRoom = host.rooms.get(room)!;
+    const racer = hostRoom.peers.get(join.ok ? join.data.peerId : '')!;
+    await waitFor(() => racer.consumers.size === 2, 'racer consumes mic and camera');
+    for (const consumer of [...racer.consumers.values()]) consumer.close();
+    // A join-time consume and a new-producer consume running at once for the same peer:
+    const [first, second] = await Promise.all([hostRoom.consumeExisting(racer), hostRoom.consumeExisting(racer)]);
+    expect(first.length + second.length).toBe(2);
+    const producerIds = [...racer.consumers.values()].map((c) => c.producerId);
+    expect(new Set(producerIds).size).toBe(producerIds.length);
+  });
+
   it('enforces the passcode and rate-limits guessing per address', async () => {
     const room = newRoom();
     const hostUser = await joined(room, 'Hosting');
