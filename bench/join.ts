@@ -1,0 +1,372 @@
+/**
+ * bench:join — time from the start of a join to the first decoded frame of a participant already
+ * in the room, in Chromium (fake devices), for Roundtable's web app and for a bare-mediasoup page
+ * using the typical request-per-step flow. Same browser, same worker type, same codecs, same
+ * camera (720p, 3-layer VP8 simulcast), run in alternating blocks so both see the same machine load.
+ *
+ *   Roundtable: click on Join → Conference connects (welcome carries the router caps) → Device.load →
+ *     join (one request: both transports) → server pushes newConsumer → consume → connectTransport
+ *     (recv) → ack → server resumes → keyframe → first frame (requestVideoFrameCallback).
+ *   Bare: window.bareBench.join() → connect → getRouterRtpCapabilities → Device.load →
+ *     createWebRtcTransport ×2 → join → consume → connectWebRtcTransport → resumeConsumer → first frame.
+ *
+ * Env: BENCH_JOINS (per flow, default 24), BENCH_BLOCK (joins per block, default 6).
+ * Prints progress, then one JSON summary line. Talks to 127.0.0.1 only. Bounded to 9 minutes.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { mediaCodecs } from '../electron/host/mediaCodecs';
+import { buildBarePage, buildRenderer, removeDir } from './lib/builds';
+import { chromiumLaunchOptions, exitNow, finish, loadNote, log, machine, percentile, round, sleep, watchdog } from './lib/common';
+import { startServerProcess, type ServerHandle } from './lib/serverProcess';
+
+const JOINS = Number(process.env.BENCH_JOINS ?? 24);
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 6);
+const LIMIT_MS = 9 * 60_000;
+const FIRST_FRAME_TIMEOUT_MS = 20_000;
+const VIEWPORT = { width: 1280, height: 720 };
+
+type Flow = 'roundtable' | 'bare';
+interface JoinSample {
+  flow: Flow;
+  block: number;
+  /** ms from the start of the join. */
+  total: number;
+  marks: Record<string, number>;
+  requests: number;
+  receiveToFrame?: number;
+  /** Main-thread long tasks (> 50 ms) during the join, summed. */
+  longTaskMs: number;
+  /** Time inside RTCPeerConnection SDP calls during the join, summed. */
+  sdpMs: number;
+}
+
+let browser: Browser | undefined;
+const servers: ServerHandle[] = [];
+const dirs: string[] = [];
+const cleanup = async () => {
+  await browser?.close().catch(() => undefined);
+  for (const server of servers) await server.stop().catch(() => undefined);
+  for (const dir of dirs) removeDir(dir);
+};
+const guard = watchdog('join', LIMIT_MS, cleanup);
+
+/**
+ * Installed before the Roundtable app loads: timestamps from the SDK's own events. A string, not a
+ * function: tsx/esbuild would wrap named inner functions in a `__name` helper the page lacks.
+ */
+const roundtableProbe = `(() => {
+  const bench = { marks: {}, outgoing: [], frame: undefined };
+  window.__bench = bench;
+  const mark = (name) => { if (bench.marks[name] === undefined) bench.marks[name] = performance.now(); };
+  let value;
+  Object.defineProperty(window, '__roundtable', {
+    configurable: true,
+    get: () => value,
+    set(next) {
+      value = next;
+      const conference = next && next.conference;
+      if (!conference) return;
+      mark('meetingMounted');
+      const socket = conference.socket;
+      // The join answer is a socket.io ACK packet (type 3): seen at the engine.io level.
+      const watchPackets = () => socket.io.engine.on('packet', (packet) => {
+        if (packet.type === 'message' && typeof packet.data === 'string' && packet.data[0] === '3' && bench.marks['sent-join'] !== undefined) mark('joinAnswered');
+      });
+      if (socket.connected) { mark('socketConnected'); watchPackets(); } else socket.once('connect', () => { mark('socketConnected'); watchPackets(); });
+      socket.onAnyOutgoing((name) => {
+        bench.outgoing.push(name);
+        const n = bench.outgoing.filter((o) => o === name).length;
+        mark('sent-' + name + (n > 1 ? '-' + n : ''));
+      });
+      socket.on('welcome', () => mark('welcome'));
+      socket.on('newConsumer', (data) => mark('newConsumer-' + data.kind));
+      conference.on('connectionStateChanged', ({ state }) => {
+        if (state !== 'connected') return;
+        mark('connected');
+        const recv = conference.transports.recv;
+        if (recv) recv.on('connectionstatechange', (s) => { if (s === 'connected') mark('recvConnected'); });
+      });
+      conference.on('streamAdded', (event) => mark('consumer-' + event.kind));
+    },
+  });
+  new MutationObserver(() => {
+    for (const video of document.querySelectorAll('[data-testid="participant-tile"] video')) {
+      if (video.benched) continue;
+      video.benched = true;
+      video.requestVideoFrameCallback((now, metadata) => {
+        mark('firstFrame');
+        if (!bench.frame) bench.frame = { now, receiveTime: metadata.receiveTime || 0 };
+      });
+    }
+  }).observe(document, { subtree: true, childList: true });
+})();`;
+
+/**
+ * Installed in both flows' pages: when the page's main thread was busy (long tasks, > 50 ms) and how
+ * long each RTCPeerConnection SDP step took — to tell client-side costs from network and server.
+ */
+const pageProbe = `(() => {
+  const probe = { longTasks: [], sdp: [] };
+  window.__probe = probe;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  for (const op of ['setRemoteDescription', 'setLocalDescription', 'createAnswer', 'createOffer']) {
+    const original = RTCPeerConnection.prototype[op];
+    RTCPeerConnection.prototype[op] = function (...args) {
+      const start = performance.now();
+      const done = () => probe.sdp.push({ op, start, end: performance.now() });
+      const result = original.apply(this, args);
+      if (result && typeof result.then === 'function') result.then(done, done);
+      return result;
+    };
+  }
+})();`;
+
+interface PageProbe {
+  longTasks: { start: number; duration: number }[];
+  sdp: { op: string; start: number; end: number }[];
+}
+
+/** Main-thread long-task time and SDP time between t0 and the first frame. */
+function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { longTaskMs: number; sdpMs: number } {
+  if (!probe) return { longTaskMs: NaN, sdpMs: NaN };
+  const within = (start: number) => start >= t0 && start <= tEnd;
+  return {
+    longTaskMs: probe.longTasks.filter((t) => within(t.start)).reduce((sum, t) => sum + t.duration, 0),
+    sdpMs: probe.sdp.filter((s) => within(s.start)).reduce((sum, s) => sum + (s.end - s.start), 0),
+  };
+}
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext({ permissions: ['camera', 'microphone'], viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  await page.addInitScript({ content: pageProbe });
+  return { context, page };
+}
+
+// --------------------------------------------------------------------------------------------
+// Roundtable
+// --------------------------------------------------------------------------------------------
+
+async function roundtableAlice(server: ServerHandle, room: string): Promise<BrowserContext> {
+  const { context, page } = await newPage();
+  await page.goto(`${server.baseUrl}/?room=${room}&name=Alice`);
+  await page.locator('form.join-form button[type="submit"]').click();
+  await page.waitForFunction(
+    () => {
+      const conference = (window as { __roundtable?: { conference: { localStreams: Set<{ producer?: unknown; source: string }> } } }).__roundtable?.conference;
+      return conference && [...conference.localStreams].filter((s) => s.producer).length >= 2;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+  return context;
+}
+
+async function roundtableJoin(server: ServerHandle, room: string, name: string, block: number): Promise<JoinSample> {
+  const { context, page } = await newPage();
+  try {
+    await page.addInitScript({ content: roundtableProbe });
+    await page.goto(`${server.baseUrl}/?room=${room}&name=${encodeURIComponent(name)}`);
+    // The lobby is ready (camera preview running) before the clock starts.
+    await page.locator('[data-testid="camera-preview"] video').waitFor({ timeout: 10_000 });
+    await sleep(300);
+    await page.evaluate(() => {
+      (window as unknown as { __bench: { t0: number } }).__bench.t0 = performance.now();
+      document.querySelector<HTMLButtonElement>('form.join-form button[type="submit"]')!.click();
+    });
+    await page.waitForFunction(() => (window as unknown as { __bench: { marks: Record<string, number> } }).__bench.marks.firstFrame !== undefined, undefined, {
+      timeout: FIRST_FRAME_TIMEOUT_MS,
+      polling: 50,
+    });
+    const { bench, probe } = await page.evaluate(() => {
+      const w = window as unknown as { __bench: { t0: number; marks: Record<string, number>; outgoing: string[]; frame?: { now: number; receiveTime: number } }; __probe?: PageProbe };
+      return { bench: w.__bench, probe: w.__probe };
+    });
+    const totals = probeTotals(probe, bench.t0, bench.marks.firstFrame!);
+    const marks = Object.fromEntries(Object.entries(bench.marks).map(([k, v]) => [k, v - bench.t0]));
+    const requestsBeforeFrame = bench.outgoing.length;
+    return {
+      flow: 'roundtable',
+      block,
+      total: marks.firstFrame!,
+      marks,
+      requests: requestsBeforeFrame,
+      receiveToFrame: bench.frame?.receiveTime ? bench.frame.now - bench.frame.receiveTime : undefined,
+      ...totals,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+// Bare mediasoup
+// --------------------------------------------------------------------------------------------
+
+type BareWindow = { bareBench: { join(args: unknown): Promise<void>; marks: Record<string, number>; requests: number; frame?: { now: number; receiveTime: number } } };
+
+async function bareAlice(server: ServerHandle, room: string): Promise<BrowserContext> {
+  const { context, page } = await newPage();
+  await page.goto(`${server.baseUrl}/`);
+  await page.waitForFunction(() => 'bareBench' in window);
+  await page.evaluate((args) => (window as unknown as BareWindow).bareBench.join(args), { url: server.baseUrl, roomId: room, displayName: 'Alice', produce: true });
+  return context;
+}
+
+async function bareJoin(server: ServerHandle, room: string, name: string, block: number): Promise<JoinSample> {
+  const { context, page } = await newPage();
+  try {
+    await page.goto(`${server.baseUrl}/`);
+    await page.waitForFunction(() => 'bareBench' in window);
+    await sleep(300);
+    await page.evaluate((args) => void (window as unknown as BareWindow).bareBench.join(args), { url: server.baseUrl, roomId: room, displayName: name, produce: true });
+    await page.waitForFunction(() => (window as unknown as BareWindow).bareBench.marks.firstFrame !== undefined, undefined, { timeout: FIRST_FRAME_TIMEOUT_MS, polling: 50 });
+    const result = await page.evaluate(() => {
+      const b = (window as unknown as BareWindow).bareBench;
+      return { marks: b.marks, requests: b.requests, frame: b.frame, probe: (window as unknown as { __probe?: PageProbe }).__probe };
+    });
+    const totals = probeTotals(result.probe, result.marks.start!, result.marks.firstFrame!);
+    const t0 = result.marks.start!;
+    const marks = Object.fromEntries(Object.entries(result.marks).map(([k, v]) => [k, v - t0]));
+    return {
+      flow: 'bare',
+      block,
+      total: marks.firstFrame!,
+      marks,
+      requests: result.requests,
+      receiveToFrame: result.frame?.receiveTime ? result.frame.now - result.frame.receiveTime : undefined,
+      ...totals,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+// --------------------------------------------------------------------------------------------
+
+function describe(samples: JoinSample[], steps: [label: string, mark: string][]) {
+  const totals = samples.map((s) => s.total);
+  const split = Object.fromEntries(steps.map(([label, mark]) => [label, round(percentile(samples.map((s) => s.marks[mark] ?? NaN).filter(Number.isFinite), 50))]));
+  return {
+    joins: samples.length,
+    p50: round(percentile(totals, 50)),
+    p95: round(percentile(totals, 95)),
+    min: round(Math.min(...totals)),
+    max: round(Math.max(...totals)),
+    splitP50: split,
+    receiveToFrameP50: round(percentile(samples.map((s) => s.receiveToFrame ?? NaN).filter(Number.isFinite), 50)),
+    longTaskMsP50: round(percentile(samples.map((s) => s.longTaskMs).filter(Number.isFinite), 50)),
+    sdpMsP50: round(percentile(samples.map((s) => s.sdpMs).filter(Number.isFinite), 50)),
+    /** Requests the joining page had sent when its first remote frame showed (median). */
+    requestsByFirstFrame: round(percentile(samples.map((s) => s.requests), 50), 0),
+  };
+}
+
+async function main(): Promise<void> {
+  log(`bench:join — ${JOINS} joins per flow in blocks of ${BLOCK}; ${loadNote()}`);
+  const loadavgStart = machine().loadavg;
+  log('building the web app and the bare page (temp dirs)…');
+  const [webRoot, pageDir] = await Promise.all([buildRenderer(), buildBarePage()]);
+  dirs.push(webRoot, pageDir);
+  const roundtable = await startServerProcess('servers/roundtable.ts', { webRoot });
+  servers.push(roundtable);
+  const bare = await startServerProcess('bare/server.ts', { mediaCodecs, pageDir });
+  servers.push(bare);
+  log(`roundtable host ${roundtable.baseUrl} (worker ${roundtable.workerPid}); bare server ${bare.baseUrl} (worker ${bare.workerPid})`);
+
+  const launch = await chromiumLaunchOptions();
+  browser = await chromium.launch({ executablePath: launch.executablePath, args: launch.args, headless: true });
+  const chromiumVersion = browser.version();
+  log(`Chromium ${chromiumVersion}`);
+
+  const samples: JoinSample[] = [];
+  const failures: { flow: Flow; error: string }[] = [];
+  const blocks = Math.ceil(JOINS / BLOCK);
+  for (let block = 0; block < blocks; block++) {
+    // Alternate which flow goes first, so neither always runs right after a page-heavy setup.
+    const order: Flow[] = block % 2 === 0 ? ['roundtable', 'bare'] : ['bare', 'roundtable'];
+    for (const flow of order) {
+      const room = `join-${flow}-${block}`;
+      const alice = flow === 'roundtable' ? await roundtableAlice(roundtable, room) : await bareAlice(bare, room);
+      await sleep(1_500); // Alice's encoder is up and her send bitrate has ramped
+      const count = Math.min(BLOCK, JOINS - block * BLOCK);
+      // One unmeasured warm-up join per block: the first join after a setup pays for cold caches.
+      for (let i = -1; i < count; i++) {
+        const name = `Joiner ${block}-${i}`;
+        try {
+          const sample = flow === 'roundtable' ? await roundtableJoin(roundtable, room, name, block) : await bareJoin(bare, room, name, block);
+          if (i >= 0) {
+            samples.push(sample);
+            const m = sample.marks;
+            log(
+              `${flow.padEnd(10)} #${String(samples.filter((s) => s.flow === flow).length).padStart(2)}: ${sample.total.toFixed(0)} ms ` +
+                `(join answered ${(m.joinAnswered ?? m.joined)?.toFixed(0)}, consumer ${(m['consumer-video'] ?? m.consumed)?.toFixed(0)}, recv connected ${m.recvConnected?.toFixed(0)}, first frame ${m.firstFrame?.toFixed(0)})`,
+            );
+          }
+        } catch (error) {
+          failures.push({ flow, error: (error as Error).message.split('\n')[0]! });
+          log(`${flow} join failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+        await sleep(400);
+      }
+      await alice.close();
+      await sleep(500);
+    }
+  }
+
+  const rt = samples.filter((s) => s.flow === 'roundtable');
+  const bs = samples.filter((s) => s.flow === 'bare');
+  const roundtableSummary = describe(rt, [
+    ['meetingMounted', 'meetingMounted'],
+    ['socketConnected', 'socketConnected'],
+    ['welcome', 'welcome'],
+    ['joinSent', 'sent-join'],
+    ['joinAnswered', 'joinAnswered'],
+    ['newConsumer', 'newConsumer-video'],
+    ['connectTransportSent', 'sent-connectTransport'],
+    ['consumerCreated', 'consumer-video'],
+    ['sdkConnected', 'connected'],
+    ['transportConnected', 'recvConnected'],
+    ['firstFrame', 'firstFrame'],
+  ]);
+  const bareSummary = describe(bs, [
+    ['socketConnected', 'socketConnected'],
+    ['capabilities', 'capabilities'],
+    ['deviceLoaded', 'deviceLoaded'],
+    ['transportsCreated', 'recvTransport'],
+    ['joinAnswered', 'joined'],
+    ['consumeAnswered', 'consumed'],
+    ['connectSent', 'recvConnectSent'],
+    ['transportConnected', 'recvConnected'],
+    ['resumed', 'resumed-video'],
+    ['firstFrame', 'firstFrame'],
+  ]);
+  const ratio = roundtableSummary.p50 !== null && bareSummary.p50 ? roundtableSummary.p50 / bareSummary.p50 : NaN;
+  await cleanup();
+  guard.clear();
+
+  const summary = {
+    bench: 'join',
+    ok: rt.length >= 20 && bs.length >= 20,
+    roundtable: roundtableSummary,
+    bare: bareSummary,
+    ratioP50: round(ratio, 3),
+    goals: { p50Ms: 180, ratio: 0.8, p50Met: (roundtableSummary.p50 ?? Infinity) <= 180, ratioMet: ratio <= 0.8 },
+    failures: failures.length,
+    machine: machine({ chromium: chromiumVersion, loadavgStart }),
+  };
+  finish('join', summary, { samples, failures });
+}
+
+main().catch(async (error: unknown) => {
+  log(`bench:join failed: ${(error as Error).stack ?? error}`);
+  await cleanup();
+  guard.clear();
+  process.stdout.write(JSON.stringify({ bench: 'join', ok: false, error: (error as Error).message }) + '\n');
+  exitNow(1);
+});

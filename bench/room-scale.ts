@@ -1,0 +1,234 @@
+/**
+ * bench:room-scale — N = 5, 10, 20, 30 peers join one room at once (Node-side SDK clients, real
+ * WebRTC through @roamhq/wrtc). Measured per N:
+ *   - time from the start of the burst until every peer has decoded every other peer's media
+ *     (first non-silent audio chunk; first decoded video frame), with the split: every join
+ *     answered, every consumer delivered (last newConsumer), full mesh;
+ *   - signaling messages per join (socket.io packets both ways, acks included, by name);
+ *   - host RSS per peer (Node host process and mediasoup worker, after a GC, minus the empty host).
+ *
+ * Media, chosen so that 30 peers fit on a 2-core machine next to the host: every peer sends its mic
+ * (Opus, a steady tone); the first 4 peers also send a 160x120@10 camera (Roundtable's simulcast
+ * encodings; at that size one layer). A full mesh at N = 30 is still 870 audio + 116 video streams,
+ * far more decoders than two cores run: so each client pauses a stream (pauseConsumer, as the app
+ * does for tiles off screen) as soon as its first audio/video has been decoded. That keeps the load
+ * generator alive and does not touch what is timed. These bench pauses are not counted as
+ * signaling messages.
+ *
+ * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (60), BENCH_REPEAT (2:
+ * each size twice, medians reported).
+ * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 9 minutes.
+ */
+import { Conference } from '../renderer/src/conference';
+import { installWrtcGlobals } from '../tests/support/wrtc';
+import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
+import os from 'node:os';
+import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
+import { startServerProcess, type ServerHandle } from './lib/serverProcess';
+
+installWrtcGlobals();
+
+const SIZES = (process.env.BENCH_SIZES ?? '5,10,20,30').split(',').map(Number);
+const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
+const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
+/** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
+const LIMIT_MS = 9 * 60_000;
+/** Requests the bench itself adds (pausing received streams); not part of joining. */
+const BENCH_REQUESTS = new Set(['pauseConsumer']);
+
+interface Peer {
+  name: string;
+  index: number;
+  conference: Conference;
+  media?: BenchMedia;
+  joinedAt?: number;
+  lastNewConsumerAt?: number;
+  incoming: Map<string, number>;
+  outgoing: Map<string, number>;
+  /** participantId:kind → ms (from the burst start) when first decoded here. */
+  received: Map<string, number>;
+  stops: (() => void)[];
+}
+
+let server: ServerHandle | undefined;
+let peers: Peer[] = [];
+const cleanup = async () => {
+  await Promise.all(peers.map((p) => leave(p)));
+  peers = [];
+  await server?.stop().catch(() => undefined);
+};
+const guard = watchdog('room-scale', LIMIT_MS, cleanup);
+
+async function leave(peer: Peer): Promise<void> {
+  for (const stop of peer.stops) stop();
+  await peer.conference.leave().catch(() => undefined);
+  peer.media?.stop();
+}
+
+const bump = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
+
+async function runSize(n: number): Promise<Record<string, unknown>> {
+  server = await startServerProcess('servers/roundtable.ts');
+  const empty = await server.sample({ gc: true });
+  const roomId = `scale-${n}`;
+  const videoSenders = Math.min(VIDEO_SENDERS, n);
+  const expectedPairs = n * (n - 1) + videoSenders * (n - 1);
+  let receivedPairs = 0;
+  let fullAt = 0;
+  const cpu0 = process.cpuUsage();
+  const machine0 = machineCpu();
+  const host0 = processCpuMs(server.pid);
+  const worker0 = processCpuMs(server.workerPid);
+  const t0 = performance.now();
+  const since = () => performance.now() - t0;
+
+  peers = Array.from({ length: n }, (_, index) => {
+    const conference = new Conference({ url: server!.baseUrl, handlerName: 'Chrome111' });
+    const peer: Peer = { name: `peer-${index}`, index, conference, incoming: new Map(), outgoing: new Map(), received: new Map(), stops: [] };
+    conference.socket.onAny((name: string) => {
+      bump(peer.incoming, name);
+      if (name === 'newConsumer') peer.lastNewConsumerAt = since();
+    });
+    conference.socket.onAnyOutgoing((name: string) => bump(peer.outgoing, name));
+    conference.on('streamAdded', (event) => {
+      const key = `${event.participantId}:${event.kind}`;
+      const track = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
+      if (!track || peer.received.has(key)) return;
+      const onFirst = () => {
+        if (peer.received.has(key)) return;
+        peer.received.set(key, since());
+        receivedPairs++;
+        if (receivedPairs === expectedPairs) fullAt = since();
+        // Stop decoding what has been seen (see the header): the host stops forwarding it.
+        setImmediate(() => {
+          sink.stop();
+          void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+        });
+      };
+      const sink = event.kind === 'video' ? frameCounter(track, onFirst) : firstAudio(track, onFirst);
+      peer.stops.push(() => sink.stop());
+    });
+    return peer;
+  });
+
+  await Promise.all(
+    peers.map(async (peer) => {
+      await peer.conference.join({ roomId, displayName: peer.name });
+      peer.joinedAt = since();
+      const video = peer.index < videoSenders;
+      peer.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.35 });
+      await peer.conference.produceTrack(peer.media.audio!, 'mic');
+      if (peer.media.video) await peer.conference.produceTrack(peer.media.video, 'camera');
+    }),
+  );
+  const allJoinedAt = Math.max(...peers.map((p) => p.joinedAt ?? NaN));
+  while (!fullAt && since() < MESH_TIMEOUT_MS) await sleep(20);
+  const cpu = process.cpuUsage(cpu0);
+  const machineBusy = busyPercent(machine0, machineCpu());
+  const hostCpuMs = processCpuMs(server.pid) - host0;
+  const workerCpuMs = processCpuMs(server.workerPid) - worker0;
+  const formationMs = fullAt || since();
+  await sleep(1_500);
+  const full = await server.sample({ gc: true });
+  const duplicateConsumers = await server.command<number>('duplicateConsumers');
+
+  // Messages per join: everything on every socket from connect to the full mesh, acks included.
+  const totals = new Map<string, number>();
+  let messages = 0;
+  for (const peer of peers) {
+    for (const [name, count] of peer.outgoing) {
+      if (BENCH_REQUESTS.has(name)) continue;
+      totals.set(`→ ${name}`, (totals.get(`→ ${name}`) ?? 0) + count);
+      messages += 2 * count; // request + ack
+    }
+    for (const [name, count] of peer.incoming) {
+      totals.set(`← ${name}`, (totals.get(`← ${name}`) ?? 0) + count);
+      messages += name === 'newConsumer' ? 2 * count : count; // newConsumer is acked
+    }
+  }
+  const byName = Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).map(([name, count]) => [name, round(count / n, 1)]));
+  const receiptTimes = peers.flatMap((p) => [...p.received.values()]);
+  const receiptOf = (kind: string) => peers.flatMap((p) => [...p.received].filter(([key]) => key.endsWith(`:${kind}`)).map(([, t]) => t));
+  const missing = expectedPairs - receivedPairs;
+  const result = {
+    peers: n,
+    videoSenders,
+    streams: expectedPairs,
+    hostConsumers: full.consumers,
+    /** Consumers the host created twice for the same participant and producer (should be 0). */
+    duplicateConsumers,
+    missingStreams: missing,
+    allJoinsAnsweredMs: round(allJoinedAt, 0),
+    lastNewConsumerMs: round(Math.max(...peers.map((p) => p.lastNewConsumerAt ?? 0)), 0),
+    fullMeshMs: fullAt ? round(fullAt, 0) : null,
+    streamReceivedP50Ms: round(percentile(receiptTimes, 50), 0),
+    lastAudioMs: round(Math.max(...receiptOf('audio')), 0),
+    lastVideoMs: round(Math.max(...receiptOf('video')), 0),
+    messagesPerJoin: round(messages / n, 1),
+    messagesPerJoinByName: byName,
+    hostRssPerPeerKiB: round((full.processRssBytes - empty.processRssBytes) / 1024 / n, 0),
+    hostHeapPerPeerKiB: round((full.processHeapUsedBytes - empty.processHeapUsedBytes) / 1024 / n, 0),
+    workerRssPerPeerKiB: round((full.workerRssKb - empty.workerRssKb) / n, 0),
+    hostRssMiB: round(full.processRssBytes / 2 ** 20, 1),
+    workerRssMiB: round(full.workerRssKb / 1024, 1),
+    hostCpuSeconds: round(hostCpuMs / 1000, 2),
+    workerCpuSeconds: round(workerCpuMs / 1000, 2),
+    loadGenCpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
+    loadGenCpuPct: round((100 * (cpu.user + cpu.system)) / 1000 / formationMs, 0),
+    /** Whole machine busy during formation, and the part not from this bench (others' jobs), % of all cores. */
+    machineBusyPct: round(machineBusy, 0),
+    otherCpuPct: round(machineBusy - (100 * ((cpu.user + cpu.system) / 1000 + hostCpuMs + workerCpuMs)) / formationMs / os.availableParallelism(), 0),
+  };
+  log(
+    `N=${String(n).padStart(2)}: full mesh ${result.fullMeshMs ?? `NOT reached (${missing} of ${expectedPairs} streams missing)`} ms ` +
+      `(joins answered ${result.allJoinsAnsweredMs} ms,${duplicateConsumers ? ` ${duplicateConsumers} DUPLICATE consumers,` : ''} last newConsumer ${result.lastNewConsumerMs} ms), ${result.messagesPerJoin} messages/join, ` +
+      `host RSS +${result.hostRssPerPeerKiB} KiB/peer (heap +${result.hostHeapPerPeerKiB}), worker RSS +${result.workerRssPerPeerKiB} KiB/peer; ` +
+      `CPU during formation: host ${result.hostCpuSeconds} s, worker ${result.workerCpuSeconds} s, load generator ${result.loadGenCpuSeconds} s; machine ${result.machineBusyPct} % busy (others ${result.otherCpuPct} %)`,
+  );
+  await Promise.all(peers.map((p) => leave(p)));
+  peers = [];
+  await server.stop();
+  server = undefined;
+  await sleep(1_000);
+  return result;
+}
+
+async function main(): Promise<void> {
+  log(`bench:room-scale — N = ${SIZES.join(', ')}; every peer sends Opus, ${VIDEO_SENDERS} also send 160x120@10 video; ${loadNote()}`);
+  const loadStart = machine().loadavg;
+  const runs: Record<string, unknown>[] = [];
+  for (let r = 0; r < REPEAT; r++) for (const n of SIZES) runs.push({ run: r + 1, ...(await runSize(n)) });
+  guard.clear();
+  // One row per size: the median over runs of every numeric field (the full-mesh time is the one that varies).
+  const results = SIZES.map((n) => {
+    const mine = runs.filter((r) => r.peers === n);
+    const row: Record<string, unknown> = { peers: n, runs: mine.length };
+    for (const [key, value] of Object.entries(mine[0]!)) {
+      if (key === 'run' || key === 'peers' || (typeof value !== 'number' && value !== null)) continue;
+      const values = mine.map((r) => r[key] as number);
+      row[key] = values.some((v) => v === null || v === undefined) ? null : round(median(values), 1);
+    }
+    row.fullMeshMsRuns = mine.map((r) => r.fullMeshMs);
+    row.missingStreams = Math.max(...mine.map((r) => r.missingStreams as number));
+    row.duplicateConsumers = Math.max(...mine.map((r) => r.duplicateConsumers as number));
+    return row;
+  });
+  const summary = {
+    bench: 'room-scale',
+    ok: results.every((r) => r.missingStreams === 0),
+    media: { audio: 'every peer, Opus', video: `${VIDEO_SENDERS} peers, 160x120@10` },
+    runsPerSize: REPEAT,
+    results,
+    machine: machine({ loadavgStart: loadStart }),
+  };
+  finish('room-scale', summary, { runs });
+}
+
+main().catch(async (error: unknown) => {
+  log(`bench:room-scale failed: ${(error as Error).stack ?? error}`);
+  await cleanup();
+  guard.clear();
+  process.stdout.write(JSON.stringify({ bench: 'room-scale', ok: false, error: (error as Error).message }) + '\n');
+  exitNow(1);
+});
