@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Bonjour, type Service } from 'bonjour-service';
+import type { DiscoveredMeeting } from '../../shared/ipc';
 import type { Logger } from './logger';
 
 export const SERVICE_TYPE = 'roundtable';
@@ -11,13 +12,7 @@ export interface AdvertisedMeeting {
   fingerprint?: string;
 }
 
-export interface DiscoveredMeeting {
-  roomId: string;
-  name: string;
-  hostName: string;
-  url: string;
-  fingerprint?: string;
-}
+export type { DiscoveredMeeting } from '../../shared/ipc';
 
 /**
  * multicast-dns socket options. The default is real mDNS (224.0.0.251:5353 on the LAN); tests

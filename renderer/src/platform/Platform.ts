@@ -1,3 +1,5 @@
+import type { DiscoveredMeeting, HostingInfo } from '../../../shared/ipc';
+
 /**
  * Everything the UI needs from where it runs. Two implementations: the Electron desktop app
  * (over the preload bridge, window.roundtable) and the browser (guests). The UI imports only this.
@@ -9,23 +11,8 @@ export interface Preferences {
   speakerId?: string;
 }
 
-export interface HostingInfo {
-  roomId: string;
-  baseUrl: string;
-  joinUrl: string;
-  /** Lets the app's own window join as the meeting's host. */
-  ownerKey: string;
-  fingerprint?: string;
-  ports: { http: number; rtc: number[] };
-}
-
-export interface DiscoveredMeeting {
-  roomId: string;
-  name: string;
-  hostName: string;
-  url: string;
-  fingerprint?: string;
-}
+/** The same shapes main validates on the IPC boundary (shared/ipc.ts). */
+export type { DiscoveredMeeting, HostingInfo };
 
 export interface ScreenSource {
   id: string;
