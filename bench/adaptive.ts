@@ -123,7 +123,7 @@ async function window_(page: Page, label: string) {
 const layerCount = (layers: Layer[]) => layers.reduce<Record<string, number>>((acc, l) => ((acc[String(l.current)] = (acc[String(l.current)] ?? 0) + 1), acc), {});
 
 async function main(): Promise<void> {
-  log(`bench:adaptive — ${SENDERS} senders 1280x720@${SENDER_FPS} simulcast + Opus, one Chromium viewer ${VIEWPORT.width}x${VIEWPORT.height}; ${loadNote()}`);
+  log(`bench:adaptive — ${SENDERS} senders 1280x720@${SENDER_FPS} simulcast${SENDER_AUDIO ? ' + Opus' : ' (video only)'}, one Chromium viewer ${VIEWPORT.width}x${VIEWPORT.height}; ${loadNote()}`);
   const loadStart = machine().loadavg;
   webRoot = await buildRenderer();
   server = await startServerProcess('servers/roundtable.ts', { webRoot });

@@ -131,12 +131,19 @@ interface PageProbe {
 }
 
 /** Main-thread long-task time and SDP time between t0 and the first frame. */
-function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { longTaskMs: number; sdpMs: number } {
-  if (!probe) return { longTaskMs: NaN, sdpMs: NaN };
+function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { longTaskMs: number; sdpMs: number; sdpMarks: Record<string, number> } {
+  if (!probe) return { longTaskMs: NaN, sdpMs: NaN, sdpMarks: {} };
   const within = (start: number) => start >= t0 && start <= tEnd;
+  // The first remote description after the start is the first consume's (both flows produce later).
+  const firstSrd = probe.sdp.filter((s) => within(s.start) && s.op === 'setRemoteDescription').sort((a, b) => a.start - b.start)[0];
+  const firstAnswer = probe.sdp.filter((s) => within(s.start) && s.op === 'createAnswer').sort((a, b) => a.start - b.start)[0];
+  const sdpMarks: Record<string, number> = {};
+  if (firstSrd) sdpMarks.firstSdpStart = firstSrd.start - t0;
+  if (firstAnswer) sdpMarks.firstAnswerEnd = firstAnswer.end - t0;
   return {
     longTaskMs: probe.longTasks.filter((t) => within(t.start)).reduce((sum, t) => sum + t.duration, 0),
     sdpMs: probe.sdp.filter((s) => within(s.start)).reduce((sum, s) => sum + (s.end - s.start), 0),
+    sdpMarks,
   };
 }
 
@@ -187,8 +194,8 @@ async function roundtableJoin(server: ServerHandle, room: string, name: string, 
       const w = window as unknown as { __bench: { t0: number; marks: Record<string, number>; outgoing: string[]; frame?: { now: number; receiveTime: number } }; __probe?: PageProbe };
       return { bench: w.__bench, probe: w.__probe };
     });
-    const totals = probeTotals(probe, bench.t0, bench.marks.firstFrame!);
-    const marks = Object.fromEntries(Object.entries(bench.marks).map(([k, v]) => [k, v - bench.t0]));
+    const { sdpMarks, ...totals } = probeTotals(probe, bench.t0, bench.marks.firstFrame!);
+    const marks = { ...Object.fromEntries(Object.entries(bench.marks).map(([k, v]) => [k, v - bench.t0])), ...sdpMarks };
     const requestsBeforeFrame = bench.outgoing.length;
     return {
       flow: 'roundtable',
@@ -230,9 +237,9 @@ async function bareJoin(server: ServerHandle, room: string, name: string, block:
       const b = (window as unknown as BareWindow).bareBench;
       return { marks: b.marks, requests: b.requests, frame: b.frame, probe: (window as unknown as { __probe?: PageProbe }).__probe };
     });
-    const totals = probeTotals(result.probe, result.marks.start!, result.marks.firstFrame!);
+    const { sdpMarks, ...totals } = probeTotals(result.probe, result.marks.start!, result.marks.firstFrame!);
     const t0 = result.marks.start!;
-    const marks = Object.fromEntries(Object.entries(result.marks).map(([k, v]) => [k, v - t0]));
+    const marks = { ...Object.fromEntries(Object.entries(result.marks).map(([k, v]) => [k, v - t0])), ...sdpMarks };
     return {
       flow: 'bare',
       block,
@@ -328,6 +335,8 @@ async function main(): Promise<void> {
     ['joinSent', 'sent-join'],
     ['joinAnswered', 'joinAnswered'],
     ['newConsumer', 'newConsumer-video'],
+    ['firstSdpStart', 'firstSdpStart'],
+    ['firstAnswerEnd', 'firstAnswerEnd'],
     ['connectTransportSent', 'sent-connectTransport'],
     ['consumerCreated', 'consumer-video'],
     ['sdkConnected', 'connected'],
@@ -341,6 +350,8 @@ async function main(): Promise<void> {
     ['transportsCreated', 'recvTransport'],
     ['joinAnswered', 'joined'],
     ['consumeAnswered', 'consumed'],
+    ['firstSdpStart', 'firstSdpStart'],
+    ['firstAnswerEnd', 'firstAnswerEnd'],
     ['connectSent', 'recvConnectSent'],
     ['transportConnected', 'recvConnected'],
     ['resumed', 'resumed-video'],

@@ -38,8 +38,27 @@ const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(M
 
 export function lineChart(options: ChartOptions): string {
   const width = options.width ?? 760;
-  const height = options.height ?? 420;
+  const baseHeight = options.height ?? 420;
   const m = { top: 62, right: options.rightLabel ? 70 : 24, bottom: 56, left: 66 };
+  // The legend goes under the plot, wrapped into rows.
+  const legend: { series: Series; label: string; x: number; row: number }[] = [];
+  {
+    let lx = 0;
+    let row = 0;
+    for (const series of options.series) {
+      const label = `${series.name}${options.rightLabel ? (series.axis === 'right' ? ' (right axis)' : ' (left axis)') : ''}`;
+      const w = 36 + label.length * 6.4;
+      if (lx > 0 && lx + w > width - m.left - m.right) {
+        lx = 0;
+        row++;
+      }
+      legend.push({ series, label, x: lx, row });
+      lx += w;
+    }
+  }
+  const legendRows = legend.length ? Math.max(...legend.map((l) => l.row)) + 1 : 0;
+  const height = baseHeight + legendRows * 18;
+  m.bottom += legendRows * 18;
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const all = options.series.flatMap((s) => s.points);
@@ -65,7 +84,7 @@ export function lineChart(options: ChartOptions): string {
     out.push(`<text x="${x}" y="${m.top + plotH + 19}" text-anchor="middle" fill="#333">${fmt((xMax * i) / ticks)}</text>`);
   }
   out.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
-  out.push(`<text x="${m.left + plotW / 2}" y="${height - 14}" text-anchor="middle" fill="#111">${esc(options.xLabel)}</text>`);
+  out.push(`<text x="${m.left + plotW / 2}" y="${m.top + plotH + 38}" text-anchor="middle" fill="#111">${esc(options.xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#111">${esc(options.leftLabel)}</text>`);
   if (options.rightLabel) {
     out.push(`<text transform="translate(${width - 14} ${m.top + plotH / 2}) rotate(90)" text-anchor="middle" fill="#111">${esc(options.rightLabel)}</text>`);
@@ -73,7 +92,7 @@ export function lineChart(options: ChartOptions): string {
   for (const marker of options.markers ?? []) {
     const x = X(marker.x);
     out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${m.top + plotH}" stroke="#9a6700" stroke-dasharray="3 3"/>`);
-    out.push(`<text x="${x - 4}" y="${m.top + plotH * 0.45}" text-anchor="end" fill="#9a6700">${esc(marker.label)}</text>`);
+    out.push(`<text x="${x - 4}" y="${m.top + 16}" text-anchor="end" fill="#9a6700">${esc(marker.label)}</text>`);
   }
   for (const series of options.series) {
     const axis = series.axis ?? 'left';
@@ -81,18 +100,11 @@ export function lineChart(options: ChartOptions): string {
     out.push(`<polyline points="${pts}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     for (const [x, y] of series.points) out.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y, axis).toFixed(1)}" r="3" fill="${series.color}"/>`);
   }
-  let lx = m.left + 10;
-  let ly = m.top + 14;
-  for (const series of options.series) {
-    const width_ = 36 + (series.name.length + 8) * 6.4;
-    if (lx + width_ > m.left + plotW) {
-      lx = m.left + 10;
-      ly += 16;
-    }
+  for (const { series, label, x, row } of legend) {
+    const lx = m.left + x;
+    const ly = m.top + plotH + 62 + row * 18;
     out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
-    const label = `${series.name}${options.rightLabel ? (series.axis === 'right' ? ' (right)' : ' (left)') : ''}`;
     out.push(`<text x="${lx + 27}" y="${ly}" fill="#111">${esc(label)}</text>`);
-    lx += 36 + label.length * 6.4;
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
