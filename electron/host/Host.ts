@@ -180,8 +180,9 @@ export class Host {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.discovery?.close();
-    this.signaling.close();
+    // Rooms first, so every participant is told the meeting ended before the sockets close.
     this.rooms.closeAll();
+    this.signaling.close();
     this.pool.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

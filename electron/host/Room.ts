@@ -29,6 +29,13 @@ export interface RoomDeps {
   resumeWindowMs: number;
 }
 
+/** What a meeting is besides its media: kept when a room has to be recreated after losing its worker. */
+export interface MeetingState {
+  admission: Admission;
+  hostRole: HostRole;
+  chat: ChatHistory;
+}
+
 export interface JoinOptions {
   displayName: string;
   channel: PeerChannel;
@@ -61,8 +68,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly createdAt = Date.now();
   readonly peers = new Map<string, Peer>();
   readonly #admission: Admission;
-  readonly #hostRole = new HostRole();
-  readonly #chat = new ChatHistory(limits.chatHistorySize, limits.chatHistoryBytes);
+  readonly #hostRole: HostRole;
+  readonly #chat: ChatHistory;
   readonly #rehome: MediaGraphRehome;
   readonly #lapseTimers = new Set<NodeJS.Timeout>();
   readonly #logger: Logger;
@@ -71,16 +78,20 @@ export class Room extends EventEmitter<RoomEvents> {
   #speakerObserver!: types.ActiveSpeakerObserver;
   #closed = false;
 
-  private constructor(id: string, rehome: MediaGraphRehome, deps: RoomDeps) {
+  private constructor(id: string, rehome: MediaGraphRehome, deps: RoomDeps, state?: MeetingState) {
     super();
     this.id = id;
     this.#logger = deps.logger.child({ roomId: id });
-    this.#admission = new Admission(id, deps.passcodeGuard, deps.resumeWindowMs);
+    this.#admission = state?.admission ?? new Admission(id, deps.passcodeGuard, deps.resumeWindowMs);
+    this.#hostRole = state?.hostRole ?? new HostRole();
+    this.#chat = state?.chat ?? new ChatHistory(limits.chatHistorySize, limits.chatHistoryBytes);
+    this.#everOccupied = state !== undefined;
     this.#rehome = rehome;
   }
 
-  static async create(id: string, router: types.Router, slot: PoolSlot, deps: RoomDeps): Promise<Room> {
-    const room = new Room(id, new MediaGraphRehome(router, slot), deps);
+  /** A new room, or — with `state` — the same meeting (lock, passcode, host, tokens, chat) on a new router. */
+  static async create(id: string, router: types.Router, slot: PoolSlot, deps: RoomDeps, state?: MeetingState): Promise<Room> {
+    const room = new Room(id, new MediaGraphRehome(router, slot), deps, state);
     await room.#observeSpeakers(router);
     return room;
   }
@@ -144,10 +155,14 @@ export class Room extends EventEmitter<RoomEvents> {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
       const [sendTransport, recvTransport] = await this.#rehome.createTransports(peerId);
-      if (this.#closed) {
+      try {
+        if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
+        // Locked while this newcomer waited for its transports: the lock wins.
+        if (!ticket.asOwner && !ticket.resumed) this.#admission.assertOpen();
+      } catch (error) {
         sendTransport.close();
         recvTransport.close();
-        throw new HostError('not_found', 'this meeting has ended');
+        throw error;
       }
       // The same participant on a new connection (a reconnect that beat the old one's timeout).
       const previous = this.peers.get(peerId);
@@ -428,6 +443,11 @@ export class Room extends EventEmitter<RoomEvents> {
     await this.#observeSpeakers(router);
     this.#rehome.moveTo(router, slot);
     if (this.idle) this.emit('empty');
+  }
+
+  /** The meeting's state, for a room that replaces this one (see RoomRegistry). */
+  get meetingState(): MeetingState {
+    return { admission: this.#admission, hostRole: this.#hostRole, chat: this.#chat };
   }
 
   close(cause: RoomCloseCause): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from './logger';
-import { Room, type RoomDeps } from './Room';
+import { Room, type MeetingState, type RoomDeps } from './Room';
 import type { PoolSlot, WorkerPool } from './WorkerPool';
 
 type RoomRegistryEvents = {
@@ -19,6 +19,12 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #rooms = new Map<string, Room>();
   readonly #pending = new Map<string, Promise<Room>>();
   readonly #idleTimers = new Map<Room, NodeJS.Timeout>();
+  /**
+   * Meetings whose room had to close because it could not be moved off a dead worker: a room
+   * recreated under the same name within the resume window is the same meeting (lock, passcode,
+   * host, tokens, chat), so nobody walks into a locked meeting while its participants come back.
+   */
+  readonly #orphans = new Map<string, { state: MeetingState; timer: NodeJS.Timeout }>();
   readonly #pool: WorkerPool;
   readonly #idleCloseMs: number;
   readonly #roomDeps: RoomDeps;
@@ -30,7 +36,9 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     this.#idleCloseMs = idleCloseMs;
     this.#roomDeps = roomDeps;
     this.#logger = roomDeps.logger;
-    pool.on('workerReplaced', (slot) => void this.#rehomeRoomsOf(slot));
+    // Rooms of a dead worker move at once to another live worker when there is one, else to the replacement.
+    pool.on('workerDied', (slot) => void this.#rehomeRoomsOf(slot, pool.leastLoaded(slot)));
+    pool.on('workerReplaced', (slot) => void this.#rehomeRoomsOf(slot, slot));
   }
 
   get(roomId: string): Room | undefined {
@@ -67,18 +75,24 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   async #open(roomId: string): Promise<Room> {
     const slot = this.#pool.leastLoaded();
     const router = await this.#pool.createRouter(slot);
-    const room = await Room.create(roomId, router, slot, this.#roomDeps).catch((error: unknown) => {
+    const orphan = this.#orphans.get(roomId);
+    const room = await Room.create(roomId, router, slot!, this.#roomDeps, orphan?.state).catch((error: unknown) => {
       router.close();
       throw error;
     });
+    if (orphan) {
+      clearTimeout(orphan.timer);
+      this.#orphans.delete(roomId);
+    }
     this.#rooms.set(roomId, room);
     room.on('empty', () => this.#onIdle(room));
-    room.once('close', () => {
+    room.once('close', (cause) => {
       this.#cancelIdleClose(room);
+      if (cause === 'rehome_failed') this.#keepOrphan(room);
       if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
       this.emit('roomClosed', roomId);
     });
-    this.#logger.info({ roomId, worker: slot.index }, 'room opened');
+    this.#logger.info({ roomId, worker: slot!.index }, 'room opened');
     this.emit('roomOpened', room);
     return room;
   }
@@ -105,12 +119,13 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     this.#idleTimers.delete(room);
   }
 
-  async #rehomeRoomsOf(slot: PoolSlot): Promise<void> {
+  async #rehomeRoomsOf(deadSlot: PoolSlot, target: PoolSlot | undefined): Promise<void> {
+    if (!target) return;
     for (const room of this.all()) {
-      if (room.slot !== slot || room.closed) continue;
+      if (room.slot !== deadSlot || room.closed || !room.awaitingRehome) continue;
       try {
-        await room.rehome(await this.#pool.createRouter(slot), slot);
-        this.#logger.warn({ roomId: room.id, worker: slot.index }, 'room moved to replacement worker; peers asked to rejoin');
+        await room.rehome(await this.#pool.createRouter(target), target);
+        this.#logger.warn({ roomId: room.id, from: deadSlot.index, to: target.index }, 'room moved to a live worker; peers asked to rejoin');
       } catch (error) {
         this.#logger.error({ roomId: room.id, err: error }, 'could not move room; closing it');
         room.close('rehome_failed');
@@ -118,7 +133,15 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     }
   }
 
+  #keepOrphan(room: Room): void {
+    const timer = setTimeout(() => this.#orphans.delete(room.id), this.#roomDeps.resumeWindowMs);
+    timer.unref();
+    this.#orphans.set(room.id, { state: room.meetingState, timer });
+  }
+
   closeAll(): void {
     for (const room of this.all()) room.close('host_stopped');
+    for (const { timer } of this.#orphans.values()) clearTimeout(timer);
+    this.#orphans.clear();
   }
 }

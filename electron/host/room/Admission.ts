@@ -76,6 +76,11 @@ export class Admission {
     this.tokens.unclaim(ticket.token);
   }
 
+  /** Throws `room_locked` when the room is locked (checked again after every wait of a join). */
+  assertOpen(): void {
+    if (this.locked) throw new HostError('room_locked', 'the host has locked this meeting');
+  }
+
   /** Locking, and changing the passcode, end the resume rights of everyone not in the meeting now. */
   setLocked(locked: boolean, present: ReadonlySet<string>): void {
     this.locked = locked;
@@ -88,10 +93,11 @@ export class Admission {
   }
 
   async #checkNewcomer(request: AdmissionRequest): Promise<void> {
-    if (this.locked) throw new HostError('room_locked', 'the host has locked this meeting');
+    this.assertOpen();
     if (this.#passcode === null) return;
     const attempt = await this.#guard.attempt(request.address, this.#roomId);
-    // The passcode may have been removed while the attempt was being counted.
+    // The room may have been locked, or its passcode removed, while the attempt was being counted.
+    this.assertOpen();
     if (this.#passcode === null) return attempt.succeeded();
     if (!secretsEqual(request.passcode, this.#passcode)) {
       throw new HostError('unauthorized', request.passcode ? 'wrong passcode' : 'this meeting needs a passcode');
