@@ -58,7 +58,7 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
       settings,
       links: new LinkInbox({ accept: () => undefined, reject: () => undefined, deliver: () => undefined }),
       openExternal: async () => undefined,
-      pinCertificate: () => undefined,
+      joinTrust: { verify: async () => undefined, replace: async () => undefined },
     }),
     isAppPage: (url) => origins.isAppPage(url),
   });

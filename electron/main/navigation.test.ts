@@ -67,7 +67,18 @@ describe('window', () => {
       nodeIntegration: false,
       webSecurity: true,
       webviewTag: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      plugins: false,
+      safeDialogs: true,
+      navigateOnDragDrop: false,
     });
+    const preferences = secureWebPreferences('/p') ?? {};
+    // Nothing that would switch a Blink feature on by hand.
+    expect(preferences).not.toHaveProperty('enableBlinkFeatures');
+    expect(preferences).not.toHaveProperty('additionalArguments');
   });
 
   it('restores saved bounds only when they are on a connected display', () => {
