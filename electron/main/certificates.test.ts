@@ -140,7 +140,7 @@ describe('installCertificatePinning', () => {
     let onCertificateError: ((...args: unknown[]) => void) | undefined;
     const app = { on: vi.fn((name: string, listener: never) => name === 'certificate-error' && (onCertificateError = listener)) };
     const onMismatch = vi.fn();
-    const pinning = installCertificatePinning(session as never, app as never, { pins, onMismatch });
+    const pinning = installCertificatePinning(session, app, { pins, onMismatch });
     const verify = (hostname: string, identity: TlsIdentity) =>
       new Promise<number>((resolve) => proc!({ hostname, certificate: { data: identity.cert } }, resolve));
     return { pins, verify, onMismatch, pinning, session, certificateError: () => onCertificateError! };

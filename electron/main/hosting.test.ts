@@ -40,7 +40,7 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
   const cwd = tempDir();
   const settings = SettingsStore.open({
     file: path.join(cwd, 'settings.json'),
-    create: () => new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 'rt' }) as KeyValueStore,
+    create: (): KeyValueStore => new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 'rt' }),
   });
   const hosting = new HostingService({
     startHost: startRealTestHost,

@@ -106,7 +106,7 @@ function run(): void {
     const origins = new TrustedOrigins(appUrl);
     const settings = SettingsStore.open({
       file: path.join(app.getPath('userData'), 'settings.json'),
-      create: () => new Store<Record<string, unknown>>({ name: 'settings' }) as KeyValueStore,
+      create: (): KeyValueStore => new Store<Record<string, unknown>>({ name: 'settings' }),
     });
     const sendEvent = createAppSender(() => window?.webContents, (url) => origins.isAppPage(url));
     const openExternal = (url: string) => void shell.openExternal(url).catch((error: unknown) => logger.warn({ err: error }, 'openExternal failed'));

@@ -192,7 +192,7 @@ export class SettingsStore {
 
   #write(): void {
     try {
-      this.#store.store = this.#settings as unknown as Record<string, unknown>;
+      this.#store.store = this.#settings;
     } catch {
       // A read-only or full disk must not take the app down; the in-memory settings still work.
     }

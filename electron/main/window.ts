@@ -12,7 +12,7 @@ export interface MainWindowOptions {
   /** Work areas of the connected displays, to drop bounds saved on a monitor that is gone. */
   workAreas: Rectangle[];
   icon?: string;
-  openExternal(url: string): void;
+  openExternal: (url: string) => void;
 }
 
 const defaultSize = { width: 1280, height: 800 };

@@ -5,8 +5,8 @@ import { Dialog } from './Dialog';
 interface HostIdentityChangedDialogProps {
   change: HostIdentityChange;
   /** Replace the kept certificate with the presented one and join; rejects with a message to show. */
-  onTrustNew(): Promise<void>;
-  onCancel(): void;
+  onTrustNew: () => Promise<void>;
+  onCancel: () => void;
 }
 
 /** `ab12cd…` → `AB:12:CD:…`, the form the host shows in its log and invite details. */

@@ -28,7 +28,7 @@ function fakeBridge(overrides: Partial<RoundtableBridge> = {}) {
     },
     onNotice: vi.fn(() => () => undefined),
     ...overrides,
-  } as RoundtableBridge;
+  };
   return { bridge, listeners };
 }
 
