@@ -182,7 +182,7 @@ export class Host {
     await this.discovery?.close();
     // Rooms first, so every participant is told the meeting ended before the sockets close.
     this.rooms.closeAll();
-    this.signaling.close();
+    await this.signaling.close();
     this.pool.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -64,5 +64,5 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     allowedOrigins: env.ROUNDTABLE_ALLOWED_ORIGINS ? env.ROUNDTABLE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
-  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as HostConfigInput;
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
 }

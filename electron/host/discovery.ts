@@ -31,7 +31,7 @@ export class Discovery {
   constructor(options: { logger: Logger; hostName?: string; mdns?: MdnsOptions }) {
     this.#logger = options.logger;
     this.#hostName = options.hostName ?? os.hostname();
-    this.#bonjour = new Bonjour(options.mdns as never, (error: Error) => this.#logger.warn({ err: error.message }, 'mDNS error'));
+    this.#bonjour = new Bonjour(options.mdns, (error: Error) => this.#logger.warn({ err: error.message }, 'mDNS error'));
   }
 
   advertise(meeting: AdvertisedMeeting): void {
@@ -53,7 +53,7 @@ export class Discovery {
     const service = this.#published.get(roomId);
     if (!service) return;
     this.#published.delete(roomId);
-    service.stop?.();
+    (service.stop as (() => void) | undefined)?.();
   }
 
   /** Calls `listener` with the full list whenever it changes. Returns the unsubscribe function. */

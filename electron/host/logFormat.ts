@@ -21,7 +21,7 @@ export function formatLine(line: string): string {
     .filter(([key]) => !OMITTED.has(key))
     .map(([key, value]) => `${key}=${formatValue(value)}`);
   const err = record.err as { type?: string; message?: string; stack?: string } | undefined;
-  const head = [time, level, String(record.msg ?? ''), ...fields, ...(err && !err.stack ? [`err=${formatValue(err.message)}`] : [])].join(' ');
+  const head = [time, level, typeof record.msg === 'string' ? record.msg : JSON.stringify(record.msg ?? ''), ...fields, ...(err && !err.stack ? [`err=${formatValue(err.message)}`] : [])].join(' ');
   return err?.stack ? `${head}\n  ${err.stack.split('\n').join('\n  ')}` : head;
 }
 

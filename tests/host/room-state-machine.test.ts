@@ -56,7 +56,7 @@ describe('placement (item 7)', () => {
   it('never places a room on a dead worker', async () => {
     host = await startTestHost({ workers: 2 });
     const victim = host.pool.slots[0]!;
-    process.kill(victim.worker.pid!, 'SIGKILL');
+    process.kill(victim.worker.pid, 'SIGKILL');
     await waitFor(() => !victim.alive, 'the pool to notice the death', 5_000);
     for (let i = 0; i < 3; i++) {
       const ack = await rawJoin(await connect(host), `after-death-${i}`, 'Joiner');
@@ -112,7 +112,7 @@ describe('room close (item 8)', () => {
     const slot = host.pool.slots[0]!;
     // Keep the replacement from arriving for this test: the join must wait on the re-home.
     host.pool.removeAllListeners('workerReplaced');
-    process.kill(slot.worker.pid!, 'SIGKILL');
+    process.kill(slot.worker.pid, 'SIGKILL');
     await waitFor(() => room.awaitingRehome, 'the room to lose its router');
     const joiner = await connect(host);
     const started = Date.now();
@@ -160,7 +160,7 @@ describe('close causes (item 9)', () => {
     await owner.client.request('hostRemovePeer', { peerId: kicked.peerId });
     dropper.client.close();
     await waitFor(() => causes.size === 3, 'three closes');
-    process.kill(h.pool.slots[0]!.worker.pid!, 'SIGKILL');
+    process.kill(h.pool.slots[0]!.worker.pid, 'SIGKILL');
     await waitFor(() => causes.size === 4, 'the owner closed with its worker');
     expect(Object.fromEntries(causes)).toEqual({ Leaver: 'left', Kicked: 'kicked', Dropper: 'disconnected', Owner: 'transport_closed' });
   });

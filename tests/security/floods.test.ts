@@ -8,7 +8,7 @@ import type { Host } from '../../electron/host/Host';
 import { limits } from '../../shared/limits';
 import type { ChatMessage } from '../../shared/protocol';
 import { startTestHost } from '../support/testHost';
-import { rawClient, type RawClient } from '../support/rawClient';
+import type { RawClient } from '../support/rawClient';
 import { closedByHost, errorCode, rawClientFrom, rawJoin } from './support';
 
 describe('floods (item 5)', () => {

@@ -168,7 +168,7 @@ it(`answers ${MESSAGES} fuzzed messages with typed results and leaves nothing be
   );
   legitRunning = false;
   await legit;
-  await Promise.all(reconnecting);
+  await Promise.all(reconnecting.filter((pending) => pending !== undefined));
   for (const attacker of attackers) attacker.close();
 
   const summary = { seed: SEED, ...stats, codes: Object.fromEntries(stats.codes), legitJoins, seconds: (Date.now() - started) / 1000 };

@@ -23,7 +23,9 @@ it('keeps serving after an unhandled rejection, and logs it with its stack', asy
       const timer = setTimeout(() => reject(new Error(`host did not start:\n${stdout}\n${stderr}`)), 20_000);
       const check = () => {
         const match = /READY (\S+) (\S+)/.exec(stdout);
-        if (match) (clearTimeout(timer), resolve(match));
+        if (!match) return;
+        clearTimeout(timer);
+        resolve(match);
       };
       child.stdout.on('data', check);
       void exited.then(() => reject(new Error(`host exited:\n${stdout}\n${stderr}`)));

@@ -60,7 +60,7 @@ export class Session implements PeerChannel {
   }
 
   async requestNewConsumer(data: NewConsumer): Promise<void> {
-    const result = (await this.socket.timeout(NEW_CONSUMER_ACK_TIMEOUT_MS).emitWithAck('newConsumer', data)) as Ack<object>;
+    const result: Ack<object> | undefined = await this.socket.timeout(NEW_CONSUMER_ACK_TIMEOUT_MS).emitWithAck('newConsumer', data);
     if (!result || result.ok !== true) throw new Error(`client refused consumer: ${result && !result.ok ? result.error.message : 'bad ack'}`);
   }
 

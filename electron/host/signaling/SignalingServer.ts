@@ -114,8 +114,9 @@ export class SignalingServer {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.io.disconnectSockets(true);
-    this.io.close();
+    // Also closes the HTTP server it is attached to; the host closes that itself as well.
+    await this.io.close().catch(() => undefined);
   }
 }
