@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
+import { startJoin } from './warmConference';
 import { ScreenPickerDialog } from './components/ScreenPickerDialog';
 import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
@@ -49,6 +50,7 @@ export function App({ platform }: AppProps) {
           return;
         }
       }
+      startJoin(request); // the join request leaves now, while the meeting view renders
       setJoinRequest(request);
     },
     [platform],
