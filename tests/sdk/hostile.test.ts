@@ -47,7 +47,7 @@ describe('hostile and malformed signaling', () => {
         for (const payload of hostilePayloads) {
           const ack = await client.request(name, payload);
           expect(ack.ok, `${name} ${JSON.stringify(payload)?.slice(0, 60)}`).toBe(false);
-          if (!ack.ok) expect(['bad_request', 'not_joined', 'limit_exceeded']).toContain(ack.error.code);
+          if (!ack.ok) expect(['bad_request', 'not_joined', 'limit_exceeded', 'rate_limited']).toContain(ack.error.code);
         }
       }
       const unknown = await client.request('dropDatabase', {});

@@ -353,6 +353,10 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       );
     });
     socket.on('rejoinRequired', ({ reason }) => this.#reconnect(reason, { immediate: true }));
+    socket.on('meetingEnded', ({ reason }) => {
+      this.#end(reason, new ConnectionError('ended', 'not_found', `The meeting ended: ${reason}`));
+      void this.#publisher.stopAll();
+    });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       const state = this.#machine.state;

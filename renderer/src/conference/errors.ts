@@ -33,6 +33,8 @@ export type ConnectionErrorReason =
   | 'refused'
   /** The host removed us from the meeting. */
   | 'kicked'
+  /** The meeting ended (closed by its host, or the host stopped hosting). */
+  | 'ended'
   /** leave() (or a newer join) overtook this one. */
   | 'cancelled'
   /** Reconnecting gave up (policy said stop). */
