@@ -106,7 +106,7 @@ describe('join under races', () => {
     expect(early.state).toBe('connected');
 
     const host1 = client();
-    await host1.join({ roomId: 'early-locked', displayName: 'Host' });
+    await host1.join({ roomId: 'early-locked', displayName: 'Host', ownerKey: host.ownerKey });
     await host1.setPasscode('secret');
     const guest = client();
     const guestJoins = countJoins(guest);
