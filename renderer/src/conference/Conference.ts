@@ -201,7 +201,13 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-      await Promise.all(answer.consumers.map((data) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current)));
+      // Audio first, video a macrotask later: mediasoup-client batches consumes of one tick into one
+      // renegotiation, and a small audio-only first SDP lets DTLS start while video is negotiated.
+      const consume = (data: JoinAnswer['consumers'][number]) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current);
+      const audio = answer.consumers.filter((data) => data.kind === 'audio').map(consume);
+      if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const video = answer.consumers.filter((data) => data.kind !== 'audio').map(consume);
+      await Promise.all([...audio, ...video]);
       attempt.check();
       markReady();
       this.#gate.release();
