@@ -24,6 +24,15 @@ async function join(args: JoinArgs): Promise<void> {
     roomId: args.roomId,
     displayName: args.displayName,
     onConsumer: ({ consumer }) => {
+      if (consumer.kind === 'audio') {
+        // Played, like the app plays remote audio (Chromium reports audio RTP sources only once played out).
+        const audio = document.createElement('audio');
+        audio.autoplay = true;
+        audio.srcObject = new MediaStream([consumer.track]);
+        document.getElementById('remote')!.append(audio);
+        void audio.play().catch(() => undefined);
+        return;
+      }
       if (consumer.kind !== 'video') return;
       const video = document.createElement('video');
       video.autoplay = true;

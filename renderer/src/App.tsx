@@ -3,6 +3,7 @@ import type { HostIdentityChange } from '../../shared/ipc';
 import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialog';
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
+import { startJoin } from './warmConference';
 import { ScreenPickerDialog } from './components/ScreenPickerDialog';
 import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
@@ -55,6 +56,7 @@ export function App({ platform }: AppProps) {
           return;
         }
       }
+      startJoin(request); // the join request leaves now, while the meeting view renders
       setJoinRequest(request);
     },
     [platform],

@@ -15,6 +15,15 @@ export function warmUp(url: string): void {
   conference.prepare().catch(() => undefined); // join() reports what went wrong
 }
 
+/**
+ * Starts joining on the warm Conference the moment the user presses Join, before the meeting view
+ * has rendered; the view's own join() (same parameters) then takes this attempt over.
+ */
+export function startJoin(request: { hostUrl: string; roomId: string; displayName: string; passcode?: string; ownerKey?: string }): void {
+  if (warm?.url !== request.hostUrl) return;
+  warm.conference.startJoin({ roomId: request.roomId, displayName: request.displayName, passcode: request.passcode, ownerKey: request.ownerKey });
+}
+
 export function takeConference(url: string): Conference {
   if (warm?.url === url) {
     const { conference } = warm;

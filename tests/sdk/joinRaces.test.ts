@@ -96,4 +96,24 @@ describe('join under races', () => {
     expect(host.rooms.get('idempotent')?.peers.size).toBe(1);
     await expect(conference.join({ ...params, roomId: 'elsewhere' })).rejects.toMatchObject({ code: 'already_joined' });
   });
+
+  it('startJoin() on the click is taken over by the next join(), success or refusal, with one request each', async () => {
+    const early = client();
+    const joins = countJoins(early);
+    early.startJoin({ roomId: 'early', displayName: 'Early' });
+    await early.join({ roomId: 'early', displayName: 'Early' });
+    expect(joins.count).toBe(1);
+    expect(early.state).toBe('connected');
+
+    const host1 = client();
+    await host1.join({ roomId: 'early-locked', displayName: 'Host', ownerKey: host.ownerKey });
+    await host1.setPasscode('secret');
+    const guest = client();
+    const guestJoins = countJoins(guest);
+    guest.startJoin({ roomId: 'early-locked', displayName: 'Guest' });
+    await expect(guest.join({ roomId: 'early-locked', displayName: 'Guest' })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(guestJoins.count).toBe(1); // the refusal was reported once, not asked twice
+    await guest.join({ roomId: 'early-locked', displayName: 'Guest', passcode: 'secret' });
+    expect(guest.state).toBe('connected');
+  });
 });

@@ -12,6 +12,8 @@ export interface FaultRules {
   dropFromHost?: string[];
   /** Client requests never answered (the host still gets them unless listed in `swallow`). */
   neverAnswer?: string[];
+  /** Holds the host's ack for a client request this long (ms) before the client sees it. */
+  delayAnswerMs?: (request: string, data: unknown) => number;
   /** Rewrites the host's ack for a client request before the client sees it. */
   rewriteAnswer?: (request: string, ack: any) => any;
 }
@@ -54,7 +56,10 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
           ...args.slice(0, -1),
           (answer: unknown) => {
             if (rules.neverAnswer?.includes(event)) return;
-            ack(rules.rewriteAnswer ? rules.rewriteAnswer(event, answer) : answer);
+            const deliver = () => ack(rules.rewriteAnswer ? rules.rewriteAnswer(event, answer) : answer);
+            const delay = rules.delayAnswerMs?.(event, args[0]) ?? 0;
+            if (delay > 0) setTimeout(deliver, delay);
+            else deliver();
           },
         ];
       }

@@ -4,6 +4,7 @@ import type { ChatMessage, MediaSource, NewConsumer, NotificationData } from '..
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
 import type { ConferenceEvents, Emit } from './events';
+import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
 import { MediaTransports } from './MediaTransports';
@@ -61,6 +62,8 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   #sessionReady: Promise<void> = Promise.resolve();
   #joinParams?: JoinParams;
   #joining?: Promise<void>;
+  /** A startJoin() attempt not yet taken over by a join() call. */
+  #started?: { params: JoinParams; promise: Promise<void> };
   #resumeToken?: string;
 
   constructor(options: ConferenceOptions) {
@@ -122,6 +125,9 @@ export class Conference extends EventEmitter<ConferenceEvents> {
    * ConferenceError (a ConnectionError for connection failures) and ends in `disconnected`.
    */
   join(params: JoinParams): Promise<void> {
+    const started = this.#started;
+    this.#started = undefined;
+    if (started && sameJoin(params, started.params)) return started.promise;
     const state = this.#machine.state;
     if (state !== 'idle' && state !== 'disconnected') {
       if (this.#joining && this.#joinParams && sameJoin(params, this.#joinParams)) return this.#joining;
@@ -140,6 +146,17 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   }
 
   /**
+   * Starts joining now without a caller waiting (e.g. on the Join click, before the meeting view
+   * mounts). The next join() with the same parameters takes this attempt over, whatever its
+   * outcome, so a refusal (wrong passcode) is reported there, once.
+   */
+  startJoin(params: JoinParams): void {
+    const promise = this.join(params);
+    promise.catch(() => undefined);
+    this.#started = { params: { ...params }, promise };
+  }
+
+  /**
    * Warms up before the user presses Join: connects signaling and loads the Device. `join()` then
    * starts with the join request itself. Safe to call more than once; failures are left for `join()`.
    */
@@ -150,6 +167,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   /** Leaves the meeting; a join or reconnection in flight stops where it is. */
   async leave(): Promise<void> {
     this.#joining = undefined;
+    this.#started = undefined;
     this.#machine.cancelAll(ConnectionError.cancelled('join (left the meeting)'));
     // Only prepared (or never used): nothing to announce, but the warm connection must go.
     if (this.#machine.state !== 'idle') this.#machine.transition('disconnected', { reason: 'left' });
@@ -183,10 +201,19 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-      await Promise.all(answer.consumers.map((data) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current)));
+      // Audio first, video a macrotask later: mediasoup-client batches consumes of one tick into one
+      // renegotiation, and a small audio-only first SDP lets DTLS start while video is negotiated.
+      const consume = (data: JoinAnswer['consumers'][number]) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current);
+      const audio = answer.consumers.filter((data) => data.kind === 'audio').map(consume);
+      if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const video = answer.consumers.filter((data) => data.kind !== 'audio').map(consume);
+      await Promise.all([...audio, ...video]);
       attempt.check();
       markReady();
       this.#gate.release();
+      // The receive side first: local media starts once the remote media is flowing (bounded).
+      const consumers = [...this.#room.participants.values()].flatMap((participant) => [...participant.streams.values()].map((remote) => remote.consumer));
+      this.#publisher.holdUntil(firstMediaArrived(session.transports.recv, consumers));
       this.#machine.transition('connected', { attempt });
       await this.#publisher.sendAll(session.transports.send, () => attempt.current);
       attempt.check();

@@ -27,6 +27,8 @@ export class Publisher implements LocalStreamOwner {
   readonly #signaling: SignalingClient;
   readonly #emit: Emit;
   #transport?: types.Transport;
+  /** Sending waits for this (the receive side's first media, bounded): see firstMedia.ts. */
+  #ready: Promise<void> = Promise.resolve();
 
   constructor(signaling: SignalingClient, emit: Emit) {
     this.#signaling = signaling;
@@ -38,7 +40,13 @@ export class Publisher implements LocalStreamOwner {
     this.#transport = transport;
   }
 
+  /** Holds new sending (camera and mic start, producers) until `ready` settles. */
+  holdUntil(ready: Promise<void>): void {
+    this.#ready = ready;
+  }
+
   async produce(request: MediaRequest = { audio: true, video: true }): Promise<LocalStream[]> {
+    await this.#ready;
     let media: MediaStream;
     try {
       media = await navigator.mediaDevices.getUserMedia({
@@ -74,6 +82,7 @@ export class Publisher implements LocalStreamOwner {
     const stream = new LocalStream(source, track, this);
     stream.on('ended', () => this.#emit('localStreamEnded', stream));
     this.streams.add(stream);
+    await this.#ready;
     if (this.#transport) {
       try {
         await this.#send(stream, this.#transport);
@@ -89,6 +98,7 @@ export class Publisher implements LocalStreamOwner {
 
   /** (Re)sends every local stream on `transport`, one after another (each is a renegotiation). */
   async sendAll(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
+    await this.#ready;
     for (const stream of [...this.streams]) {
       if (!stillCurrent()) return;
       await this.#send(stream, transport);
