@@ -3,6 +3,8 @@ import type { HostIdentityChange } from '../../shared/ipc';
 import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialog';
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
+import { MiniMeetingView } from './components/MiniMeetingView';
+import { UpdateBanner } from './components/UpdateBanner';
 import { ScreenPickerDialog } from './components/ScreenPickerDialog';
 import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
@@ -14,8 +16,14 @@ interface AppProps {
   platform: Platform;
 }
 
-/** Lobby until the user joins; the meeting until they leave (or are removed). */
+/** The app window; in the desktop app's mini window (shown while sharing), only its controls. */
 export function App({ platform }: AppProps) {
+  if (platform.desktop && window.location.hash === '#mini') return <MiniMeetingView desktop={platform.desktop} />;
+  return <MainWindow platform={platform} />;
+}
+
+/** Lobby until the user joins; the meeting until they leave (or are removed). */
+function MainWindow({ platform }: AppProps) {
   const [preferences, setPreferences] = useState<Preferences | undefined>();
   const [joinRequest, setJoinRequest] = useState<JoinRequest | undefined>();
   const [notice, setNotice] = useState<Notice | undefined>();
@@ -76,6 +84,7 @@ export function App({ platform }: AppProps) {
   if (!preferences) return null;
   return (
     <>
+      {!joinRequest && platform.desktop && <UpdateBanner desktop={platform.desktop} />}
       {joinRequest ? (
         <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} />
       ) : (
