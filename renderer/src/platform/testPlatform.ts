@@ -15,6 +15,8 @@ export interface TestPlatformConfig {
   hostUrl?: string;
   ports?: { http: number; rtc: number[] };
   fingerprint?: string;
+  /** The owner key handed to the hosting user (the e2e host accepts its admin token as one). */
+  ownerKey?: string;
   /** Offer LAN discovery (the default) with these meetings at first. */
   discovery?: DiscoveredMeeting[] | false;
   /**
@@ -110,7 +112,7 @@ export function createTestPlatform(config: TestPlatformConfig = {}): TestPlatfor
           roomId,
           baseUrl,
           joinUrl: `${baseUrl}/?${query.toString()}`,
-          ownerKey: 'test-owner-key',
+          ownerKey: config.ownerKey ?? 'test-owner-key',
           fingerprint: config.fingerprint,
           ports: config.ports ?? { http: Number(new URL(baseUrl).port || 443), rtc: [47800] },
         };
