@@ -6,7 +6,7 @@ import { expectLiveVideo, tileOf, test } from './support';
  * the app is worse than none, so the whole meeting runs here with every violation recorded, from
  * the page's `securitypolicyviolation` events and from the console.
  */
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 150_000 });
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {

@@ -160,6 +160,40 @@ export type OpenLink = z.infer<typeof OpenLink>;
 export const Notice = z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() });
 export type Notice = z.infer<typeof Notice>;
 
+/** What the app window's meeting looks like, for the tray, the mini window and updates. */
+export const MeetingState = z.object({
+  inMeeting: z.boolean(),
+  hosting: z.boolean(),
+  muted: z.boolean(),
+  sharing: z.boolean(),
+  roomId: RoomId.optional(),
+  activeSpeaker: z.string().max(limits.maxDisplayNameLength).optional(),
+});
+export type MeetingState = z.infer<typeof MeetingState>;
+
+/** Asked of the meeting by the tray or the mini window. */
+export const MeetingCommand = z.object({ command: z.enum(['toggleMute', 'leave', 'stopSharing']) });
+export type MeetingCommand = z.infer<typeof MeetingCommand>;
+
+/** An OS notification the page asks for; main shows it only while the window is not focused. */
+export const NotificationRequest = z.object({
+  kind: z.enum(['chat', 'hand']),
+  title: z.string().max(120),
+  body: z.string().max(300),
+});
+export type NotificationRequest = z.infer<typeof NotificationRequest>;
+
+export const UpdateStatus = z.object({
+  state: z.enum(['disabled', 'idle', 'checking', 'downloading', 'ready', 'error']),
+  /** The version being downloaded or ready to install. */
+  version: z.string().optional(),
+  percent: z.number().min(0).max(100).optional(),
+  message: z.string().optional(),
+  /** "Restart to update" may be offered: an update is ready and no meeting is on. */
+  canRestart: z.boolean(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
 const none = z.undefined();
 const ok = z.null();
 
@@ -193,6 +227,15 @@ export const invokeChannels = {
   'certificates:replacePin': { arg: z.object({ url: WebUrl, fingerprint: Fingerprint }), result: ok },
   /** Starts `links:open` delivery; answers the links that arrived before the page was ready. */
   'links:subscribe': { arg: none, result: z.array(OpenLink) },
+  /** The app window's meeting changed (joined, left, muted, sharing). */
+  'meeting:state': { arg: MeetingState, result: ok },
+  /** Show an OS notification for a chat message or a raised hand if the window is not focused. */
+  'notify:show': { arg: NotificationRequest, result: z.object({ shown: z.boolean() }) },
+  /** From the mini window (or any app page): act on the meeting in the main window, or show it. */
+  'meeting:act': { arg: z.object({ command: z.enum(['toggleMute', 'leave', 'stopSharing', 'show']) }), result: ok },
+  'updates:status': { arg: none, result: UpdateStatus },
+  /** Restarts into the downloaded update; refused (`unavailable`) during a meeting. */
+  'updates:restart': { arg: none, result: ok },
 } as const satisfies Record<string, { arg: z.ZodType; result: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -215,6 +258,10 @@ export const eventChannels = {
   'screen:request': ScreenSources,
   'links:open': OpenLink,
   'app:notice': Notice,
+  'meeting:command': MeetingCommand,
+  /** To the mini window: the meeting it controls. */
+  'meeting:changed': MeetingState,
+  'updates:changed': UpdateStatus,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventChannel = keyof typeof eventChannels;
@@ -255,4 +302,16 @@ export interface RoundtableBridge {
   /** Delivers links opened from outside, including those that arrived before the page loaded. */
   onOpenLink(listener: (link: OpenLink) => void): Unsubscribe;
   onNotice(listener: (notice: Notice) => void): Unsubscribe;
+  meeting: {
+    report(state: MeetingState): Answer<'meeting:state'>;
+    act(command: InvokeArg<'meeting:act'>['command']): Answer<'meeting:act'>;
+    onCommand(listener: (command: MeetingCommand) => void): Unsubscribe;
+    onChanged(listener: (state: MeetingState) => void): Unsubscribe;
+  };
+  notify(request: NotificationRequest): Answer<'notify:show'>;
+  updates: {
+    status(): Answer<'updates:status'>;
+    restart(): Answer<'updates:restart'>;
+    onChanged(listener: (status: UpdateStatus) => void): Unsubscribe;
+  };
 }

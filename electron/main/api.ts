@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../shared/ipc';
 import type { ScreenCapture } from './capture';
+import type { DesktopIntegration } from './desktop';
 import type { DiscoveryFeed } from './discovery';
 import type { HostingService } from './hosting';
 import type { JoinTrust } from './joinTrust';
@@ -17,6 +18,7 @@ export interface ApiServices {
   links: LinkInbox;
   openExternal(url: string): Promise<void>;
   joinTrust: Pick<JoinTrust, 'verify' | 'replace'>;
+  desktop: Pick<DesktopIntegration, 'setMeeting' | 'notify' | 'updates' | 'act'>;
 }
 
 /** The IPC handlers: thin adapters from shared/ipc.ts channels to the services. */
@@ -53,5 +55,19 @@ export function createHandlers(services: ApiServices): Handlers {
       return null;
     },
     'links:subscribe': () => services.links.subscribe(),
+    'meeting:state': (state) => {
+      services.desktop.setMeeting(state);
+      return null;
+    },
+    'meeting:act': ({ command }) => {
+      services.desktop.act(command);
+      return null;
+    },
+    'notify:show': (request) => ({ shown: services.desktop.notify(request) }),
+    'updates:status': () => services.desktop.updates.status(),
+    'updates:restart': () => {
+      services.desktop.updates.restart();
+      return null;
+    },
   };
 }

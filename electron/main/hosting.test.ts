@@ -1,3 +1,4 @@
+import { UpdateController } from './updates';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -59,6 +60,12 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
       links: new LinkInbox({ accept: () => undefined, reject: () => undefined, deliver: () => undefined }),
       openExternal: async () => undefined,
       joinTrust: { verify: async () => undefined, replace: async () => undefined },
+      desktop: {
+        setMeeting: () => undefined,
+        notify: () => false,
+        act: () => undefined,
+        updates: new UpdateController({ loadUpdater: undefined, isInMeeting: () => false, onChange: () => undefined }),
+      },
     }),
     isAppPage: (url) => origins.isAppPage(url),
   });

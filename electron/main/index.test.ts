@@ -60,6 +60,25 @@ const electron = vi.hoisted(() => {
     isMaximized = () => false;
     getNormalBounds = () => ({ x: 10, y: 20, width: 1000, height: 700 });
   }
+  const trays: Tray[] = [];
+  class Tray extends EventEmitter {
+    tooltip = '';
+    menu: Array<{ label: string; enabled: boolean; click?: () => void }> = [];
+    constructor() {
+      super();
+      trays.push(this);
+    }
+    setToolTip(text: string) {
+      this.tooltip = text;
+    }
+    setContextMenu(menu: Tray['menu']) {
+      this.menu = menu;
+    }
+  }
+  class Notification extends EventEmitter {
+    static isSupported = () => true;
+    show = vi.fn();
+  }
   const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<unknown>>();
   const session = {
     webRequest: { onHeadersReceived: vi.fn() },
@@ -80,8 +99,12 @@ const electron = vi.hoisted(() => {
     shell: { openExternal: vi.fn(async () => undefined) },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     systemPreferences: { getMediaAccessStatus: () => 'granted' },
+    Tray,
+    Notification,
+    Menu: { buildFromTemplate: (items: unknown) => items },
+    nativeImage: { createFromPath: () => ({ resize: () => ({}) }) },
   };
-  return { module, windows, handlers, session, userData, ready, WebContents };
+  return { module, windows, handlers, session, userData, ready, WebContents, trays };
 });
 
 vi.mock('electron', () => ({ ...electron.module, default: electron.module }));
@@ -176,6 +199,19 @@ describe('electron/main/index.ts lifecycle (Electron mocked)', () => {
     expect(later.listenerCount('will-attach-webview')).toBe(1);
     // The main window's contents were guarded once, not twice.
     expect(electron.windows[0]!.webContents.setWindowOpenHandler).toHaveBeenCalledTimes(1);
+  });
+
+  it('the tray follows the meeting the page reports, and its Mute goes to the page', async () => {
+    expect(electron.trays).toHaveLength(1);
+    const tray = electron.trays[0]!;
+    expect(tray.tooltip).toBe('Roundtable: Not in a meeting');
+    expect(await invoke('meeting:state', { inMeeting: true, hosting: false, muted: true, sharing: false, roomId: 'standup' })).toEqual({ ok: true, data: null });
+    expect(tray.tooltip).toBe('Roundtable: In a meeting “standup” (muted)');
+    tray.menu.find((item) => item.label === 'Unmute')!.click!();
+    expect(electron.windows[0]!.webContents.sent.at(-1)).toEqual(['meeting:command', { command: 'toggleMute' }]);
+    // Updates are off outside the installed app, and say so.
+    expect(await invoke('updates:status')).toEqual({ ok: true, data: { state: 'disabled', message: 'updates work in the installed app only', canRestart: false } });
+    await invoke('meeting:state', { inMeeting: false, hosting: false, muted: false, sharing: false });
   });
 
   it('keeps preferences in the settings file', async () => {

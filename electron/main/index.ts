@@ -10,12 +10,16 @@ import {
   desktopCapturer,
   dialog,
   ipcMain,
+  Menu,
+  nativeImage,
   net,
+  Notification,
   protocol,
   screen,
   session,
   shell,
   systemPreferences,
+  Tray,
 } from 'electron';
 import Store from 'electron-store';
 import type { Discovery } from '../host/discovery';
@@ -27,6 +31,7 @@ import { CertificatePins, installCertificatePinning } from './certificates';
 import { contentSecurityPolicy, installCsp } from './csp';
 import { findLinkInArgv, LINK_SCHEME } from './deeplink';
 import { confirmStopHosting, showWarning } from './dialogs';
+import { createDesktopIntegration } from './desktopWiring';
 import { DiscoveryFeed } from './discovery';
 import { desktopHostConfig, HostingService, startRealHost } from './hosting';
 import { createAppSender, createDispatcher, registerIpc } from './ipc';
@@ -194,6 +199,26 @@ function run(): void {
       deliver: (link) => sendEvent('links:open', link),
     });
 
+    const desktop = createDesktopIntegration({
+      app,
+      resourcesPath: process.resourcesPath as string | undefined,
+      platform: process.platform,
+      BrowserWindow,
+      Tray,
+      Menu,
+      Notification,
+      nativeImage,
+      dialog,
+      settings,
+      preloadPath,
+      appUrl,
+      mainWindow: () => window,
+      focusMain: () => (window ? focus(window) : openWindow()),
+      sendToApp: sendEvent,
+      onError: (error) => logger.warn({ err: error }, 'desktop integration'),
+    });
+    void desktop.updates.start();
+
     const dispatch = createDispatcher({
       handlers: createHandlers({
         appInfo: () => ({
@@ -211,6 +236,13 @@ function run(): void {
         links,
         openExternal: (url) => shell.openExternal(url),
         joinTrust,
+        desktop: {
+          updates: desktop.updates,
+          notify: (request) => desktop.notify(request),
+          act: (command) => desktop.act(command),
+          // What main knows better than the page: whether this app hosts a meeting.
+          setMeeting: (state) => desktop.setMeeting({ ...state, hosting: state.hosting || hosting.running }),
+        },
       }),
       isAppPage: (url) => origins.isAppPage(url),
       onInternalError: (channel, error) => logger.error({ channel, err: error }, 'IPC handler failed'),
@@ -240,6 +272,8 @@ function run(): void {
       current.webContents.on('render-process-gone', forgetPage);
       current.on('close', (event) => {
         settings.update((s) => ({ ...s, windowBounds: currentBounds(current) }));
+        // During a meeting: leave, or keep running in the tray?
+        if (desktop.interceptClose(current, quitting)) return event.preventDefault();
         // Closing the last window quits on Windows/Linux: ask about the meeting first (before-quit).
         if (!quitting && hosting.running && process.platform !== 'darwin') {
           event.preventDefault();

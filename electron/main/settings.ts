@@ -40,6 +40,10 @@ const fields = {
     .refine((pins) => Object.keys(pins).length <= maxCertificatePins, 'too many certificate pins')
     .default({}),
   windowBounds: WindowBounds.optional(),
+  /** An office's own update server (electron-updater generic provider); wins over the installer's. */
+  updateUrl: z.string().max(2048).optional(),
+  /** OS notifications for chat and raised hands while the window is not focused. */
+  notifications: z.boolean().default(true),
 };
 
 export const Settings = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });

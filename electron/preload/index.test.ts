@@ -38,6 +38,9 @@ describe('preload bridge', () => {
       certificates: { verifyForJoin: 'fn', replacePin: 'fn' },
       onOpenLink: 'fn',
       onNotice: 'fn',
+      meeting: { report: 'fn', act: 'fn', onCommand: 'fn', onChanged: 'fn' },
+      notify: 'fn',
+      updates: { status: 'fn', restart: 'fn', onChanged: 'fn' },
     });
   });
 

@@ -91,6 +91,18 @@ const api: RoundtableBridge = {
     return result.ok ? result.data : [];
   }),
   onNotice: (listener) => listen('app:notice', listener),
+  meeting: {
+    report: (state) => invoke('meeting:state', state),
+    act: (command) => invoke('meeting:act', { command }),
+    onCommand: (listener) => listen('meeting:command', listener),
+    onChanged: (listener) => listen('meeting:changed', listener),
+  },
+  notify: (request) => invoke('notify:show', request),
+  updates: {
+    status: () => invoke('updates:status', undefined),
+    restart: () => invoke('updates:restart', undefined),
+    onChanged: (listener) => listen('updates:changed', listener),
+  },
 };
 
 contextBridge.exposeInMainWorld('roundtable', api);

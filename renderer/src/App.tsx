@@ -4,6 +4,8 @@ import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialo
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
 import { startJoin } from './warmConference';
+import { MiniMeetingView } from './components/MiniMeetingView';
+import { UpdateBanner } from './components/UpdateBanner';
 import { ScreenPickerDialog } from './components/ScreenPickerDialog';
 import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
@@ -15,8 +17,14 @@ interface AppProps {
   platform: Platform;
 }
 
-/** Lobby until the user joins; the meeting until they leave (or are removed). */
+/** The app window; in the desktop app's mini window (shown while sharing), only its controls. */
 export function App({ platform }: AppProps) {
+  if (platform.desktop && window.location.hash === '#mini') return <MiniMeetingView desktop={platform.desktop} />;
+  return <MainWindow platform={platform} />;
+}
+
+/** Lobby until the user joins; the meeting until they leave (or are removed). */
+function MainWindow({ platform }: AppProps) {
   const [preferences, setPreferences] = useState<Preferences | undefined>();
   const [joinRequest, setJoinRequest] = useState<JoinRequest | undefined>();
   const [notice, setNotice] = useState<Notice | undefined>();
@@ -78,6 +86,7 @@ export function App({ platform }: AppProps) {
   if (!preferences) return null;
   return (
     <>
+      {!joinRequest && platform.desktop && <UpdateBanner desktop={platform.desktop} />}
       {joinRequest ? (
         <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} />
       ) : (

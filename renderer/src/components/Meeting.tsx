@@ -11,6 +11,7 @@ import { takeConference } from '../warmConference';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { describeError, texts } from '../messages';
 import type { HostingInfo, Platform, Preferences } from '../platform';
+import { useDesktopMeeting } from '../platform/useDesktopMeeting';
 import { ChatPanel } from './ChatPanel';
 import { Controls, MeetingTools, type Panel } from './Controls';
 import { Dialog } from './Dialog';
@@ -90,6 +91,22 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
   const localName = local.displayName || request.displayName;
   const localId = local.id || 'local';
   const presenter = findPresenter(participants);
+  useDesktopMeeting(platform, {
+    conference,
+    state: {
+      inMeeting: joined,
+      hosting: Boolean(request.hosting),
+      muted: !media.micOn,
+      sharing: media.sharing,
+      roomId: request.roomId,
+      activeSpeaker: speakerId ? conference.participants.get(speakerId)?.displayName : undefined,
+    },
+    onCommand: {
+      toggleMute: () => void media.toggleMic(),
+      leave: () => onLeave(),
+      stopSharing: () => void (media.sharing ? media.toggleScreen() : undefined),
+    },
+  });
   const pinned = pinnedId && conference.participants.has(pinnedId) ? pinnedId : undefined;
   const togglePin = (id: string) => {
     setPinnedId((old) => (old === id ? undefined : id));

@@ -1,4 +1,4 @@
-import type { DiscoveredMeeting, HostingInfo } from '../../../shared/ipc';
+import type { DiscoveredMeeting, HostingInfo, MeetingCommand, MeetingState, NotificationRequest, UpdateStatus } from '../../../shared/ipc';
 
 /**
  * Everything the UI needs from where it runs. Two implementations: the Electron desktop app
@@ -12,7 +12,26 @@ export interface Preferences {
 }
 
 /** The same shapes main validates on the IPC boundary (shared/ipc.ts). */
-export type { DiscoveredMeeting, HostingInfo };
+export type { DiscoveredMeeting, HostingInfo, MeetingCommand, MeetingState, NotificationRequest, UpdateStatus };
+
+/** Desktop only: the app's life on the desktop (tray, mini window, notifications, updates). */
+export interface DesktopShell {
+  /** Tells the tray and the mini window what the meeting looks like now. */
+  reportMeeting(state: MeetingState): void;
+  /** Mute / Leave / Stop sharing chosen in the tray or the mini window. */
+  onMeetingCommand(listener: (command: MeetingCommand['command']) => void): () => void;
+  /** An OS notification, shown by the desktop only while the window is not focused. */
+  notify(request: NotificationRequest): void;
+  /** The mini window's buttons. */
+  act(command: MeetingCommand['command'] | 'show'): Promise<void>;
+  /** The mini window: the main window's meeting. */
+  onMeetingChanged(listener: (state: MeetingState) => void): () => void;
+  updates: {
+    status(): Promise<UpdateStatus>;
+    restart(): Promise<void>;
+    onChanged(listener: (status: UpdateStatus) => void): () => void;
+  };
+}
 
 export interface ScreenSource {
   id: string;
@@ -51,6 +70,8 @@ export interface Platform {
   verifyHostForJoin?(hostUrl: string, fingerprint?: string): Promise<void>;
   /** Desktop only: the user confirmed the "identity changed" warning for this fingerprint. */
   replaceHostPin?(hostUrl: string, fingerprint: string): Promise<void>;
+  /** Desktop only: tray, mini window, notifications, updates. */
+  desktop?: DesktopShell;
   /** Desktop only: roundtable:// links and pasted meeting links opened from outside. */
   onOpenLink?(listener: (url: string) => void): () => void;
 }

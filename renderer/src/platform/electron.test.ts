@@ -27,6 +27,9 @@ function fakeBridge(overrides: Partial<RoundtableBridge> = {}) {
       return () => undefined;
     },
     onNotice: vi.fn(() => () => undefined),
+    meeting: { report: vi.fn(() => ok(null)), act: vi.fn(() => ok(null)), onCommand: vi.fn(() => () => undefined), onChanged: vi.fn(() => () => undefined) },
+    notify: vi.fn(() => ok({ shown: true })),
+    updates: { status: vi.fn(), restart: vi.fn(() => ok(null)), onChanged: vi.fn(() => () => undefined) },
     ...overrides,
   };
   return { bridge, listeners };

@@ -90,6 +90,22 @@ export function createElectronPlatform(bridge: RoundtableBridge): ElectronPlatfo
     async replaceHostPin(hostUrl, fingerprint) {
       await unwrap(bridge.certificates.replacePin(hostUrl, fingerprint));
     },
+    desktop: {
+      reportMeeting: (state) => void bridge.meeting.report(state).catch(() => undefined),
+      onMeetingCommand: (listener) => bridge.meeting.onCommand(({ command }) => listener(command)),
+      notify: (request) => void bridge.notify(request).catch(() => undefined),
+      act: async (command) => {
+        await unwrap(bridge.meeting.act(command));
+      },
+      onMeetingChanged: (listener) => bridge.meeting.onChanged(listener),
+      updates: {
+        status: () => unwrap(bridge.updates.status()),
+        restart: async () => {
+          await unwrap(bridge.updates.restart());
+        },
+        onChanged: (listener) => bridge.updates.onChanged(listener),
+      },
+    },
     async openExternal(url) {
       await unwrap(bridge.openExternal(url));
     },
