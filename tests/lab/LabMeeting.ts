@@ -32,13 +32,16 @@ export class LabMeeting {
   }
 
   /** Joins everyone listed (name → node) into a fresh room, one after the other. */
-  async joinRoom(people: { name: string; node: LabNode; viewport?: { width: number; height: number } }[]): Promise<LabParticipant[]> {
+  async joinRoom(
+    people: { name: string; node: LabNode; viewport?: { width: number; height: number } }[],
+    camera: 'small' | 'hd' = 'small',
+  ): Promise<LabParticipant[]> {
     const room = `lab-${Date.now()}-${++this.#rooms}`;
     const joined: LabParticipant[] = [];
     for (const person of people) {
       const browser = this.#browsers.get(person.node);
       if (!browser) throw new Error(`lab: no browser in ${person.node.name}`);
-      const participant = await browser.join(this.host.baseUrl, room, person.name, person.viewport);
+      const participant = await browser.join(this.host.baseUrl, room, person.name, { viewport: person.viewport, camera });
       joined.push(participant);
       this.#joined.push(participant);
     }

@@ -4,7 +4,7 @@ import { layerOfHeight, type ProbeState, type TransportStats } from './probe';
 /** What one participant saw during a fault, as numbers (ms unless named otherwise). */
 export interface ParticipantFigures {
   name: string;
-  /** Per sender: ms from the moment the fault ended until its next painted frame (null: not back). */
+  /** Per sender: ms from the moment the fault ended (or began, for lasting faults) until its video flowed again for good (null: not back). */
   mediaBackMs: Record<string, number | null>;
   /** Frames not advancing for > 500 ms, over the observation window, all senders together. */
   freezeCount: number;
@@ -19,6 +19,8 @@ export interface ParticipantFigures {
   sawReconnecting: boolean;
   /** Remote tiles that disappeared during the window (participants shown as gone). */
   tilesGone: string[];
+  /** The SDK's connection states during the window: [ms from the window start, state, reason]. */
+  states: [number, string, string][];
 }
 
 export interface Snapshot {
@@ -30,24 +32,53 @@ export async function snapshot(participant: LabParticipant): Promise<Snapshot> {
   return { at: Date.now(), stats: await participant.stats() };
 }
 
-/** Polls until every participant sees a new frame from every other after `since`, or `timeoutMs`. */
-export async function waitForMediaBack(participants: LabParticipant[], since: number, timeoutMs: number): Promise<boolean> {
+/**
+ * Polls until every participant has been painting every other's video steadily (no gap over 500 ms
+ * in the last second) since at least `since + minWatchMs`; false after `timeoutMs`.
+ */
+export async function waitForMediaBack(participants: LabParticipant[], since: number, timeoutMs: number, minWatchMs = 0): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const now = Date.now();
     const states = await Promise.all(participants.map((p) => p.probe().catch(() => undefined)));
-    const allBack = states.every(
-      (state, i) => state && participants.every((other, j) => j === i || firstFrameAfter(state, other.name, since) !== null),
-    );
-    if (allBack) return true;
+    const allSteady = states.every((state, i) => state && participants.every((other, j) => j === i || steadySince(state, other.name, now) !== null));
+    if (allSteady && now >= since + minWatchMs) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
 }
 
-function firstFrameAfter(state: ProbeState, sender: string, since: number): number | null {
+/**
+ * A gap this long is an outage, not a stutter: on two shared cores a starved renderer can pause
+ * painting for most of a second without any network fault, so "media back" uses this threshold
+ * while freezes (> 500 ms) are still counted separately.
+ */
+const OUTAGE_MS = 1_000;
+
+/** When `sender`'s video last started flowing again, if it has flowed without an outage for the last second. */
+function steadySince(state: ProbeState, sender: string, now: number): number | null {
   const times = state.videos[sender]?.frameTimes ?? [];
-  const next = times.find((t) => t > since);
-  return next === undefined ? null : next;
+  if (times.length === 0 || now - times.at(-1)! > OUTAGE_MS) return null;
+  let start = times.at(-1)!;
+  for (let i = times.length - 1; i > 0 && times[i]! - times[i - 1]! <= OUTAGE_MS; i--) start = times[i - 1]!;
+  return now - start >= 1_000 ? start : null;
+}
+
+/**
+ * When `sender`'s video came back for good within [from, to]: the end of the last outage (gap over
+ * OUTAGE_MS) in that window, `from` when it never froze, null when it is still frozen at `to`.
+ */
+function recoveredAt(state: ProbeState, sender: string, from: number, to: number): number | null {
+  const times = state.videos[sender]?.frameTimes ?? [];
+  let previous = times.filter((t) => t <= from).at(-1) ?? from;
+  let recovered = from;
+  for (const t of times) {
+    if (t <= from) continue;
+    if (t > to) break;
+    if (t - previous > OUTAGE_MS) recovered = t;
+    previous = t;
+  }
+  return to - previous > OUTAGE_MS ? null : recovered;
 }
 
 /** Figures for one participant over [from, to], with media-back times counted from `faultEnd`. */
@@ -63,8 +94,8 @@ export async function figuresOf(
   let freezeTotalMs = 0;
   let longestFreezeMs = 0;
   for (const sender of senders) {
-    const first = firstFrameAfter(state, sender, window.faultEnd);
-    mediaBackMs[sender] = first === null ? null : Math.max(0, first - window.faultEnd);
+    const back = recoveredAt(state, sender, window.from, window.to);
+    mediaBackMs[sender] = back === null ? null : Math.max(0, back - window.faultEnd);
     const video = state.videos[sender];
     const size = video?.sizes.at(-1);
     layers[sender] = size ? layerOfHeight(size.height) : null;
@@ -91,6 +122,7 @@ export async function figuresOf(
     tilesGone: Object.entries(state.tilesGone)
       .filter(([, times]) => times.some((t) => t >= window.from && t <= window.to))
       .map(([name]) => name),
+    states: state.states.filter((e) => e.at >= window.from && e.at <= window.to).map((e) => [e.at - window.from, e.state, e.reason ?? '']),
   };
 }
 
@@ -111,17 +143,6 @@ export function freezesWithin(state: ProbeState, sender: string, from: number, t
   }
   if (to - previous > 500) gaps.push(to - Math.max(previous, from));
   return gaps;
-}
-
-/** The decoded layer of `sender` on `participant` over time: [{ at, layer }], changes only. */
-export async function layerTimeline(participant: LabParticipant, sender: string): Promise<{ at: number; layer: number }[]> {
-  const state = await participant.probe();
-  const timeline: { at: number; layer: number }[] = [];
-  for (const size of state.videos[sender]?.sizes ?? []) {
-    const layer = layerOfHeight(size.height);
-    if (timeline.at(-1)?.layer !== layer) timeline.push({ at: size.at, layer });
-  }
-  return timeline;
 }
 
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -9,7 +9,7 @@
 export const PROBE_SCRIPT = `(() => {
   if (window.__lab) return;
   const FREEZE_MS = 500;
-  const lab = { videos: {}, sawReconnecting: [], tilesGone: {}, present: {} };
+  const lab = { videos: {}, sawReconnecting: [], tilesGone: {}, present: {}, states: [] };
   window.__lab = lab;
   const record = (name) => (lab.videos[name] ??= { frames: 0, last: 0, freezes: [], frameTimes: [], sizes: [] });
   const watchVideo = (name, video) => {
@@ -30,8 +30,17 @@ export const PROBE_SCRIPT = `(() => {
     };
     video.requestVideoFrameCallback(onFrame);
   };
+  let followed;
+  const follow = () => {
+    const conference = window.__roundtable && window.__roundtable.conference;
+    if (!conference || conference === followed) return;
+    followed = conference;
+    conference.on('connectionStateChanged', (e) => lab.states.push({ at: Date.now(), state: e.state, reason: e.reason }));
+    conference.on('networkRepair', (e) => lab.states.push({ at: Date.now(), state: 'repair:' + e.action, reason: e.reason }));
+  };
   const tick = () => {
     const now = Date.now();
+    follow();
     const banner = document.querySelector('[role="status"].reconnecting');
     if (banner && (lab.sawReconnecting.length === 0 || now - lab.sawReconnecting.at(-1) > 1000)) lab.sawReconnecting.push(now);
     const seen = new Set();
@@ -51,7 +60,7 @@ export const PROBE_SCRIPT = `(() => {
   lab.stats = async () => {
     const recv = window.__roundtable && window.__roundtable.conference.transports.recv;
     const out = { concealedSamples: 0, totalSamplesReceived: 0, audioPacketsLost: 0, audioPacketsReceived: 0,
-      videoPacketsLost: 0, videoPacketsReceived: 0, nackCount: 0, rttMs: null, transportId: recv ? recv.id : null, state: recv ? recv.connectionState : null };
+      videoPacketsLost: 0, videoPacketsReceived: 0, nackCount: 0, audioNackCount: 0, rttMs: null, transportId: recv ? recv.id : null, state: recv ? recv.connectionState : null };
     if (!recv || recv.closed) return out;
     const report = await recv.getStats();
     report.forEach((s) => {
@@ -60,6 +69,7 @@ export const PROBE_SCRIPT = `(() => {
         out.totalSamplesReceived += s.totalSamplesReceived || 0;
         out.audioPacketsLost += s.packetsLost || 0;
         out.audioPacketsReceived += s.packetsReceived || 0;
+        out.audioNackCount += s.nackCount || 0;
       }
       if (s.type === 'inbound-rtp' && s.kind === 'video') {
         out.videoPacketsLost += s.packetsLost || 0;
@@ -86,6 +96,7 @@ export interface ProbeState {
   videos: Record<string, VideoRecord>;
   sawReconnecting: number[];
   tilesGone: Record<string, number[]>;
+  states: { at: number; state: string; reason?: string }[];
 }
 
 export interface TransportStats {
@@ -96,6 +107,7 @@ export interface TransportStats {
   videoPacketsLost: number;
   videoPacketsReceived: number;
   nackCount: number;
+  audioNackCount: number;
   rttMs: number | null;
   transportId: string | null;
   state: string | null;

@@ -1,6 +1,6 @@
 import { bandwidthCap, blockUdp, changeAddress, linkDown, randomLoss } from './faults';
 import type { LabMeeting } from './LabMeeting';
-import { figuresOf, freezesWithin, layerTimeline, round, snapshot, waitForMediaBack, worst, type ParticipantFigures } from './measure';
+import { figuresOf, freezesWithin, round, snapshot, waitForMediaBack, worst, type ParticipantFigures } from './measure';
 import type { LabParticipant } from './participants';
 
 /** One fault's outcome: per-participant figures and the headline numbers the goals are about. */
@@ -14,6 +14,8 @@ export interface ScenarioResult {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** How long after a fault we keep watching for media to come back before calling it "not back". */
 const RECOVERY_WAIT_MS = 20_000;
+/** A lasting fault (new address, UDP blocked) is watched at least this long: media may stop only after a while. */
+const LASTING_FAULT_WATCH_MS = 15_000;
 
 const namesOtherThan = (people: LabParticipant[], me: LabParticipant) => people.filter((p) => p !== me).map((p) => p.name);
 
@@ -32,13 +34,19 @@ async function threeInACall(meeting: LabMeeting): Promise<LabParticipant[]> {
 
 async function expectEveryoneLive(people: LabParticipant[]): Promise<void> {
   const since = Date.now();
-  if (!(await waitForMediaBack(people, since, 40_000))) throw new Error('lab: the call never had media flowing between everyone');
+  if (!(await waitForMediaBack(people, since, 40_000))) throw new Error('lab: the call never had media flowing steadily between everyone');
 }
 
 /** Recovery figures for every participant, media-back times counted from `faultEnd`. */
-async function recoveryResult(fault: string, people: LabParticipant[], faulted: string | null, from: number, faultEnd: number): Promise<ScenarioResult> {
-  await waitForMediaBack(people, faultEnd, RECOVERY_WAIT_MS);
-  await sleep(500);
+async function recoveryResult(
+  fault: string,
+  people: LabParticipant[],
+  faulted: string | null,
+  from: number,
+  faultEnd: number,
+  minWatchMs = 0,
+): Promise<ScenarioResult> {
+  await waitForMediaBack(people, faultEnd, RECOVERY_WAIT_MS, minWatchMs);
   const to = Date.now();
   const figures = await Promise.all(people.map((p) => figuresOf(p, namesOtherThan(people, p), { from, to, faultEnd })));
   const others = figures.filter((f) => f.name !== faulted);
@@ -76,7 +84,7 @@ export async function addressChange(meeting: LabMeeting): Promise<ScenarioResult
   const from = Date.now();
   const [, , , lastOctet] = node.address.split('.').map(Number);
   await changeAddress(node, `10.77.0.${(lastOctet! % 100) + 100}`);
-  return recoveryResult('address change', people, people[0]!.name, from, from);
+  return recoveryResult('address change', people, people[0]!.name, from, from, LASTING_FAULT_WATCH_MS);
 }
 
 /** Behaviour 3: a firewall starts dropping UDP between one participant and the host mid-call. */
@@ -85,7 +93,7 @@ export async function udpBlockedMidCall(meeting: LabMeeting): Promise<ScenarioRe
   const from = Date.now();
   const restore = await blockUdp(people[0]!.node, meeting.lab.host);
   try {
-    return await recoveryResult('UDP blocked mid-call', people, people[0]!.name, from, from);
+    return await recoveryResult('UDP blocked mid-call', people, people[0]!.name, from, from, LASTING_FAULT_WATCH_MS);
   } finally {
     await restore();
   }
@@ -133,7 +141,9 @@ export async function downlinkLoss(meeting: LabMeeting, percent = 5, seconds = 3
       longestFreezeMs: figures.longestFreezeMs,
       audioConcealment: figures.audioConcealment,
       videoLossSeenByReceiver: received + lost > 0 ? round(lost / (received + lost), 3) : null,
-      nacksSent: after.stats.nackCount - before.stats.nackCount,
+      videoNacksSent: after.stats.nackCount - before.stats.nackCount,
+      audioNacksSent: after.stats.audioNackCount - before.stats.audioNackCount,
+      audioLossSeenByReceiver: lossRatio(before.stats.audioPacketsLost, after.stats.audioPacketsLost, before.stats.audioPacketsReceived, after.stats.audioPacketsReceived),
       rttMs: figures.rttMs,
     },
     participants: [figures],
@@ -152,11 +162,20 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
     { name: 'Dan', node: p3! },
     { name: 'Eve', node: p3! },
   ];
-  const people = await meeting.joinRoom([{ name: 'Ann', node: p1!, viewport: { width: 1280, height: 720 } }, ...senders]);
+  const people = await meeting.joinRoom([{ name: 'Ann', node: p1!, viewport: { width: 1280, height: 720 } }, ...senders], 'hd');
   const ann = people[0]!;
   await expectEveryoneLive([ann, ...people.slice(1)]);
   await sleep(10_000); // bandwidth estimation ramps up to the layers the tiles ask for
-  const layersBefore = await layersNow(ann, senders.map((s) => s.name));
+  const timeline: { at: number; layers: Record<string, number | null> }[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const layers = await ann.consumerLayers().catch(() => undefined);
+      if (layers) timeline.push({ at: Date.now(), layers });
+      await sleep(250);
+    }
+  })();
+  await sleep(1_000);
   const capAt = Date.now();
   const restore = await bandwidthCap(meeting.lab, p1!, kbit, 'down');
   try {
@@ -165,26 +184,29 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
     await restore();
   }
   const liftAt = Date.now();
-  await sleep(15_000);
+  await sleep(12_000);
+  polling = false;
+  await poller;
   const end = Date.now();
   const state = await ann.probe();
+  const layerOf = (name: string, at: number) => timeline.filter((e) => e.at <= at).at(-1)?.layers[name] ?? null;
   let dropMs: number | null = 0;
   let backUpMs: number | null = 0;
   for (const sender of senders) {
-    const timeline = await layerTimeline(ann, sender.name);
-    const before = layersBefore[sender.name] ?? 0;
-    const down = timeline.find((e) => e.at > capAt && e.at < liftAt && e.layer < before);
-    const up = timeline.find((e) => e.at > liftAt && e.layer >= before);
-    dropMs = before === 0 ? dropMs : down && dropMs !== null ? Math.max(dropMs, down.at - capAt) : null;
-    backUpMs = up && backUpMs !== null ? Math.max(backUpMs, up.at - liftAt) : before === 0 ? backUpMs : null;
+    const before = layerOf(sender.name, capAt) ?? 0;
+    const down = timeline.find((e) => e.at > capAt && e.at <= liftAt && (e.layers[sender.name] ?? 0) < before);
+    const up = timeline.find((e) => e.at > liftAt && (e.layers[sender.name] ?? -1) >= before);
+    dropMs = down && dropMs !== null ? Math.max(dropMs, down.at - capAt) : before === 0 ? dropMs : null;
+    backUpMs = up && backUpMs !== null ? Math.max(backUpMs, up.at - liftAt) : null;
   }
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
   const figures = await figuresOf(ann, senders.map((s) => s.name), { from: capAt, to: end, faultEnd: liftAt });
   return {
     fault: `${kbit} kbit/s downlink cap for ${seconds} s, 4 senders`,
     summary: {
-      layersBefore: senders.map((s) => layersBefore[s.name] ?? null),
-      layersDuringCap: senders.map((s) => layerAt(state.videos[s.name]?.sizes ?? [], liftAt)),
+      layersBefore: senders.map((s) => layerOf(s.name, capAt)),
+      layersAtLift: senders.map((s) => layerOf(s.name, liftAt)),
+      layersAtEnd: senders.map((s) => layerOf(s.name, end)),
       dropMs,
       backUpMs,
       longestFreezeMs: Math.max(0, ...freezes),
@@ -195,17 +217,8 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
   };
 }
 
-async function layersNow(participant: LabParticipant, senders: string[]): Promise<Record<string, number>> {
-  const layers: Record<string, number> = {};
-  for (const sender of senders) {
-    const timeline = await layerTimeline(participant, sender);
-    layers[sender] = timeline.at(-1)?.layer ?? 0;
-  }
-  return layers;
+function lossRatio(lostBefore: number, lostAfter: number, receivedBefore: number, receivedAfter: number): number | null {
+  const lost = lostAfter - lostBefore;
+  const total = lost + receivedAfter - receivedBefore;
+  return total > 0 ? round(lost / total, 3) : null;
 }
-
-function layerAt(sizes: { at: number; height: number }[], at: number): number | null {
-  const size = sizes.filter((s) => s.at <= at).at(-1);
-  return size ? (size.height >= 540 ? 2 : size.height >= 270 ? 1 : 0) : null;
-}
-

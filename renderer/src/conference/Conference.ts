@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/protocol';
 import { ConferenceError } from './errors';
 import { LocalStream, type LocalStreamOwner } from './LocalStream';
+import { NetworkWatcher } from './NetworkWatcher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 import { RemoteParticipant } from './RemoteParticipant';
 import { SignalingClient } from './SignalingClient';
@@ -44,6 +45,8 @@ export type ConferenceEvents = {
   mutedByHost: [event: { byParticipantId: string }];
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
+  /** The SDK noticed a network problem and repairs it: ICE restart, or a rejoin (diagnostics). */
+  networkRepair: [event: { action: 'iceRestart' | 'rejoin'; reason: string }];
 };
 
 export interface ConferenceOptions {
@@ -71,8 +74,8 @@ interface Session {
 }
 
 /** Errors after which retrying cannot help. */
+const REJOIN_CONNECT_TIMEOUT_MS = 2_500;
 const FATAL_JOIN_CODES = new Set(['unauthorized', 'room_locked', 'room_full', 'bad_request', 'kicked', 'rate_limited']);
-const ICE_RESTART_GRACE_MS = 6_000;
 
 const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
@@ -90,6 +93,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   readonly #options: ConferenceOptions;
   readonly #signaling: SignalingClient;
   readonly #reconnectPolicy: ReconnectPolicy;
+  readonly #network: NetworkWatcher;
   #device?: Device;
   #routerCapabilities?: Promise<types.RtpCapabilities>;
   #resolveRouterCapabilities?: (caps: types.RtpCapabilities) => void;
@@ -119,6 +123,20 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     this.#options = options;
     this.#reconnectPolicy = options.reconnectPolicy ?? new BackoffReconnectPolicy();
     this.#signaling = new SignalingClient(options.url);
+    const conference = this;
+    this.#network = new NetworkWatcher({
+      get state() {
+        return conference.#state;
+      },
+      expectsMedia: (transport) => this.#expectsMedia(transport),
+      signalingAnswers: (timeoutMs) => this.#signaling.answers(timeoutMs),
+      restartIce: (transport) => this.#restartIce(transport),
+      repairing: (event) => this.emit('networkRepair', event),
+      rejoinNow: (reason) => {
+        this.#signaling.disconnect();
+        void this.#reconnect(reason, { leaveFirst: false, immediate: true });
+      },
+    });
     this.#listen();
   }
 
@@ -180,6 +198,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     if (wasConnected) await this.#signaling.request('leave', {}).catch(() => undefined);
     this.#teardownSession();
     this.#signaling.disconnect();
+    this.#network.dispose();
     this.participants.clear();
   }
 
@@ -238,7 +257,8 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     if (this.#preparing) await this.#preparing.catch(() => undefined);
     if (!this.#signaling.connected) {
       this.#routerCapabilities = new Promise((resolve) => (this.#resolveRouterCapabilities = resolve));
-      await this.#signaling.connect();
+      // While rejoining, an attempt stuck on a host that is still away must not delay the next one.
+      await this.#signaling.connect(this.#state === 'reconnecting' ? REJOIN_CONNECT_TIMEOUT_MS : undefined);
     }
     if (!this.#device?.loaded) {
       const device = this.#options.handlerName ? new Device({ handlerName: this.#options.handlerName }) : await Device.factory();
@@ -263,6 +283,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   #createTransport(direction: 'send' | 'recv', options: TransportOptions, iceServers: RTCIceServer[]): types.Transport {
     const device = this.#device!;
     const transportOptions = { ...(options as unknown as types.TransportOptions), iceServers };
+    if (this.#network.tcpOnly) transportOptions.iceCandidates = transportOptions.iceCandidates.filter((c) => c.protocol === 'tcp');
     const transport = direction === 'send' ? device.createSendTransport(transportOptions) : device.createRecvTransport(transportOptions);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.#signaling
@@ -282,34 +303,22 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed') void this.#recoverTransport(transport);
-    });
+    this.#network.watchTransport(transport);
     return transport;
   }
 
-  /** A failed transport: ICE restart first; a full rejoin when that does not bring it back. */
-  async #recoverTransport(transport: types.Transport): Promise<void> {
-    if (this.#state !== 'connected' || transport.closed) return;
-    try {
-      const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
-      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
-      const recovered = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(transport.connectionState === 'connected'), ICE_RESTART_GRACE_MS);
-        transport.on('connectionstatechange', (state) => {
-          if (state === 'connected') {
-            clearTimeout(timer);
-            resolve(true);
-          }
-        });
-      });
-      if (recovered) return;
-    } catch {
-      // fall through to a full rejoin
-    }
-    if (!transport.closed && this.#session && (this.#session.sendTransport === transport || this.#session.recvTransport === transport)) {
-      void this.#reconnect('media connection failed', { leaveFirst: true });
-    }
+  #expectsMedia(transport: types.Transport): boolean {
+    if (transport === this.#session?.sendTransport) return [...this.localStreams].some((s) => s.producer && !s.producer.closed && !s.paused);
+    return [...this.participants.values()].some((participant) =>
+      [...participant.streams.values()].some(
+        ({ consumer }) => !consumer.closed && !consumer.paused && participant.producers.get(consumer.producerId)?.paused !== true,
+      ),
+    );
+  }
+
+  async #restartIce(transport: types.Transport): Promise<void> {
+    const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
+    if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
   }
 
   /** Rebuilds the session after a drop: reconnect with backoff and rejoin with the resume token. */
@@ -328,7 +337,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
           this.#setState('disconnected', 'could not reconnect', new ConferenceError('host_unreachable', 'Lost the connection to the meeting host'));
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.#network.sleep(delay);
         if (this.#state !== 'reconnecting') return;
         try {
           await this.#establish();

@@ -5,6 +5,7 @@ import { ConferenceError } from './errors';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const REQUEST_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 8_000;
 
 /** The socket.io connection with typed, promise-returning requests. Reconnection is Conference's job. */
 export class SignalingClient {
@@ -17,7 +18,7 @@ export class SignalingClient {
       transports: ['websocket'],
       reconnection: false,
       autoConnect: false,
-      timeout: 8_000,
+      timeout: CONNECT_TIMEOUT_MS,
     });
   }
 
@@ -25,8 +26,10 @@ export class SignalingClient {
     return this.socket.connected;
   }
 
-  connect(): Promise<void> {
+  /** `timeoutMs`: how long one attempt may take (shorter while rejoining: a host that is back answers fast). */
+  connect(timeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    this.socket.io.timeout(timeoutMs);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.socket.off('connect', onConnect);
@@ -58,6 +61,17 @@ export class SignalingClient {
     }
     if (!result.ok) throw ConferenceError.fromProtocol(result.error);
     return result.data;
+  }
+
+  /** Whether the host answers within `timeoutMs` and still has our session: a dead path shows here long before socket.io's ping timeout. */
+  async answers(timeoutMs: number): Promise<boolean> {
+    if (!this.socket.connected) return false;
+    try {
+      const ack = (await (this.socket as unknown as Socket).timeout(timeoutMs).emitWithAck('ping', {})) as Ack<unknown>;
+      return ack.ok; // not_joined: the host no longer has our session, so it is gone as well
+    } catch {
+      return false;
+    }
   }
 
   disconnect(): void {
