@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { ScreenSource } from '../renderer/src/platform';
 import type { TestPlatform } from '../renderer/src/platform/testPlatform';
-import { openLobby, platformCalls, roomStats, type HookedWindow, test } from './support';
+import { ADMIN_TOKEN, openLobby, platformCalls, roomStats, type HookedWindow, test } from './support';
 import { E2E_HTTP_PORT, HOST_URL } from './env';
 
 /**
@@ -19,7 +19,7 @@ const calls = async (page: Page, method: string) => (await platformCalls(page)).
 
 test('"Host a meeting" starts hosting through the platform, joins it, and shows the invite with QR and ports', async ({ browser, request }) => {
   const room = `hosted-${Date.now()}`;
-  const page = await openLobby(browser, 'Hana', { platform: { discovery: false, ports: { http: E2E_HTTP_PORT, rtc: [47800, 47801] } } });
+  const page = await openLobby(browser, 'Hana', { platform: { discovery: false, ownerKey: ADMIN_TOKEN, ports: { http: E2E_HTTP_PORT, rtc: [47800, 47801] } } });
   await page.getByLabel('Your name').fill('Hana');
   await page.getByLabel('Room code or meeting link').fill(room);
   await page.getByRole('button', { name: 'Host a meeting' }).click();

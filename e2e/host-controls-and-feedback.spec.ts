@@ -8,7 +8,9 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 
 test('host controls and what the others read: passcode, mute, lock, remove', async ({ browser }) => {
   const room = `hosted-controls-${Date.now()}`;
-  const alice = await joinWith(browser, room, 'Alice');
+  // Alice opens the host link the CLI prints (owner key in the fragment): she is the meeting's host.
+  const alice = await joinWith(browser, room, 'Alice', { ownerLink: true });
+  expect(new URL(alice.url()).hash).toBe('');
   await button(alice, 'Participants').click();
   const panel = alice.getByRole('region', { name: /Participants/ });
   await expect(panel.getByRole('region', { name: 'Host controls' })).toBeVisible();

@@ -82,6 +82,8 @@ export interface JoinOptions {
   viewport?: { width: number; height: number };
   /** Installs the recording test platform (desktop-only features) before the page loads. */
   platform?: TestPlatformConfig;
+  /** Open the host link (`#owner=<key>`): join as the meeting's host. */
+  ownerLink?: boolean;
 }
 
 /** A fresh context (own fake devices) with an optional test platform; the page is at the lobby. */
@@ -97,7 +99,8 @@ export async function openLobby(browser: Browser, name: string, options: JoinOpt
 
 /** joinAs with a chosen viewport (tile sizes depend on it). */
 export async function joinWith(browser: Browser, room: string, name: string, options: JoinOptions = {}): Promise<Page> {
-  const page = await openLobby(browser, name, { ...options, query: `?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}` });
+  const owner = options.ownerLink ? `#owner=${ADMIN_TOKEN}` : '';
+  const page = await openLobby(browser, name, { ...options, query: `?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}${owner}` });
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   try {
     await expect(page.locator('main.meeting')).toHaveAttribute('data-phase', 'joined');

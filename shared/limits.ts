@@ -7,13 +7,33 @@ export const limits = {
   maxPasscodeLength: 64,
   maxChatMessageLength: 2_000,
   chatHistorySize: 100,
+  /** Chat kept for late joiners is also capped in bytes (UTF-8 of the texts and names). */
+  chatHistoryBytes: 64 * 1024,
   /** Largest signaling payload accepted, in bytes of JSON. SDP-derived rtpParameters stay well under. */
   maxPayloadBytes: 64 * 1024,
-  /** Wrong-passcode attempts allowed per client address per window before `rate_limited`. */
+  /** Wrong-passcode attempts allowed per (client address, room) per window before `rate_limited`. */
   passcodeAttemptsPerWindow: 5,
   passcodeWindowMs: 60_000,
-  /** Reactions per peer per second; above it the host drops with `limit_exceeded`. */
+  /** Wrong-passcode attempts per room from all addresses together: slows guessing from many addresses. */
+  passcodeAttemptsPerRoomPerWindow: 30,
+  /** Reactions per peer per second; above it the host answers `rate_limited`. */
   reactionsPerSecond: 5,
+  /** Chat messages per peer: a burst, then this many per 10 s. */
+  chatMessagesPer10s: 20,
+  /** Renames and hand toggles per peer per 10 s. */
+  renamesPer10s: 5,
+  handTogglesPer10s: 10,
+  /** All requests of one socket per second (media requests included): stops request floods. */
+  requestsPerSecond: 100,
+  /** Joins (attempts, successful or not) per socket per minute. */
+  joinsPerMinute: 20,
+  /** A resume token stays valid this long after its participant's connection dropped. */
+  resumeWindowMs: 60_000,
+  /** Incoming media per send transport (all of one participant's producers), bits per second. */
+  maxIncomingBitratePerTransport: 6_000_000,
+  /** Largest maxBitrate a participant may declare for one encoding, by source. */
+  maxEncodingBitrate: { camera: 2_500_000, screen: 4_000_000, mic: 256_000, 'screen-audio': 256_000 },
+  maxEncodingsPerProducer: 3,
 } as const;
 
 export const allowedReactions = ['👍', '👏', '😂', '🎉', '❤️', '😮'] as const;

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { allowedReactions, limits } from './limits';
+import { unsafeNameMessages, unsafeNameReason } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -63,7 +64,10 @@ export const DisplayName = z
   .trim()
   .min(1, 'display name is required')
   .max(limits.maxDisplayNameLength)
-  .refine((s) => !/[\p{Cc}]/u.test(s), 'display name contains control characters');
+  .superRefine((name, ctx) => {
+    const reason = unsafeNameReason(name);
+    if (reason) ctx.addIssue({ code: 'custom', message: unsafeNameMessages[reason] });
+  });
 
 export const MediaKind = z.enum(['audio', 'video']);
 export type MediaKind = z.infer<typeof MediaKind>;
@@ -279,6 +283,8 @@ export const notifications = {
   peerKicked: z.object({ reason: z.string() }),
   /** The host lost this peer's media state (e.g. a worker died): join again with the resume token. */
   rejoinRequired: z.object({ reason: z.string() }),
+  /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
+  meetingEnded: z.object({ reason: z.string() }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { limits } from '../../shared/limits';
 import type { IceServer } from '../../shared/protocol';
 import { loadOrCreateCertificate, type TlsIdentity } from './certificate';
 import { HostConfig, type HostConfigInput } from './config';
@@ -12,8 +11,13 @@ import { createHttpApp } from './http/HttpApp';
 import { turnCredentials } from './http/turn';
 import { createLogger, type Logger } from './logger';
 import { isLoopback, pickAnnouncedIp } from './network';
-import { RateLimiter } from './RateLimiter';
 import { RoomRegistry } from './RoomRegistry';
+import { ActionLimits } from './security/ActionLimits';
+import { OriginPolicy } from './security/OriginPolicy';
+import { PasscodeGuard } from './security/PasscodeGuard';
+import { installProcessGuards } from './security/processGuards';
+import { newSecret, secretsEqual } from './security/secrets';
+import { ConnectionGuard } from './signaling/ConnectionGuard';
 import { SignalingServer } from './signaling/SignalingServer';
 import { WorkerPool } from './WorkerPool';
 
@@ -92,16 +96,17 @@ export class Host {
   static async start(input: HostConfigInput = {}, options: HostStartOptions = {}): Promise<Host> {
     const config = HostConfig.parse(input);
     const logger = options.logger ?? createLogger(config.logLevel);
+    installProcessGuards(logger);
     const useTls = config.tls ?? !isLoopback(config.listenIp);
     if (!useTls && !isLoopback(config.listenIp)) {
       throw new Error('plain HTTP is only allowed on loopback: browsers refuse cameras on insecure LAN origins (unset ROUNDTABLE_TLS or listen on 127.0.0.1)');
     }
     const announcedIp = pickAnnouncedIp(config.announcedIp, config.listenIp);
-    const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
-    const ownerKey = randomBytes(24).toString('base64url');
+    const adminToken = config.adminToken ?? newSecret(18);
+    const ownerKey = newSecret();
 
     const pool = await WorkerPool.create({ size: config.workers, listenIp: config.listenIp, announcedIp, basePort: config.rtcPort, logger });
-    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, logger);
+    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, { logger, passcodeGuard: new PasscodeGuard(), resumeWindowMs: config.resumeWindowMs });
     const iceServers = (user: string): IceServer[] =>
       config.turnUrl && config.turnSecret ? [turnCredentials(config.turnUrl, config.turnSecret, user)] : [];
 
@@ -110,19 +115,28 @@ export class Host {
       const tls = useTls ? await loadOrCreateCertificate(config.dataDir, [announcedIp]) : undefined;
       const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers });
       server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
-      const signaling = new SignalingServer(server, {
-        logger,
-        rooms,
-        passcodeLimiter: new RateLimiter(limits.passcodeAttemptsPerWindow, limits.passcodeWindowMs),
-        iceServers: () => iceServers('peer'),
-        isOwnerKey: (key) => key !== undefined && key.length === ownerKey.length && timingSafeEqual(Buffer.from(key), Buffer.from(ownerKey)),
-        routerRtpCapabilities: () => pool.routerRtpCapabilities,
-      });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.httpPort, config.listenIp, () => resolve());
       });
       const httpPort = (server.address() as AddressInfo).port;
+      const signaling = new SignalingServer(server, {
+        logger,
+        rooms,
+        actionLimits: new ActionLimits(),
+        connections: new ConnectionGuard({ maxPerAddress: config.maxConnectionsPerAddress, joinDeadlineMs: config.joinDeadlineMs }),
+        joinDeadlineMs: config.joinDeadlineMs,
+        origins: new OriginPolicy({
+          port: httpPort,
+          hosts: webAppHosts(config.listenIp, announcedIp),
+          allowAnyLoopbackPort: isLoopback(config.listenIp),
+          extra: config.allowedOrigins,
+        }),
+        iceServers: () => iceServers('peer'),
+        // The owner key (desktop app) or the admin token (a headless host's owner link) makes its holder host.
+        isOwnerKey: (key) => secretsEqual(key, ownerKey) || secretsEqual(key, adminToken),
+        routerRtpCapabilities: () => pool.routerRtpCapabilities,
+      });
       const urlHost = announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp;
       const baseUrl = `${tls ? 'https' : 'http'}://${urlHost}:${httpPort}`;
       const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;
@@ -153,6 +167,11 @@ export class Host {
     return url.toString();
   }
 
+  /** The link that makes whoever opens it the room's host (the key stays in the fragment, never sent over HTTP). */
+  ownerJoinUrl(roomId: string): string {
+    return `${this.joinUrl(roomId)}#owner=${encodeURIComponent(this.ownerKey)}`;
+  }
+
   get ports(): { http: number; rtc: number[] } {
     return { http: this.httpPort, rtc: this.pool.ports };
   }
@@ -161,14 +180,26 @@ export class Host {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.discovery?.close();
-    this.signaling.close();
+    // Rooms first, so every participant is told the meeting ended before the sockets close.
     this.rooms.closeAll();
+    this.signaling.close();
     this.pool.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.logger.info('host stopped');
     this.logger.flush?.();
   }
+}
+
+/** Every name the web app can be reached by: the announced address, the host's LAN addresses and host name. */
+function webAppHosts(listenIp: string, announcedIp: string): string[] {
+  const hosts = new Set<string>([announcedIp, listenIp, os.hostname(), `${os.hostname()}.local`]);
+  if (listenIp === '0.0.0.0' || listenIp === '::') {
+    for (const addresses of Object.values(os.networkInterfaces())) for (const address of addresses ?? []) hosts.add(address.address);
+  }
+  hosts.delete('0.0.0.0');
+  hosts.delete('::');
+  return [...hosts];
 }
 
 function describePorts(ports: number[]): string {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { limits } from '../../shared/limits';
+import { HostError } from './errors';
 import type { MediaSource, NotificationData, NotificationName, NewConsumer, PeerInfo } from '../../shared/protocol';
 
 /** How a Room reaches one participant. The signaling layer implements it over a socket. */
@@ -16,7 +18,16 @@ export interface PeerChannel {
 export type ProducerAppData = { peerId: string; source: MediaSource };
 export type ConsumerAppData = { peerId: string; producerPeerId: string; source: MediaSource };
 
-type PeerEvents = { close: [] };
+/** Why a participant's media state ended. Closing a peer always names one. */
+export type PeerCloseCause =
+  | 'left' // it asked to leave
+  | 'kicked' // the host removed it
+  | 'disconnected' // its signaling connection dropped (it may resume)
+  | 'replaced' // the same participant rejoined on a new connection
+  | 'transport_closed' // a transport closed under it: its router or worker is gone
+  | 'room_closed';
+
+type PeerEvents = { close: [cause: PeerCloseCause] };
 
 /**
  * One participant in one room: its two WebRtcTransports and the producers and consumers on them.
@@ -39,7 +50,10 @@ export class Peer extends EventEmitter<PeerEvents> {
    * path and a concurrent new-producer path cannot both create a consumer for the same producer.
    */
   readonly consumedProducerIds = new Set<string>();
+  /** Sources with a produce request in flight: the caps hold across concurrent requests. */
+  readonly #pendingSources = new Set<MediaSource>();
   #closed = false;
+  #closeCause?: PeerCloseCause;
 
   constructor(init: {
     id: string;
@@ -58,12 +72,16 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.recvTransport = init.recvTransport;
     // A transport that closes under us (router or worker gone) takes the peer with it.
     for (const transport of [this.sendTransport, this.recvTransport]) {
-      transport.observer.once('close', () => this.close());
+      transport.observer.once('close', () => this.close('transport_closed'));
     }
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  get closeCause(): PeerCloseCause | undefined {
+    return this.#closeCause;
   }
 
   transport(transportId: string): types.WebRtcTransport | undefined {
@@ -83,6 +101,19 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.consumers.delete(consumer.id);
       this.consumedProducerIds.delete(consumer.producerId);
     });
+  }
+
+  /**
+   * Reserves `source` for a produce request that is about to await the worker; throws when the
+   * participant already sends it or has no producer slot left. Call the returned function when done.
+   */
+  claimSource(source: MediaSource): () => void {
+    if (this.producerBySource(source) || this.#pendingSources.has(source)) throw new HostError('limit_exceeded', `already sending ${source}`);
+    if (this.producers.size + this.#pendingSources.size >= limits.maxProducersPerPeer) {
+      throw new HostError('limit_exceeded', `at most ${limits.maxProducersPerPeer} producers per participant`);
+    }
+    this.#pendingSources.add(source);
+    return () => this.#pendingSources.delete(source);
   }
 
   producerBySource(source: MediaSource): types.Producer<ProducerAppData> | undefined {
@@ -105,12 +136,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     };
   }
 
-  close(): void {
+  close(cause: PeerCloseCause): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeCause = cause;
     this.sendTransport.close();
     this.recvTransport.close();
-    this.emit('close');
+    this.emit('close', cause);
     this.removeAllListeners();
   }
 }

@@ -1,21 +1,39 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
 import type { ChatMessage, MediaKind, MediaSource, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
-import { Peer, type ConsumerAppData, type PeerChannel, type ProducerAppData } from './Peer';
+import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
 import type { PoolSlot } from './WorkerPool';
+import { Admission } from './room/Admission';
+import { ChatHistory } from './room/ChatHistory';
+import { createConsumer } from './room/ConsumerFactory';
+import { HostRole } from './room/HostRole';
+import { MediaGraphRehome } from './room/MediaGraphRehome';
+import type { PasscodeGuard } from './security/PasscodeGuard';
+import { clampEncodings } from './security/mediaLimits';
+
+export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
 
 type RoomEvents = {
-  /** The room has no peers left (it may still be kept for a short grace period). */
+  /** No participant is in the room and no join is in progress (it may be kept for a grace period). */
   empty: [];
-  close: [];
+  close: [cause: RoomCloseCause];
 };
 
-interface ResumeRecord {
-  peerId: string;
+export interface RoomDeps {
+  logger: Logger;
+  passcodeGuard: PasscodeGuard;
+  resumeWindowMs: number;
+}
+
+/** What a meeting is besides its media: kept when a room has to be recreated after losing its worker. */
+export interface MeetingState {
+  admission: Admission;
+  hostRole: HostRole;
+  chat: ChatHistory;
 }
 
 export interface JoinOptions {
@@ -24,7 +42,7 @@ export interface JoinOptions {
   rtpCapabilities: types.RtpCapabilities;
   passcode?: string;
   resumeToken?: string;
-  /** The desktop app's own window: host of the room whoever created it. */
+  /** Proved the owner key or the admin token: host of the room, enters whatever the lock. */
   asOwner?: boolean;
 }
 
@@ -34,153 +52,189 @@ export interface JoinResult {
   resumeToken: string;
 }
 
+const CLOSE_MESSAGES: Record<RoomCloseCause, string> = {
+  idle: 'the meeting ended',
+  host_stopped: 'the host stopped hosting this meeting',
+  rehome_failed: 'the media server failed and the meeting could not be restored',
+};
+
 /**
- * One meeting: a Router on one worker, its peers, and the meeting state that outlives a router
- * (passcode, lock, host, chat, resume tokens), so a room can move to a new worker when its worker dies.
+ * One meeting: a facade over its admission (lock, passcode, resume tokens), host role, chat
+ * history and media graph on one router. Meeting state outlives a router, so a room can move to a
+ * replacement worker when its worker dies.
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly id: string;
   readonly createdAt = Date.now();
   readonly peers = new Map<string, Peer>();
-  readonly chat: ChatMessage[] = [];
-  locked = false;
-  #passcode: string | null = null;
-  #hostPeerId: string | null = null;
-  readonly #resumeTokens = new Map<string, ResumeRecord>();
-  #router: types.Router;
-  #slot: PoolSlot;
-  #speakerObserver: types.ActiveSpeakerObserver;
+  readonly #admission: Admission;
+  readonly #hostRole: HostRole;
+  readonly #chat: ChatHistory;
+  readonly #rehome: MediaGraphRehome;
+  readonly #lapseTimers = new Set<NodeJS.Timeout>();
   readonly #logger: Logger;
+  #leases = 0;
+  #everOccupied = false;
+  #speakerObserver!: types.ActiveSpeakerObserver;
   #closed = false;
-  #rehomed?: { promise: Promise<void>; resolve: () => void };
 
-  private constructor(id: string, router: types.Router, slot: PoolSlot, observer: types.ActiveSpeakerObserver, logger: Logger) {
+  private constructor(id: string, rehome: MediaGraphRehome, deps: RoomDeps, state?: MeetingState) {
     super();
     this.id = id;
-    this.#router = router;
-    this.#slot = slot;
-    this.#speakerObserver = observer;
-    this.#logger = logger.child({ roomId: id });
-    this.#watchSpeakers();
+    this.#logger = deps.logger.child({ roomId: id });
+    this.#admission = state?.admission ?? new Admission(id, deps.passcodeGuard, deps.resumeWindowMs);
+    this.#hostRole = state?.hostRole ?? new HostRole();
+    this.#chat = state?.chat ?? new ChatHistory(limits.chatHistorySize, limits.chatHistoryBytes);
+    this.#everOccupied = state !== undefined;
+    this.#rehome = rehome;
   }
 
-  static async create(id: string, router: types.Router, slot: PoolSlot, logger: Logger): Promise<Room> {
-    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
-    return new Room(id, router, slot, observer, logger);
+  /** A new room, or — with `state` — the same meeting (lock, passcode, host, tokens, chat) on a new router. */
+  static async create(id: string, router: types.Router, slot: PoolSlot, deps: RoomDeps, state?: MeetingState): Promise<Room> {
+    const room = new Room(id, new MediaGraphRehome(router, slot), deps, state);
+    await room.#observeSpeakers(router);
+    return room;
   }
 
   get closed(): boolean {
     return this.#closed;
   }
   get router(): types.Router {
-    return this.#router;
+    return this.#rehome.router;
   }
   get slot(): PoolSlot {
-    return this.#slot;
+    return this.#rehome.slot;
   }
   get hostPeerId(): string | null {
-    return this.#hostPeerId;
+    return this.#hostRole.peerId;
   }
   get hasPasscode(): boolean {
-    return this.#passcode !== null;
+    return this.#admission.hasPasscode;
+  }
+  get locked(): boolean {
+    return this.#admission.locked;
+  }
+  get chat(): readonly ChatMessage[] {
+    return this.#chat.messages;
+  }
+  /** Nobody is in the room and nobody is on the way in. */
+  get idle(): boolean {
+    return this.peers.size === 0 && this.#leases === 0 && this.#admission.joinsInProgress === 0;
+  }
+  /** Someone has been in this room (so someone may come back to it). */
+  get everOccupied(): boolean {
+    return this.#everOccupied;
+  }
+
+  /** Keeps the room from closing while a request uses it; call the returned function when done. */
+  lease(): () => void {
+    this.#leases++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#leases--;
+    };
+  }
+  /** True between the loss of this room's worker and its move to the replacement. */
+  get awaitingRehome(): boolean {
+    return this.#rehome.waiting && !this.#closed;
   }
 
   // -------------------------------------------------------------------------------------------
   // Joining and leaving
   // -------------------------------------------------------------------------------------------
 
-  /** Checks access; throws HostError. `resumeToken` skips lock and passcode: it proves an earlier admission. */
-  admit(options: Pick<JoinOptions, 'passcode' | 'resumeToken' | 'asOwner'>): ResumeRecord | undefined {
+  async join(options: JoinOptions & { address: string }): Promise<JoinResult> {
     if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
-    const resumed = options.resumeToken ? this.#resumeTokens.get(options.resumeToken) : undefined;
-    if (resumed || options.asOwner) return resumed;
-    if (this.locked) throw new HostError('room_locked', 'the host has locked this meeting');
-    if (this.#passcode !== null && !safeEqual(options.passcode ?? '', this.#passcode)) {
-      throw new HostError('unauthorized', options.passcode ? 'wrong passcode' : 'this meeting needs a passcode');
+    const ticket = await this.#admission.admit(
+      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true },
+      this.peers.size,
+    );
+    try {
+      if (this.awaitingRehome) await this.#rehome.wait(15_000);
+      const peerId = ticket.resumed?.peerId ?? randomUUID();
+      const [sendTransport, recvTransport] = await this.#rehome.createTransports(peerId);
+      try {
+        if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
+        // Locked while this newcomer waited for its transports: the lock wins.
+        if (!ticket.asOwner && !ticket.resumed) this.#admission.assertOpen();
+      } catch (error) {
+        sendTransport.close();
+        recvTransport.close();
+        throw error;
+      }
+      // The same participant on a new connection (a reconnect that beat the old one's timeout).
+      const previous = this.peers.get(peerId);
+      if (previous) {
+        previous.channel.notify('peerKicked', { reason: 'you joined this meeting from another connection' });
+        previous.close('replaced');
+      }
+      const peer = new Peer({ id: peerId, displayName: options.displayName, channel: options.channel, rtpCapabilities: options.rtpCapabilities, sendTransport, recvTransport });
+      const isHost = this.#decideHost(peer, ticket.asOwner, ticket.resumed?.wasHost === true);
+      const resumeToken = this.#admission.complete(ticket, peerId);
+      this.peers.set(peerId, peer);
+      this.#everOccupied = true;
+      peer.once('close', (cause) => this.#onPeerClosed(peer, cause));
+      this.broadcast('peerJoined', peer.info(isHost), peer.id);
+      this.#logger.info({ peerId, peers: this.peers.size, resumed: Boolean(ticket.resumed), isHost }, 'peer joined');
+      return { peer, isHost, resumeToken };
+    } catch (error) {
+      this.#admission.abort(ticket);
+      throw error;
     }
-    if (this.peers.size >= limits.maxPeersPerRoom) throw new HostError('room_full', `this meeting is full (${limits.maxPeersPerRoom} participants)`);
-    return undefined;
   }
 
-  async join(options: JoinOptions): Promise<JoinResult> {
-    const resumed = this.admit(options);
-    if (this.awaitingRehome) await withTimeout(this.#waitForRehome(), 15_000, 'the media server is restarting; try again');
-    const webRtcServer = this.#slot.webRtcServer;
-    const peerId = resumed?.peerId ?? randomUUID();
-    // A resumed participant whose old connection is still here (a reconnect that beat the disconnect): replace it.
-    this.peers.get(peerId)?.close();
-
-    const transportOptions: types.WebRtcTransportOptions = {
-      webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
-      enableSctp: true,
-      appData: { peerId },
-    };
-    const [send, recv] = await Promise.allSettled([
-      this.#router.createWebRtcTransport(transportOptions),
-      this.#router.createWebRtcTransport(transportOptions),
-    ]);
-    if (send.status === 'rejected' || recv.status === 'rejected') {
-      for (const result of [send, recv]) if (result.status === 'fulfilled') result.value.close();
-      throw send.status === 'rejected' ? send.reason : (recv as PromiseRejectedResult).reason;
-    }
-    const sendTransport = send.value;
-    const recvTransport = recv.value;
-    if (this.#closed) {
-      sendTransport.close();
-      recvTransport.close();
-      throw new HostError('not_found', 'this meeting has ended');
-    }
-
-    const peer = new Peer({
-      id: peerId,
-      displayName: options.displayName,
-      channel: options.channel,
-      rtpCapabilities: options.rtpCapabilities,
-      sendTransport,
-      recvTransport,
-    });
-    // After a worker loss the host id is kept, so the host who rejoins is host again.
-    const isHost = this.#hostPeerId === null || this.#hostPeerId === peerId || options.asOwner === true;
-    if (isHost && this.#hostPeerId !== peerId) {
-      const previous = this.#hostPeerId;
-      this.#hostPeerId = peerId;
-      if (previous && this.peers.has(previous)) this.broadcast('peerUpdated', { peerId: previous, isHost: false });
-    }
-    const resumeToken = randomBytes(24).toString('base64url');
-    this.#resumeTokens.set(resumeToken, { peerId });
-
-    this.peers.set(peerId, peer);
-    peer.once('close', () => this.#onPeerClosed(peer));
-    this.broadcast('peerJoined', peer.info(isHost), peer.id);
-    this.#logger.info({ peerId, peers: this.peers.size, resumed: Boolean(resumed) }, 'peer joined');
-    return { peer, isHost, resumeToken };
+  #decideHost(peer: Peer, asOwner: boolean, wasHost: boolean): boolean {
+    if (!asOwner && !wasHost && !this.#hostRole.is(peer.id)) return false;
+    const previous = this.#hostRole.assign(peer.id);
+    if (previous && this.peers.has(previous)) this.broadcast('peerUpdated', { peerId: previous, isHost: false });
+    return true;
   }
 
   peerInfos(except?: Peer): PeerInfo[] {
-    return [...this.peers.values()].filter((p) => p !== except).map((p) => p.info(p.id === this.#hostPeerId));
+    return [...this.peers.values()].filter((p) => p !== except).map((p) => p.info(this.#hostRole.is(p.id)));
   }
 
-  #onPeerClosed(peer: Peer): void {
+  #onPeerClosed(peer: Peer, cause: PeerCloseCause): void {
     if (this.peers.get(peer.id) !== peer) return;
-    if (this.awaitingRehome) {
-      // The worker died under this peer (its router closed, the room did not).
-      this.#strand(peer);
+    this.peers.delete(peer.id);
+    if (cause === 'replaced' || cause === 'room_closed') return;
+    if (cause === 'transport_closed' && this.awaitingRehome) {
+      // The worker died under this peer (its router closed, the room did not): it comes back with its token.
+      this.#admission.tokens.disconnected(peer.id, this.#hostRole.is(peer.id));
+      peer.channel.notify('rejoinRequired', { reason: 'the media server restarted' });
+      this.#scheduleLapse();
       return;
     }
-    this.peers.delete(peer.id);
     this.broadcast('peerLeft', { peerId: peer.id });
-    this.#logger.info({ peerId: peer.id, peers: this.peers.size }, 'peer left');
-    if (this.#hostPeerId === peer.id) {
-      // The longest-present participant inherits the host role; the old host may reclaim it on resume.
-      const next = [...this.peers.values()].sort((a, b) => a.joinedAt - b.joinedAt)[0];
-      this.#hostPeerId = next?.id ?? null;
-      if (next) this.broadcast('peerUpdated', { peerId: next.id, isHost: true });
+    this.#logger.info({ peerId: peer.id, peers: this.peers.size, cause }, 'peer left');
+    if (cause === 'disconnected' || cause === 'transport_closed') {
+      // It may come back within the resume window, as host if it was host.
+      this.#admission.tokens.disconnected(peer.id, this.#hostRole.is(peer.id));
+      this.#scheduleLapse();
+    } else {
+      this.#admission.tokens.revoke(peer.id);
+      if (this.#hostRole.is(peer.id)) this.#handOverHost();
     }
-    if (this.peers.size === 0) this.emit('empty');
+    if (this.idle) this.emit('empty');
+  }
+
+  #handOverHost(): void {
+    const next = this.#hostRole.handOver(this.peers.values());
+    if (next) this.broadcast('peerUpdated', { peerId: next, isHost: true });
+  }
+
+  /** When a dropped participant's resume window ends: forget it; if it was host, hand the role on. */
+  #scheduleLapse(): void {
+    const timer = setTimeout(() => {
+      this.#lapseTimers.delete(timer);
+      const lapsed = this.#admission.tokens.prune();
+      const host = this.#hostRole.peerId;
+      if (host && lapsed.includes(host) && !this.peers.has(host)) this.#handOverHost();
+    }, this.#admission.tokens.windowMs + 10);
+    timer.unref();
+    this.#lapseTimers.add(timer);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -192,37 +246,39 @@ export class Room extends EventEmitter<RoomEvents> {
     request: { transportId: string; kind: MediaKind; rtpParameters: types.RtpParameters; source: MediaSource; paused?: boolean },
   ): Promise<types.Producer<ProducerAppData>> {
     if (peer.sendTransport.id !== request.transportId) {
-      throw peer.transport(request.transportId)
-        ? new HostError('bad_request', 'produce on the send transport')
-        : new HostError('unauthorized', 'not your transport');
+      throw peer.transport(request.transportId) ? new HostError('bad_request', 'produce on the send transport') : new HostError('unauthorized', 'not your transport');
     }
-    if (peer.producers.size >= limits.maxProducersPerPeer) throw new HostError('limit_exceeded', `at most ${limits.maxProducersPerPeer} producers per participant`);
-    if (peer.producerBySource(request.source)) throw new HostError('limit_exceeded', `already sending ${request.source}`);
     const expectedKind: MediaKind = request.source === 'mic' || request.source === 'screen-audio' ? 'audio' : 'video';
     if (request.kind !== expectedKind) throw new HostError('bad_request', `${request.source} must be ${expectedKind}`);
-
-    const producer = await peer.sendTransport.produce<ProducerAppData>({
-      kind: request.kind,
-      rtpParameters: request.rtpParameters,
-      paused: request.paused ?? false,
-      appData: { peerId: peer.id, source: request.source },
-    });
-    if (peer.closed) {
-      producer.close();
-      throw new HostError('not_found', 'participant left');
+    const rtpParameters = clampEncodings(request.source, request.rtpParameters);
+    // Claimed before the await: concurrent produce requests cannot exceed the caps.
+    const release = peer.claimSource(request.source);
+    try {
+      const producer = await peer.sendTransport.produce<ProducerAppData>({
+        kind: request.kind,
+        rtpParameters,
+        paused: request.paused ?? false,
+        appData: { peerId: peer.id, source: request.source },
+      });
+      if (peer.closed) {
+        producer.close();
+        throw new HostError('not_found', 'participant left');
+      }
+      peer.addProducer(producer);
+      producer.observer.once('close', () => this.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer.id));
+      if (producer.kind === 'audio' && request.source === 'mic') {
+        await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((error: unknown) => this.#logger.debug({ err: error }, 'speaker observer did not take producer'));
+      }
+      for (const other of this.peers.values()) if (other !== peer) void this.#consume(other, peer, producer);
+      return producer;
+    } finally {
+      release();
     }
-    peer.addProducer(producer);
-    producer.observer.once('close', () => this.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer.id));
-    if (producer.kind === 'audio' && request.source === 'mic') {
-      await this.#speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
-    }
-    for (const other of this.peers.values()) if (other !== peer) void this.#consume(other, peer, producer);
-    return producer;
   }
 
   setProducerPaused(peer: Peer, producerId: string, paused: boolean): void {
     const producer = this.#ownProducer(peer, producerId);
-    void (paused ? producer.pause() : producer.resume());
+    this.#settle(paused ? producer.pause() : producer.resume(), 'producer pause/resume');
     this.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId }, peer.id);
   }
 
@@ -230,7 +286,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#ownProducer(peer, producerId).close();
   }
 
-  ownConsumer(peer: Peer, consumerId: string): types.Consumer<ConsumerAppData> {
+  ownConsumer(peer: Peer, consumerId: string) {
     const consumer = peer.consumers.get(consumerId);
     if (consumer) return consumer;
     throw this.#ownedByOther((p) => p.consumers.has(consumerId)) ? new HostError('unauthorized', 'not your consumer') : new HostError('not_found', 'no such consumer');
@@ -258,7 +314,7 @@ export class Room extends EventEmitter<RoomEvents> {
    * client acks (it must have the consumer before RTP arrives, or the first keyframe is lost).
    */
   async #consume(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
-    const created = await this.#createConsumer(consumerPeer, producerPeer, producer, true);
+    const created = await createConsumer(this.router, consumerPeer, producerPeer, producer, true, this.#logger);
     if (!created) return;
     const { consumer, announcement } = created;
     try {
@@ -266,7 +322,7 @@ export class Room extends EventEmitter<RoomEvents> {
       if (!consumer.closed) await consumer.resume();
     } catch (error) {
       if (!consumer.closed) {
-        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: (error as Error).message }, 'client did not take consumer; closing it');
+        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: error }, 'client did not take consumer; closing it');
         consumer.close();
       }
     }
@@ -276,67 +332,15 @@ export class Room extends EventEmitter<RoomEvents> {
    * Consumers for everything already in the room, for the join answer. They start unpaused: no RTP
    * can reach the client before it connects its receive transport, which it does only after
    * creating these consumers, and mediasoup asks for a keyframe the moment that transport connects.
-   * This saves the newConsumer/ack/resume round trips on the path to the first frame.
    */
   async consumeExisting(peer: Peer): Promise<NewConsumer[]> {
-    const pending: Promise<{ announcement: NewConsumer } | undefined>[] = [];
+    const pending = [];
     for (const other of this.peers.values()) {
       if (other === peer) continue;
-      for (const producer of other.producers.values()) pending.push(this.#createConsumer(peer, other, producer, false));
+      for (const producer of other.producers.values()) pending.push(createConsumer(this.router, peer, other, producer, false, this.#logger));
     }
     const created = await Promise.all(pending);
     return created.flatMap((c) => (c ? [c.announcement] : []));
-  }
-
-  async #createConsumer(
-    consumerPeer: Peer,
-    producerPeer: Peer,
-    producer: types.Producer<ProducerAppData>,
-    paused: boolean,
-  ): Promise<{ consumer: types.Consumer<ConsumerAppData>; announcement: NewConsumer } | undefined> {
-    if (consumerPeer.closed || producer.closed || consumerPeer.consumedProducerIds.has(producer.id)) return undefined;
-    if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })) {
-      this.#logger.warn({ peerId: consumerPeer.id, producerId: producer.id }, 'peer cannot consume producer (codec mismatch)');
-      return undefined;
-    }
-    consumerPeer.consumedProducerIds.add(producer.id);
-    let consumer: types.Consumer<ConsumerAppData>;
-    try {
-      consumer = await consumerPeer.recvTransport.consume<ConsumerAppData>({
-        producerId: producer.id,
-        rtpCapabilities: consumerPeer.rtpCapabilities,
-        paused,
-        appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
-      });
-    } catch (error) {
-      consumerPeer.consumedProducerIds.delete(producer.id);
-      if (!consumerPeer.closed && !producer.closed) this.#logger.warn({ err: (error as Error).message, peerId: consumerPeer.id }, 'consume failed');
-      return undefined;
-    }
-    consumerPeer.addConsumer(consumer);
-    const notify = consumerPeer.channel;
-    consumer.on('producerclose', () => {
-      notify.notify('consumerClosed', { consumerId: consumer.id });
-      consumer.close();
-    });
-    consumer.on('layerschange', (layers) =>
-      notify.notify('consumerLayersChanged', {
-        consumerId: consumer.id,
-        spatialLayer: layers?.spatialLayer ?? null,
-        temporalLayer: layers?.temporalLayer ?? null,
-      }),
-    );
-    consumer.on('score', (score) => notify.notify('consumerScore', { consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
-    const announcement: NewConsumer = {
-      consumerId: consumer.id,
-      producerId: producer.id,
-      peerId: producerPeer.id,
-      kind: consumer.kind,
-      source: producer.appData.source,
-      rtpParameters: consumer.rtpParameters as never,
-      producerPaused: consumer.producerPaused,
-    };
-    return { consumer, announcement };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -345,18 +349,19 @@ export class Room extends EventEmitter<RoomEvents> {
 
   addChat(peer: Peer, text: string): ChatMessage {
     const message: ChatMessage = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text, sentAt: Date.now() };
-    this.chat.push(message);
-    if (this.chat.length > limits.chatHistorySize) this.chat.splice(0, this.chat.length - limits.chatHistorySize);
+    this.#chat.add(message);
     this.broadcast('chatMessage', message, peer.id);
     return message;
   }
 
   setHand(peer: Peer, raised: boolean): void {
+    if (peer.handRaised === raised) return;
     peer.handRaised = raised;
     this.broadcast('handRaised', { peerId: peer.id, raised }, peer.id);
   }
 
   rename(peer: Peer, displayName: string): void {
+    if (peer.displayName === displayName) return;
     peer.displayName = displayName;
     this.broadcast('peerUpdated', { peerId: peer.id, displayName }, peer.id);
   }
@@ -366,7 +371,7 @@ export class Room extends EventEmitter<RoomEvents> {
   // -------------------------------------------------------------------------------------------
 
   assertHost(peer: Peer): void {
-    if (this.#hostPeerId !== peer.id) throw new HostError('unauthorized', 'only the host can do that');
+    if (!this.#hostRole.is(peer.id)) throw new HostError('unauthorized', 'only the host can do that');
   }
 
   mutePeer(host: Peer, peerId: string): void {
@@ -375,7 +380,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const mic = target.producerBySource('mic');
     if (!mic) throw new HostError('not_found', 'that participant has no microphone');
     if (!mic.paused) {
-      void mic.pause();
+      this.#settle(mic.pause(), 'host mute');
       this.broadcast('producerPaused', { peerId: target.id, producerId: mic.id }, target.id);
     }
     this.broadcast('peerMuted', { peerId: target.id, producerId: mic.id, byPeerId: host.id });
@@ -385,22 +390,21 @@ export class Room extends EventEmitter<RoomEvents> {
     this.assertHost(host);
     const target = this.#peerOrThrow(peerId);
     if (target === host) throw new HostError('bad_request', 'use leave to leave your own meeting');
-    for (const [token, record] of this.#resumeTokens) if (record.peerId === peerId) this.#resumeTokens.delete(token);
     target.channel.notify('peerKicked', { reason: `removed by ${host.displayName}` });
-    target.close();
+    target.close('kicked');
     target.channel.disconnect();
     return target;
   }
 
   setLocked(host: Peer, locked: boolean): void {
     this.assertHost(host);
-    this.locked = locked;
+    this.#admission.setLocked(locked, new Set(this.peers.keys()));
     this.broadcast('roomLocked', { locked });
   }
 
   setPasscode(host: Peer, passcode: string | null): void {
     this.assertHost(host);
-    this.#passcode = passcode === '' ? null : passcode;
+    this.#admission.setPasscode(passcode, new Set(this.peers.keys()));
   }
 
   #peerOrThrow(peerId: string): Peer {
@@ -417,7 +421,13 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const peer of this.peers.values()) if (peer.id !== exceptPeerId) peer.channel.notify(name, data);
   }
 
-  #watchSpeakers(): void {
+  /** A mediasoup call whose outcome nobody waits for still has its failure handled (a worker may die meanwhile). */
+  #settle(operation: Promise<unknown>, what: string): void {
+    operation.catch((error: unknown) => this.#logger.warn({ err: error }, `${what} failed`));
+  }
+
+  async #observeSpeakers(router: types.Router): Promise<void> {
+    this.#speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
     this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
       const peerId = (producer.appData as ProducerAppData).peerId;
       this.broadcast('activeSpeaker', { peerId });
@@ -425,67 +435,34 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * The worker under this room died. Every peer's media state is gone with it; move to a fresh
-   * router and ask the peers to join again (their resume tokens keep identity and admission; the
-   * host id is kept so the host is host again). Meeting state (chat, lock, passcode) stays.
+   * The worker under this room died. Every peer's media state went with it (their transports
+   * closed, so they were asked to rejoin with their tokens); move to a fresh router. Meeting state
+   * (chat, lock, passcode, host) stays.
    */
   async rehome(router: types.Router, slot: PoolSlot): Promise<void> {
-    for (const peer of [...this.peers.values()]) this.#strand(peer);
-    this.#router.close();
-    this.#router = router;
-    this.#slot = slot;
-    this.#speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
-    this.#watchSpeakers();
-    this.#rehomed?.resolve();
-    this.#rehomed = undefined;
-    if (this.peers.size === 0) this.emit('empty');
+    await this.#observeSpeakers(router);
+    this.#rehome.moveTo(router, slot);
+    if (this.idle) this.emit('empty');
   }
 
-  /** True between the loss of this room's worker and its move to the replacement. */
-  get awaitingRehome(): boolean {
-    return this.#router.closed && !this.#closed;
+  /** The meeting's state, for a room that replaces this one (see RoomRegistry). */
+  get meetingState(): MeetingState {
+    return { admission: this.#admission, hostRole: this.#hostRole, chat: this.#chat };
   }
 
-  /** Lost with its worker: tell the client to rejoin (same identity), but do not announce a departure. */
-  #strand(peer: Peer): void {
-    this.peers.delete(peer.id);
-    peer.channel.notify('rejoinRequired', { reason: 'the media server restarted' });
-    peer.close();
-  }
-
-  #waitForRehome(): Promise<void> {
-    if (!this.#rehomed) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.#rehomed = { promise, resolve };
-    }
-    return this.#rehomed.promise;
-  }
-
-  close(): void {
+  close(cause: RoomCloseCause): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const peer of this.peers.values()) peer.close();
+    for (const peer of this.peers.values()) {
+      peer.channel.notify('meetingEnded', { reason: CLOSE_MESSAGES[cause] });
+      peer.close('room_closed');
+    }
     this.peers.clear();
-    this.#router.close();
-    this.#logger.info('room closed');
-    this.emit('close');
+    for (const timer of this.#lapseTimers) clearTimeout(timer);
+    this.#lapseTimers.clear();
+    this.#rehome.close(new HostError('not_found', CLOSE_MESSAGES[cause]));
+    this.#logger.info({ cause }, 'room closed');
+    this.emit('close', cause);
     this.removeAllListeners();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new HostError('internal', message)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error) => (clearTimeout(timer), reject(error)),
-    );
-  });
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from './logger';
-import { Room } from './Room';
+import { Room, type MeetingState, type RoomDeps } from './Room';
 import type { PoolSlot, WorkerPool } from './WorkerPool';
 
 type RoomRegistryEvents = {
@@ -9,23 +9,36 @@ type RoomRegistryEvents = {
 };
 
 /**
- * Rooms by id. A room is created by its first join (router on the least-loaded worker) and
- * closed `idleCloseMs` after its last peer left, so a reload or reconnect finds it again.
+ * Rooms by id. A room is created by the first request that enters it (router on the least-loaded
+ * live worker). Whoever uses a room holds a lease on it for the duration (`use`), so a room is only
+ * ever closed when nobody is in it and nobody is on the way in: a room that nobody managed to
+ * enter closes as soon as the failed attempt ends; a room that had participants closes
+ * `idleCloseMs` after the last one left, so a reload or reconnect finds it again.
  */
 export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #rooms = new Map<string, Room>();
   readonly #pending = new Map<string, Promise<Room>>();
-  readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  readonly #idleTimers = new Map<Room, NodeJS.Timeout>();
+  /**
+   * Meetings whose room had to close because it could not be moved off a dead worker: a room
+   * recreated under the same name within the resume window is the same meeting (lock, passcode,
+   * host, tokens, chat), so nobody walks into a locked meeting while its participants come back.
+   */
+  readonly #orphans = new Map<string, { state: MeetingState; timer: NodeJS.Timeout }>();
   readonly #pool: WorkerPool;
   readonly #idleCloseMs: number;
+  readonly #roomDeps: RoomDeps;
   readonly #logger: Logger;
 
-  constructor(pool: WorkerPool, idleCloseMs: number, logger: Logger) {
+  constructor(pool: WorkerPool, idleCloseMs: number, roomDeps: RoomDeps) {
     super();
     this.#pool = pool;
     this.#idleCloseMs = idleCloseMs;
-    this.#logger = logger;
-    pool.on('workerReplaced', (slot) => void this.#rehomeRoomsOf(slot));
+    this.#roomDeps = roomDeps;
+    this.#logger = roomDeps.logger;
+    // Rooms of a dead worker move at once to another live worker when there is one, else to the replacement.
+    pool.on('workerDied', (slot) => void this.#rehomeRoomsOf(slot, pool.leastLoaded(slot)));
+    pool.on('workerReplaced', (slot) => void this.#rehomeRoomsOf(slot, slot));
   }
 
   get(roomId: string): Room | undefined {
@@ -36,12 +49,21 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     return [...this.#rooms.values()];
   }
 
-  async getOrCreate(roomId: string): Promise<Room> {
-    const existing = this.#rooms.get(roomId);
-    if (existing) {
-      this.#cancelIdleClose(roomId);
-      return existing;
+  /** Runs `task` with `roomId`'s room (created if needed) held open; releases it however `task` ends. */
+  async use<T>(roomId: string, task: (room: Room) => Promise<T>): Promise<T> {
+    const room = await this.#getOrCreate(roomId);
+    const release = room.lease();
+    try {
+      return await task(room);
+    } finally {
+      release();
+      if (room.idle && !room.closed) this.#onIdle(room);
     }
+  }
+
+  async #getOrCreate(roomId: string): Promise<Room> {
+    const existing = this.#rooms.get(roomId);
+    if (existing) return existing;
     let pending = this.#pending.get(roomId);
     if (!pending) {
       pending = this.#open(roomId).finally(() => this.#pending.delete(roomId));
@@ -53,54 +75,73 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   async #open(roomId: string): Promise<Room> {
     const slot = this.#pool.leastLoaded();
     const router = await this.#pool.createRouter(slot);
-    const room = await Room.create(roomId, router, slot, this.#logger).catch((error) => {
+    const orphan = this.#orphans.get(roomId);
+    const room = await Room.create(roomId, router, slot!, this.#roomDeps, orphan?.state).catch((error: unknown) => {
       router.close();
       throw error;
     });
+    if (orphan) {
+      clearTimeout(orphan.timer);
+      this.#orphans.delete(roomId);
+    }
     this.#rooms.set(roomId, room);
-    room.on('empty', () => this.#scheduleIdleClose(room));
-    room.once('close', () => {
-      this.#cancelIdleClose(roomId);
+    room.on('empty', () => this.#onIdle(room));
+    room.once('close', (cause) => {
+      this.#cancelIdleClose(room);
+      if (cause === 'rehome_failed') this.#keepOrphan(room);
       if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
       this.emit('roomClosed', roomId);
     });
-    this.#logger.info({ roomId, worker: slot.index }, 'room opened');
+    this.#logger.info({ roomId, worker: slot!.index }, 'room opened');
     this.emit('roomOpened', room);
     return room;
   }
 
-  #scheduleIdleClose(room: Room): void {
-    this.#cancelIdleClose(room.id);
+  #onIdle(room: Room): void {
+    if (!room.everOccupied) {
+      room.close('idle');
+      return;
+    }
+    this.#cancelIdleClose(room);
     const timer = setTimeout(() => {
-      this.#idleTimers.delete(room.id);
+      this.#idleTimers.delete(room);
       // A room waiting for its replacement worker keeps its state for the peers coming back.
-      if (room.awaitingRehome) this.#scheduleIdleClose(room);
-      else if (room.peers.size === 0) room.close();
+      if (room.awaitingRehome) this.#onIdle(room);
+      else if (room.idle) room.close('idle');
     }, this.#idleCloseMs);
     timer.unref();
-    this.#idleTimers.set(room.id, timer);
+    this.#idleTimers.set(room, timer);
   }
 
-  #cancelIdleClose(roomId: string): void {
-    const timer = this.#idleTimers.get(roomId);
+  #cancelIdleClose(room: Room): void {
+    const timer = this.#idleTimers.get(room);
     if (timer) clearTimeout(timer);
-    this.#idleTimers.delete(roomId);
+    this.#idleTimers.delete(room);
   }
 
-  async #rehomeRoomsOf(slot: PoolSlot): Promise<void> {
+  async #rehomeRoomsOf(deadSlot: PoolSlot, target: PoolSlot | undefined): Promise<void> {
+    if (!target) return;
     for (const room of this.all()) {
-      if (room.slot !== slot || room.closed) continue;
+      if (room.slot !== deadSlot || room.closed || !room.awaitingRehome) continue;
       try {
-        await room.rehome(await this.#pool.createRouter(slot), slot);
-        this.#logger.warn({ roomId: room.id, worker: slot.index }, 'room moved to replacement worker; peers asked to rejoin');
+        await room.rehome(await this.#pool.createRouter(target), target);
+        this.#logger.warn({ roomId: room.id, from: deadSlot.index, to: target.index }, 'room moved to a live worker; peers asked to rejoin');
       } catch (error) {
-        this.#logger.error({ roomId: room.id, err: (error as Error).message }, 'could not move room; closing it');
-        room.close();
+        this.#logger.error({ roomId: room.id, err: error }, 'could not move room; closing it');
+        room.close('rehome_failed');
       }
     }
   }
 
+  #keepOrphan(room: Room): void {
+    const timer = setTimeout(() => this.#orphans.delete(room.id), this.#roomDeps.resumeWindowMs);
+    timer.unref();
+    this.#orphans.set(room.id, { state: room.meetingState, timer });
+  }
+
   closeAll(): void {
-    for (const room of this.all()) room.close();
+    for (const room of this.all()) room.close('host_stopped');
+    for (const { timer } of this.#orphans.values()) clearTimeout(timer);
+    this.#orphans.clear();
   }
 }

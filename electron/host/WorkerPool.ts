@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from './logger';
+import { HostError } from './errors';
 import { mediaCodecs } from './mediaCodecs';
 
 export interface PoolSlot {
@@ -10,8 +11,12 @@ export interface PoolSlot {
   readonly port: number;
   worker: types.Worker;
   webRtcServer: types.WebRtcServer;
-  /** Routers currently placed on this worker: the load measure for placement. */
+  /** False from the worker's death until its replacement is up: never place anything on it then. */
+  alive: boolean;
+  /** Routers, producers and consumers currently on this worker (placement load). */
   routers: number;
+  producers: number;
+  consumers: number;
 }
 
 export interface WorkerPoolOptions {
@@ -23,6 +28,8 @@ export interface WorkerPoolOptions {
 }
 
 type WorkerPoolEvents = {
+  /** A worker died; its rooms may move to another live slot now, or wait for `workerReplaced`. */
+  workerDied: [slot: PoolSlot];
   /** A worker died and `slot` now holds its replacement. Rooms on the dead worker must move. */
   workerReplaced: [slot: PoolSlot, deadPid: number];
 };
@@ -79,15 +86,22 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#routerRtpCapabilities!;
   }
 
-  leastLoaded(): PoolSlot {
-    return this.#slots.reduce((best, slot) => (slot.routers < best.routers ? slot : best));
+  /**
+   * The live slot with the least media load: consumers dominate a worker's CPU (each forwarded
+   * stream), producers a little, routers barely. Undefined when no worker is alive.
+   */
+  leastLoaded(except?: PoolSlot): PoolSlot | undefined {
+    let best: PoolSlot | undefined;
+    for (const slot of this.#slots) {
+      if (!slot.alive || slot === except) continue;
+      if (!best || load(slot) < load(best)) best = slot;
+    }
+    return best;
   }
 
-  async createRouter(slot: PoolSlot = this.leastLoaded()): Promise<types.Router> {
-    const router = await slot.worker.createRouter({ mediaCodecs });
-    slot.routers++;
-    router.observer.once('close', () => slot.routers--);
-    return router;
+  async createRouter(slot: PoolSlot | undefined = this.leastLoaded()): Promise<types.Router> {
+    if (!slot?.alive) throw new HostError('internal', 'the media server is restarting; try again in a moment');
+    return slot.worker.createRouter({ mediaCodecs });
   }
 
   close(): void {
@@ -108,7 +122,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         ],
       });
       const actualPort = (await webRtcServer.dump()).udpSockets[0]?.port ?? port;
-      const slot: PoolSlot = { index, port: actualPort, worker, webRtcServer, routers: 0 };
+      const slot: PoolSlot = { index, port: actualPort, worker, webRtcServer, alive: true, routers: 0, producers: 0, consumers: 0 };
+      countLoad(worker, slot);
       worker.on('died', (error) => void this.#replace(slot, error));
       logger.info({ worker: index, workerPid: worker.pid, port: actualPort }, 'mediasoup worker started');
       return slot;
@@ -122,7 +137,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const { logger } = this.#options;
     const deadPid = slot.worker.pid;
     logger.error({ worker: slot.index, workerPid: deadPid, err: error.message }, 'mediasoup worker died; replacing it');
-    slot.routers = 0;
+    slot.alive = false;
+    this.emit('workerDied', slot);
     for (let attempt = 0; !this.#closed; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, RESPAWN_BACKOFF_MS[Math.min(attempt, RESPAWN_BACKOFF_MS.length - 1)]));
       if (this.#closed) return;
@@ -131,6 +147,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         const fresh = await this.#startSlot(slot.index, slot.port);
         slot.worker = fresh.worker;
         slot.webRtcServer = fresh.webRtcServer;
+        Object.assign(slot, { routers: 0, producers: 0, consumers: 0, alive: true });
+        countLoad(fresh.worker, slot);
         fresh.worker.removeAllListeners('died');
         fresh.worker.on('died', (err) => void this.#replace(slot, err));
         this.emit('workerReplaced', slot, deadPid);
@@ -140,4 +158,26 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       }
     }
   }
+}
+
+function load(slot: PoolSlot): number {
+  return slot.consumers + slot.producers * 2 + slot.routers * 0.1;
+}
+
+/** Keeps the slot's counts of routers, producers and consumers from mediasoup's observer events. */
+function countLoad(worker: types.Worker, slot: PoolSlot): void {
+  const track = (key: 'routers' | 'producers' | 'consumers', observer: { once(event: 'close', listener: () => void): unknown }) => {
+    if (slot.worker !== worker) return;
+    slot[key]++;
+    observer.once('close', () => {
+      if (slot.worker === worker) slot[key]--;
+    });
+  };
+  worker.observer.on('newrouter', (router) => {
+    track('routers', router.observer);
+    router.observer.on('newtransport', (transport) => {
+      transport.observer.on('newproducer', (producer) => track('producers', producer.observer));
+      transport.observer.on('newconsumer', (consumer) => track('consumers', consumer.observer));
+    });
+  });
 }

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const lines = [
     `Roundtable host ready: ${host.baseUrl}`,
     `  Join link:   ${host.joinUrl('lobby')}  (any room name works: ?room=<name>)`,
+    `  Host link:   ${host.ownerJoinUrl('lobby')}  (opens the room as its host; keep it private)`,
     ...(host.tls ? [`  Certificate: SHA-256 ${host.tls.fingerprint}`] : []),
     `  Firewall:    allow TCP ${http} and UDP+TCP ${rtc.join(', ')}`,
     `  Admin token: ${host.config.adminToken ? '(from ROUNDTABLE_ADMIN_TOKEN)' : host.adminToken}  (for /api/health details and /api/rooms/<id>/stats)`,

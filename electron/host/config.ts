@@ -23,6 +23,14 @@ export const HostConfig = z.object({
   turnSecret: z.string().optional(),
   /** A room closes this long after its last peer left (a reload or a reconnect keeps it). */
   roomIdleCloseMs: z.number().int().min(0).default(10_000),
+  /** Open signaling connections allowed per client address (IPv6: per /64). */
+  maxConnectionsPerAddress: z.number().int().min(1).default(64),
+  /** A signaling connection that has not joined a meeting by then is closed. */
+  joinDeadlineMs: z.number().int().min(1_000).default(120_000),
+  /** A participant whose connection dropped may come back as itself (and keep the host role) this long. */
+  resumeWindowMs: z.number().int().min(1_000).default(60_000),
+  /** Extra web origins allowed to use signaling (e.g. a reverse proxy's https://meet.example.org). */
+  allowedOrigins: z.array(z.string()).default([]),
   /** Advertise meetings over mDNS. */
   discovery: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,6 +58,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     turnSecret: env.ROUNDTABLE_TURN_SECRET || undefined,
     roomIdleCloseMs: intFromEnv(env.ROUNDTABLE_ROOM_IDLE_CLOSE_MS),
     discovery: boolFromEnv(env.ROUNDTABLE_DISCOVERY),
+    maxConnectionsPerAddress: intFromEnv(env.ROUNDTABLE_MAX_CONNECTIONS_PER_ADDRESS),
+    joinDeadlineMs: intFromEnv(env.ROUNDTABLE_JOIN_DEADLINE_MS),
+    resumeWindowMs: intFromEnv(env.ROUNDTABLE_RESUME_WINDOW_MS),
+    allowedOrigins: env.ROUNDTABLE_ALLOWED_ORIGINS ? env.ROUNDTABLE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as HostConfigInput;

@@ -24,7 +24,7 @@ describe('structured logs', () => {
     let resumeToken = '';
     try {
       const caps = (await a.welcome).routerRtpCapabilities;
-      const joined = await a.request('join', { roomId: 'logged', displayName: 'Ann', rtpCapabilities: caps });
+      const joined = await a.request('join', { roomId: 'logged', displayName: 'Ann', rtpCapabilities: caps, ownerKey: host.ownerKey });
       expect(joined.ok).toBe(true);
       resumeToken = joined.ok ? joined.data.resumeToken : '';
       await a.request('hostSetPasscode', { passcode: 'hunter2-passcode' });
@@ -39,7 +39,8 @@ describe('structured logs', () => {
     const joinRecord = records.find((r) => r.msg === 'peer joined');
     expect(joinRecord).toMatchObject({ roomId: 'logged', peerId: expect.any(String) });
     const all = lines.join('\n');
-    for (const secret of ['hunter2-passcode', 'wrong-guess-xyz', adminToken, resumeToken]) {
+    expect(records.some((r) => r.msg === 'request failed' && r.code === 'unauthorized')).toBe(true);
+    for (const secret of ['hunter2-passcode', 'wrong-guess-xyz', adminToken, resumeToken, host.ownerKey]) {
       expect(all).not.toContain(secret);
     }
   });

@@ -31,3 +31,14 @@ export function parseJoinInput(input: string): JoinTarget | undefined {
   }
   return undefined;
 }
+
+/**
+ * The host link's owner key (`#owner=<key>`, in the fragment so it is never sent over HTTP or
+ * logged by the host). Read once, then removed from the address bar so it is not shown, shared
+ * or bookmarked with the page.
+ */
+export function takeOwnerKey(location: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location, history: Pick<History, 'replaceState'> = window.history): string | undefined {
+  const key = new URLSearchParams(location.hash.replace(/^#/, '')).get('owner') ?? undefined;
+  if (key !== undefined) history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return key || undefined;
+}

@@ -89,7 +89,7 @@ describe('HTTPS, REST API and TURN credentials', () => {
       expect((await get(`${host.baseUrl}/api/rooms/stats-room/stats`, { ca: host.tls!.cert })).status).toBe(401);
       const stats = await get(`${host.baseUrl}/api/rooms/stats-room/stats`, { ca: host.tls!.cert, token: base.adminToken });
       expect(stats.status).toBe(200);
-      expect(stats.body.participants).toEqual([expect.objectContaining({ displayName: 'Counted', isHost: true, producers: [], consumers: [] })]);
+      expect(stats.body.participants).toEqual([expect.objectContaining({ displayName: 'Counted', isHost: false, producers: [], consumers: [] })]);
       expect(stats.body.totals).toMatchObject({ participants: 1, producers: 0, consumers: 0 });
       expect((await get(`${host.baseUrl}/api/rooms/nowhere/stats`, { ca: host.tls!.cert, token: base.adminToken })).status).toBe(404);
     } finally {

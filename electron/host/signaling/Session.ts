@@ -14,21 +14,35 @@ export class Session implements PeerChannel {
   peer?: Peer;
   room?: Room;
   joining = false;
-  readonly reactionTimes: number[] = [];
+  #joinDeadline?: NodeJS.Timeout;
 
   constructor(socket: RoundtableSocket) {
     this.socket = socket;
     this.address = socket.handshake.address;
   }
 
-  attach(room: Room, peer: Peer): void {
+  get id(): string {
+    return this.socket.id;
+  }
+
+  /** Closes the connection if it has not joined within `ms` (and again after every drop back to unjoined). */
+  armJoinDeadline(ms: number): void {
+    this.#clearJoinDeadline();
+    this.#joinDeadline = setTimeout(() => {
+      if (!this.peer && !this.joining) this.disconnect();
+    }, ms);
+    this.#joinDeadline.unref();
+  }
+
+  attach(room: Room, peer: Peer, rearmDeadlineMs: number): void {
     this.room = room;
     this.peer = peer;
+    this.#clearJoinDeadline();
     peer.once('close', () => {
-      if (this.peer === peer) {
-        this.peer = undefined;
-        this.room = undefined;
-      }
+      if (this.peer !== peer) return;
+      this.peer = undefined;
+      this.room = undefined;
+      if (this.socket.connected) this.armJoinDeadline(rearmDeadlineMs);
     });
   }
 
@@ -37,11 +51,21 @@ export class Session implements PeerChannel {
   }
 
   disconnect(): void {
+    this.#clearJoinDeadline();
     this.socket.disconnect(true);
+  }
+
+  closed(): void {
+    this.#clearJoinDeadline();
   }
 
   async requestNewConsumer(data: NewConsumer): Promise<void> {
     const result = (await this.socket.timeout(NEW_CONSUMER_ACK_TIMEOUT_MS).emitWithAck('newConsumer', data)) as Ack<object>;
     if (!result || result.ok !== true) throw new Error(`client refused consumer: ${result && !result.ok ? result.error.message : 'bad ack'}`);
+  }
+
+  #clearJoinDeadline(): void {
+    if (this.#joinDeadline) clearTimeout(this.#joinDeadline);
+    this.#joinDeadline = undefined;
   }
 }

@@ -4,20 +4,29 @@ import { limits } from '../../../shared/limits';
 import { describeZodError, requests, type Ack, type ClientToServerEvents, type RequestName, type ServerToClientEvents } from '../../../shared/protocol';
 import { HostError, toProtocolError } from '../errors';
 import type { Logger } from '../logger';
+import type { ActionLimits } from '../security/ActionLimits';
+import type { OriginPolicy } from '../security/OriginPolicy';
+import type { ConnectionGuard } from './ConnectionGuard';
 import { handlers, type HandlerContext } from './handlers';
 import { Session, type RoundtableSocket } from './Session';
+import { toWireRtpCapabilities } from './wire';
+import type { types } from 'mediasoup';
 
 export type SignalingDeps = Omit<HandlerContext, 'session'> & {
   logger: Logger;
-  routerRtpCapabilities: () => unknown;
+  routerRtpCapabilities: () => types.RtpCapabilities;
+  origins: OriginPolicy;
+  connections: ConnectionGuard;
+  actionLimits: ActionLimits;
 };
 
 const isRequestName = (name: string): name is RequestName => Object.hasOwn(requests, name);
 
 /**
- * socket.io signaling. Every request passes one gate: known name, ack callback present, payload
- * within size, zod-valid, then its handler. Whatever goes wrong becomes a typed `{ ok: false }` ack;
- * nothing a client sends can throw past this function.
+ * socket.io signaling. A connection passes the origin policy and the per-address cap, then must
+ * join within a deadline. Every request passes one gate: known name, ack callback present, within
+ * the connection's request budget, payload within size, zod-valid, then its handler. Whatever goes
+ * wrong becomes a typed `{ ok: false }` ack; nothing a client sends can throw past this class.
  */
 export class SignalingServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
@@ -33,7 +42,18 @@ export class SignalingServer {
       maxHttpBufferSize: limits.maxPayloadBytes * 4,
       pingInterval: 5_000,
       pingTimeout: 5_000,
-      cors: { origin: true },
+      // CORS covers long-polling; WebSocket upgrades are not subject to CORS, so allowRequest checks both.
+      cors: { origin: (origin, callback) => callback(null, deps.origins.allows(origin)) },
+      allowRequest: (request, callback) => {
+        const allowed = deps.origins.allows(request.headers.origin);
+        if (!allowed) deps.logger.warn({ origin: request.headers.origin?.slice(0, 200), address: request.socket.remoteAddress }, 'signaling refused: origin not allowed');
+        callback(allowed ? null : 'origin not allowed', allowed);
+      },
+    });
+    this.io.use((socket, next) => {
+      if (deps.connections.admit(socket.handshake.address)) return next();
+      deps.logger.warn({ address: socket.handshake.address }, 'signaling refused: too many connections from one address');
+      next(new Error(`too many connections from your address (at most ${deps.connections.maxPerAddress})`));
     });
     this.io.on('connection', (socket) => this.#onConnection(socket));
   }
@@ -45,22 +65,26 @@ export class SignalingServer {
   #onConnection(socket: RoundtableSocket): void {
     const session = new Session(socket);
     this.#sessions.add(session);
+    session.armJoinDeadline(this.#deps.connections.joinDeadlineMs);
     const logger = this.#deps.logger.child({ socketId: socket.id });
     logger.debug({ address: session.address }, 'signaling connected');
-    session.notify('welcome', { routerRtpCapabilities: this.#deps.routerRtpCapabilities() as never, protocolVersion: 1 });
+    session.notify('welcome', { routerRtpCapabilities: toWireRtpCapabilities(this.#deps.routerRtpCapabilities()), protocolVersion: 1 });
 
     socket.onAny((name: string, ...args: unknown[]) => {
       const ack = args.at(-1);
       if (typeof ack !== 'function') {
-        logger.debug({ request: name }, 'request without ack ignored');
+        logger.debug({ request: String(name).slice(0, 64) }, 'request without ack ignored');
         return;
       }
       void this.#handle(session, name, args.length > 1 ? args[0] : undefined, ack as (result: Ack<unknown>) => void, logger);
     });
     socket.on('disconnect', (reason) => {
       this.#sessions.delete(session);
+      this.#deps.connections.release(session.address);
+      session.closed();
       logger.debug({ reason, peerId: session.peer?.id }, 'signaling disconnected');
-      session.peer?.close();
+      session.peer?.close('disconnected');
+      this.#deps.actionLimits.forget(session.id).catch((error: unknown) => logger.debug({ err: error }, 'could not forget limits'));
     });
   }
 
@@ -73,7 +97,8 @@ export class SignalingServer {
       }
     };
     try {
-      if (!isRequestName(name)) throw new HostError('bad_request', `unknown request "${String(name).slice(0, 64)}"`);
+      if (typeof name !== 'string' || !isRequestName(name)) throw new HostError('bad_request', `unknown request "${String(name).slice(0, 64)}"`);
+      await this.#deps.actionLimits.consume('request', session.id);
       const size = Buffer.byteLength(JSON.stringify(payload ?? null) ?? '');
       if (size > limits.maxPayloadBytes) throw new HostError('limit_exceeded', `payload of ${size} bytes exceeds ${limits.maxPayloadBytes}`);
       const parsed = requests[name].request.safeParse(payload ?? {});
@@ -84,7 +109,7 @@ export class SignalingServer {
     } catch (error) {
       const protocolError = toProtocolError(error);
       const log = protocolError.code === 'internal' ? logger.error.bind(logger) : logger.debug.bind(logger);
-      log({ request: name, peerId: session.peer?.id, roomId: session.room?.id, code: protocolError.code, err: (error as Error)?.message }, 'request failed');
+      log({ request: String(name).slice(0, 64), peerId: session.peer?.id, roomId: session.room?.id, code: protocolError.code, err: error }, 'request failed');
       reply({ ok: false, error: protocolError });
     }
   }

@@ -1,21 +1,22 @@
-import type { types } from 'mediasoup';
-import { limits } from '../../../shared/limits';
-import type { ParsedRequest, RequestName, ResponseData, TransportOptions } from '../../../shared/protocol';
+import type { ParsedRequest, RequestName, ResponseData } from '../../../shared/protocol';
+import type { IceServer } from '../../../shared/protocol';
 import { HostError } from '../errors';
 import type { Peer } from '../Peer';
-import type { RateLimiter } from '../RateLimiter';
 import type { Room } from '../Room';
 import type { RoomRegistry } from '../RoomRegistry';
-import type { IceServer } from '../../../shared/protocol';
+import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
+import { fromWireDtlsParameters, fromWireRtpCapabilities, fromWireRtpParameters, toWireRtpCapabilities, toWireTransport } from './wire';
 
 export interface HandlerContext {
   session: Session;
   rooms: RoomRegistry;
-  passcodeLimiter: RateLimiter;
+  actionLimits: ActionLimits;
   iceServers: () => IceServer[];
-  /** Verifies the desktop app's owner key (host role whoever created the room). */
+  /** Verifies the owner key (desktop app) or the admin token (headless host): the host role. */
   isOwnerKey: (key: string | undefined) => boolean;
+  /** How long a connection may stay without joining (re-armed when a participant leaves). */
+  joinDeadlineMs: number;
 }
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
@@ -26,16 +27,6 @@ function joined(ctx: HandlerContext): { peer: Peer; room: Room } {
   return { peer, room };
 }
 
-function transportOptions(transport: types.WebRtcTransport): TransportOptions {
-  return {
-    id: transport.id,
-    iceParameters: transport.iceParameters,
-    iceCandidates: transport.iceCandidates as unknown as Record<string, unknown>[],
-    dtlsParameters: transport.dtlsParameters as unknown as Record<string, unknown>,
-    sctpParameters: transport.sctpParameters as unknown as Record<string, unknown> | undefined,
-  };
-}
-
 export const handlers: { [N in RequestName]: Handler<N> } = {
   async join(ctx, data) {
     const { session } = ctx;
@@ -43,50 +34,45 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     if (session.joining) throw new HostError('already_joined', 'a join is already in progress');
     session.joining = true;
     try {
-      const room = await ctx.rooms.getOrCreate(data.roomId);
-      if (room.hasPasscode && !data.resumeToken && !ctx.passcodeLimiter.allowed(session.address)) {
-        const seconds = Math.ceil(ctx.passcodeLimiter.retryAfterMs(session.address) / 1000);
-        throw new HostError('rate_limited', `too many wrong passcodes; try again in ${seconds} s`);
-      }
-      const joinOptions = {
-        displayName: data.displayName,
-        channel: session,
-        rtpCapabilities: data.rtpCapabilities as types.RtpCapabilities,
-        passcode: data.passcode,
-        resumeToken: data.resumeToken,
-        asOwner: ctx.isOwnerKey(data.ownerKey),
-      };
-      let result;
-      try {
-        result = await room.join(joinOptions);
-      } catch (error) {
-        if (error instanceof HostError && error.code === 'unauthorized') ctx.passcodeLimiter.fail(session.address);
-        // A room that nobody managed to enter must not linger.
-        if (room.peers.size === 0) room.emit('empty');
-        throw error;
-      }
-      if (!session.socket.connected) {
-        // The client vanished mid-handshake: nothing it owned may stay behind.
-        result.peer.close();
-        throw new HostError('not_joined', 'disconnected during join');
-      }
-      session.attach(room, result.peer);
-      const { peer } = result;
-      const consumers = await room.consumeExisting(peer);
-      return {
-        peerId: peer.id,
-        roomId: room.id,
-        isHost: result.isHost,
-        resumeToken: result.resumeToken,
-        routerRtpCapabilities: room.router.rtpCapabilities as ResponseData<'join'>['routerRtpCapabilities'],
-        sendTransport: transportOptions(peer.sendTransport),
-        recvTransport: transportOptions(peer.recvTransport),
-        peers: room.peerInfos(peer),
-        consumers,
-        chatHistory: [...room.chat],
-        locked: room.locked,
-        iceServers: ctx.iceServers(),
-      };
+      await ctx.actionLimits.consume('join', session.id);
+      const asOwner = ctx.isOwnerKey(data.ownerKey);
+      // The room is held open while this join uses it, and released (closed if nobody got in) however the join ends.
+      return await ctx.rooms.use(data.roomId, async (room) => {
+        const result = await room.join({
+          displayName: data.displayName,
+          channel: session,
+          address: session.address,
+          rtpCapabilities: fromWireRtpCapabilities(data.rtpCapabilities),
+          passcode: data.passcode,
+          resumeToken: data.resumeToken,
+          asOwner,
+        });
+        const { peer } = result;
+        try {
+          if (!session.socket.connected) throw new HostError('not_joined', 'disconnected during join');
+          session.attach(room, peer, ctx.joinDeadlineMs);
+          const consumers = await room.consumeExisting(peer);
+          if (peer.closed) throw new HostError('not_joined', 'left during join');
+          return {
+            peerId: peer.id,
+            roomId: room.id,
+            isHost: result.isHost,
+            resumeToken: result.resumeToken,
+            routerRtpCapabilities: toWireRtpCapabilities(room.router.rtpCapabilities),
+            sendTransport: toWireTransport(peer.sendTransport),
+            recvTransport: toWireTransport(peer.recvTransport),
+            peers: room.peerInfos(peer),
+            consumers,
+            chatHistory: [...room.chat],
+            locked: room.locked,
+            iceServers: ctx.iceServers(),
+          };
+        } catch (error) {
+          // Nothing the failed join created may stay behind.
+          peer.close('left');
+          throw error;
+        }
+      });
     } finally {
       session.joining = false;
     }
@@ -99,13 +85,13 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
 
   leave(ctx) {
     const { peer } = joined(ctx);
-    peer.close();
+    peer.close('left');
     return {};
   },
 
   async connectTransport(ctx, data) {
     const { peer, room } = joined(ctx);
-    await room.ownTransport(peer, data.transportId).connect({ dtlsParameters: data.dtlsParameters as unknown as types.DtlsParameters });
+    await room.ownTransport(peer, data.transportId).connect({ dtlsParameters: fromWireDtlsParameters(data.dtlsParameters) });
     return {};
   },
 
@@ -117,7 +103,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
 
   async produce(ctx, data) {
     const { peer, room } = joined(ctx);
-    const producer = await room.produce(peer, { ...data, rtpParameters: data.rtpParameters as unknown as types.RtpParameters });
+    const producer = await room.produce(peer, { ...data, rtpParameters: fromWireRtpParameters(data.rtpParameters) });
     return { producerId: producer.id };
   },
 
@@ -159,30 +145,29 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
-  sendChat(ctx, data) {
+  async sendChat(ctx, data) {
     const { peer, room } = joined(ctx);
+    await ctx.actionLimits.consume('chat', ctx.session.id);
     return { message: room.addChat(peer, data.text) };
   },
 
-  setHand(ctx, data) {
+  async setHand(ctx, data) {
     const { peer, room } = joined(ctx);
+    await ctx.actionLimits.consume('hand', ctx.session.id);
     room.setHand(peer, data.raised);
     return {};
   },
 
-  sendReaction(ctx, data) {
+  async sendReaction(ctx, data) {
     const { peer, room } = joined(ctx);
-    const now = Date.now();
-    const recent = ctx.session.reactionTimes.filter((t) => now - t < 1000);
-    if (recent.length >= limits.reactionsPerSecond) throw new HostError('limit_exceeded', 'too many reactions; slow down');
-    recent.push(now);
-    ctx.session.reactionTimes.splice(0, ctx.session.reactionTimes.length, ...recent);
+    await ctx.actionLimits.consume('reaction', ctx.session.id);
     room.broadcast('reaction', { peerId: peer.id, reaction: data.reaction });
     return {};
   },
 
-  setDisplayName(ctx, data) {
+  async setDisplayName(ctx, data) {
     const { peer, room } = joined(ctx);
+    await ctx.actionLimits.consume('rename', ctx.session.id);
     room.rename(peer, data.displayName);
     return {};
   },

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { limits } from '../../../shared/limits';
 import type { Notice } from '../hooks/useNotices';
 import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
-import { parseJoinInput } from '../joinLink';
+import { parseJoinInput, takeOwnerKey } from '../joinLink';
 import { warmUp } from '../warmConference';
 import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
 import { DevicePreview } from './DevicePreview';
@@ -35,6 +35,7 @@ function randomRoomId(): string {
  */
 export function Lobby({ platform, preferences, notice, openedLink, onDevicesChange, onJoin }: LobbyProps) {
   const [params] = useState(() => new URLSearchParams(window.location.search));
+  const [ownerKey] = useState(() => takeOwnerKey());
   const [displayName, setDisplayName] = useState(params.get('name') ?? preferences.displayName);
   const [room, setRoom] = useState(params.get('room') ?? '');
   const [passcode, setPasscode] = useState('');
@@ -67,7 +68,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
     const hostUrl = target.hostUrl ?? platform.defaultHostUrl();
     if (!hostUrl) return setError('Paste the meeting link you were sent (a room code alone only works for meetings hosted here).');
     setError(undefined);
-    onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined });
+    onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, ownerKey, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined });
   };
 
   const joinHosted = (info: HostingInfo, name: string) =>

@@ -69,7 +69,8 @@ export class NetworkWatcher {
   readonly #graceMs: number;
   readonly #silenceMs: number;
   readonly #transports = new Set<types.Transport>();
-  readonly #silenceTimer: ReturnType<typeof setInterval>;
+  readonly #pollMs: number;
+  #silenceTimer?: ReturnType<typeof setInterval>;
   readonly #heard = new Map<types.Transport, Heard>();
   #tcpOnly = false;
   readonly #wakers = new Set<() => void>();
@@ -82,7 +83,7 @@ export class NetworkWatcher {
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
     this.#graceMs = options.iceRestartGraceMs ?? 1_500;
     this.#silenceMs = options.silenceMs ?? 1_500;
-    this.#silenceTimer = setInterval(() => void this.#listenForSilence(), options.pollMs ?? 500);
+    this.#pollMs = options.pollMs ?? 500;
     events?.addEventListener('online', this.#onNetworkChange);
     events?.connection?.addEventListener('change', this.#onNetworkChange);
   }
@@ -95,9 +96,12 @@ export class NetworkWatcher {
   /** Follows a transport's connection state and traffic until it closes. */
   watchTransport(transport: types.Transport): void {
     this.#transports.add(transport);
+    // Polled only while there is something to watch: an idle Conference holds no timer.
+    this.#silenceTimer ??= setInterval(() => void this.#listenForSilence(), this.#pollMs);
     transport.observer.once('close', () => {
       this.#transports.delete(transport);
       this.#heard.delete(transport);
+      if (this.#transports.size === 0) this.#stopPolling();
     });
     let wasConnected = false;
     transport.on('connectionstatechange', (state) => {
@@ -124,11 +128,16 @@ export class NetworkWatcher {
 
   dispose(): void {
     this.#disposed = true;
-    clearInterval(this.#silenceTimer);
+    this.#stopPolling();
     this.#events?.removeEventListener('online', this.#onNetworkChange);
     this.#events?.connection?.removeEventListener('change', this.#onNetworkChange);
     for (const wake of [...this.#wakers]) wake();
     this.#transports.clear();
+  }
+
+  #stopPolling(): void {
+    clearInterval(this.#silenceTimer);
+    this.#silenceTimer = undefined;
   }
 
   readonly #onNetworkChange = (): void => {

@@ -15,6 +15,8 @@ export interface TestPlatformConfig {
   hostUrl?: string;
   ports?: { http: number; rtc: number[] };
   fingerprint?: string;
+  /** The owner key handed to the hosting user (the e2e host accepts its admin token as one). */
+  ownerKey?: string;
   /** Offer LAN discovery (the default) with these meetings at first. */
   discovery?: DiscoveredMeeting[] | false;
   /**
@@ -23,6 +25,11 @@ export interface TestPlatformConfig {
    */
   screenSources?: ScreenSource[] | false;
   preferences?: Partial<Preferences>;
+  /**
+   * Simulates the desktop app's join-time certificate check: every Join is refused with
+   * `host_identity_changed` and these fingerprints until `replaceHostPin` confirms the new one.
+   */
+  hostIdentityChange?: { host: string; pinnedFingerprint: string; presentedFingerprint: string };
 }
 
 export interface RecordedCall {
@@ -81,6 +88,19 @@ export function createTestPlatform(config: TestPlatformConfig = {}): TestPlatfor
     },
   };
 
+  const identityChange = config.hostIdentityChange;
+  let replacedPin: string | undefined;
+  platform.verifyHostForJoin = async (hostUrl, fingerprint) => {
+    record('verifyHostForJoin', hostUrl, fingerprint ?? null);
+    if (identityChange && replacedPin !== identityChange.presentedFingerprint) {
+      throw Object.assign(new Error(`The identity of ${identityChange.host} has changed`), { code: 'host_identity_changed', identity: identityChange });
+    }
+  };
+  platform.replaceHostPin = async (hostUrl, fingerprint) => {
+    record('replaceHostPin', hostUrl, fingerprint);
+    replacedPin = fingerprint;
+  };
+
   if (config.hosting !== false) {
     platform.hosting = {
       async start(roomId) {
@@ -92,7 +112,7 @@ export function createTestPlatform(config: TestPlatformConfig = {}): TestPlatfor
           roomId,
           baseUrl,
           joinUrl: `${baseUrl}/?${query.toString()}`,
-          ownerKey: 'test-owner-key',
+          ownerKey: config.ownerKey ?? 'test-owner-key',
           fingerprint: config.fingerprint,
           ports: config.ports ?? { http: Number(new URL(baseUrl).port || 443), rtc: [47800] },
         };

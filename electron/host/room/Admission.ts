@@ -1,0 +1,107 @@
+import { limits } from '../../../shared/limits';
+import { HostError } from '../errors';
+import type { PasscodeGuard } from '../security/PasscodeGuard';
+import { secretsEqual } from '../security/secrets';
+import { ResumeTokens, type ResumeGrant } from './ResumeTokens';
+
+export interface AdmissionRequest {
+  /** Client address (rate limits). */
+  address: string;
+  passcode?: string;
+  resumeToken?: string;
+  /** Proved the owner key or the admin token: enters whatever the lock, passcode or size. */
+  asOwner: boolean;
+}
+
+/** What an admission decided; handed back to `complete` or `abort`. */
+export interface AdmissionTicket {
+  readonly resumed?: ResumeGrant;
+  readonly asOwner: boolean;
+  readonly token?: string;
+}
+
+/**
+ * Who may enter one room: the lock, the passcode (rate-limited), the size cap and the resume
+ * tokens that let a participant come back after a drop. The size cap counts joins in progress,
+ * so concurrent joins cannot overfill the room while they wait for their transports.
+ */
+export class Admission {
+  locked = false;
+  #passcode: string | null = null;
+  #inProgress = 0;
+  readonly tokens: ResumeTokens;
+  readonly #roomId: string;
+  readonly #guard: PasscodeGuard;
+
+  constructor(roomId: string, guard: PasscodeGuard, resumeWindowMs: number) {
+    this.#roomId = roomId;
+    this.#guard = guard;
+    this.tokens = new ResumeTokens(resumeWindowMs);
+  }
+
+  get hasPasscode(): boolean {
+    return this.#passcode !== null;
+  }
+
+  get joinsInProgress(): number {
+    return this.#inProgress;
+  }
+
+  /** Throws a HostError when the request may not enter. `present` = participants in the room now. */
+  async admit(request: AdmissionRequest, present: number): Promise<AdmissionTicket> {
+    const resumed = this.tokens.claim(request.resumeToken);
+    const ticket: AdmissionTicket = { resumed, asOwner: request.asOwner, token: resumed ? request.resumeToken : undefined };
+    this.#inProgress++;
+    try {
+      if (!resumed && !request.asOwner) await this.#checkNewcomer(request);
+      // Counted after the awaits above: the joins still in progress hold their seats.
+      if (!request.asOwner && present + this.#inProgress > limits.maxPeersPerRoom) {
+        throw new HostError('room_full', `this meeting is full (${limits.maxPeersPerRoom} participants)`);
+      }
+      return ticket;
+    } catch (error) {
+      this.abort(ticket);
+      throw error;
+    }
+  }
+
+  /** The participant is in: its single-use token is replaced by a fresh one. */
+  complete(ticket: AdmissionTicket, peerId: string): string {
+    this.#inProgress--;
+    return this.tokens.issue(peerId);
+  }
+
+  abort(ticket: AdmissionTicket): void {
+    this.#inProgress--;
+    this.tokens.unclaim(ticket.token);
+  }
+
+  /** Throws `room_locked` when the room is locked (checked again after every wait of a join). */
+  assertOpen(): void {
+    if (this.locked) throw new HostError('room_locked', 'the host has locked this meeting');
+  }
+
+  /** Locking, and changing the passcode, end the resume rights of everyone not in the meeting now. */
+  setLocked(locked: boolean, present: ReadonlySet<string>): void {
+    this.locked = locked;
+    if (locked) this.tokens.revokeAllExcept(present);
+  }
+
+  setPasscode(passcode: string | null, present: ReadonlySet<string>): void {
+    this.#passcode = passcode === '' ? null : passcode;
+    this.tokens.revokeAllExcept(present);
+  }
+
+  async #checkNewcomer(request: AdmissionRequest): Promise<void> {
+    this.assertOpen();
+    if (this.#passcode === null) return;
+    const attempt = await this.#guard.attempt(request.address, this.#roomId);
+    // The room may have been locked, or its passcode removed, while the attempt was being counted.
+    this.assertOpen();
+    if (this.#passcode === null) return attempt.succeeded();
+    if (!secretsEqual(request.passcode, this.#passcode)) {
+      throw new HostError('unauthorized', request.passcode ? 'wrong passcode' : 'this meeting needs a passcode');
+    }
+    await attempt.succeeded();
+  }
+}

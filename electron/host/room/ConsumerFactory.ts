@@ -1,0 +1,72 @@
+import type { types } from 'mediasoup';
+import type { NewConsumer } from '../../../shared/protocol';
+import type { Logger } from '../logger';
+import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
+import { toWireRtpParameters } from '../signaling/wire';
+
+export interface CreatedConsumer {
+  consumer: types.Consumer<ConsumerAppData>;
+  announcement: NewConsumer;
+}
+
+/**
+ * The media graph's one operation: a consumer of `producer` on `consumerPeer`'s receive transport,
+ * wired to tell the client about closes, layers and scores. A peer consumes each producer once,
+ * however the join path and the new-producer path interleave.
+ */
+export async function createConsumer(
+  router: types.Router,
+  consumerPeer: Peer,
+  producerPeer: Peer,
+  producer: types.Producer<ProducerAppData>,
+  paused: boolean,
+  logger: Logger,
+): Promise<CreatedConsumer | undefined> {
+  if (consumerPeer.closed || producer.closed || consumerPeer.consumedProducerIds.has(producer.id)) return undefined;
+  if (!router.canConsume({ producerId: producer.id, rtpCapabilities: consumerPeer.rtpCapabilities })) {
+    logger.warn({ peerId: consumerPeer.id, producerId: producer.id }, 'peer cannot consume producer (codec mismatch)');
+    return undefined;
+  }
+  consumerPeer.consumedProducerIds.add(producer.id);
+  let consumer: types.Consumer<ConsumerAppData>;
+  try {
+    consumer = await consumerPeer.recvTransport.consume<ConsumerAppData>({
+      producerId: producer.id,
+      rtpCapabilities: consumerPeer.rtpCapabilities,
+      paused,
+      appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
+    });
+  } catch (error) {
+    consumerPeer.consumedProducerIds.delete(producer.id);
+    if (!consumerPeer.closed && !producer.closed) logger.warn({ err: error, peerId: consumerPeer.id }, 'consume failed');
+    return undefined;
+  }
+  if (consumerPeer.closed) {
+    consumer.close();
+    return undefined;
+  }
+  consumerPeer.addConsumer(consumer);
+  const channel = consumerPeer.channel;
+  consumer.on('producerclose', () => {
+    channel.notify('consumerClosed', { consumerId: consumer.id });
+    consumer.close();
+  });
+  consumer.on('layerschange', (layers) =>
+    channel.notify('consumerLayersChanged', {
+      consumerId: consumer.id,
+      spatialLayer: layers?.spatialLayer ?? null,
+      temporalLayer: layers?.temporalLayer ?? null,
+    }),
+  );
+  consumer.on('score', (score) => channel.notify('consumerScore', { consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
+  const announcement: NewConsumer = {
+    consumerId: consumer.id,
+    producerId: producer.id,
+    peerId: producerPeer.id,
+    kind: consumer.kind,
+    source: producer.appData.source,
+    rtpParameters: toWireRtpParameters(consumer.rtpParameters),
+    producerPaused: consumer.producerPaused,
+  };
+  return { consumer, announcement };
+}
