@@ -194,6 +194,8 @@ export const requests = {
     }),
   },
   leave: { request: z.object({}).optional(), response: z.object({}) },
+  /** Liveness probe: after a network change the client asks whether signaling and its session still work. */
+  ping: { request: z.object({}).optional(), response: z.object({}) },
   connectTransport: {
     request: z.object({ transportId: id, dtlsParameters: DtlsParameters }),
     response: z.object({}),

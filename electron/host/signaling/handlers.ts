@@ -78,6 +78,11 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     }
   },
 
+  ping(ctx) {
+    joined(ctx);
+    return {};
+  },
+
   leave(ctx) {
     const { peer } = joined(ctx);
     peer.close('left');

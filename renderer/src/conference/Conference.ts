@@ -8,12 +8,13 @@ import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
 import { MediaTransports } from './MediaTransports';
+import { NetworkWatcher } from './NetworkWatcher';
 import { NotificationGate, routeRoomNotifications } from './notifications';
 import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
-import { SignalingClient } from './SignalingClient';
+import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
 
 export type { ConnectionState } from './ConnectionStateMachine';
@@ -35,6 +36,8 @@ interface Session {
 }
 
 const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
+/** While rejoining, one connection attempt to a host that is still away must not hold up the next. */
+const REJOIN_CONNECT_TIMEOUT_MS = 2_500;
 
 function sameJoin(a: JoinParams, b: JoinParams): boolean {
   return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
@@ -54,6 +57,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   readonly #publisher: Publisher;
   readonly #subscriber: Subscriber;
   readonly #reconnector: Reconnector;
+  readonly #network: NetworkWatcher;
   readonly #gate = new NotificationGate();
   /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
   readonly #emitter: Emit = (event, ...args) => void (this.emit as (name: string, ...rest: unknown[]) => boolean)(event, ...args);
@@ -80,7 +84,9 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       discard: () => this.#teardownSession(),
       leaveOnHost: () => this.#signaling.request('leave', {}, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
+      wait: (ms) => this.#network.sleep(ms),
     });
+    this.#network = this.#watchNetwork();
     this.#listen();
   }
 
@@ -135,6 +141,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
     }
     this.#joinParams = { ...params };
     this.#resumeToken = undefined;
+    this.#signaling.connectTimeoutMs = CONNECT_TIMEOUT_MS;
     const attempt = this.#machine.begin();
     this.#machine.transition('connecting', { attempt });
     this.#joining = this.#establish(attempt, this.#joinParams).catch((error: unknown) => {
@@ -235,7 +242,10 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       onLost: (reason) => {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
+      tcpOnly: this.#network.tcpOnly,
     });
+    this.#network.watchTransport(transports.send);
+    this.#network.watchTransport(transports.recv);
     const session: Session = { attempt, peerId: answer.peerId, transports };
     this.#session = session;
     this.#publisher.setTransport(transports.send);
@@ -249,8 +259,36 @@ export class Conference extends EventEmitter<ConferenceEvents> {
     if (state !== 'connected' && !(options.restart && state === 'reconnecting')) return;
     const attempt = this.#machine.begin();
     this.#machine.transition('reconnecting', { reason, attempt });
+    this.#signaling.connectTimeoutMs = REJOIN_CONNECT_TIMEOUT_MS;
     this.#teardownSession();
     void this.#reconnector.run(attempt, options);
+  }
+
+  /** Network resilience (NetworkWatcher): what it needs from this meeting. */
+  #watchNetwork(): NetworkWatcher {
+    const machine = this.#machine;
+    return new NetworkWatcher({
+      get state() {
+        return machine.state;
+      },
+      expectsMedia: (transport) => {
+        if (transport === this.#session?.transports.send) return [...this.#publisher.streams].some((s) => s.producer && !s.producer.closed && !s.paused);
+        return [...this.#room.participants.values()].some((participant) =>
+          [...participant.streams.values()].some(({ consumer }) => !consumer.closed && !consumer.paused && participant.producers.get(consumer.producerId)?.paused !== true),
+        );
+      },
+      signalingAnswers: (timeoutMs) => this.#signaling.answers(timeoutMs),
+      restartIce: async (transport) => {
+        const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
+        if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      },
+      repairing: (event) => this.emit('networkRepair', event),
+      rejoinNow: (reason) => {
+        // The socket may look connected while its path is dead: a fresh one, then rejoin at once.
+        this.#signaling.disconnect();
+        this.#reconnect(reason, { immediate: true });
+      },
+    });
   }
 
   /** Ends the meeting for good (fatal error, kicked, gave up): nothing in flight may act after this. */

@@ -38,11 +38,16 @@ export class MediaTransports {
   constructor(
     device: Device,
     signaling: SignalingClient,
-    options: { send: TransportOptions; recv: TransportOptions; iceServers: RTCIceServer[]; onLost(reason: string): void },
+    options: { send: TransportOptions; recv: TransportOptions; iceServers: RTCIceServer[]; onLost(reason: string): void; tcpOnly?: boolean },
   ) {
     this.#signaling = signaling;
     this.#onLost = options.onLost;
-    const common = (transport: TransportOptions) => ({ ...(transport as unknown as types.TransportOptions), iceServers: options.iceServers });
+    const common = (transport: TransportOptions) => {
+      const opts = { ...(transport as unknown as types.TransportOptions), iceServers: options.iceServers };
+      // UDP to the host was found blocked (NetworkWatcher): offer ICE only the host's TCP candidates.
+      if (options.tcpOnly) opts.iceCandidates = opts.iceCandidates.filter((candidate) => candidate.protocol === 'tcp');
+      return opts;
+    };
     this.recv = device.createRecvTransport(common(options.recv));
     this.send = device.createSendTransport(common(options.send));
     this.#wire(this.recv);

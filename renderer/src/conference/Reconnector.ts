@@ -17,6 +17,8 @@ export interface ReconnectSteps {
   leaveOnHost(): Promise<void>;
   /** Reconnecting cannot succeed: end the meeting with this error. */
   fail(error: ConnectionError): void;
+  /** Waits before the next try; may return early (the network came back). Default: `sleep`. */
+  wait?(ms: number): Promise<void>;
 }
 
 /**
@@ -39,7 +41,7 @@ export class Reconnector {
       // Still connected (the host asked us to rejoin): the first try need not wait.
       const delay = n === 0 && options.immediate ? 0 : this.#policy.nextRetryDelayMs({ attempt: n, elapsedMs: Date.now() - startedAt });
       if (delay === null) break;
-      await sleep(delay);
+      await (this.#steps.wait ?? sleep)(delay);
       if (!attempt.current) return;
       try {
         await this.#steps.establish(attempt);

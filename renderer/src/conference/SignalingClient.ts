@@ -13,6 +13,8 @@ export const WELCOME_TIMEOUT_MS = 5_000;
 /** The socket.io connection with typed, promise-returning requests. Reconnection is the Reconnector's job. */
 export class SignalingClient {
   readonly socket: ClientSocket;
+  /** How long one connection attempt may take (the Conference shortens it while rejoining). */
+  connectTimeoutMs = CONNECT_TIMEOUT_MS;
   #welcome?: Promise<Welcome>;
 
   constructor(url: string) {
@@ -33,6 +35,7 @@ export class SignalingClient {
   /** Connects (if needed). Bounded by socket.io's own connect timeout. */
   connect(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    this.socket.io.timeout(this.connectTimeoutMs);
     // The host greets every new connection with `welcome`: listen before connecting, so it cannot be missed.
     this.#welcome = new Promise<Welcome>((resolve) => this.socket.once('welcome', resolve));
     return new Promise((resolve, reject) => {
@@ -74,6 +77,17 @@ export class SignalingClient {
     }
     if (!result.ok) throw ConferenceError.fromProtocol(result.error);
     return result.data;
+  }
+
+  /** Whether the host answers within `timeoutMs` and still has our session: a dead path shows here long before socket.io's ping timeout. */
+  async answers(timeoutMs: number): Promise<boolean> {
+    if (!this.socket.connected) return false;
+    try {
+      const ack = (await (this.socket as unknown as Socket).timeout(timeoutMs).emitWithAck('ping', {})) as Ack<unknown>;
+      return ack.ok; // not_joined: the host no longer has our session, so it is gone as well
+    } catch {
+      return false;
+    }
   }
 
   disconnect(): void {

@@ -35,6 +35,8 @@ export type ConferenceEvents = {
   mutedByHost: [event: { byParticipantId: string }];
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
+  /** The SDK noticed a network problem and repairs it: ICE restart, or a rejoin (diagnostics). */
+  networkRepair: [event: { action: 'iceRestart' | 'rejoin'; reason: string }];
 };
 
 /** The Conference's typed `emit`, handed to the parts so they announce changes themselves. */

@@ -29,6 +29,12 @@ describe('reconnect backoff', () => {
     expect(policy.nextRetryDelayMs({ attempt: 20, elapsedMs: 0 })!).toBeLessThanOrEqual(1_200);
     expect(policy.nextRetryDelayMs({ attempt: 5, elapsedMs: 10_001 })).toBeNull();
   });
+
+  it('retries at least every ~second for the first 30 s (a LAN host whose link returns is found fast), then backs off further', () => {
+    const policy = new BackoffReconnectPolicy();
+    expect(policy.nextRetryDelayMs({ attempt: 10, elapsedMs: 5_000 })!).toBeLessThanOrEqual(1_200);
+    expect(policy.nextRetryDelayMs({ attempt: 10, elapsedMs: 40_000 })!).toBeGreaterThanOrEqual(4_000);
+  });
 });
 
 describe('media errors', () => {

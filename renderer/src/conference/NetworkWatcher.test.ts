@@ -1,0 +1,160 @@
+import { EventEmitter } from 'eventemitter3';
+import type { types } from 'mediasoup-client';
+import { describe, expect, it, vi } from 'vitest';
+import { NetworkWatcher, type NetworkEvents, type WatchedMeeting } from './NetworkWatcher';
+
+/** A mediasoup-client transport as the watcher sees it: state events and a received-bytes counter. */
+class FakeTransport extends EventEmitter {
+  readonly observer = new EventEmitter();
+  connectionState = 'connected';
+  closed = false;
+  bytesReceived = 0;
+  /** Bytes arriving per 100 ms (media ≈ 5 KB, nothing = 0). */
+  inflow = 5_000;
+  readonly #timer = setInterval(() => (this.bytesReceived += this.inflow), 100);
+  constructor(readonly id: string) {
+    super();
+  }
+  async getStats() {
+    return new Map([['t', { type: 'transport', bytesReceived: this.bytesReceived }]]);
+  }
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+  setState(state: string): void {
+    this.connectionState = state;
+    this.emit('connectionstatechange', state);
+  }
+}
+
+function setup(options: { answers: boolean; iceRecovers: boolean }) {
+  const network = new EventTarget();
+  const events: NetworkEvents = {
+    addEventListener: (type, listener) => network.addEventListener(type, listener),
+    removeEventListener: (type, listener) => network.removeEventListener(type, listener),
+  };
+  const meeting = {
+    state: 'connected',
+    expectsMedia: vi.fn(() => true),
+    signalingAnswers: vi.fn(async () => options.answers),
+    restartIce: vi.fn(async (transport: types.Transport) => {
+      if (options.iceRecovers) (transport as unknown as FakeTransport).inflow = 5_000;
+    }),
+    rejoinNow: vi.fn(),
+  } satisfies WatchedMeeting;
+  const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100 });
+  const send = new FakeTransport('send');
+  const recv = new FakeTransport('recv');
+  watcher.watchTransport(send as unknown as types.Transport);
+  watcher.watchTransport(recv as unknown as types.Transport);
+  const goOnline = () => network.dispatchEvent(new Event('online'));
+  const done = () => {
+    watcher.dispose();
+    send.stop();
+    recv.stop();
+  };
+  return { watcher, meeting, send, recv, goOnline, done };
+}
+
+const settle = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('network watcher', () => {
+  it('a transport losing its path while signaling works: ICE restart on that transport only, no rejoin', async () => {
+    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: true });
+    recv.inflow = 0;
+    recv.setState('disconnected');
+    await settle(800);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce.mock.calls[0]![0]).toBe(recv);
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    expect(watcher.tcpOnly).toBe(false);
+    done();
+  });
+
+  it('the host no longer answers (the socket died with the old address): rejoin at once', async () => {
+    const { meeting, send, recv, done } = setup({ answers: false, iceRecovers: false });
+    send.setState('disconnected');
+    recv.setState('disconnected');
+    await settle();
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('media that stops arriving with no state change (UDP blocked): ICE restart, then a rejoin over TCP when it still does not flow', async () => {
+    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false });
+    await settle(300); // media flowing
+    recv.inflow = 0;
+    await settle(1_600); // silence noticed (400 ms), restart, grace (600 ms)
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
+    expect(watcher.tcpOnly).toBe(true);
+    done();
+  });
+
+  it('silence on a transport with nothing to receive (the only sender left) is left alone', async () => {
+    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false });
+    await settle(300);
+    meeting.expectsMedia.mockReturnValue(false);
+    recv.inflow = 0;
+    await settle(1_000);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    expect(meeting.restartIce).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('media stopping while ICE checks still get answers is not a dead path: no rejoin', async () => {
+    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false });
+    await settle(300);
+    recv.inflow = 0;
+    meeting.restartIce.mockImplementation(async () => {
+      recv.inflow = 10; // ICE check responses only
+    });
+    await settle(1_600);
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    expect(watcher.tcpOnly).toBe(false);
+    done();
+  });
+
+  it('a transport that only ever carried keepalives is not a dead path when it stays quiet', async () => {
+    const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: true });
+    recv.inflow = 10;
+    send.inflow = 10;
+    await settle(1_000);
+    recv.inflow = 0;
+    send.inflow = 0;
+    await settle(1_000);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('the network coming back: ICE restart on both transports, a backoff wait cut short, UDP allowed again', async () => {
+    const { watcher, meeting, goOnline, done } = setup({ answers: true, iceRecovers: true });
+    const started = Date.now();
+    const sleeping = watcher.sleep(10_000);
+    goOnline();
+    await sleeping;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await settle(800);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(2);
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('does nothing while not in a meeting, nor after dispose', async () => {
+    const { watcher, meeting, recv, goOnline, done } = setup({ answers: false, iceRecovers: false });
+    meeting.state = 'reconnecting';
+    recv.setState('disconnected');
+    goOnline();
+    await settle();
+    meeting.state = 'connected';
+    watcher.dispose();
+    recv.inflow = 0;
+    recv.setState('failed');
+    await settle(800);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+});

@@ -1,0 +1,250 @@
+import type { types } from 'mediasoup-client';
+
+/** What the watcher needs from the meeting it looks after. */
+export interface WatchedMeeting {
+  /** 'connected' while in the meeting; 'reconnecting' while rejoining. */
+  readonly state: string;
+  /** Whether the host still answers on the signaling connection within `timeoutMs`. */
+  signalingAnswers(timeoutMs: number): Promise<boolean>;
+  /**
+   * Whether media should be arriving on this transport now (a live consumer of an unpaused
+   * producer; for the send transport, feedback on an unpaused producer). Silence is only
+   * suspicious then: a transport whose only sender left is quiet for a good reason.
+   */
+  expectsMedia(transport: types.Transport): boolean;
+  /** Restarts ICE on one transport (new ICE parameters from the host, then locally). */
+  restartIce(transport: types.Transport): Promise<void>;
+  /** The path is dead: drop signaling and rejoin now (resume token), without backoff. */
+  rejoinNow(reason: string): void;
+  /** Told of every repair the watcher starts (diagnostics). */
+  repairing?(event: { action: 'iceRestart' | 'rejoin'; reason: string }): void;
+}
+
+/** Where network changes come from: the browser's `online` event and Network Information API. */
+export interface NetworkEvents {
+  addEventListener(type: 'online', listener: () => void): void;
+  removeEventListener(type: 'online', listener: () => void): void;
+  connection?: { addEventListener(type: 'change', listener: () => void): void; removeEventListener(type: 'change', listener: () => void): void };
+}
+
+export interface NetworkWatcherOptions {
+  /** How long the host may take to answer the liveness probe. */
+  probeTimeoutMs?: number;
+  /** After an ICE restart, how long the path may take to carry packets again before the TCP fallback. */
+  iceRestartGraceMs?: number;
+  /** A transport that was carrying media and then receives nothing at all this long has lost its path. */
+  silenceMs?: number;
+  /** How often transports' received byte counts are read. */
+  pollMs?: number;
+}
+
+/** Bytes per second above which a transport is carrying media (ICE keepalives alone are far below). */
+const MEDIA_BYTES_PER_SECOND = 2_000;
+
+interface Heard {
+  bytes: number;
+  at: number;
+  /** When bytes last increased. */
+  changedAt: number;
+  /** Media (not only keepalives) was arriving at the last increase. */
+  carryingMedia: boolean;
+}
+
+/**
+ * Network resilience on the client: notices a network change (the laptop went online again,
+ * switched networks, a transport lost its path) much sooner than socket.io's ping timeout would,
+ * and picks the cheapest repair that works:
+ *  - the host still answers on signaling → ICE restart on the affected transports (new candidates);
+ *    when media still does not flow, UDP is what is blocked: rejoin with ICE over TCP only;
+ *  - it does not (the socket died with the old address or link) → rejoin at once with the resume
+ *    token instead of waiting out the ping timeout;
+ *  - a transport that was carrying media and goes silent counts as a change (a firewall rule, a
+ *    dead path) even when the browser reports nothing;
+ *  - while rejoining, a network change cuts the backoff wait short (`sleep`).
+ */
+export class NetworkWatcher {
+  readonly #meeting: WatchedMeeting;
+  readonly #events: NetworkEvents | undefined;
+  readonly #probeTimeoutMs: number;
+  readonly #graceMs: number;
+  readonly #silenceMs: number;
+  readonly #transports = new Set<types.Transport>();
+  readonly #pollMs: number;
+  #silenceTimer?: ReturnType<typeof setInterval>;
+  readonly #heard = new Map<types.Transport, Heard>();
+  #tcpOnly = false;
+  readonly #wakers = new Set<() => void>();
+  #checking?: Promise<void>;
+  #disposed = false;
+
+  constructor(meeting: WatchedMeeting, events: NetworkEvents | undefined = defaultEvents(), options: NetworkWatcherOptions = {}) {
+    this.#meeting = meeting;
+    this.#events = events;
+    this.#probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
+    this.#graceMs = options.iceRestartGraceMs ?? 1_500;
+    this.#silenceMs = options.silenceMs ?? 1_500;
+    this.#pollMs = options.pollMs ?? 500;
+    events?.addEventListener('online', this.#onNetworkChange);
+    events?.connection?.addEventListener('change', this.#onNetworkChange);
+  }
+
+  /** UDP to the host stopped working while TCP did: new transports should offer only TCP candidates. */
+  get tcpOnly(): boolean {
+    return this.#tcpOnly;
+  }
+
+  /** Follows a transport's connection state and traffic until it closes. */
+  watchTransport(transport: types.Transport): void {
+    this.#transports.add(transport);
+    // Polled only while there is something to watch: an idle Conference holds no timer.
+    this.#silenceTimer ??= setInterval(() => void this.#listenForSilence(), this.#pollMs);
+    transport.observer.once('close', () => {
+      this.#transports.delete(transport);
+      this.#heard.delete(transport);
+      if (this.#transports.size === 0) this.#stopPolling();
+    });
+    let wasConnected = false;
+    transport.on('connectionstatechange', (state) => {
+      // 'connecting' again after 'connected': the browser dropped the pair (its local address went away).
+      if (state === 'disconnected' || state === 'failed' || (state === 'connecting' && wasConnected)) {
+        void this.#check(`media path ${state}`, [transport]);
+      }
+      if (state === 'connected') wasConnected = true;
+    });
+  }
+
+  /** Waits `ms`, or less when the network changes meanwhile (a reconnect attempt is worth it now). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wakers.add(wake);
+    });
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#stopPolling();
+    this.#events?.removeEventListener('online', this.#onNetworkChange);
+    this.#events?.connection?.removeEventListener('change', this.#onNetworkChange);
+    for (const wake of [...this.#wakers]) wake();
+    this.#transports.clear();
+  }
+
+  #stopPolling(): void {
+    clearInterval(this.#silenceTimer);
+    this.#silenceTimer = undefined;
+  }
+
+  readonly #onNetworkChange = (): void => {
+    this.#tcpOnly = false; // a new network: UDP may work again
+    for (const wake of [...this.#wakers]) wake();
+    void this.#check('network changed', [...this.#transports]);
+  };
+
+  /** A path can die without any state change (a firewall starts dropping UDP): media stops arriving. */
+  async #listenForSilence(): Promise<void> {
+    if (this.#disposed || this.#meeting.state !== 'connected' || this.#checking) return;
+    for (const transport of this.#transports) {
+      const heard = await this.#listen(transport);
+      if (heard?.carryingMedia && heard.at - heard.changedAt >= this.#silenceMs && this.#meeting.expectsMedia(transport)) {
+        this.#heard.delete(transport);
+        void this.#check(`nothing received for ${((heard.at - heard.changedAt) / 1000).toFixed(1)} s`, [transport]);
+      }
+    }
+  }
+
+  /** Reads the transport's received bytes and updates what we know about its traffic. */
+  async #listen(transport: types.Transport): Promise<Heard | undefined> {
+    if (transport.closed || transport.connectionState === 'new') return undefined;
+    const bytes = await receivedBytes(transport);
+    if (bytes === undefined) return undefined;
+    const now = Date.now();
+    const last = this.#heard.get(transport);
+    let heard: Heard;
+    if (!last) heard = { bytes, at: now, changedAt: now, carryingMedia: false };
+    else if (bytes > last.bytes) {
+      const rate = ((bytes - last.bytes) * 1000) / Math.max(1, now - last.at);
+      heard = { bytes, at: now, changedAt: now, carryingMedia: rate >= MEDIA_BYTES_PER_SECOND };
+    } else heard = { ...last, at: now };
+    this.#heard.set(transport, heard);
+    return heard;
+  }
+
+  /** Whether packets arrive again on every transport within the grace period. */
+  async #flowing(transports: types.Transport[]): Promise<boolean> {
+    const start = new Map<types.Transport, number>();
+    for (const t of transports) start.set(t, (await receivedBytes(t)) ?? 0);
+    const deadline = Date.now() + this.#graceMs;
+    while (Date.now() < deadline && !this.#disposed) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      let all = true;
+      for (const t of transports) {
+        if (t.closed) continue;
+        // Anything at all, even ICE check responses: the path works. Media itself may be absent
+        // for a good reason (the only sender left), which must not count as a dead path.
+        if (((await receivedBytes(t)) ?? 0) <= start.get(t)!) all = false;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
+  /** One check at a time: a network change and both transports going down are one event. */
+  #check(reason: string, transports: types.Transport[]): Promise<void> {
+    if (this.#disposed || this.#meeting.state !== 'connected') return Promise.resolve();
+    this.#checking ??= this.#repair(reason, transports).finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #repair(reason: string, transports: types.Transport[]): Promise<void> {
+    if (!(await this.#meeting.signalingAnswers(this.#probeTimeoutMs))) {
+      this.#rejoin(`${reason}; the host does not answer`);
+      return;
+    }
+    const broken = transports.filter((t) => !t.closed);
+    if (broken.length === 0) return;
+    this.#meeting.repairing?.({ action: 'iceRestart', reason });
+    const results = await Promise.allSettled(broken.map((t) => this.#meeting.restartIce(t)));
+    if (results.some((r) => r.status === 'rejected')) {
+      this.#rejoin(`${reason}; ICE restart refused`);
+      return;
+    }
+    if (await this.#flowing(broken)) return;
+    // Signaling (TCP) works but media does not come back: UDP is what is blocked.
+    this.#tcpOnly = true;
+    this.#rejoin(`${reason}; media does not flow over UDP, trying TCP`);
+  }
+
+  #rejoin(reason: string): void {
+    if (this.#disposed || this.#meeting.state !== 'connected') return;
+    this.#meeting.repairing?.({ action: 'rejoin', reason });
+    this.#meeting.rejoinNow(reason);
+  }
+}
+
+async function receivedBytes(transport: types.Transport): Promise<number | undefined> {
+  try {
+    let bytes: number | undefined;
+    (await transport.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
+      if (report.type === 'transport' && typeof report.bytesReceived === 'number') bytes = (bytes ?? 0) + report.bytesReceived;
+    });
+    return bytes;
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultEvents(): NetworkEvents | undefined {
+  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return undefined;
+  const connection = (navigator as Navigator & { connection?: NetworkEvents['connection'] }).connection;
+  return {
+    addEventListener: (type, listener) => window.addEventListener(type, listener),
+    removeEventListener: (type, listener) => window.removeEventListener(type, listener),
+    connection: connection && typeof connection.addEventListener === 'function' ? connection : undefined,
+  };
+}

@@ -1,0 +1,62 @@
+import { Lab, type LabNode } from './Lab';
+import { LabHost } from './labHost';
+import { LabBrowser, type LabParticipant } from './participants';
+
+/**
+ * A lab with the real host running in its host namespace and one Chromium per participant
+ * namespace. Rooms come and go (`joinRoom`); the lab, host and browsers live until `close`.
+ */
+export class LabMeeting {
+  readonly #browsers = new Map<LabNode, LabBrowser>();
+  readonly #joined: LabParticipant[] = [];
+  #rooms = 0;
+
+  private constructor(
+    readonly lab: Lab,
+    readonly host: LabHost,
+  ) {}
+
+  static async start(options: { participants: number; hostEnv?: Record<string, string> }): Promise<LabMeeting> {
+    const lab = await Lab.create({ participants: options.participants });
+    let host: LabHost | undefined;
+    try {
+      host = await LabHost.start(lab.host, options.hostEnv);
+      const meeting = new LabMeeting(lab, host);
+      for (const node of lab.participants) meeting.#browsers.set(node, await LabBrowser.launch(node));
+      return meeting;
+    } catch (error) {
+      await host?.stop().catch(() => undefined);
+      lab.destroy();
+      throw error;
+    }
+  }
+
+  /** Joins everyone listed (name → node) into a fresh room, one after the other. */
+  async joinRoom(
+    people: { name: string; node: LabNode; viewport?: { width: number; height: number } }[],
+    camera: 'small' | 'hd' = 'small',
+  ): Promise<LabParticipant[]> {
+    const room = `lab-${Date.now()}-${++this.#rooms}`;
+    const joined: LabParticipant[] = [];
+    for (const person of people) {
+      const browser = this.#browsers.get(person.node);
+      if (!browser) throw new Error(`lab: no browser in ${person.node.name}`);
+      const participant = await browser.join(this.host.baseUrl, room, person.name, { viewport: person.viewport, camera });
+      joined.push(participant);
+      this.#joined.push(participant);
+    }
+    return joined;
+  }
+
+  /** Closes every participant's page (they leave), keeping browsers, host and lab. */
+  async leaveAll(): Promise<void> {
+    for (const participant of this.#joined.splice(0)) await participant.page.context().close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.leaveAll();
+    for (const browser of this.#browsers.values()) await browser.close();
+    await this.host.stop().catch(() => undefined);
+    this.lab.destroy();
+  }
+}

@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { LabNode } from './Lab';
+import { LAB_ADMIN_TOKEN } from './labHost';
+import { PROBE_SCRIPT, type ProbeState, type TransportStats } from './probe';
+
+/** Runs the real Chromium inside the namespace named by RTLAB_NETNS (Playwright's executablePath). */
+export const CHROMIUM_WRAPPER = fileURLToPath(new URL('./chromium-in-netns.sh', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-gpu',
+  // The lab is a closed LAN: no mDNS names for host candidates, no attempts at public STUN.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+/** Asks every camera for 320x180 at 15 fps, whatever the app requested. */
+const SMALL_CAMERA_SCRIPT = `(() => {
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) =>
+    original(constraints && constraints.video ? { ...constraints, video: { width: 320, height: 180, frameRate: 15 } } : constraints);
+})()`;
+
+/** One participant's browser (one Chromium) running in a lab node's namespace. */
+export class LabBrowser {
+  private constructor(
+    readonly node: LabNode,
+    readonly browser: Browser,
+  ) {}
+
+  static async launch(node: LabNode): Promise<LabBrowser> {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_WRAPPER,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, RTLAB_NETNS: node.namespace, RTLAB_CHROMIUM: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+      timeout: 60_000,
+    });
+    return new LabBrowser(node, browser);
+  }
+
+  /**
+   * A participant (own context: own fake camera and mic) who joins `room` at `baseUrl` as `name`.
+   * `camera: 'small'` (320x180 at 15 fps) keeps several browsers affordable on two cores when the
+   * behaviour under test does not depend on the resolution; 'hd' is the app's own 720p simulcast.
+   */
+  async join(baseUrl: string, room: string, name: string, options: { viewport?: { width: number; height: number }; camera?: 'small' | 'hd' } = {}): Promise<LabParticipant> {
+    const viewport = options.viewport ?? { width: 960, height: 540 };
+    const context = await this.browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'], viewport });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`[lab ${name}] page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.text().startsWith('[network')) console.error(`[lab ${name} ${new Date().toISOString()}] ${message.text()}`);
+    });
+    await page.addInitScript(PROBE_SCRIPT);
+    if (options.camera === 'small') await page.addInitScript(SMALL_CAMERA_SCRIPT);
+    await page.goto(`${baseUrl}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.locator('main.meeting[data-phase="joined"]').waitFor({ timeout: 30_000 });
+    return new LabParticipant(name, this.node, page, room);
+  }
+
+  close(): Promise<void> {
+    return this.browser.close().catch(() => undefined);
+  }
+}
+
+export class LabParticipant {
+  constructor(
+    readonly name: string,
+    readonly node: LabNode,
+    readonly page: Page,
+    readonly room: string,
+  ) {}
+
+  /**
+   * The layers the host forwards to this participant, per sender's camera, from the host's admin
+   * stats (asked from inside the page: the host is only reachable inside the lab). A layer is
+   * spatial * 3 + temporal (0 = 180p at the lowest frame rate … 8 = 720p at full rate).
+   */
+  consumerLayers(): Promise<Record<string, number | null>> {
+    return this.page.evaluate(`(async () => {
+      const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' } });
+      const stats = await response.json();
+      const names = new Map(stats.participants.map((p) => [p.id, p.displayName]));
+      const me = stats.participants.find((p) => p.displayName === ${JSON.stringify(this.name)});
+      const layers = {};
+      for (const c of me ? me.consumers : []) {
+        if (c.source !== 'camera') continue;
+        layers[names.get(c.fromPeerId)] = c.currentLayers ? c.currentLayers.spatialLayer * 3 + (c.currentLayers.temporalLayer ?? 2) : null;
+      }
+      return layers;
+    })()`);
+  }
+
+  probe(): Promise<ProbeState> {
+    return this.page.evaluate('({ videos: window.__lab.videos, sawReconnecting: window.__lab.sawReconnecting, tilesGone: window.__lab.tilesGone, states: window.__lab.states })');
+  }
+
+  stats(): Promise<TransportStats> {
+    return this.page.evaluate('window.__lab.stats()');
+  }
+
+  connectionState(): Promise<string> {
+    return this.page.evaluate('window.__roundtable ? window.__roundtable.conference.state : "none"');
+  }
+}

@@ -1,0 +1,224 @@
+import { bandwidthCap, blockUdp, changeAddress, linkDown, randomLoss } from './faults';
+import type { LabMeeting } from './LabMeeting';
+import { figuresOf, freezesWithin, round, snapshot, waitForMediaBack, worst, type ParticipantFigures } from './measure';
+import type { LabParticipant } from './participants';
+
+/** One fault's outcome: per-participant figures and the headline numbers the goals are about. */
+export interface ScenarioResult {
+  fault: string;
+  /** Headline figures (ms unless named otherwise); null means "did not happen within the wait". */
+  summary: Record<string, number | boolean | string | null | (number | null)[]>;
+  participants: ParticipantFigures[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** How long after a fault we keep watching for media to come back before calling it "not back". */
+const RECOVERY_WAIT_MS = 20_000;
+/** A lasting fault (new address, UDP blocked) is watched at least this long: media may stop only after a while. */
+const LASTING_FAULT_WATCH_MS = 15_000;
+
+const namesOtherThan = (people: LabParticipant[], me: LabParticipant) => people.filter((p) => p !== me).map((p) => p.name);
+
+/** Ann, Ben and Cat, each in their own namespace, all seeing each other before the fault. */
+async function threeInACall(meeting: LabMeeting): Promise<LabParticipant[]> {
+  const [p1, p2, p3] = meeting.lab.participants;
+  if (!p1 || !p2 || !p3) throw new Error('lab: three participant namespaces needed');
+  const people = await meeting.joinRoom([
+    { name: 'Ann', node: p1 },
+    { name: 'Ben', node: p2 },
+    { name: 'Cat', node: p3 },
+  ]);
+  await expectEveryoneLive(people);
+  return people;
+}
+
+async function expectEveryoneLive(people: LabParticipant[]): Promise<void> {
+  const since = Date.now();
+  if (!(await waitForMediaBack(people, since, 40_000))) throw new Error('lab: the call never had media flowing steadily between everyone');
+}
+
+/** Recovery figures for every participant, media-back times counted from `faultEnd`. */
+async function recoveryResult(
+  fault: string,
+  people: LabParticipant[],
+  faulted: string | null,
+  from: number,
+  faultEnd: number,
+  minWatchMs = 0,
+): Promise<ScenarioResult> {
+  await waitForMediaBack(people, faultEnd, RECOVERY_WAIT_MS, minWatchMs);
+  const to = Date.now();
+  const figures = await Promise.all(people.map((p) => figuresOf(p, namesOtherThan(people, p), { from, to, faultEnd })));
+  const others = figures.filter((f) => f.name !== faulted);
+  return {
+    fault,
+    summary: {
+      mediaBackMs: worst(figures.flatMap((f) => Object.values(f.mediaBackMs))),
+      perPageMediaBackMs: figures.map((f) => worst(Object.values(f.mediaBackMs))),
+      faultedSawReconnecting: faulted ? (figures.find((f) => f.name === faulted)?.sawReconnecting ?? false) : null,
+      othersSawFaultedGone: faulted ? others.some((f) => f.tilesGone.includes(faulted)) : null,
+    },
+    participants: figures,
+  };
+}
+
+/** Behaviour 1 (node = a participant) and 7 (node = the host): a link down for `seconds`, then up. */
+export async function linkDownFor(meeting: LabMeeting, which: 'participant' | 'host', seconds = 10): Promise<ScenarioResult> {
+  const people = await threeInACall(meeting);
+  const node = which === 'host' ? meeting.lab.host : people[0]!.node;
+  const from = Date.now();
+  const restore = await linkDown(node);
+  try {
+    await sleep(seconds * 1000);
+  } finally {
+    await restore();
+  }
+  const faultEnd = Date.now();
+  return recoveryResult(`${which} link down ${seconds} s`, people, which === 'host' ? null : people[0]!.name, from, faultEnd);
+}
+
+/** Behaviour 2: the participant's address changes mid-call (new one added, old one removed). */
+export async function addressChange(meeting: LabMeeting): Promise<ScenarioResult> {
+  const people = await threeInACall(meeting);
+  const node = people[0]!.node;
+  const from = Date.now();
+  const [, , , lastOctet] = node.address.split('.').map(Number);
+  await changeAddress(node, `10.77.0.${(lastOctet! % 100) + 100}`);
+  return recoveryResult('address change', people, people[0]!.name, from, from, LASTING_FAULT_WATCH_MS);
+}
+
+/** Behaviour 3: a firewall starts dropping UDP between one participant and the host mid-call. */
+export async function udpBlockedMidCall(meeting: LabMeeting): Promise<ScenarioResult> {
+  const people = await threeInACall(meeting);
+  const from = Date.now();
+  const restore = await blockUdp(people[0]!.node, meeting.lab.host);
+  try {
+    return await recoveryResult('UDP blocked mid-call', people, people[0]!.name, from, from, LASTING_FAULT_WATCH_MS);
+  } finally {
+    await restore();
+  }
+}
+
+/** UDP blocked before joining: the call must work over ICE-TCP from the start. */
+export async function udpBlockedFromStart(meeting: LabMeeting): Promise<ScenarioResult> {
+  const [p1, p2] = meeting.lab.participants;
+  const restore = await blockUdp(p1!, meeting.lab.host);
+  try {
+    const from = Date.now();
+    const people = await meeting.joinRoom([
+      { name: 'Ann', node: p1! },
+      { name: 'Ben', node: p2! },
+    ]);
+    return await recoveryResult('UDP blocked from the start', people, null, from, from);
+  } finally {
+    await restore();
+  }
+}
+
+/** Behaviour 4: `percent` % random loss on one participant's downlink for `seconds`. */
+export async function downlinkLoss(meeting: LabMeeting, percent = 5, seconds = 30): Promise<ScenarioResult> {
+  const people = await threeInACall(meeting);
+  const ann = people[0]!;
+  await sleep(2_000);
+  const before = await snapshot(ann);
+  const from = Date.now();
+  const restore = await randomLoss(ann.node, meeting.lab.host, percent, 'down');
+  try {
+    await sleep(seconds * 1000);
+  } finally {
+    await restore();
+  }
+  const to = Date.now();
+  const after = await snapshot(ann);
+  const figures = await figuresOf(ann, namesOtherThan(people, ann), { from, to, faultEnd: to, before });
+  const lost = after.stats.videoPacketsLost - before.stats.videoPacketsLost;
+  const received = after.stats.videoPacketsReceived - before.stats.videoPacketsReceived;
+  return {
+    fault: `${percent} % downlink loss for ${seconds} s`,
+    summary: {
+      freezeTotalMs: figures.freezeTotalMs,
+      freezeCount: figures.freezeCount,
+      longestFreezeMs: figures.longestFreezeMs,
+      audioConcealment: figures.audioConcealment,
+      videoLossSeenByReceiver: received + lost > 0 ? round(lost / (received + lost), 3) : null,
+      videoNacksSent: after.stats.nackCount - before.stats.nackCount,
+      audioNacksSent: after.stats.audioNackCount - before.stats.audioNackCount,
+      audioLossSeenByReceiver: lossRatio(before.stats.audioPacketsLost, after.stats.audioPacketsLost, before.stats.audioPacketsReceived, after.stats.audioPacketsReceived),
+      rttMs: figures.rttMs,
+    },
+    participants: [figures],
+  };
+}
+
+/**
+ * Behaviour 5: four senders at 720p simulcast, one receiver whose downlink is capped at `kbit` for
+ * `seconds`, then uncapped: how fast the received layers go down and come back up, and freezes.
+ */
+export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20): Promise<ScenarioResult> {
+  const [p1, p2, p3] = meeting.lab.participants;
+  const senders = [
+    { name: 'Ben', node: p2! },
+    { name: 'Cat', node: p2! },
+    { name: 'Dan', node: p3! },
+    { name: 'Eve', node: p3! },
+  ];
+  const people = await meeting.joinRoom([{ name: 'Ann', node: p1!, viewport: { width: 1280, height: 720 } }, ...senders], 'hd');
+  const ann = people[0]!;
+  await expectEveryoneLive([ann, ...people.slice(1)]);
+  await sleep(10_000); // bandwidth estimation ramps up to the layers the tiles ask for
+  const timeline: { at: number; layers: Record<string, number | null> }[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const layers = await ann.consumerLayers().catch(() => undefined);
+      if (layers) timeline.push({ at: Date.now(), layers });
+      await sleep(250);
+    }
+  })();
+  await sleep(1_000);
+  const capAt = Date.now();
+  const restore = await bandwidthCap(meeting.lab, p1!, kbit, 'down');
+  try {
+    await sleep(seconds * 1000);
+  } finally {
+    await restore();
+  }
+  const liftAt = Date.now();
+  await sleep(12_000);
+  polling = false;
+  await poller;
+  const end = Date.now();
+  const state = await ann.probe();
+  const layerOf = (name: string, at: number) => timeline.filter((e) => e.at <= at).at(-1)?.layers[name] ?? null;
+  let dropMs: number | null = 0;
+  let backUpMs: number | null = 0;
+  for (const sender of senders) {
+    const before = layerOf(sender.name, capAt) ?? 0;
+    const down = timeline.find((e) => e.at > capAt && e.at <= liftAt && (e.layers[sender.name] ?? 0) < before);
+    const up = timeline.find((e) => e.at > liftAt && (e.layers[sender.name] ?? -1) >= before);
+    dropMs = down && dropMs !== null ? Math.max(dropMs, down.at - capAt) : before === 0 ? dropMs : null;
+    backUpMs = up && backUpMs !== null ? Math.max(backUpMs, up.at - liftAt) : null;
+  }
+  const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
+  const figures = await figuresOf(ann, senders.map((s) => s.name), { from: capAt, to: end, faultEnd: liftAt });
+  return {
+    fault: `${kbit} kbit/s downlink cap for ${seconds} s, 4 senders`,
+    summary: {
+      layersBefore: senders.map((s) => layerOf(s.name, capAt)),
+      layersAtLift: senders.map((s) => layerOf(s.name, liftAt)),
+      layersAtEnd: senders.map((s) => layerOf(s.name, end)),
+      dropMs,
+      backUpMs,
+      longestFreezeMs: Math.max(0, ...freezes),
+      freezeCount: freezes.length,
+      freezeTotalMs: freezes.reduce((a, b) => a + b, 0),
+    },
+    participants: [figures],
+  };
+}
+
+function lossRatio(lostBefore: number, lostAfter: number, receivedBefore: number, receivedAfter: number): number | null {
+  const lost = lostAfter - lostBefore;
+  const total = lost + receivedAfter - receivedBefore;
+  return total > 0 ? round(lost / total, 3) : null;
+}
