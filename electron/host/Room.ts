@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
-import type { ChatMessage, MediaKind, MediaSource, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
+import type { ChatMessage, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
 import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
@@ -10,8 +10,9 @@ import type { PoolSlot, WorkerPool } from './WorkerPool';
 import { Admission } from './room/Admission';
 import { ChatHistory } from './room/ChatHistory';
 import { HostRole } from './room/HostRole';
-import { MediaGraph, defaultScaleOptions, type ScaleOptions } from './room/MediaGraph';
+import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions } from './room/MediaGraph';
 import { MediaGraphRehome } from './room/MediaGraphRehome';
+import { owned } from './room/ownership';
 import type { PasscodeGuard } from './security/PasscodeGuard';
 
 export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
@@ -248,17 +249,12 @@ export class Room extends EventEmitter<RoomEvents> {
   // Media
   // -------------------------------------------------------------------------------------------
 
-  produce(
-    peer: Peer,
-    request: { transportId: string; kind: MediaKind; rtpParameters: types.RtpParameters; source: MediaSource; paused?: boolean },
-  ): Promise<types.Producer<ProducerAppData>> {
+  produce(peer: Peer, request: ProduceRequest): Promise<types.Producer<ProducerAppData>> {
     return this.#media.produce(peer, request);
   }
 
   setProducerPaused(peer: Peer, producerId: string, paused: boolean): void {
-    const producer = this.#ownProducer(peer, producerId);
-    this.#settle(paused ? producer.pause() : producer.resume(), 'producer pause/resume');
-    this.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId }, peer.id);
+    this.#media.setProducerPaused(peer, this.#ownProducer(peer, producerId), paused);
   }
 
   closeProducer(peer: Peer, producerId: string): void {
@@ -266,9 +262,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   ownConsumer(peer: Peer, consumerId: string) {
-    const consumer = peer.consumers.get(consumerId);
-    if (consumer) return consumer;
-    throw this.#ownedByOther((p) => p.consumers.has(consumerId)) ? new HostError('unauthorized', 'not your consumer') : new HostError('not_found', 'no such consumer');
+    return owned(peer.consumers.get(consumerId), this.peers.values(), (p) => p.consumers.has(consumerId), 'consumer');
   }
 
   /** The client hid or showed a tile, or pinned one: honoured through the room's forwarding policy. */
@@ -277,20 +271,11 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   ownTransport(peer: Peer, transportId: string): types.WebRtcTransport {
-    const transport = peer.transport(transportId);
-    if (transport) return transport;
-    throw this.#ownedByOther((p) => Boolean(p.transport(transportId))) ? new HostError('unauthorized', 'not your transport') : new HostError('not_found', 'no such transport');
+    return owned(peer.transport(transportId), this.peers.values(), (p) => Boolean(p.transport(transportId)), 'transport');
   }
 
   #ownProducer(peer: Peer, producerId: string): types.Producer<ProducerAppData> {
-    const producer = peer.producers.get(producerId);
-    if (producer) return producer;
-    throw this.#ownedByOther((p) => p.producers.has(producerId)) ? new HostError('unauthorized', 'not your producer') : new HostError('not_found', 'no such producer');
-  }
-
-  #ownedByOther(test: (peer: Peer) => boolean): boolean {
-    for (const peer of this.peers.values()) if (test(peer)) return true;
-    return false;
+    return owned(peer.producers.get(producerId), this.peers.values(), (p) => p.producers.has(producerId), 'producer');
   }
 
   /** Consumers for everything already in the room, for the join answer. */
@@ -339,10 +324,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const target = this.#peerOrThrow(peerId);
     const mic = target.producerBySource('mic');
     if (!mic) throw new HostError('not_found', 'that participant has no microphone');
-    if (!mic.paused) {
-      this.#settle(mic.pause(), 'host mute');
-      this.broadcast('producerPaused', { peerId: target.id, producerId: mic.id }, target.id);
-    }
+    if (!mic.paused) this.#media.setProducerPaused(target, mic, true);
     this.broadcast('peerMuted', { peerId: target.id, producerId: mic.id, byPeerId: host.id });
   }
 
@@ -379,11 +361,6 @@ export class Room extends EventEmitter<RoomEvents> {
 
   broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void {
     for (const peer of this.peers.values()) if (peer.id !== exceptPeerId) peer.channel.notify(name, data);
-  }
-
-  /** A mediasoup call whose outcome nobody waits for still has its failure handled (a worker may die meanwhile). */
-  #settle(operation: Promise<unknown>, what: string): void {
-    operation.catch((error: unknown) => this.#logger.warn({ err: error }, `${what} failed`));
   }
 
   /**

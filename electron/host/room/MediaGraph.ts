@@ -20,6 +20,14 @@ export interface ScaleOptions {
   lastNMinPeers: number;
 }
 
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+  source: MediaSource;
+  paused?: boolean;
+}
+
 export const defaultScaleOptions: ScaleOptions = { workerMaxConsumers: 400, lastN: 4, lastNMinPeers: 12 };
 
 /** What the media graph needs of its room. */
@@ -105,10 +113,7 @@ export class MediaGraph {
     return placed.router;
   }
 
-  async produce(
-    peer: Peer,
-    request: { transportId: string; kind: MediaKind; rtpParameters: types.RtpParameters; source: MediaSource; paused?: boolean },
-  ): Promise<types.Producer<ProducerAppData>> {
+  async produce(peer: Peer, request: ProduceRequest): Promise<types.Producer<ProducerAppData>> {
     if (peer.sendTransport.id !== request.transportId) {
       const owned = Boolean(peer.transport(request.transportId));
       throw owned ? new HostError('bad_request', 'produce on the send transport') : new HostError('unauthorized', 'not your transport');
@@ -137,6 +142,12 @@ export class MediaGraph {
     } finally {
       release();
     }
+  }
+
+  /** Pauses or resumes a participant's producer (its own request, or the host's mute) and tells the room. */
+  setProducerPaused(peer: Peer, producer: types.Producer<ProducerAppData>, paused: boolean): void {
+    (paused ? producer.pause() : producer.resume()).catch((error: unknown) => this.#logger.warn({ err: error }, 'producer pause/resume failed'));
+    this.#room.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId: producer.id }, peer.id);
   }
 
   /** A consumer of `producer` on `consumerPeer`'s router, piping the producer there first if needed. */

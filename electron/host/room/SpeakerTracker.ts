@@ -12,7 +12,7 @@ type SpeakerEvents = {
 
 /** Audio above this average level (dBov) counts as speaking; Opus DTX silence reports -127. */
 const SPEAKING_THRESHOLD_DBOV = -55;
-const LEVEL_INTERVAL_MS = 250;
+const LEVEL_INTERVAL_MS = 200;
 
 interface RouterObservers {
   active: types.ActiveSpeakerObserver;
@@ -23,7 +23,7 @@ interface RouterObservers {
  * Who speaks, across every router of a room. A mic producer is observed on the router it was
  * produced on (never its pipe copies), by that router's ActiveSpeakerObserver (the dominant speaker
  * shown in the UI) and AudioLevelObserver (levels are comparable across routers, so the room can
- * rank speakers whatever worker they sit on). "Recent speakers" are ordered by when they were last
+ * rank speakers whatever worker they sit on; and silence never counts as speech). "Recent speakers" are ordered by when they were last
  * heard, loudest first within one observation: Jitsi's last-N order.
  */
 export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
@@ -61,9 +61,8 @@ export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
     this.#observers.set(router.id, { active, levels });
     router.observer.once('close', () => this.#observers.delete(router.id));
     active.on('dominantspeaker', ({ producer }) => {
-      const peerId = (producer.appData as ProducerAppData).peerId;
-      this.#heard([{ peerId, volume: 0 }]);
-      this.emit('dominant', peerId);
+      // Not a "heard" mark: the detector names a dominant speaker even when everyone is silent.
+      this.emit('dominant', (producer.appData as ProducerAppData).peerId);
     });
     levels.on('volumes', (volumes) =>
       this.#heard(volumes.map(({ producer, volume }) => ({ peerId: (producer.appData as ProducerAppData).peerId, volume }))),

@@ -1,0 +1,153 @@
+/**
+ * The large-room scenario of bench:room-scale: one room of `peers` Node clients (real WebRTC via
+ * @roamhq/wrtc) on a host with `workers` mediasoup workers. Everyone sends a mic (Opus with DTX;
+ * `speakers` of them talk, the rest send digital silence), `videoSenders` also send a 160x120@10
+ * camera, the rest receive only. The room forwards selectively (last-N): each receiver must decode
+ * every camera (its tiles) and the speakers' audio, and the host must forward it no other audio.
+ *
+ * To keep the load generator alive on two cores, a receiver hides a camera tile (pauseConsumer,
+ * as the app does off screen) once it decoded a frame of it. What still flows afterwards (the
+ * speakers' audio to everyone) is the steady state in which worker CPU per forwarded stream is
+ * measured, per worker.
+ */
+import { Conference } from '../../renderer/src/conference';
+import { log, round, sleep } from './common';
+import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './media';
+import { startServerProcess, type ServerHandle } from './serverProcess';
+
+export interface LargeRoomOptions {
+  peers: number;
+  videoSenders: number;
+  speakers: number;
+  workers: number;
+  lastN: number;
+  /** Joins at a time (the load generator's pace). */
+  batch: number;
+  timeoutMs: number;
+  steadyMs: number;
+}
+
+interface WorkerSample {
+  index: number;
+  cpuMs: number;
+  routers: number;
+  producers: number;
+  consumers: number;
+}
+interface Forwarding {
+  perPeer: { peer: string; audio: number; video: number }[];
+  total: number;
+  pipes: number;
+}
+
+interface Client {
+  index: number;
+  conference: Conference;
+  media?: BenchMedia;
+  received: Set<string>;
+  stops: (() => void)[];
+}
+
+export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
+  const { peers: n, videoSenders, speakers, workers, lastN } = options;
+  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN });
+  const clients: Client[] = [];
+  const cleanup = async () => {
+    await Promise.all(clients.map(async (c) => {
+      for (const stop of c.stops) stop();
+      await c.conference.leave().catch(() => undefined);
+      c.media?.stop();
+    }));
+    clients.length = 0;
+    await server.stop().catch(() => undefined);
+  };
+  track(cleanup);
+  try {
+    const isSpeaker = (i: number) => i >= videoSenders && i < videoSenders + speakers;
+    // What each receiver must decode: every camera but its own, every speaker's audio but its own.
+    const expected = (i: number) => (i < videoSenders ? videoSenders - 1 : videoSenders) + (isSpeaker(i) ? speakers - 1 : speakers);
+    const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
+    let receivedTotal = 0;
+    const t0 = performance.now();
+    const since = () => performance.now() - t0;
+    let completeAt = 0;
+
+    for (let start = 0; start < n; start += options.batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(options.batch, n - start) }, async (_, k) => {
+          const index = start + k;
+          const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
+          const client: Client = { index, conference, received: new Set(), stops: [] };
+          clients.push(client);
+          conference.on('streamAdded', (event) => {
+            const key = `${event.participantId}:${event.kind}`;
+            const mediaTrack = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
+            if (!mediaTrack || client.received.has(key)) return;
+            const onFirst = () => {
+              if (client.received.has(key)) return;
+              client.received.add(key);
+              if (++receivedTotal === expectedTotal) completeAt = since();
+              setImmediate(() => {
+                sink.stop();
+                if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+              });
+            };
+            const sink = event.kind === 'video' ? frameCounter(mediaTrack, onFirst) : firstAudio(mediaTrack, onFirst);
+            client.stops.push(() => sink.stop());
+          });
+          await conference.join({ roomId: 'large', displayName: `peer-${index}` });
+          const video = index < videoSenders;
+          client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
+          await conference.produceTrack(client.media.audio!, 'mic');
+          if (client.media.video) await conference.produceTrack(client.media.video, 'camera');
+        }),
+      );
+    }
+    const joinedAt = since();
+    while (!completeAt && since() < options.timeoutMs) await sleep(50);
+    const connected = clients.filter((c) => c.conference.state === 'connected').length;
+    const missing = clients.flatMap((c) => (c.received.size < expected(c.index) ? [`peer-${c.index}: ${c.received.size}/${expected(c.index)}`] : []));
+
+    // Steady state: the speakers' audio flows to everyone; cameras are hidden.
+    await sleep(3_000);
+    const w0 = await server.command<WorkerSample[]>('workers');
+    const f0 = await server.command<Forwarding>('forwarding');
+    await sleep(options.steadyMs);
+    const w1 = await server.command<WorkerSample[]>('workers');
+    const f1 = await server.command<Forwarding>('forwarding');
+    const seconds = options.steadyMs / 1000;
+    const perWorkerCpuPct = w1.map((w, i) => round((100 * (w.cpuMs - w0[i]!.cpuMs)) / options.steadyMs, 1));
+    const workerCpuMsPerS = w1.reduce((sum, w, i) => sum + (w.cpuMs - w0[i]!.cpuMs), 0) / seconds;
+    const forwarded = (f0.total + f1.total) / 2;
+    const result = {
+      workers,
+      peers: n,
+      videoSenders,
+      speakers,
+      lastN,
+      connected,
+      streamsExpected: expectedTotal,
+      streamsReceived: receivedTotal,
+      missing: missing.slice(0, 10),
+      joinsDoneMs: round(joinedAt, 0),
+      allReceivedMs: completeAt ? round(completeAt, 0) : null,
+      /** At most lastN: the host forwards no silent participant's audio. */
+      maxAudioForwardedPerReceiver: Math.max(...f1.perPeer.map((p) => p.audio)),
+      forwardedStreams: forwarded,
+      pipes: f1.pipes,
+      perWorker: w1.map((w, i) => ({ index: w.index, cpuPct: perWorkerCpuPct[i], routers: w.routers, producers: w.producers, consumers: w.consumers })),
+      workerCpuPct: round(workerCpuMsPerS / 10, 1),
+      /** Worker CPU (ms per second) per forwarded stream, in the steady state. */
+      workerCpuMsPerStreamPerS: round(workerCpuMsPerS / Math.max(1, forwarded), 4),
+    };
+    log(
+      `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal}/${expectedTotal} streams received` +
+        `${completeAt ? ` in ${result.allReceivedMs} ms` : ' (NOT all)'}, ≤${result.maxAudioForwardedPerReceiver} audio forwarded per receiver, ` +
+        `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
+        `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,
+    );
+    return result;
+  } finally {
+    await cleanup();
+  }
+}
