@@ -48,6 +48,24 @@ interface Client {
   stops: (() => void)[];
 }
 
+/**
+ * A produce that a reconnect interrupted (the SDK stops the track it was given) is tried again
+ * with a fresh clone of the source, up to 3 times, once the client is connected again.
+ */
+async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await conference.produceTrack(track(), source);
+      return;
+    } catch (error) {
+      failures.push(`${source}: ${(error as Error).message}`);
+      if (attempt >= 3) return;
+      const deadline = Date.now() + 30_000;
+      while (conference.state !== 'connected' && Date.now() < deadline) await sleep(100);
+    }
+  }
+}
+
 export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
   const { peers: n, videoSenders, speakers, workers, lastN } = options;
   const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN });
@@ -68,40 +86,53 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     const expected = (i: number) => (i < videoSenders ? videoSenders - 1 : videoSenders) + (isSpeaker(i) ? speakers - 1 : speakers);
     const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
     let receivedTotal = 0;
+    const failures: string[] = [];
     const t0 = performance.now();
     const since = () => performance.now() - t0;
     let completeAt = 0;
 
-    for (let start = 0; start < n; start += options.batch) {
-      await Promise.all(
-        Array.from({ length: Math.min(options.batch, n - start) }, async (_, k) => {
-          const index = start + k;
-          const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
-          const client: Client = { index, conference, received: new Set(), stops: [] };
-          clients.push(client);
-          conference.on('streamAdded', (event) => {
-            const key = `${event.participantId}:${event.kind}`;
-            const mediaTrack = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
-            if (!mediaTrack || client.received.has(key)) return;
-            const onFirst = () => {
-              if (client.received.has(key)) return;
-              client.received.add(key);
-              if (++receivedTotal === expectedTotal) completeAt = since();
-              setImmediate(() => {
-                sink.stop();
-                if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
-              });
-            };
-            const sink = event.kind === 'video' ? frameCounter(mediaTrack, onFirst) : firstAudio(mediaTrack, onFirst);
-            client.stops.push(() => sink.stop());
-          });
+    const setUp = async (index: number) => {
+      // A join the loaded machine timed out is tried again on a fresh client, up to 3 times.
+      for (let attempt = 1; ; attempt++) {
+        const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
+        const client: Client = { index, conference, received: new Set(), stops: [] };
+        conference.on('streamAdded', (event) => {
+          const key = `${event.participantId}:${event.kind}`;
+          const mediaTrack = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
+          if (!mediaTrack || client.received.has(key)) return;
+          const onFirst = () => {
+            if (client.received.has(key)) return;
+            client.received.add(key);
+            if (++receivedTotal === expectedTotal) completeAt = since();
+            setImmediate(() => {
+              sink.stop();
+              if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+            });
+          };
+          const sink = event.kind === 'video' ? frameCounter(mediaTrack, onFirst) : firstAudio(mediaTrack, onFirst);
+          client.stops.push(() => sink.stop());
+        });
+        try {
           await conference.join({ roomId: 'large', displayName: `peer-${index}` });
-          const video = index < videoSenders;
-          client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
-          await conference.produceTrack(client.media.audio!, 'mic');
-          if (client.media.video) await conference.produceTrack(client.media.video, 'camera');
-        }),
-      );
+        } catch (error) {
+          failures.push(`join: ${(error as Error).message}`);
+          for (const stop of client.stops) stop();
+          await conference.leave().catch(() => undefined);
+          if (attempt >= 3) return;
+          continue;
+        }
+        clients.push(client);
+        const video = index < videoSenders;
+        client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
+        const media = client.media;
+        await produceWithRetry(conference, () => media.audio!.clone(), 'mic', failures);
+        if (media.video) await produceWithRetry(conference, () => media.video!.clone(), 'camera', failures);
+        return;
+      }
+    };
+    for (let start = 0; start < n; start += options.batch) {
+      await Promise.all(Array.from({ length: Math.min(options.batch, n - start) }, (_, k) => setUp(start + k)));
+      if ((start / options.batch) % 2 === 1) log(`  large room: ${clients.length} joined, ${receivedTotal}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
     }
     const joinedAt = since();
     while (!completeAt && since() < options.timeoutMs) await sleep(50);
@@ -129,6 +160,9 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       streamsExpected: expectedTotal,
       streamsReceived: receivedTotal,
       missing: missing.slice(0, 10),
+      /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
+      failedAttempts: failures.length,
+      failureSamples: [...new Set(failures)].slice(0, 5),
       joinsDoneMs: round(joinedAt, 0),
       allReceivedMs: completeAt ? round(completeAt, 0) : null,
       /** At most lastN: the host forwards no silent participant's audio. */

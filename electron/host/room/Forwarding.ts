@@ -85,7 +85,8 @@ export class Forwarding {
       else if (!want && !consumer.paused) await consumer.pause();
     });
     const settled = next.catch((error: unknown) => {
-      if (!consumer.closed) this.#logger.warn({ err: error, consumerId: consumer.id }, 'could not apply forwarding');
+      // NotFoundError: the worker closed it already (its transport went) and the close is on its way here.
+      if (!consumer.closed && (error as Error).name !== 'NotFoundError') this.#logger.warn({ err: error, consumerId: consumer.id }, 'could not apply forwarding');
     });
     this.#queues.set(consumer.id, settled);
     void settled.then(() => {
