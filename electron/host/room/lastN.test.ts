@@ -146,5 +146,5 @@ describe('a 16-participant room forwards selectively', () => {
     await rex.setConsumerPaused(annStreams.streamFor('mic')!.consumer.id, false);
     await rex.setConsumerPaused(annStreams.streamFor('camera')!.consumer.id, false);
     await switchWithin((f) => f.has(`${ann.peerId}:audio`) && f.has(`${ann.peerId}:video`), 'pinned Ann forwarded');
-  });
+  }, 120_000);
 });

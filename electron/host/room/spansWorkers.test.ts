@@ -93,7 +93,7 @@ describe('a room spanning two workers', () => {
     await waitFor(() => room.media.routers.pipeCount === 0, 'every pipe forgotten when the last participant of the secondary left');
     await waitFor(async () => (await room.media.routers.all()).length === 1, 'secondary router closed');
     await waitFor(() => secondary.routers === 0 && secondary.producers === 0 && secondary.consumers === 0, 'nothing left on the secondary worker');
-  });
+  }, 90_000);
 
   it('sends the participants of a dead secondary worker back in; pipes to it are forgotten', async () => {
     const { room, ann, cid } = await spanningRoom();
@@ -116,5 +116,5 @@ describe('a room spanning two workers', () => {
     expect(routers.every((r) => !r.router.closed && r.slot.alive)).toBe(true);
     // Only live pipes remain: Ann's camera to Cid's router and Cid's camera home, if Cid is away from home.
     expect(room.media.routers.pipeCount).toBe(workerOf(room, cid) === room.slot ? 0 : 2);
-  });
+  }, 90_000);
 });
