@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { ensureChromium } from './e2e/chromium';
 import { E2E_HTTP_PORT, E2E_RTC_PORT } from './e2e/env';
 
 /** The host under test: real mediasoup, real socket.io, on loopback only. */
@@ -14,7 +15,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${E2E_HTTP_PORT}`,
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Before anything starts: installs Chromium (as root on Debian) or exits with one line saying what to install.
+      executablePath: ensureChromium(),
       args: [
         '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream',

@@ -19,6 +19,8 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['renderer/src/**/*.test.{ts,tsx}'],
+          // userEvent typing in jsdom takes seconds when two cores are also running workers and Chromium.
+          testTimeout: 15_000,
         },
       },
     ],

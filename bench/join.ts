@@ -2,7 +2,9 @@
  * bench:join — time from the start of a join to the first decoded frame of a participant already
  * in the room, in Chromium (fake devices), for Roundtable's web app and for a bare-mediasoup page
  * using the typical request-per-step flow. Same browser, same worker type, same codecs, same
- * camera (720p, 3-layer VP8 simulcast), run in alternating blocks so both see the same machine load.
+ * camera (720p, 3-layer VP8 simulcast). The flows alternate join by join (A, B, A, B …) with both
+ * senders up, and the ratio reported is the median of the per-pair ratios, so machine drift cannot
+ * bias it. Time to first audio (first RTP source on an audio receiver) is reported beside first video.
  *
  *   Roundtable: click on Join → Conference connects (welcome carries the router caps) → Device.load →
  *     join (one request: both transports) → server pushes newConsumer → consume → connectTransport
@@ -10,13 +12,13 @@
  *   Bare: window.bareBench.join() → connect → getRouterRtpCapabilities → Device.load →
  *     createWebRtcTransport ×2 → join → consume → connectWebRtcTransport → resumeConsumer → first frame.
  *
- * Env: BENCH_JOINS (per flow, default 24), BENCH_BLOCK (joins per block, default 6).
+ * Env: BENCH_JOINS (per flow, default 24), BENCH_BLOCK (pairs per block, default 6).
  * Prints progress, then one JSON summary line. Talks to 127.0.0.1 only. Bounded to 9 minutes.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mediaCodecs } from '../electron/host/mediaCodecs';
 import { buildBarePage, buildRenderer, removeDir } from './lib/builds';
-import { chromiumLaunchOptions, exitNow, finish, loadNote, log, machine, percentile, round, sleep, watchdog } from './lib/common';
+import { chromiumLaunchOptions, exitNow, finish, loadNote, log, machine, median, percentile, round, sleep, watchdog } from './lib/common';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 24);
@@ -106,16 +108,25 @@ const roundtableProbe = `(() => {
  * long each RTCPeerConnection SDP step took — to tell client-side costs from network and server.
  */
 const pageProbe = `(() => {
-  const probe = { longTasks: [], sdp: [] };
+  const probe = { longTasks: [], sdp: [], firstAudio: undefined };
   window.__probe = probe;
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch {}
+  const connections = [];
+  const Native = RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    connections.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native);
   for (const op of ['setRemoteDescription', 'setLocalDescription', 'createAnswer', 'createOffer']) {
-    const original = RTCPeerConnection.prototype[op];
-    RTCPeerConnection.prototype[op] = function (...args) {
+    const original = Native.prototype[op];
+    Native.prototype[op] = function (...args) {
       const start = performance.now();
       const done = () => probe.sdp.push({ op, start, end: performance.now() });
       const result = original.apply(this, args);
@@ -123,11 +134,26 @@ const pageProbe = `(() => {
       return result;
     };
   }
+  // First audio: the first RTP source seen by any audio receiver (same test in both flows). Bounded: 60 s.
+  const startedAt = performance.now();
+  const audioPoll = setInterval(() => {
+    if (performance.now() - startedAt > 60000) return clearInterval(audioPoll);
+    for (const pc of connections) {
+      if (pc.connectionState === 'closed') continue;
+      for (const receiver of pc.getReceivers()) {
+        if (receiver.track.kind === 'audio' && receiver.getSynchronizationSources().length > 0) {
+          probe.firstAudio = performance.now();
+          return clearInterval(audioPoll);
+        }
+      }
+    }
+  }, 5);
 })();`;
 
 interface PageProbe {
   longTasks: { start: number; duration: number }[];
   sdp: { op: string; start: number; end: number }[];
+  firstAudio?: number;
 }
 
 /** Main-thread long-task time and SDP time between t0 and the first frame. */
@@ -138,6 +164,7 @@ function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { 
   const firstSrd = probe.sdp.filter((s) => within(s.start) && s.op === 'setRemoteDescription').sort((a, b) => a.start - b.start)[0];
   const firstAnswer = probe.sdp.filter((s) => within(s.start) && s.op === 'createAnswer').sort((a, b) => a.start - b.start)[0];
   const sdpMarks: Record<string, number> = {};
+  if (probe.firstAudio !== undefined && probe.firstAudio >= t0) sdpMarks.firstAudio = probe.firstAudio - t0;
   if (firstSrd) sdpMarks.firstSdpStart = firstSrd.start - t0;
   if (firstAnswer) sdpMarks.firstAnswerEnd = firstAnswer.end - t0;
   return {
@@ -145,6 +172,13 @@ function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { 
     sdpMs: probe.sdp.filter((s) => within(s.start)).reduce((sum, s) => sum + (s.end - s.start), 0),
     sdpMarks,
   };
+}
+
+/** First audio usually lands before the first frame; a join whose audio never comes is reported without it. */
+async function waitForFirstAudio(page: Page): Promise<void> {
+  await page
+    .waitForFunction(() => (window as unknown as { __probe?: PageProbe }).__probe?.firstAudio !== undefined, undefined, { timeout: 5_000, polling: 50 })
+    .catch(() => undefined);
 }
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -190,6 +224,7 @@ async function roundtableJoin(server: ServerHandle, room: string, name: string, 
       timeout: FIRST_FRAME_TIMEOUT_MS,
       polling: 50,
     });
+    await waitForFirstAudio(page);
     const { bench, probe } = await page.evaluate(() => {
       const w = window as unknown as { __bench: { t0: number; marks: Record<string, number>; outgoing: string[]; frame?: { now: number; receiveTime: number } }; __probe?: PageProbe };
       return { bench: w.__bench, probe: w.__probe };
@@ -233,6 +268,7 @@ async function bareJoin(server: ServerHandle, room: string, name: string, block:
     await sleep(300);
     await page.evaluate((args) => void (window as unknown as BareWindow).bareBench.join(args), { url: server.baseUrl, roomId: room, displayName: name, produce: true });
     await page.waitForFunction(() => (window as unknown as BareWindow).bareBench.marks.firstFrame !== undefined, undefined, { timeout: FIRST_FRAME_TIMEOUT_MS, polling: 50 });
+    await waitForFirstAudio(page);
     const result = await page.evaluate(() => {
       const b = (window as unknown as BareWindow).bareBench;
       return { marks: b.marks, requests: b.requests, frame: b.frame, probe: (window as unknown as { __probe?: PageProbe }).__probe };
@@ -266,6 +302,7 @@ function describe(samples: JoinSample[], steps: [label: string, mark: string][])
     min: round(Math.min(...totals)),
     max: round(Math.max(...totals)),
     splitP50: split,
+    firstAudioP50: round(percentile(samples.map((s) => s.marks.firstAudio ?? NaN).filter(Number.isFinite), 50)),
     receiveToFrameP50: round(percentile(samples.map((s) => s.receiveToFrame ?? NaN).filter(Number.isFinite), 50)),
     longTaskMsP50: round(percentile(samples.map((s) => s.longTaskMs).filter(Number.isFinite), 50)),
     sdpMsP50: round(percentile(samples.map((s) => s.sdpMs).filter(Number.isFinite), 50)),
@@ -292,38 +329,42 @@ async function main(): Promise<void> {
   log(`Chromium ${chromiumVersion}`);
 
   const samples: JoinSample[] = [];
+  const pairRatios: number[] = [];
   const failures: { flow: Flow; error: string }[] = [];
+  const measure = async (flow: Flow, room: string, name: string, block: number): Promise<JoinSample | undefined> => {
+    try {
+      return flow === 'roundtable' ? await roundtableJoin(roundtable, room, name, block) : await bareJoin(bare, room, name, block);
+    } catch (error) {
+      failures.push({ flow, error: (error as Error).message.split('\n')[0]! });
+      log(`${flow} join failed: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    } finally {
+      await sleep(400);
+    }
+  };
   const blocks = Math.ceil(JOINS / BLOCK);
   for (let block = 0; block < blocks; block++) {
-    // Alternate which flow goes first, so neither always runs right after a page-heavy setup.
-    const order: Flow[] = block % 2 === 0 ? ['roundtable', 'bare'] : ['bare', 'roundtable'];
-    for (const flow of order) {
-      const room = `join-${flow}-${block}`;
-      const alice = flow === 'roundtable' ? await roundtableAlice(roundtable, room) : await bareAlice(bare, room);
-      await sleep(1_500); // Alice's encoder is up and her send bitrate has ramped
-      const count = Math.min(BLOCK, JOINS - block * BLOCK);
-      // One unmeasured warm-up join per block: the first join after a setup pays for cold caches.
-      for (let i = -1; i < count; i++) {
-        const name = `Joiner ${block}-${i}`;
-        try {
-          const sample = flow === 'roundtable' ? await roundtableJoin(roundtable, room, name, block) : await bareJoin(bare, room, name, block);
-          if (i >= 0) {
-            samples.push(sample);
-            const m = sample.marks;
-            log(
-              `${flow.padEnd(10)} #${String(samples.filter((s) => s.flow === flow).length).padStart(2)}: ${sample.total.toFixed(0)} ms ` +
-                `(join answered ${(m.joinAnswered ?? m.joined)?.toFixed(0)}, consumer ${(m['consumer-video'] ?? m.consumed)?.toFixed(0)}, recv connected ${m.recvConnected?.toFixed(0)}, first frame ${m.firstFrame?.toFixed(0)})`,
-            );
-          }
-        } catch (error) {
-          failures.push({ flow, error: (error as Error).message.split('\n')[0]! });
-          log(`${flow} join failed: ${(error as Error).message.split('\n')[0]}`);
-        }
-        await sleep(400);
-      }
-      await alice.close();
-      await sleep(500);
+    // Both flows' senders run through the whole block, so the joins alternate A, B, A, B under the same load.
+    const rtRoom = `join-roundtable-${block}`;
+    const bareRoom = `join-bare-${block}`;
+    const alices = [await roundtableAlice(roundtable, rtRoom), await bareAlice(bare, bareRoom)];
+    await sleep(1_500); // the senders' encoders are up and their send bitrate has ramped
+    const count = Math.min(BLOCK, JOINS - block * BLOCK);
+    // One unmeasured warm-up pair per block: the first join after a setup pays for cold caches.
+    for (let i = -1; i < count; i++) {
+      const rt = await measure('roundtable', rtRoom, `Joiner ${block}-${i}`, block);
+      const bs = await measure('bare', bareRoom, `Joiner ${block}-${i}`, block);
+      if (i < 0 || !rt || !bs) continue;
+      samples.push(rt, bs);
+      pairRatios.push(rt.total / bs.total);
+      const m = rt.marks;
+      log(
+        `pair ${String(pairRatios.length).padStart(2)}: roundtable ${rt.total.toFixed(0)} ms (answer ${m.joinAnswered?.toFixed(0)}, first SDP ${m.firstSdpStart?.toFixed(0)}–${m.firstAnswerEnd?.toFixed(0)}, ` +
+          `recv connected ${m.recvConnected?.toFixed(0)}, audio ${m.firstAudio?.toFixed(0)}), bare ${bs.total.toFixed(0)} ms (audio ${bs.marks.firstAudio?.toFixed(0)}); ratio ${(rt.total / bs.total).toFixed(2)}`,
+      );
     }
+    for (const alice of alices) await alice.close();
+    await sleep(500);
   }
 
   const rt = samples.filter((s) => s.flow === 'roundtable');
@@ -342,6 +383,7 @@ async function main(): Promise<void> {
     ['sdkConnected', 'connected'],
     ['transportConnected', 'recvConnected'],
     ['firstFrame', 'firstFrame'],
+    ['firstAudio', 'firstAudio'],
   ]);
   const bareSummary = describe(bs, [
     ['socketConnected', 'socketConnected'],
@@ -356,8 +398,11 @@ async function main(): Promise<void> {
     ['transportConnected', 'recvConnected'],
     ['resumed', 'resumed-video'],
     ['firstFrame', 'firstFrame'],
+    ['firstAudio', 'firstAudio'],
   ]);
-  const ratio = roundtableSummary.p50 !== null && bareSummary.p50 ? roundtableSummary.p50 / bareSummary.p50 : NaN;
+  // The pairs ran back to back under the same load: the median of their ratios is what drift cannot bias.
+  const ratio = pairRatios.length ? median(pairRatios) : NaN;
+  const ratioOfMedians = roundtableSummary.p50 !== null && bareSummary.p50 ? roundtableSummary.p50 / bareSummary.p50 : NaN;
   await cleanup();
   guard.clear();
 
@@ -367,6 +412,10 @@ async function main(): Promise<void> {
     roundtable: roundtableSummary,
     bare: bareSummary,
     ratioP50: round(ratio, 3),
+    pairs: pairRatios.length,
+    pairRatioP25: round(percentile(pairRatios, 25), 3),
+    pairRatioP75: round(percentile(pairRatios, 75), 3),
+    ratioOfMedians: round(ratioOfMedians, 3),
     goals: { p50Ms: 180, ratio: 0.8, p50Met: (roundtableSummary.p50 ?? Infinity) <= 180, ratioMet: ratio <= 0.8 },
     failures: failures.length,
     machine: machine({ chromium: chromiumVersion, loadavgStart }),

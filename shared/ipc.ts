@@ -27,14 +27,30 @@ export const ipcErrorCodes = [
   'cancelled',
   /** The OS or the user refused a permission (e.g. macOS Screen Recording). */
   'permission_denied',
-  /** A resource is busy or missing (e.g. the host port is taken). */
+  /** A resource is busy or missing (e.g. the host port is taken, a meeting host is unreachable). */
   'unavailable',
+  /** A meeting host presents another certificate than the one kept for it; `identity` says which. */
+  'host_identity_changed',
+  /** A meeting host presents another certificate than its link names. */
+  'host_identity_mismatch',
   'internal',
 ] as const;
 export const IpcErrorCode = z.enum(ipcErrorCodes);
 export type IpcErrorCode = z.infer<typeof IpcErrorCode>;
 
-export const IpcError = z.object({ code: IpcErrorCode, message: z.string() });
+/** SHA-256 of a host certificate (DER), 64 lower-case hex: what join links carry. */
+const FingerprintHex = z.string().regex(/^[0-9a-f]{64}$/, 'fingerprint must be 64 lower-case hex characters');
+
+/** What the "host's identity changed" warning shows: the kept and the presented certificate. */
+export const HostIdentityChange = z.object({
+  /** `host:port` */
+  host: z.string().max(300),
+  pinnedFingerprint: FingerprintHex,
+  presentedFingerprint: FingerprintHex,
+});
+export type HostIdentityChange = z.infer<typeof HostIdentityChange>;
+
+export const IpcError = z.object({ code: IpcErrorCode, message: z.string(), identity: HostIdentityChange.optional() });
 export type IpcError = z.infer<typeof IpcError>;
 
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
@@ -51,7 +67,7 @@ export function ipcResultSchema<T extends z.ZodType>(data: T) {
 const maxUrlLength = 2048;
 
 /** SHA-256 of the host certificate (DER), as 64 lower-case hex characters: what join links carry. */
-export const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, 'fingerprint must be 64 lower-case hex characters');
+export const Fingerprint = FingerprintHex;
 
 /** An http(s) URL without credentials: what may be opened in the system browser or pinned. */
 export const WebUrl = z
@@ -166,8 +182,15 @@ export const invokeChannels = {
   'preferences:get': { arg: none, result: Preferences },
   'preferences:set': { arg: PreferencesPatch, result: Preferences },
   'shell:openExternal': { arg: z.object({ url: WebUrl }), result: ok },
-  /** Trust the self-signed certificate with this fingerprint for this link's host only. */
-  'certificates:pin': { arg: z.object({ url: WebUrl, fingerprint: Fingerprint }), result: ok },
+  /**
+   * Before an explicit Join of a meeting at `url` (https, private address or .local name): checks
+   * the certificate the host presents against the pin kept for its host:port, keeps a first pin
+   * when it matches the link's `fingerprint`, or answers `host_identity_changed` /
+   * `host_identity_mismatch`. Public hosts and plain http pass through (CA validation decides).
+   */
+  'certificates:verifyForJoin': { arg: z.object({ url: WebUrl, fingerprint: Fingerprint.optional() }), result: ok },
+  /** The user confirmed the "identity changed" warning: replace the kept pin with `fingerprint`. */
+  'certificates:replacePin': { arg: z.object({ url: WebUrl, fingerprint: Fingerprint }), result: ok },
   /** Starts `links:open` delivery; answers the links that arrived before the page was ready. */
   'links:subscribe': { arg: none, result: z.array(OpenLink) },
 } as const satisfies Record<string, { arg: z.ZodType; result: z.ZodType }>;
@@ -225,7 +248,10 @@ export interface RoundtableBridge {
     set(patch: InvokeArg<'preferences:set'>): Answer<'preferences:set'>;
   };
   openExternal(url: string): Answer<'shell:openExternal'>;
-  pinCertificate(url: string, fingerprint: string): Answer<'certificates:pin'>;
+  certificates: {
+    verifyForJoin(url: string, fingerprint?: string): Answer<'certificates:verifyForJoin'>;
+    replacePin(url: string, fingerprint: string): Answer<'certificates:replacePin'>;
+  };
   /** Delivers links opened from outside, including those that arrived before the page loaded. */
   onOpenLink(listener: (link: OpenLink) => void): Unsubscribe;
   onNotice(listener: (notice: Notice) => void): Unsubscribe;

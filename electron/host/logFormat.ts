@@ -31,7 +31,7 @@ function formatValue(value: unknown): string {
 }
 
 /** A stream that formats each JSON line written to it and passes the result to `destination`. */
-export function prettyStream(destination: NodeJS.WritableStream): Transform {
+export function prettyStream(destination: { write(chunk: string): unknown }): Transform {
   let pending = '';
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
@@ -44,6 +44,6 @@ export function prettyStream(destination: NodeJS.WritableStream): Transform {
       done(null, pending ? `${formatLine(pending)}\n` : '');
     },
   });
-  stream.pipe(destination);
+  stream.on('data', (text: Buffer | string) => destination.write(String(text)));
   return stream;
 }

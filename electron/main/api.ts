@@ -2,6 +2,7 @@ import type { AppInfo } from '../../shared/ipc';
 import type { ScreenCapture } from './capture';
 import type { DiscoveryFeed } from './discovery';
 import type { HostingService } from './hosting';
+import type { JoinTrust } from './joinTrust';
 import { IpcFailure, type Handlers } from './ipc';
 import type { LinkInbox } from './links';
 import { safeExternalUrl } from './navigation';
@@ -15,8 +16,7 @@ export interface ApiServices {
   settings: SettingsStore;
   links: LinkInbox;
   openExternal(url: string): Promise<void>;
-  /** Trust `fingerprint` for the host of `url` (and treat that host as the current meeting). */
-  pinCertificate(url: string, fingerprint: string): void;
+  joinTrust: Pick<JoinTrust, 'verify' | 'replace'>;
 }
 
 /** The IPC handlers: thin adapters from shared/ipc.ts channels to the services. */
@@ -44,9 +44,12 @@ export function createHandlers(services: ApiServices): Handlers {
       await services.openExternal(safe);
       return null;
     },
-    'certificates:pin': ({ url, fingerprint }) => {
-      if (!url.startsWith('https:')) throw new IpcFailure('bad_request', 'only https hosts have a certificate to pin');
-      services.pinCertificate(url, fingerprint);
+    'certificates:verifyForJoin': async ({ url, fingerprint }) => {
+      await services.joinTrust.verify(url, fingerprint);
+      return null;
+    },
+    'certificates:replacePin': async ({ url, fingerprint }) => {
+      await services.joinTrust.replace(url, fingerprint);
       return null;
     },
     'links:subscribe': () => services.links.subscribe(),

@@ -10,7 +10,9 @@ export function contentSecurityPolicy(options: { dev: boolean }): string {
     "default-src 'self'",
     // Vite's dev server injects an inline React refresh preamble; the packaged app has none.
     options.dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    // React sets style properties through the CSSOM (not governed by CSP); Vite's dev server injects <style>.
+    options.dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    "worker-src 'self' blob:",
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",
     "connect-src 'self' https: wss: http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:*",

@@ -40,7 +40,7 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
   const cwd = tempDir();
   const settings = SettingsStore.open({
     file: path.join(cwd, 'settings.json'),
-    create: () => new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 'rt' }) as KeyValueStore,
+    create: (): KeyValueStore => new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 'rt' }),
   });
   const hosting = new HostingService({
     startHost: startRealTestHost,
@@ -58,7 +58,7 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
       settings,
       links: new LinkInbox({ accept: () => undefined, reject: () => undefined, deliver: () => undefined }),
       openExternal: async () => undefined,
-      pinCertificate: () => undefined,
+      joinTrust: { verify: async () => undefined, replace: async () => undefined },
     }),
     isAppPage: (url) => origins.isAppPage(url),
   });

@@ -35,6 +35,8 @@ const electron = vi.hoisted(() => {
       this.sent.push([channel, payload]);
     }
     isDestroyed = () => false;
+    url = 'app://roundtable/index.html';
+    getURL = () => this.url;
     setWindowOpenHandler = vi.fn();
   }
   const windows: BrowserWindow[] = [];
@@ -79,7 +81,7 @@ const electron = vi.hoisted(() => {
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     systemPreferences: { getMediaAccessStatus: () => 'granted' },
   };
-  return { module, windows, handlers, session, userData, ready };
+  return { module, windows, handlers, session, userData, ready, WebContents };
 });
 
 vi.mock('electron', () => ({ ...electron.module, default: electron.module }));
@@ -146,11 +148,41 @@ describe('electron/main/index.ts lifecycle (Electron mocked)', () => {
     expect(electron.windows[0]!.webContents.sent.at(-1)).toEqual(['app:notice', expect.objectContaining({ level: 'warning' })]);
   });
 
+  it('a link that arrives pins nothing: the certificate is checked only on an explicit Join', async () => {
+    const proc = electron.session.setCertificateVerifyProc.mock.calls.at(-1)![0] as (
+      request: { hostname: string; certificate: { data: string } },
+      callback: (result: number) => void,
+    ) => void;
+    const verdict = await new Promise<number>((resolve) => proc({ hostname: '10.0.0.7', certificate: { data: 'any other certificate' } }, resolve));
+    expect(verdict).toBe(-3); // not pinned: Chromium decides
+    const file = JSON.parse(fs.readFileSync(path.join(electron.userData, 'settings.json'), 'utf8'));
+    expect(file.certificatePins ?? {}).toEqual({});
+  });
+
+  it('events go to the app page only, never to a meeting host page shown in the window', () => {
+    const contents = electron.windows[0]!.webContents;
+    const before = contents.sent.length;
+    contents.url = 'https://10.0.0.7:4443/?room=standup';
+    app.emit('second-instance', {}, ['/opt/Roundtable/roundtable', `roundtable://10.0.0.8:4443/other?fp=${fp}`], '/');
+    expect(contents.sent.length).toBe(before);
+    contents.url = 'app://roundtable/index.html';
+  });
+
+  it('every webContents created later gets the navigation and new-window guards', () => {
+    const later = new electron.WebContents();
+    app.emit('web-contents-created', {}, later);
+    expect(later.setWindowOpenHandler).toHaveBeenCalledTimes(1);
+    expect(later.listenerCount('will-navigate')).toBe(1);
+    expect(later.listenerCount('will-attach-webview')).toBe(1);
+    // The main window's contents were guarded once, not twice.
+    expect(electron.windows[0]!.webContents.setWindowOpenHandler).toHaveBeenCalledTimes(1);
+  });
+
   it('keeps preferences in the settings file', async () => {
     expect(await invoke('preferences:set', { displayName: 'Ada' })).toEqual({ ok: true, data: { displayName: 'Ada' } });
     const file = JSON.parse(fs.readFileSync(path.join(electron.userData, 'settings.json'), 'utf8'));
     expect(file).toMatchObject({ version: 1, displayName: 'Ada' });
-    expect(file.recentMeetings.map((m: { roomId: string }) => m.roomId)).toEqual(['standup', 'also-early']);
+    expect(file.recentMeetings.map((m: { roomId: string }) => m.roomId)).toEqual(['other', 'standup', 'also-early']);
   });
 
   it('quitting stops the embedded host first, then quits', async () => {

@@ -29,13 +29,15 @@ import { findLinkInArgv, LINK_SCHEME } from './deeplink';
 import { confirmStopHosting, showWarning } from './dialogs';
 import { DiscoveryFeed } from './discovery';
 import { desktopHostConfig, HostingService, startRealHost } from './hosting';
-import { createDispatcher, registerIpc, sendEvent } from './ipc';
+import { createAppSender, createDispatcher, registerIpc } from './ipc';
+import { JoinTrust } from './joinTrust';
 import { LinkInbox } from './links';
 import { configureMediasoupWorker } from './mediasoupWorker';
 import { APP_URL, TrustedOrigins } from './origins';
 import { installPermissionHandlers } from './permissions';
 import { SettingsStore, type KeyValueStore } from './settings';
-import { createMainWindow, currentBounds } from './window';
+import { probeCertificate } from './tlsProbe';
+import { createMainWindow, currentBounds, guardEveryWebContents } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const logger = createLogger(process.env.ROUNDTABLE_LOG_LEVEL ?? 'info');
@@ -104,36 +106,41 @@ function run(): void {
     const origins = new TrustedOrigins(appUrl);
     const settings = SettingsStore.open({
       file: path.join(app.getPath('userData'), 'settings.json'),
-      create: () => new Store<Record<string, unknown>>({ name: 'settings' }) as KeyValueStore,
+      create: (): KeyValueStore => new Store<Record<string, unknown>>({ name: 'settings' }),
     });
+    const sendEvent = createAppSender(() => window?.webContents, (url) => origins.isAppPage(url));
+    const openExternal = (url: string) => void shell.openExternal(url).catch((error: unknown) => logger.warn({ err: error }, 'openExternal failed'));
+    guardEveryWebContents(app, origins, openExternal);
     const csp = contentSecurityPolicy({ dev: devUrl !== undefined });
     installCsp(ses, (url) => origins.isAppPage(url), csp);
     serveAppProtocol(protocol, (url) => net.fetch(url), rendererRoot, csp);
     installPermissionHandlers(ses, origins);
 
-    const pins = new CertificatePins();
+    const pins = new CertificatePins(settings.pinStorage());
     const warned = new Set<string>();
     const pinning = installCertificatePinning(ses, app, {
       pins,
       onMismatch(hostname, message) {
         logger.warn({ hostname }, 'pinned certificate mismatch');
-        sendEvent(window?.webContents, 'app:notice', { level: 'error', message });
+        sendEvent('app:notice', { level: 'error', message });
         if (!warned.has(message)) {
           warned.add(message);
           showWarning(dialog, window, 'This meeting host could not be verified', message);
         }
       },
     });
-    const pinFor = (url: string, fingerprint: string) => {
-      if (pins.pin(new URL(url).hostname, fingerprint)) pinning.refresh();
-      origins.addMeetingHost(url);
-    };
+    const joinTrust = new JoinTrust({
+      pins,
+      probe: (hostname, port) => probeCertificate(hostname, port),
+      onPinsChanged: () => pinning.refresh(),
+      trustOrigin: (url) => origins.addMeetingHost(url),
+    });
 
     const capture = new ScreenCapture({
       getSources: (options) => desktopCapturer.getSources(options),
       platform: process.platform,
       ...(process.platform === 'darwin' ? { mediaAccessStatus: (type: 'screen') => systemPreferences.getMediaAccessStatus(type) } : {}),
-      announce: (request) => sendEvent(window?.webContents, 'screen:request', request),
+      announce: (request) => sendEvent('screen:request', request),
       isTrusted: (url) => origins.isTrusted(url),
     });
     ses.setDisplayMediaRequestHandler(capture.handleRequest);
@@ -144,10 +151,17 @@ function run(): void {
         desktopHostConfig(settings.get(), { dataDir: path.join(app.getPath('userData'), 'host'), webRoot: rendererRoot }),
       confirmStop: (peers) => confirmStopHosting(dialog, window, peers),
       onStarted(host) {
-        if (host.tls) pinFor(host.baseUrl, host.tls.fingerprint);
-        else origins.addMeetingHost(host.baseUrl);
+        // Our own certificate: trusted for this run, never kept as a pin (it is ours to change).
+        if (host.tls) {
+          pins.trustOwnHost(host.baseUrl, host.tls.fingerprint);
+          pinning.refresh();
+        }
+        origins.addMeetingHost(host.baseUrl);
       },
-      onStopped: (host) => origins.removeMeetingHost(host.baseUrl),
+      onStopped(host) {
+        pins.forgetOwnHost(host.baseUrl);
+        origins.removeMeetingHost(host.baseUrl);
+      },
     });
 
     let lanDiscovery: Promise<Discovery> | undefined;
@@ -164,21 +178,20 @@ function run(): void {
           stop?.();
         };
       },
-      (meetings) => sendEvent(window?.webContents, 'discovery:changed', meetings),
+      (meetings) => sendEvent('discovery:changed', meetings),
     );
 
     links = new LinkInbox({
+      // Nothing is trusted when a link arrives: its pin is taken only when the user presses Join.
       accept(link) {
-        if (link.fingerprint) pinFor(link.hostUrl, link.fingerprint);
-        else origins.addMeetingHost(link.hostUrl);
         settings.addRecentMeeting({ url: link.url, roomId: link.roomId });
         focus(window);
       },
       reject(raw) {
         logger.warn({ link: raw.slice(0, 200) }, 'ignored a malformed meeting link');
-        sendEvent(window?.webContents, 'app:notice', { level: 'warning', message: 'That link is not a valid Roundtable meeting link.' });
+        sendEvent('app:notice', { level: 'warning', message: 'That link is not a valid Roundtable meeting link.' });
       },
-      deliver: (link) => sendEvent(window?.webContents, 'links:open', link),
+      deliver: (link) => sendEvent('links:open', link),
     });
 
     const dispatch = createDispatcher({
@@ -197,7 +210,7 @@ function run(): void {
         settings,
         links,
         openExternal: (url) => shell.openExternal(url),
-        pinCertificate: pinFor,
+        joinTrust,
       }),
       isAppPage: (url) => origins.isAppPage(url),
       onInternalError: (channel, error) => logger.error({ channel, err: error }, 'IPC handler failed'),
@@ -212,7 +225,7 @@ function run(): void {
         origins,
         bounds: settings.get().windowBounds,
         workAreas: screen.getAllDisplays().map((display) => display.workArea),
-        openExternal: (url) => void shell.openExternal(url),
+        openExternal,
       });
       const current = window;
       // A new page (reload, crash) must subscribe again; what the old one waited for is void.

@@ -49,7 +49,8 @@ describe('IPC dispatcher', () => {
     ['preferences:set', { displayName: 'Ada', admin: true }],
     ['screen:choose', { sourceId: 7, withAudio: false }],
     ['shell:openExternal', { url: 'javascript:alert(1)' }],
-    ['certificates:pin', { url: 'https://h:1', fingerprint: 'DEADBEEF' }],
+    ['certificates:verifyForJoin', { url: 'https://h:1', fingerprint: 'DEADBEEF' }],
+    ['certificates:replacePin', { url: 'file:///etc/passwd', fingerprint: 'ab'.repeat(32) }],
     ['hosting:status', { unexpected: 1 }],
   ])('refuses bad arguments for %s with bad_request', async (channel, arg) => {
     const handler = vi.fn();

@@ -6,6 +6,7 @@ import {
   isInvokeChannel,
   type EventChannel,
   type EventPayload,
+  type HostIdentityChange,
   type InvokeChannel,
   type InvokeResult,
   type IpcErrorCode,
@@ -16,9 +17,12 @@ import {
 /** Thrown by a handler to answer a typed error; anything else thrown becomes `internal`. */
 export class IpcFailure extends Error {
   readonly code: IpcErrorCode;
-  constructor(code: IpcErrorCode, message: string) {
+  /** For `host_identity_changed`: what the warning shows. */
+  readonly identity?: HostIdentityChange;
+  constructor(code: IpcErrorCode, message: string, identity?: HostIdentityChange) {
     super(message);
     this.code = code;
+    if (identity) this.identity = identity;
   }
 }
 
@@ -70,7 +74,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       }
       return { ok: true, data: checked.data };
     } catch (error) {
-      if (error instanceof IpcFailure) return fail(error.code, error.message);
+      if (error instanceof IpcFailure) {
+        const failure = fail(error.code, error.message);
+        return error.identity && !failure.ok ? { ok: false, error: { ...failure.error, identity: error.identity } } : failure;
+      }
       options.onInternalError?.(channel, error);
       return fail('internal', error instanceof Error ? error.message : 'unexpected error');
     }
@@ -92,4 +99,20 @@ export function sendEvent<C extends EventChannel>(
   payload: EventPayload<C>,
 ): void {
   if (webContents && !webContents.isDestroyed()) webContents.send(channel, payload);
+}
+
+/**
+ * main → renderer for the app page only. The window may show a meeting host's page (navigation
+ * allows it); that page has the preload too, and must not receive LAN discovery results, links
+ * or notices meant for the app.
+ */
+export function createAppSender(
+  currentWebContents: () => (Pick<WebContents, 'send' | 'isDestroyed' | 'getURL'> | undefined),
+  isAppPage: (url: string) => boolean,
+): <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void {
+  return (channel, payload) => {
+    const webContents = currentWebContents();
+    if (!webContents || webContents.isDestroyed() || !isAppPage(webContents.getURL())) return;
+    webContents.send(channel, payload);
+  };
 }

@@ -2,7 +2,7 @@ import type { OpenLink } from '../../shared/ipc';
 import { parseMeetingLink, type MeetingLink } from './deeplink';
 
 export interface LinkInboxOptions {
-  /** The link checked out: pin its fingerprint, trust its host, remember it. */
+  /** The link checked out: remember it (trust waits for an explicit Join). */
   accept(link: MeetingLink): void;
   reject(raw: string): void;
   deliver(link: OpenLink): void;

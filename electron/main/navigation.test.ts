@@ -67,7 +67,18 @@ describe('window', () => {
       nodeIntegration: false,
       webSecurity: true,
       webviewTag: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      plugins: false,
+      safeDialogs: true,
+      navigateOnDragDrop: false,
     });
+    const preferences = secureWebPreferences('/p') ?? {};
+    // Nothing that would switch a Blink feature on by hand.
+    expect(preferences).not.toHaveProperty('enableBlinkFeatures');
+    expect(preferences).not.toHaveProperty('additionalArguments');
   });
 
   it('restores saved bounds only when they are on a connected display', () => {
@@ -100,7 +111,8 @@ describe('CSP', () => {
   it('allows no inline script in the packaged app', () => {
     const policy = contentSecurityPolicy({ dev: false });
     expect(policy).toContain("script-src 'self'");
-    expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).toContain("object-src 'none'");
   });
 

@@ -44,7 +44,7 @@ describe('installPermissionHandlers', () => {
     let request: ((...args: unknown[]) => void) | undefined;
     let check: ((...args: unknown[]) => boolean) | undefined;
     installPermissionHandlers(
-      { setPermissionRequestHandler: (h: never) => (request = h), setPermissionCheckHandler: (h: never) => (check = h) } as never,
+      { setPermissionRequestHandler: (h: never) => (request = h), setPermissionCheckHandler: (h: never) => (check = h) },
       origins(),
     );
     const callback = vi.fn();

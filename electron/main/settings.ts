@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { z } from 'zod';
-import { Preferences } from '../../shared/ipc';
+import { Fingerprint, Preferences } from '../../shared/ipc';
 
 export const SETTINGS_VERSION = 1;
 const maxRecentMeetings = 10;
+const maxCertificatePins = 256;
 
 const Port = z.number().int().min(1).max(65535);
 
@@ -33,6 +34,11 @@ const fields = {
     .refine((ip) => net.isIP(ip) !== 0, 'not an IP address')
     .optional(),
   recentMeetings: z.array(RecentMeeting).max(maxRecentMeetings).default([]),
+  /** Meeting hosts' certificates the user trusted on Join, by `host:port` (certificates.ts). */
+  certificatePins: z
+    .record(z.string().max(300), z.object({ fingerprint: Fingerprint, pinnedAt: z.number() }))
+    .refine((pins) => Object.keys(pins).length <= maxCertificatePins, 'too many certificate pins')
+    .default({}),
   windowBounds: WindowBounds.optional(),
 };
 
@@ -176,9 +182,17 @@ export class SettingsStore {
     }));
   }
 
+  /** The kept certificate pins, as certificates.ts loads and saves them. */
+  pinStorage(): { load(): Settings['certificatePins']; save(pins: Settings['certificatePins']): void } {
+    return {
+      load: () => this.#settings.certificatePins,
+      save: (pins) => void this.update((current) => ({ ...current, certificatePins: pins })),
+    };
+  }
+
   #write(): void {
     try {
-      this.#store.store = this.#settings as unknown as Record<string, unknown>;
+      this.#store.store = this.#settings;
     } catch {
       // A read-only or full disk must not take the app down; the in-memory settings still work.
     }

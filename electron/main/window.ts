@@ -1,4 +1,4 @@
-import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle, WebContents } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Rectangle, WebContents } from 'electron';
 import { decideNavigation, decideWindowOpen, safeExternalUrl } from './navigation';
 import type { TrustedOrigins } from './origins';
 import type { WindowBounds } from './settings';
@@ -12,7 +12,7 @@ export interface MainWindowOptions {
   /** Work areas of the connected displays, to drop bounds saved on a monitor that is gone. */
   workAreas: Rectangle[];
   icon?: string;
-  openExternal(url: string): void;
+  openExternal: (url: string) => void;
 }
 
 const defaultSize = { width: 1280, height: 800 };
@@ -36,13 +36,23 @@ export function secureWebPreferences(preloadPath: string): BrowserWindowConstruc
     webSecurity: true,
     allowRunningInsecureContent: false,
     webviewTag: false,
+    nodeIntegrationInWorker: false,
+    experimentalFeatures: false,
+    enableWebSQL: false,
+    plugins: false,
+    // A page looping alert() cannot lock the user out of the window.
+    safeDialogs: true,
     navigateOnDragDrop: false,
     spellcheck: false,
   };
 }
 
+const guarded = new WeakSet<WebContents>();
+
 /** Keeps the window on the app and meeting-host origins; other web links go to the browser. */
 export function guardNavigation(webContents: WebContents, origins: TrustedOrigins, openExternal: (url: string) => void): void {
+  if (guarded.has(webContents)) return; // once per webContents: twice would open links twice
+  guarded.add(webContents);
   const onNavigate = (event: { url: string; preventDefault(): void }) => {
     const decision = decideNavigation(event.url, origins);
     if (decision === 'allow') return;
@@ -61,6 +71,14 @@ export function guardNavigation(webContents: WebContents, origins: TrustedOrigin
     return { action: 'deny' };
   });
   webContents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/**
+ * Every webContents the app ever creates (windows added later, devtools, anything a library opens)
+ * gets the same navigation, new-window and webview guards as the main window.
+ */
+export function guardEveryWebContents(app: Pick<App, 'on'>, origins: TrustedOrigins, openExternal: (url: string) => void): void {
+  app.on('web-contents-created', (_event, contents) => guardNavigation(contents, origins, openExternal));
 }
 
 /** The one app window: sandboxed, isolated, no Node, its navigation guarded. */

@@ -35,7 +35,7 @@ describe('preload bridge', () => {
       screen: { sources: 'fn', choose: 'fn', onRequest: 'fn' },
       preferences: { get: 'fn', set: 'fn' },
       openExternal: 'fn',
-      pinCertificate: 'fn',
+      certificates: { verifyForJoin: 'fn', replacePin: 'fn' },
       onOpenLink: 'fn',
       onNotice: 'fn',
     });
@@ -48,8 +48,12 @@ describe('preload bridge', () => {
     expect(lastInvoke()).toEqual(['screen:choose', { sourceId: null, withAudio: false }]);
     await bridge.preferences.set({ displayName: 'Ada' });
     expect(lastInvoke()).toEqual(['preferences:set', { displayName: 'Ada' }]);
-    await bridge.pinCertificate('https://10.0.0.5:4443', 'ab'.repeat(32));
-    expect(lastInvoke()).toEqual(['certificates:pin', { url: 'https://10.0.0.5:4443', fingerprint: 'ab'.repeat(32) }]);
+    await bridge.certificates.verifyForJoin('https://10.0.0.5:4443', 'ab'.repeat(32));
+    expect(lastInvoke()).toEqual(['certificates:verifyForJoin', { url: 'https://10.0.0.5:4443', fingerprint: 'ab'.repeat(32) }]);
+    await bridge.certificates.verifyForJoin('https://10.0.0.5:4443');
+    expect(lastInvoke()).toEqual(['certificates:verifyForJoin', { url: 'https://10.0.0.5:4443' }]);
+    await bridge.certificates.replacePin('https://10.0.0.5:4443', 'cd'.repeat(32));
+    expect(lastInvoke()).toEqual(['certificates:replacePin', { url: 'https://10.0.0.5:4443', fingerprint: 'cd'.repeat(32) }]);
     await bridge.hosting.status();
     expect(lastInvoke()).toEqual(['hosting:status', undefined]);
   });

@@ -81,7 +81,10 @@ const api: RoundtableBridge = {
     set: (patch) => invoke('preferences:set', patch),
   },
   openExternal: (url) => invoke('shell:openExternal', { url }),
-  pinCertificate: (url, fingerprint) => invoke('certificates:pin', { url, fingerprint }),
+  certificates: {
+    verifyForJoin: (url, fingerprint) => invoke('certificates:verifyForJoin', fingerprint === undefined ? { url } : { url, fingerprint }),
+    replacePin: (url, fingerprint) => invoke('certificates:replacePin', { url, fingerprint }),
+  },
   // Links are not unsubscribed in main: once the page listens, later links come as events.
   onOpenLink: feed('links:open', async () => {
     const result = await invoke('links:subscribe', undefined);

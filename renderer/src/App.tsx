@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { HostIdentityChange } from '../../shared/ipc';
+import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialog';
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
 import { ScreenPickerDialog } from './components/ScreenPickerDialog';
@@ -6,6 +8,7 @@ import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
 import { useScreenPickerRequest } from './hooks/usePlatform';
 import type { Platform, Preferences } from './platform';
+import { hostIdentityChange } from './platform/electron';
 
 interface AppProps {
   platform: Platform;
@@ -17,6 +20,7 @@ export function App({ platform }: AppProps) {
   const [joinRequest, setJoinRequest] = useState<JoinRequest | undefined>();
   const [notice, setNotice] = useState<Notice | undefined>();
   const [openedLink, setOpenedLink] = useState<string | undefined>();
+  const [identityChange, setIdentityChange] = useState<{ request: JoinRequest; change: HostIdentityChange } | undefined>();
   const picker = useScreenPickerRequest(platform);
 
   useEffect(() => {
@@ -41,11 +45,13 @@ export function App({ platform }: AppProps) {
       setNotice(undefined);
       setPreferences((old) => old && { ...old, displayName: request.displayName });
       void platform.savePreferences({ displayName: request.displayName }).catch(() => undefined);
-      if (request.fingerprint && !request.hosting && platform.pinCertificate) {
+      if (!request.hosting && platform.verifyHostForJoin) {
         try {
-          await platform.pinCertificate(request.hostUrl, request.fingerprint);
+          await platform.verifyHostForJoin(request.hostUrl, request.fingerprint);
         } catch (error) {
-          setNotice({ kind: 'alert', text: `The meeting link's certificate could not be trusted: ${(error as Error).message}` });
+          const change = hostIdentityChange(error);
+          if (change) setIdentityChange({ request, change });
+          else setNotice({ kind: 'alert', text: `The meeting host could not be verified: ${(error as Error).message}` });
           return;
         }
       }
@@ -74,6 +80,17 @@ export function App({ platform }: AppProps) {
         <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} />
       ) : (
         <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onJoin={(r) => void join(r)} />
+      )}
+      {identityChange && platform.replaceHostPin && (
+        <HostIdentityChangedDialog
+          change={identityChange.change}
+          onCancel={() => setIdentityChange(undefined)}
+          onTrustNew={async () => {
+            await platform.replaceHostPin!(identityChange.request.hostUrl, identityChange.change.presentedFingerprint);
+            setIdentityChange(undefined);
+            setJoinRequest(identityChange.request);
+          }}
+        />
       )}
       {picker.sources && <ScreenPickerDialog sources={picker.sources} onChoose={(id, audio) => void picker.choose(id, audio).catch(() => undefined)} />}
     </>

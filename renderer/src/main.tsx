@@ -1,7 +1,12 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { detectPlatform } from './platform';
 import './styles.css';
 
-// No StrictMode: its double-mount in development would join, leave and rejoin every meeting.
-createRoot(document.getElementById('root')!).render(<App platform={detectPlatform()} />);
+// StrictMode's double mount is safe: join() is idempotent and the meeting view defers its leave.
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App platform={detectPlatform()} />
+  </StrictMode>,
+);

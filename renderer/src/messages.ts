@@ -36,6 +36,8 @@ export function describeError(error: unknown): string {
       return 'No camera or microphone was found. Plug one in, then turn it on again.';
     case 'media_failed':
       return `${known.message}. Is another app using the device?`;
+    case 'device_in_use':
+      return 'The camera or microphone is in use by another app. Close that app, then turn it on again.';
     case 'unsupported_browser':
       return 'This browser cannot join meetings. Use a current Chrome, Edge, Firefox or Safari, or the Roundtable app.';
     case 'kicked':
@@ -62,7 +64,7 @@ export function isFinal(error: unknown): boolean {
 export function describeScreenShareError(error: unknown): Notice {
   const known = asConferenceError(error);
   if (known?.code === 'media_permission_denied') return { kind: 'status', text: 'Screen sharing was cancelled or not allowed.' };
-  if (known?.code === 'media_failed' || known?.code === 'no_device') return { kind: 'alert', text: 'Could not share the screen. Try another screen or window.' };
+  if (known?.code === 'media_failed' || known?.code === 'no_device' || known?.code === 'device_in_use') return { kind: 'alert', text: 'Could not share the screen. Try another screen or window.' };
   return { kind: 'alert', text: describeError(error) };
 }
 

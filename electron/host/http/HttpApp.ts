@@ -5,6 +5,7 @@ import sirv from 'sirv';
 import type { IceServer } from '../../../shared/protocol';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { WorkerPool } from '../WorkerPool';
+import { apiCsp, isSourceMapPath, setCommonSecurityHeaders, setGuestPageHeaders } from './securityHeaders';
 import { roomStats, workerHealth } from './stats';
 
 export interface HttpAppDeps {
@@ -23,13 +24,15 @@ export function createHttpApp(deps: HttpAppDeps): Handler {
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    setCommonSecurityHeaders(res);
     if (url.pathname.startsWith('/api/')) {
+      res.setHeader('Content-Security-Policy', apiCsp);
       void api(req, res, url, deps).catch(() => sendJson(res, 500, { error: 'internal' }));
       return;
     }
+    setGuestPageHeaders(req, res);
+    if (isSourceMapPath(url.pathname)) return sendJson(res, 404, { error: 'not_found' });
     if (serveStatic) {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       serveStatic(req, res, () => sendJson(res, 404, { error: 'not_found' }));
       return;
     }
@@ -40,7 +43,7 @@ export function createHttpApp(deps: HttpAppDeps): Handler {
 
 async function api(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpAppDeps): Promise<void> {
   if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' });
-  const admin = isAdmin(req, url, deps.adminToken);
+  const admin = isAdmin(req, deps.adminToken);
 
   if (url.pathname === '/api/health') {
     const alive = deps.pool.slots.every((slot) => !slot.worker.closed);
@@ -72,9 +75,13 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, deps: Ht
   sendJson(res, 404, { error: 'not_found' });
 }
 
-function isAdmin(req: IncomingMessage, url: URL, adminToken: string): boolean {
+/**
+ * The admin token travels only in the Authorization header: a `?token=` URL would end up in
+ * browser history, proxy and server logs, and Referer headers.
+ */
+function isAdmin(req: IncomingMessage, adminToken: string): boolean {
   const header = req.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(adminToken);

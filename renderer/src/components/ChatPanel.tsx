@@ -46,10 +46,10 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
           {messages.map((message) => (
             <li key={message.id} className={message.local ? 'mine' : undefined}>
               <span className="chat-meta">
-                <span className="chat-author">{message.local ? 'You' : message.displayName}</span>{' '}
+                <bdi className="chat-author">{message.local ? 'You' : message.displayName}</bdi>{' '}
                 <time dateTime={new Date(message.sentAt).toISOString()}>{time.format(message.sentAt)}</time>
               </span>
-              <span className="chat-text">{message.text}</span>
+              <bdi className="chat-text">{message.text}</bdi>
             </li>
           ))}
         </ol>

@@ -27,6 +27,13 @@ describe('ParticipantTile', () => {
     expect(tile.textContent).toContain('host');
   });
 
+  it('isolates the name so right-to-left text cannot reorder the text around it', () => {
+    render(<ParticipantTile conference={conference} participant={participant()} speaking={false} />);
+    const name = screen.getByTestId('participant-tile').querySelector('.name');
+    expect(name?.tagName).toBe('BDI');
+    expect(name?.textContent).toBe('Bob Stone');
+  });
+
   it('shows a muted icon, a raised hand and the avatar (camera off) with matching data attributes', () => {
     render(<ParticipantTile conference={conference} participant={participant({ micPaused: true, camera: false, hand: true })} speaking />);
     const tile = screen.getByTestId('participant-tile');

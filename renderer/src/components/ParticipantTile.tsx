@@ -52,7 +52,7 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       )}
       <footer className="tile-label">
         {muted && <MutedIcon />}
-        <span className="name">{displayName}</span>
+        <bdi className="name">{displayName}</bdi>
         {participant.isHost && <HostBadge />}
         <QualityIndicator score={participant.quality} />
       </footer>

@@ -33,7 +33,7 @@ export function ParticipantsPanel({ conference, localName, micOn, report }: Part
         </li>
         {participants.map((participant: RemoteParticipant) => (
           <li key={participant.id} data-participant-name={participant.displayName}>
-            <span className="name">{participant.displayName}</span>
+            <bdi className="name">{participant.displayName}</bdi>
             {participant.isHost && <HostBadge />}
             {participant.handRaised && <HandIcon />}
             {participant.muted && <MutedIcon />}

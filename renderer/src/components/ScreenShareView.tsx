@@ -9,7 +9,7 @@ export function ScreenShareView({ conference, presenter }: { conference: Confere
   return (
     <section className="screen-share" data-testid="screen-share" data-presenter={presenter.displayName} aria-label={`${presenter.displayName}'s screen`}>
       <RemoteVideo conference={conference} consumerId={consumerId} stream={remote.stream} className="screen-video" label={`${presenter.displayName}'s shared screen`} />
-      <p className="presenter-label">{presenter.displayName} is presenting</p>
+      <p className="presenter-label"><bdi>{presenter.displayName}</bdi> is presenting</p>
     </section>
   );
 }

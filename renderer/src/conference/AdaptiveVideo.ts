@@ -18,50 +18,73 @@ export function layerForHeight(renderedHeight: number, devicePixelRatio = 1): nu
   return index === -1 ? LAYER_HEIGHTS.length - 1 : index;
 }
 
+/** After a failed request: wait this long (doubling) and try again, at most MAX_RETRIES times per change. */
+const RETRY_MS = 500;
+const MAX_RETRIES = 6;
+
 /**
  * Watches one <video> element for one consumer. Decisions are debounced (a resizing window must
- * not flood the host) and only sent when they change. Call the returned function to stop.
+ * not flood the host) and only sent when they differ from what the host acknowledged. A failed
+ * request changes nothing it believes about the host's state, and is retried with backoff.
+ * Call the returned function to stop.
  */
 export function adaptVideo(target: AdaptiveTarget, consumerId: string, element: HTMLElement): () => void {
   let visible = true;
   let height = element.getBoundingClientRect().height;
-  let sentLayer: number | undefined;
-  let sentPaused = false;
+  /** What the host has acknowledged (undefined: nothing asked yet). */
+  let ackedLayer: number | undefined;
+  let ackedPaused = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight = false;
+  let failures = 0;
   let stopped = false;
 
-  const apply = () => {
+  const schedule = (delay = SETTLE_MS) => {
+    if (timer === undefined && !stopped) timer = setTimeout(() => void apply(), delay);
+  };
+  const apply = async () => {
     timer = undefined;
     if (stopped) return;
-    const paused = !visible || height === 0;
-    if (paused !== sentPaused) {
-      sentPaused = paused;
-      void target.setConsumerPaused(consumerId, paused).catch(() => undefined);
-    }
-    if (paused) return;
-    const layer = layerForHeight(height, globalThis.devicePixelRatio ?? 1);
-    if (layer !== sentLayer) {
-      sentLayer = layer;
-      void target.setPreferredLayers(consumerId, layer).catch(() => undefined);
+    if (inFlight) return schedule();
+    inFlight = true;
+    try {
+      const paused = !visible || height === 0;
+      if (paused !== ackedPaused) {
+        await target.setConsumerPaused(consumerId, paused);
+        ackedPaused = paused;
+      }
+      if (!paused) {
+        const layer = layerForHeight(height, globalThis.devicePixelRatio ?? 1);
+        if (layer !== ackedLayer) {
+          await target.setPreferredLayers(consumerId, layer);
+          ackedLayer = layer;
+        }
+      }
+      failures = 0;
+    } catch {
+      if (++failures <= MAX_RETRIES) schedule(RETRY_MS * 2 ** (failures - 1));
+    } finally {
+      inFlight = false;
     }
   };
-  const schedule = () => {
-    if (timer === undefined) timer = setTimeout(apply, SETTLE_MS);
+  const changed = () => {
+    failures = 0;
+    schedule();
   };
 
   const resizeObserver = new ResizeObserver((entries) => {
     height = entries.at(-1)?.contentRect.height ?? height;
-    schedule();
+    changed();
   });
   const intersectionObserver = new IntersectionObserver((entries) => {
     visible = entries.at(-1)?.isIntersecting ?? visible;
-    schedule();
+    changed();
   });
   resizeObserver.observe(element);
   intersectionObserver.observe(element);
   const onVisibility = () => {
     visible = document.visibilityState === 'visible';
-    schedule();
+    changed();
   };
   document.addEventListener('visibilitychange', onVisibility);
   schedule();

@@ -1,50 +1,23 @@
 import { EventEmitter } from 'eventemitter3';
-import { Device, type types } from 'mediasoup-client';
-import type {
-  ChatMessage,
-  MediaSource,
-  NewConsumer,
-  NotificationData,
-  ResponseData,
-  TransportOptions,
-} from '../../../shared/protocol';
-import { ConferenceError } from './errors';
-import { LocalStream, type LocalStreamOwner } from './LocalStream';
+import type { types } from 'mediasoup-client';
+import type { ChatMessage, MediaSource, NewConsumer, NotificationData } from '../../../shared/protocol';
+import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
+import { ConferenceError, ConnectionError } from './errors';
+import type { ConferenceEvents, Emit } from './events';
+import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
+import type { LocalStream } from './LocalStream';
+import { MediaTransports } from './MediaTransports';
+import { NotificationGate, routeRoomNotifications } from './notifications';
+import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
-import { RemoteParticipant } from './RemoteParticipant';
+import { Reconnector } from './Reconnector';
+import { RoomState } from './RoomState';
 import { SignalingClient } from './SignalingClient';
+import { Subscriber } from './Subscriber';
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
-
-export interface StreamEvent {
-  participantId: string;
-  consumerId: string;
-  source: MediaSource;
-  kind: 'audio' | 'video';
-  stream: MediaStream;
-}
-
-export type ConferenceEvents = {
-  participantJoined: [participant: RemoteParticipant];
-  participantLeft: [participant: RemoteParticipant];
-  /** Name, host role, hand, mute or camera state changed. */
-  participantUpdated: [participant: RemoteParticipant];
-  streamAdded: [event: StreamEvent];
-  streamRemoved: [event: Omit<StreamEvent, 'stream' | 'kind'>];
-  /** A local track started sending (camera, mic or screen). */
-  localStreamAdded: [stream: LocalStream];
-  localStreamEnded: [stream: LocalStream];
-  /** The local participant's own state changed (host role, muted by the host). */
-  localUpdated: [];
-  activeSpeaker: [event: { participantId: string | null }];
-  chatMessage: [message: ChatMessage & { local: boolean }];
-  handRaised: [event: { participantId: string; raised: boolean }];
-  reaction: [event: { participantId: string; reaction: string }];
-  roomLocked: [locked: boolean];
-  mutedByHost: [event: { byParticipantId: string }];
-  consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
-  connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
-};
+export type { ConnectionState } from './ConnectionStateMachine';
+export type { ConferenceEvents, StreamEvent } from './events';
+export type { JoinParams } from './JoinHandshake';
 
 export interface ConferenceOptions {
   /** The host's base URL, e.g. https://192.168.1.20:4443 */
@@ -54,139 +27,148 @@ export interface ConferenceOptions {
   handlerName?: types.BuiltinHandlerName;
 }
 
-export interface JoinParams {
-  roomId: string;
-  displayName: string;
-  passcode?: string;
-  /** The desktop app's owner key when it joins the meeting it hosts. */
-  ownerKey?: string;
-}
-
 interface Session {
+  attempt: Attempt;
   peerId: string;
-  resumeToken: string;
-  sendTransport: types.Transport;
-  recvTransport: types.Transport;
-  iceServers: RTCIceServer[];
+  transports: MediaTransports;
 }
 
-/** Errors after which retrying cannot help. */
-const FATAL_JOIN_CODES = new Set(['unauthorized', 'room_locked', 'room_full', 'bad_request', 'kicked', 'rate_limited']);
-const ICE_RESTART_GRACE_MS = 6_000;
+const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
 
-const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
-
-const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
-];
+function sameJoin(a: JoinParams, b: JoinParams): boolean {
+  return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
+}
 
 /**
- * A meeting, from the client's side: join, send local media, receive everyone else's, and keep
- * it all alive across dropped connections. Framework-agnostic: the UI listens to its events.
+ * A meeting, from the client's side: join, send local media, receive everyone else's, and keep it
+ * all alive across dropped connections. A facade: the handshake, transports, reconnector,
+ * publisher, subscriber and room state each do one job; this class owns the state machine that
+ * decides which run of them is current. Framework-agnostic: the UI listens to its events.
  */
-export class Conference extends EventEmitter<ConferenceEvents> implements LocalStreamOwner {
-  readonly #options: ConferenceOptions;
+export class Conference extends EventEmitter<ConferenceEvents> {
   readonly #signaling: SignalingClient;
-  readonly #reconnectPolicy: ReconnectPolicy;
-  #device?: Device;
-  #routerCapabilities?: Promise<types.RtpCapabilities>;
-  #resolveRouterCapabilities?: (caps: types.RtpCapabilities) => void;
+  readonly #machine: ConnectionStateMachine;
+  readonly #handshake: JoinHandshake;
+  readonly #room: RoomState;
+  readonly #publisher: Publisher;
+  readonly #subscriber: Subscriber;
+  readonly #reconnector: Reconnector;
+  readonly #gate = new NotificationGate();
+  /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
+  readonly #emitter: Emit = (event, ...args) => void (this.emit as (name: string, ...rest: unknown[]) => boolean)(event, ...args);
   #session?: Session;
-  /** Settles when the join in flight has produced a session; `newConsumer` can arrive before our join continuation runs. */
+  /** Settles when the join in flight has a session: `newConsumer` can arrive before the join's continuation runs. */
   #sessionReady: Promise<void> = Promise.resolve();
-  /**
-   * Room notifications that arrive while a join answer is in flight wait here: socket.io can hand
-   * us a `peerJoined` before the join's continuation runs, and the answer's peer list would then
-   * erase it. Replayed, in order, right after the answer is applied.
-   */
-  #heldNotifications: (() => void)[] | null = null;
-  #preparing?: Promise<Device>;
   #joinParams?: JoinParams;
+  #joining?: Promise<void>;
   #resumeToken?: string;
-  #state: ConnectionState = 'idle';
-  #reconnecting?: Promise<void>;
-  readonly participants = new Map<string, RemoteParticipant>();
-  readonly localStreams = new Set<LocalStream>();
-  readonly chatHistory: ChatMessage[] = [];
-  localParticipant = { id: '', displayName: '', isHost: false, handRaised: false };
-  locked = false;
-  activeSpeakerId: string | null = null;
 
   constructor(options: ConferenceOptions) {
     super();
-    this.#options = options;
-    this.#reconnectPolicy = options.reconnectPolicy ?? new BackoffReconnectPolicy();
+    const emit = this.#emitter;
     this.#signaling = new SignalingClient(options.url);
+    this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
+    this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
+    this.#room = new RoomState(emit);
+    this.#publisher = new Publisher(this.#signaling, emit);
+    this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
+    this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
+      establish: (attempt) => this.#establish(attempt, this.#joinParams!),
+      discard: () => this.#teardownSession(),
+      leaveOnHost: () => this.#signaling.request('leave', {}, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
+      fail: (error) => this.#end(error.message, error),
+    });
     this.#listen();
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return this.#machine.state;
   }
   get peerId(): string | undefined {
     return this.#session?.peerId;
   }
+  get participants() {
+    return this.#room.participants;
+  }
+  get localStreams(): ReadonlySet<LocalStream> {
+    return this.#publisher.streams;
+  }
+  get chatHistory(): readonly ChatMessage[] {
+    return this.#room.chatHistory;
+  }
+  get localParticipant() {
+    return this.#room.localParticipant;
+  }
+  get locked(): boolean {
+    return this.#room.locked;
+  }
+  get activeSpeakerId(): string | null {
+    return this.#room.activeSpeakerId;
+  }
   /** For diagnostics and tests: the mediasoup-client transports of the current session. */
   get transports(): { send?: types.Transport; recv?: types.Transport } {
-    return { send: this.#session?.sendTransport, recv: this.#session?.recvTransport };
+    return { send: this.#session?.transports.send, recv: this.#session?.transports.recv };
   }
   /** For test hooks: drops the signaling connection as a network failure would. */
   get socket() {
     return this.#signaling.socket;
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Joining and leaving
-  // -------------------------------------------------------------------------------------------
+  // --- Joining and leaving -------------------------------------------------------------------
 
-  async join(params: JoinParams): Promise<void> {
-    if (this.#state !== 'idle' && this.#state !== 'disconnected') throw new ConferenceError('already_joined', 'already in a meeting');
-    this.#joinParams = params;
-    this.#resumeToken = undefined;
-    this.#setState('connecting');
-    try {
-      await this.#establish();
-    } catch (error) {
-      this.#signaling.disconnect();
-      this.#setState('disconnected', (error as Error).message, error as ConferenceError);
-      throw error;
+  /**
+   * Joins the meeting. Idempotent: while a join with the same parameters is in flight or done,
+   * calling it again returns the same promise (React StrictMode mounts twice). Rejects with a
+   * ConferenceError (a ConnectionError for connection failures) and ends in `disconnected`.
+   */
+  join(params: JoinParams): Promise<void> {
+    const state = this.#machine.state;
+    if (state !== 'idle' && state !== 'disconnected') {
+      if (this.#joining && this.#joinParams && sameJoin(params, this.#joinParams)) return this.#joining;
+      return Promise.reject(new ConferenceError('already_joined', 'already in a meeting'));
     }
+    this.#joinParams = { ...params };
+    this.#resumeToken = undefined;
+    const attempt = this.#machine.begin();
+    this.#machine.transition('connecting', { attempt });
+    this.#joining = this.#establish(attempt, this.#joinParams).catch((error: unknown) => {
+      const failure = error instanceof ConferenceError ? error : ConnectionError.from(error);
+      if (attempt.current) this.#end(failure.message, failure);
+      throw failure;
+    });
+    return this.#joining;
   }
 
   /**
-   * Warms up before the user presses Join: connects signaling and loads the Device (the host pushes
-   * its router capabilities on connect). `join()` then starts with the join request itself. Safe to
-   * call more than once; failures are left for `join()` to report.
+   * Warms up before the user presses Join: connects signaling and loads the Device. `join()` then
+   * starts with the join request itself. Safe to call more than once; failures are left for `join()`.
    */
   prepare(): Promise<void> {
-    this.#preparing ??= this.#connectAndLoadDevice().catch((error: unknown) => {
-      this.#preparing = undefined;
-      throw error;
-    });
-    return this.#preparing.then(() => undefined);
+    return this.#handshake.prepare().then(() => undefined);
   }
 
+  /** Leaves the meeting; a join or reconnection in flight stops where it is. */
   async leave(): Promise<void> {
-    if (this.#state === 'idle') {
-      // Only prepared (or never used): nothing to leave, but the warm connection must go.
-      this.#signaling.disconnect();
-      return;
-    }
-    const wasConnected = this.#signaling.connected && this.#session;
-    this.#setState('disconnected', 'left');
-    for (const stream of [...this.localStreams]) await stream.stop();
-    if (wasConnected) await this.#signaling.request('leave', {}).catch(() => undefined);
+    this.#joining = undefined;
+    this.#machine.cancelAll(ConnectionError.cancelled('join (left the meeting)'));
+    // Only prepared (or never used): nothing to announce, but the warm connection must go.
+    if (this.#machine.state !== 'idle') this.#machine.transition('disconnected', { reason: 'left' });
+    const hadSession = this.#session !== undefined && this.#signaling.connected;
     this.#teardownSession();
+    this.#gate.discard();
+    await this.#publisher.stopAll();
+    if (hadSession) await this.#signaling.request('leave', {}, LEAVE_REQUEST_TIMEOUT_MS).catch(() => undefined);
     this.#signaling.disconnect();
-    this.participants.clear();
+    this.#room.clear();
   }
 
-  /** Connect (if needed), load the device, join, and (re)send every local stream. */
-  async #establish(): Promise<void> {
-    const params = this.#joinParams!;
-    const device = await this.#connectAndLoadDevice();
+  /** Restarts ICE on both transports (e.g. after a network change). Resolves whether both are connected. */
+  async restartIce(): Promise<boolean> {
+    return (await this.#session?.transports.restartIce()) ?? false;
+  }
+
+  /** Connect (if needed), load the device, join, consume what is there, then (re)send every local stream. */
+  async #establish(attempt: Attempt, params: JoinParams): Promise<void> {
     let markReady!: () => void;
     let markFailed!: (error: unknown) => void;
     this.#sessionReady = new Promise<void>((resolve, reject) => {
@@ -194,378 +176,128 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
       markFailed = reject;
     });
     this.#sessionReady.catch(() => undefined);
-    this.#heldNotifications = [];
-    let answer: ResponseData<'join'>;
+    let session: Session | undefined;
     try {
-      answer = await this.#join(device);
+      this.#gate.hold();
+      const { device, answer } = await this.#handshake.join(params, this.#resumeToken);
+      attempt.check();
+      session = this.#startSession(attempt, device, answer, params);
+      // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
+      await Promise.all(answer.consumers.map((data) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current)));
+      attempt.check();
+      markReady();
+      this.#gate.release();
+      this.#machine.transition('connected', { attempt });
+      await this.#publisher.sendAll(session.transports.send, () => attempt.current);
+      attempt.check();
     } catch (error) {
-      this.#heldNotifications = null;
       markFailed(error);
+      this.#gate.discard();
+      // A newer run or leave() owns the conference now: undo only what this run built.
+      if (!attempt.current && session && this.#session !== session) session.transports.close();
       throw error;
     }
+  }
 
+  #startSession(attempt: Attempt, device: NonNullable<JoinHandshake['device']>, answer: JoinAnswer, params: JoinParams): Session {
     this.#resumeToken = answer.resumeToken;
-    const iceServers = answer.iceServers as RTCIceServer[];
-    const session: Session = {
-      peerId: answer.peerId,
-      resumeToken: answer.resumeToken,
-      iceServers,
-      sendTransport: this.#createTransport('send', answer.sendTransport, iceServers),
-      recvTransport: this.#createTransport('recv', answer.recvTransport, iceServers),
-    };
+    const transports = new MediaTransports(device, this.#signaling, {
+      send: answer.sendTransport,
+      recv: answer.recvTransport,
+      iceServers: answer.iceServers as RTCIceServer[],
+      onLost: (reason) => {
+        if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
+      },
+    });
+    const session: Session = { attempt, peerId: answer.peerId, transports };
     this.#session = session;
-    this.localParticipant = { id: answer.peerId, displayName: params.displayName, isHost: answer.isHost, handRaised: false };
-    this.locked = answer.locked;
-    this.#syncParticipants(answer);
-    // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-    await Promise.all(
-      answer.consumers.map((data) =>
-        this.#consume(session, data).catch(() => {
-          void this.#signaling.request('pauseConsumer', { consumerId: data.consumerId }).catch(() => undefined);
-        }),
-      ),
-    );
-    markReady();
-    const held = this.#heldNotifications;
-    this.#heldNotifications = null;
-    for (const replay of held ?? []) replay();
-    this.#setState('connected');
-    for (const stream of this.localStreams) await this.#sendLocalStream(stream);
+    this.#publisher.setTransport(transports.send);
+    this.#room.applyJoin(answer, params.displayName);
+    return session;
   }
 
-  async #connectAndLoadDevice(): Promise<Device> {
-    // A prepare() in flight owns the connection attempt; share it rather than racing it.
-    if (this.#preparing) await this.#preparing.catch(() => undefined);
-    if (!this.#signaling.connected) {
-      this.#routerCapabilities = new Promise((resolve) => (this.#resolveRouterCapabilities = resolve));
-      await this.#signaling.connect();
-    }
-    if (!this.#device?.loaded) {
-      const device = this.#options.handlerName ? new Device({ handlerName: this.#options.handlerName }) : await Device.factory();
-      await device.load({ routerRtpCapabilities: await this.#routerCapabilities! });
-      this.#device = device;
-    }
-    return this.#device;
-  }
-
-  #join(device: Device): Promise<ResponseData<'join'>> {
-    const params = this.#joinParams!;
-    return this.#signaling.request('join', {
-      roomId: params.roomId,
-      displayName: params.displayName,
-      passcode: params.passcode,
-      ownerKey: params.ownerKey,
-      resumeToken: this.#resumeToken,
-      rtpCapabilities: device.rtpCapabilities as never,
-    });
-  }
-
-  #createTransport(direction: 'send' | 'recv', options: TransportOptions, iceServers: RTCIceServer[]): types.Transport {
-    const device = this.#device!;
-    const transportOptions = { ...(options as unknown as types.TransportOptions), iceServers };
-    const transport = direction === 'send' ? device.createSendTransport(transportOptions) : device.createRecvTransport(transportOptions);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#signaling
-        .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
-        .then(() => callback(), errback);
-    });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        this.#signaling
-          .request('produce', {
-            transportId: transport.id,
-            kind,
-            rtpParameters: rtpParameters as never,
-            source: appData.source as MediaSource,
-            paused: appData.paused === true,
-          })
-          .then(({ producerId }) => callback({ id: producerId }), errback);
-      });
-    }
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed') void this.#recoverTransport(transport);
-    });
-    return transport;
-  }
-
-  /** A failed transport: ICE restart first; a full rejoin when that does not bring it back. */
-  async #recoverTransport(transport: types.Transport): Promise<void> {
-    if (this.#state !== 'connected' || transport.closed) return;
-    try {
-      const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
-      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
-      const recovered = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(transport.connectionState === 'connected'), ICE_RESTART_GRACE_MS);
-        transport.on('connectionstatechange', (state) => {
-          if (state === 'connected') {
-            clearTimeout(timer);
-            resolve(true);
-          }
-        });
-      });
-      if (recovered) return;
-    } catch {
-      // fall through to a full rejoin
-    }
-    if (!transport.closed && this.#session && (this.#session.sendTransport === transport || this.#session.recvTransport === transport)) {
-      void this.#reconnect('media connection failed', { leaveFirst: true });
-    }
-  }
-
-  /** Rebuilds the session after a drop: reconnect with backoff and rejoin with the resume token. */
-  #reconnect(reason: string, options: { leaveFirst?: boolean; immediate?: boolean } = {}): Promise<void> {
-    if (this.#reconnecting || this.#state === 'disconnected' || this.#state === 'idle') return this.#reconnecting ?? Promise.resolve();
-    this.#setState('reconnecting', reason);
+  /** Starts a reconnection run (from `connected`, or anew from `reconnecting` when `restart` says so); the older run goes stale. */
+  #reconnect(reason: string, options: { immediate?: boolean; leaveFirst?: boolean; restart?: boolean } = {}): void {
+    const state = this.#machine.state;
+    if (state !== 'connected' && !(options.restart && state === 'reconnecting')) return;
+    const attempt = this.#machine.begin();
+    this.#machine.transition('reconnecting', { reason, attempt });
     this.#teardownSession();
-    this.#reconnecting = (async () => {
-      if (options.leaveFirst) await this.#signaling.request('leave', {}).catch(() => undefined);
-      const startedAt = Date.now();
-      for (let attempt = 0; this.#state === 'reconnecting'; attempt++) {
-        // Still connected (the host asked us to rejoin): the first attempt need not wait.
-        const delay = attempt === 0 && options.immediate ? 0 : this.#reconnectPolicy.nextRetryDelayMs({ attempt, elapsedMs: Date.now() - startedAt });
-        if (delay === null) {
-          this.#signaling.disconnect();
-          this.#setState('disconnected', 'could not reconnect', new ConferenceError('host_unreachable', 'Lost the connection to the meeting host'));
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        if (this.#state !== 'reconnecting') return;
-        try {
-          await this.#establish();
-          return;
-        } catch (error) {
-          const code = (error as ConferenceError).code;
-          if (code === 'already_joined') await this.#signaling.request('leave', {}).catch(() => undefined);
-          if (FATAL_JOIN_CODES.has(code)) {
-            this.#signaling.disconnect();
-            this.#setState('disconnected', (error as Error).message, error as ConferenceError);
-            return;
-          }
-          this.#teardownSession();
-        }
-      }
-    })().finally(() => (this.#reconnecting = undefined));
-    return this.#reconnecting;
+    void this.#reconnector.run(attempt, options);
+  }
+
+  /** Ends the meeting for good (fatal error, kicked, gave up): nothing in flight may act after this. */
+  #end(reason: string, error: ConferenceError): void {
+    this.#joining = undefined;
+    this.#machine.cancelAll(error);
+    this.#teardownSession();
+    this.#gate.discard();
+    this.#signaling.disconnect();
+    this.#machine.transition('disconnected', { reason, error });
   }
 
   /** Forgets the current session's transports and remote streams; local tracks stay. */
   #teardownSession(): void {
     const session = this.#session;
-    this.#session = undefined;
     if (!session) return;
-    for (const participant of this.participants.values()) {
-      for (const [consumerId, remote] of participant.streams) {
-        this.emit('streamRemoved', { participantId: participant.id, consumerId, source: remote.source });
-      }
-      participant.streams.clear();
-      participant.scores.clear();
-    }
-    session.sendTransport.close();
-    session.recvTransport.close();
+    this.#session = undefined;
+    this.#publisher.setTransport(undefined);
+    this.#subscriber.clear();
+    session.transports.close();
   }
 
-  #syncParticipants(answer: ResponseData<'join'>): void {
-    const present = new Set(answer.peers.map((peer) => peer.id));
-    for (const participant of [...this.participants.values()]) {
-      if (!present.has(participant.id)) {
-        this.participants.delete(participant.id);
-        this.emit('participantLeft', participant);
-      }
-    }
-    for (const info of answer.peers) {
-      const existing = this.participants.get(info.id);
-      const participant = new RemoteParticipant(info);
-      this.participants.set(info.id, participant);
-      this.emit(existing ? 'participantUpdated' : 'participantJoined', participant);
-    }
-    if (this.chatHistory.length === 0) this.chatHistory.push(...answer.chatHistory);
+  // --- Local media ---------------------------------------------------------------------------
+
+  /** Starts camera and/or microphone and sends them. getUserMedia failures are MediaDeviceErrors. */
+  produce(request?: MediaRequest): Promise<LocalStream[]> {
+    return this.#publisher.produce(request);
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Local media
-  // -------------------------------------------------------------------------------------------
-
-  /** Starts camera and/or microphone and sends them. */
-  async produce(request: { audio?: boolean | MediaTrackConstraints; video?: boolean | MediaTrackConstraints } = { audio: true, video: true }): Promise<LocalStream[]> {
-    let media: MediaStream;
-    try {
-      media = await navigator.mediaDevices.getUserMedia({
-        audio: request.audio ?? false,
-        // 720p unless the caller says otherwise: simulcast needs it for all three layers.
-        video: request.video ? { ...DEFAULT_CAMERA, ...(request.video === true ? {} : request.video) } : false,
-      });
-    } catch (error) {
-      throw ConferenceError.fromMediaError(error);
-    }
-    const streams: LocalStream[] = [];
-    for (const track of media.getTracks()) streams.push(await this.produceTrack(track, track.kind === 'audio' ? 'mic' : 'camera'));
-    return streams;
-  }
-
   /** Shares a screen or window (the browser or the desktop app's picker chooses which). */
-  async shareScreen(): Promise<LocalStream> {
-    let media: MediaStream;
-    try {
-      media = await navigator.mediaDevices.getDisplayMedia({
-        video: { frameRate: { max: 15 }, width: { max: 1920 }, height: { max: 1080 } },
-        audio: false,
-      });
-    } catch (error) {
-      throw ConferenceError.fromMediaError(error);
-    }
-    const [track] = media.getVideoTracks();
-    if (!track) throw new ConferenceError('media_failed', 'the screen share has no video');
-    track.contentHint = 'detail';
-    return this.produceTrack(track, 'screen');
+  shareScreen(): Promise<LocalStream> {
+    return this.#publisher.shareScreen();
   }
-
   /** Sends an existing track (any source). The returned LocalStream survives reconnections. */
-  async produceTrack(track: MediaStreamTrack, source: MediaSource): Promise<LocalStream> {
-    const stream = new LocalStream(source, track, this);
-    stream.on('ended', () => this.emit('localStreamEnded', stream));
-    this.localStreams.add(stream);
-    if (this.#session) {
-      try {
-        await this.#sendLocalStream(stream);
-      } catch (error) {
-        this.localStreams.delete(stream);
-        track.stop();
-        throw error instanceof ConferenceError ? error : new ConferenceError('media_failed', (error as Error).message, { cause: error });
-      }
-    }
-    this.emit('localStreamAdded', stream);
-    return stream;
+  produceTrack(track: MediaStreamTrack, source: MediaSource): Promise<LocalStream> {
+    return this.#publisher.produceTrack(track, source);
   }
 
-  async #sendLocalStream(stream: LocalStream): Promise<void> {
-    const session = this.#session;
-    if (!session || stream.stopped) return;
-    const options: types.ProducerOptions = {
-      track: stream.track,
-      stopTracks: false,
-      appData: { source: stream.source, paused: stream.paused },
-    };
-    if (stream.source === 'camera') {
-      options.encodings = CAMERA_ENCODINGS;
-      options.codecOptions = { videoGoogleStartBitrate: 1000 };
-    } else if (stream.source === 'screen') {
-      options.encodings = [{ maxBitrate: 2_500_000 }];
-    } else if (stream.source === 'mic') {
-      options.codecOptions = { opusDtx: true, opusFec: true };
-    }
-    const producer = await session.sendTransport.produce(options);
-    if (stream.paused) producer.pause();
-    stream.attach(producer);
-  }
-
-  async setProducerPaused(producerId: string, paused: boolean): Promise<void> {
-    if (!this.#session) return;
-    await this.#signaling.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId });
-  }
-
-  async closeProducer(producerId: string): Promise<void> {
-    if (!this.#session) return;
-    await this.#signaling.request('closeProducer', { producerId });
-  }
-
-  forget(stream: LocalStream): void {
-    this.localStreams.delete(stream);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Receiving
-  // -------------------------------------------------------------------------------------------
+  // --- Receiving -----------------------------------------------------------------------------
 
   async #onNewConsumer(data: NewConsumer): Promise<void> {
     await this.#sessionReady;
     const session = this.#session;
-    if (!session) throw new Error('not in a meeting');
-    await this.#consume(session, data);
-  }
-
-  async #consume(session: Session, data: NewConsumer): Promise<void> {
-    const consumer = await session.recvTransport.consume({
-      id: data.consumerId,
-      producerId: data.producerId,
-      kind: data.kind,
-      rtpParameters: data.rtpParameters as unknown as types.RtpParameters,
-      appData: { peerId: data.peerId, source: data.source },
-    });
-    const participant = this.participants.get(data.peerId);
-    if (!participant || this.#session !== session) {
-      consumer.close();
-      throw new Error('participant not known');
-    }
-    const producer = participant.producers.get(data.producerId);
-    if (producer) producer.paused = data.producerPaused;
-    else participant.producers.set(data.producerId, { id: data.producerId, kind: data.kind, source: data.source, paused: data.producerPaused });
-    const stream = new MediaStream([consumer.track]);
-    participant.streams.set(consumer.id, { consumer, source: data.source, stream });
-    this.emit('streamAdded', { participantId: participant.id, consumerId: consumer.id, source: data.source, kind: data.kind, stream });
-  }
-
-  #removeConsumer(consumerId: string): void {
-    for (const participant of this.participants.values()) {
-      const remote = participant.streams.get(consumerId);
-      if (!remote) continue;
-      remote.consumer.close();
-      participant.streams.delete(consumerId);
-      participant.scores.delete(consumerId);
-      this.emit('streamRemoved', { participantId: participant.id, consumerId, source: remote.source });
-      return;
-    }
+    if (!session) throw new ConferenceError('not_joined', 'not in a meeting');
+    await this.#subscriber.consume(session.transports.recv, data, () => session.attempt.current && this.#session === session);
   }
 
   /** Pause or resume receiving one stream (e.g. its tile scrolled out of view). */
-  async setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
-    const remote = this.#findStream(consumerId);
-    if (!remote || remote.consumer.closed) return;
-    if (paused) remote.consumer.pause();
-    else remote.consumer.resume();
-    await this.#signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
+  setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
+    return this.#subscriber.setPaused(consumerId, paused);
   }
-
   /** Ask for the simulcast layer that fits where the video is shown. */
-  async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    await this.#signaling.request('setConsumerPreferredLayers', { consumerId, spatialLayer, temporalLayer });
+  setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    return this.#subscriber.setPreferredLayers(consumerId, spatialLayer, temporalLayer);
   }
 
-  #findStream(consumerId: string) {
-    for (const participant of this.participants.values()) {
-      const remote = participant.streams.get(consumerId);
-      if (remote) return remote;
-    }
-    return undefined;
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Meeting features and host controls
-  // -------------------------------------------------------------------------------------------
+  // --- Meeting features and host controls ----------------------------------------------------
 
   async sendChat(text: string): Promise<ChatMessage> {
     const { message } = await this.#signaling.request('sendChat', { text });
-    this.chatHistory.push(message);
-    this.emit('chatMessage', { ...message, local: true });
+    this.#room.chat(message, true);
     return message;
   }
-
   async setHandRaised(raised: boolean): Promise<void> {
     await this.#signaling.request('setHand', { raised });
-    this.localParticipant.handRaised = raised;
-    this.emit('localUpdated');
+    this.#room.setLocalHand(raised);
   }
-
   async sendReaction(reaction: NotificationData<'reaction'>['reaction']): Promise<void> {
     await this.#signaling.request('sendReaction', { reaction });
   }
-
   async setDisplayName(displayName: string): Promise<void> {
     await this.#signaling.request('setDisplayName', { displayName });
-    this.localParticipant.displayName = displayName;
     if (this.#joinParams) this.#joinParams.displayName = displayName;
-    this.emit('localUpdated');
+    this.#room.setLocalName(displayName);
   }
-
   async muteParticipant(peerId: string): Promise<void> {
     await this.#signaling.request('hostMutePeer', { peerId });
   }
@@ -579,117 +311,39 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     await this.#signaling.request('hostSetPasscode', { passcode });
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Notifications
-  // -------------------------------------------------------------------------------------------
+  // --- Connection events ---------------------------------------------------------------------
 
   #listen(): void {
-    const raw = this.#signaling.socket;
-    // Room notifications go through `socket.on` below, which holds them while a join is in flight.
-    const socket = {
-      on: ((event: string, handler: (...args: unknown[]) => void) => {
-        raw.on(event as never, ((...args: unknown[]) => {
-          if (this.#heldNotifications) this.#heldNotifications.push(() => handler(...args));
-          else handler(...args);
-        }) as never);
-      }) as typeof raw.on,
-    };
-    raw.on('welcome', (data) => this.#resolveRouterCapabilities?.(data.routerRtpCapabilities as types.RtpCapabilities));
-    raw.on('newConsumer', (data, ack) => {
+    const socket = this.#signaling.socket;
+    routeRoomNotifications(socket, this.#gate, {
+      room: this.#room,
+      subscriber: this.#subscriber,
+      publisher: this.#publisher,
+      emit: this.#emitter,
+      onKicked: (reason) => {
+        this.#end(reason, new ConnectionError('kicked', 'kicked', `You were ${reason}`));
+        void this.#publisher.stopAll();
+      },
+    });
+    socket.on('newConsumer', (data, ack) => {
       this.#onNewConsumer(data).then(
         () => ack({ ok: true, data: {} }),
         (error: Error) => ack({ ok: false, error: { code: 'bad_request', message: error.message } }),
       );
     });
-    socket.on('consumerClosed', ({ consumerId }) => this.#removeConsumer(consumerId));
-    socket.on('peerJoined', (info) => {
-      const participant = new RemoteParticipant(info);
-      this.participants.set(info.id, participant);
-      this.emit('participantJoined', participant);
+    socket.on('rejoinRequired', ({ reason }) => this.#reconnect(reason, { immediate: true }));
+    socket.on('meetingEnded', ({ reason }) => {
+      this.#end(reason, new ConnectionError('ended', 'not_found', `The meeting ended: ${reason}`));
+      void this.#publisher.stopAll();
     });
-    socket.on('peerLeft', ({ peerId }) => {
-      const participant = this.participants.get(peerId);
-      if (!participant) return;
-      for (const consumerId of [...participant.streams.keys()]) this.#removeConsumer(consumerId);
-      this.participants.delete(peerId);
-      this.emit('participantLeft', participant);
-    });
-    socket.on('peerUpdated', ({ peerId, displayName, isHost }) => {
-      if (peerId === this.#session?.peerId) {
-        if (displayName !== undefined) this.localParticipant.displayName = displayName;
-        if (isHost !== undefined) this.localParticipant.isHost = isHost;
-        this.emit('localUpdated');
-        return;
-      }
-      const participant = this.participants.get(peerId);
-      if (!participant) return;
-      if (displayName !== undefined) participant.displayName = displayName;
-      if (isHost !== undefined) participant.isHost = isHost;
-      this.emit('participantUpdated', participant);
-    });
-    const setProducer = (peerId: string, producerId: string, change: 'paused' | 'resumed' | 'closed') => {
-      const participant = this.participants.get(peerId);
-      const producer = participant?.producers.get(producerId);
-      if (!participant || !producer) return;
-      if (change === 'closed') participant.producers.delete(producerId);
-      else producer.paused = change === 'paused';
-      this.emit('participantUpdated', participant);
-    };
-    socket.on('producerPaused', ({ peerId, producerId }) => setProducer(peerId, producerId, 'paused'));
-    socket.on('producerResumed', ({ peerId, producerId }) => setProducer(peerId, producerId, 'resumed'));
-    socket.on('producerClosed', ({ peerId, producerId }) => setProducer(peerId, producerId, 'closed'));
-    socket.on('consumerLayersChanged', (event) => this.emit('consumerLayersChanged', event));
-    socket.on('consumerScore', ({ consumerId, score }) => {
-      for (const participant of this.participants.values()) {
-        if (!participant.streams.has(consumerId)) continue;
-        const before = participant.quality;
-        participant.scores.set(consumerId, score);
-        if (participant.quality !== before) this.emit('participantUpdated', participant);
-      }
-    });
-    socket.on('activeSpeaker', ({ peerId }) => {
-      this.activeSpeakerId = peerId;
-      this.emit('activeSpeaker', { participantId: peerId });
-    });
-    socket.on('chatMessage', (message) => {
-      this.chatHistory.push(message);
-      this.emit('chatMessage', { ...message, local: false });
-    });
-    socket.on('handRaised', ({ peerId, raised }) => {
-      const participant = this.participants.get(peerId);
-      if (participant) participant.handRaised = raised;
-      this.emit('handRaised', { participantId: peerId, raised });
-      if (participant) this.emit('participantUpdated', participant);
-    });
-    socket.on('reaction', ({ peerId, reaction }) => this.emit('reaction', { participantId: peerId, reaction }));
-    socket.on('roomLocked', ({ locked }) => {
-      this.locked = locked;
-      this.emit('roomLocked', locked);
-    });
-    socket.on('peerMuted', ({ peerId, producerId, byPeerId }) => {
-      if (peerId !== this.#session?.peerId) return setProducer(peerId, producerId, 'paused');
-      const mic = [...this.localStreams].find((s) => s.producer?.id === producerId);
-      // The host already paused it server-side; mirror that locally so the UI shows "muted".
-      if (mic && !mic.paused) void mic.pause().catch(() => undefined);
-      this.emit('mutedByHost', { byParticipantId: byPeerId });
-    });
-    socket.on('peerKicked', ({ reason }) => {
-      this.#setState('disconnected', reason, new ConferenceError('kicked', `You were ${reason}`));
-      this.#teardownSession();
-      for (const stream of [...this.localStreams]) void stream.stop();
-    });
-    raw.on('rejoinRequired', ({ reason }) => {
-      void this.#reconnect(reason, { immediate: true });
-    });
-    raw.on('disconnect', (reason) => {
+    socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
-      void this.#reconnect(`connection lost (${reason})`);
+      const state = this.#machine.state;
+      if (state === 'connected') return this.#reconnect(`connection lost (${reason})`);
+      // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
+      if (state === 'connecting') this.#end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
+      // Reconnecting: a try that was past its requests could otherwise finish without a socket.
+      if (state === 'reconnecting') this.#reconnect(`connection lost (${reason})`, { restart: true });
     });
-  }
-
-  #setState(state: ConnectionState, reason?: string, error?: ConferenceError): void {
-    if (this.#state === state && state !== 'reconnecting') return;
-    this.#state = state;
-    this.emit('connectionStateChanged', { state, reason, error });
   }
 }

@@ -1,14 +1,19 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, RequestData, RequestName, ResponseData, ServerToClientEvents } from '../../../shared/protocol';
-import { ConferenceError } from './errors';
+import type { Ack, ClientToServerEvents, NotificationData, RequestData, RequestName, ResponseData, ServerToClientEvents } from '../../../shared/protocol';
+import { ConferenceError, ConnectionError } from './errors';
+import { withTimeout } from './timeouts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Welcome = NotificationData<'welcome'>;
 
-const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const CONNECT_TIMEOUT_MS = 8_000;
+export const WELCOME_TIMEOUT_MS = 5_000;
 
-/** The socket.io connection with typed, promise-returning requests. Reconnection is Conference's job. */
+/** The socket.io connection with typed, promise-returning requests. Reconnection is the Reconnector's job. */
 export class SignalingClient {
   readonly socket: ClientSocket;
+  #welcome?: Promise<Welcome>;
 
   constructor(url: string) {
     this.socket = io(url, {
@@ -17,7 +22,7 @@ export class SignalingClient {
       transports: ['websocket'],
       reconnection: false,
       autoConnect: false,
-      timeout: 8_000,
+      timeout: CONNECT_TIMEOUT_MS,
     });
   }
 
@@ -25,8 +30,11 @@ export class SignalingClient {
     return this.socket.connected;
   }
 
+  /** Connects (if needed). Bounded by socket.io's own connect timeout. */
   connect(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    // The host greets every new connection with `welcome`: listen before connecting, so it cannot be missed.
+    this.#welcome = new Promise<Welcome>((resolve) => this.socket.once('welcome', resolve));
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         this.socket.off('connect', onConnect);
@@ -38,7 +46,7 @@ export class SignalingClient {
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(new ConferenceError('host_unreachable', `Cannot reach the meeting host (${error.message})`, { cause: error }));
+        reject(new ConnectionError('unreachable', 'host_unreachable', `Cannot reach the meeting host (${error.message})`, { cause: error }));
       };
       this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
@@ -46,21 +54,30 @@ export class SignalingClient {
     });
   }
 
-  async request<N extends RequestName>(name: N, data: RequestData<N>): Promise<ResponseData<N>> {
-    if (!this.socket.connected) throw new ConferenceError('disconnected', 'not connected to the meeting host');
+  /** The current connection's `welcome` (router capabilities); a typed timeout when the host never sends it. */
+  welcome(timeoutMs = WELCOME_TIMEOUT_MS): Promise<Welcome> {
+    if (!this.#welcome) return Promise.reject(new ConnectionError('disconnected', 'disconnected', 'not connected to the meeting host'));
+    return withTimeout(this.#welcome, timeoutMs, () => ConnectionError.timeout('the host did not send its welcome', timeoutMs));
+  }
+
+  async request<N extends RequestName>(name: N, data: RequestData<N>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseData<N>> {
+    if (!this.socket.connected) throw new ConnectionError('disconnected', 'disconnected', 'not connected to the meeting host');
     let result: Ack<ResponseData<N>>;
     try {
       // The generic event map cannot express "ack type depends on N"; the schemas in shared/ do.
       const untyped = this.socket as unknown as Socket;
-      result = (await untyped.timeout(REQUEST_TIMEOUT_MS).emitWithAck(name, data)) as Ack<ResponseData<N>>;
+      result = (await untyped.timeout(timeoutMs).emitWithAck(name, data)) as Ack<ResponseData<N>>;
     } catch (error) {
-      throw new ConferenceError(this.socket.connected ? 'timeout' : 'disconnected', `${name}: no answer from the host`, { cause: error });
+      throw this.socket.connected
+        ? new ConnectionError('timeout', 'timeout', `${name}: no answer from the host within ${timeoutMs} ms`, { cause: error })
+        : new ConnectionError('disconnected', 'disconnected', `${name}: the connection to the host dropped`, { cause: error });
     }
     if (!result.ok) throw ConferenceError.fromProtocol(result.error);
     return result.data;
   }
 
   disconnect(): void {
+    this.#welcome = undefined;
     this.socket.disconnect();
   }
 }

@@ -1,6 +1,15 @@
 export { Conference, type ConferenceEvents, type ConferenceOptions, type ConnectionState, type JoinParams, type StreamEvent } from './Conference';
-export { ConferenceError, type ConferenceErrorCode } from './errors';
+export {
+  ConferenceError,
+  ConnectionError,
+  MediaDeviceError,
+  StreamError,
+  type ConferenceErrorCode,
+  type ConnectionErrorReason,
+  type MediaDeviceFailure,
+} from './errors';
 export { LocalStream } from './LocalStream';
 export { RemoteParticipant, type RemoteProducer, type RemoteStream } from './RemoteParticipant';
 export { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 export { adaptVideo, layerForHeight, type AdaptiveTarget } from './AdaptiveVideo';
+export type { MediaRequest } from './Publisher';

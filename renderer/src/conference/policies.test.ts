@@ -35,6 +35,10 @@ describe('media errors', () => {
   it('maps getUserMedia failures to codes the UI can explain', () => {
     expect(ConferenceError.fromMediaError(new DOMException('x', 'NotAllowedError')).code).toBe('media_permission_denied');
     expect(ConferenceError.fromMediaError(new DOMException('x', 'NotFoundError')).code).toBe('no_device');
-    expect(ConferenceError.fromMediaError(new DOMException('x', 'NotReadableError')).code).toBe('media_failed');
+    const inUse = ConferenceError.fromMediaError(new DOMException('x', 'NotReadableError'));
+    expect(inUse).toMatchObject({ name: 'MediaDeviceError', code: 'device_in_use', reason: 'device_in_use' });
+    expect(ConferenceError.fromMediaError(new DOMException('x', 'NotAllowedError')).reason).toBe('permission_denied');
+    expect(ConferenceError.fromMediaError(new DOMException('x', 'OverconstrainedError')).reason).toBe('overconstrained');
+    expect(ConferenceError.fromMediaError(new Error('odd'))).toMatchObject({ code: 'media_failed', reason: 'other' });
   });
 });

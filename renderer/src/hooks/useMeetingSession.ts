@@ -36,13 +36,16 @@ export function useMeetingSession(
   const latest = useRef(callbacks);
   latest.current = callbacks;
   const alive = useRef(true);
+  /** The leave scheduled by the last unmount; a remount (React StrictMode) cancels it. */
+  const pendingLeave = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const attempt = useCallback(
-    async (passcode?: string) => {
+    async (passcode?: string, active: () => boolean = () => alive.current) => {
       try {
+        // Idempotent: a second mount (StrictMode) gets the join already in flight.
         await conference.join({ roomId: request.roomId, displayName: request.displayName, passcode, ownerKey: request.ownerKey });
       } catch (error) {
-        if (!alive.current) return;
+        if (!active()) return;
         if (needsPasscode(error) || (passcode !== undefined && (error as ConferenceError).code === 'rate_limited')) {
           setPhase({ kind: 'passcode', busy: false, error: passcode === undefined ? undefined : describeError(error) });
         } else {
@@ -50,7 +53,7 @@ export function useMeetingSession(
         }
         return;
       }
-      if (!alive.current) return;
+      if (!active()) return;
       setPhase({ kind: 'joined' });
       latest.current.onJoined();
     },
@@ -61,7 +64,9 @@ export function useMeetingSession(
   phaseRef.current = phase.kind;
 
   useEffect(() => {
+    clearTimeout(pendingLeave.current);
     alive.current = true;
+    let mounted = true;
     let wasReconnecting = false;
     const onState = ({ state: next, error }: { state: ConnectionState; error?: ConferenceError }) => {
       setState(next);
@@ -79,12 +84,14 @@ export function useMeetingSession(
     };
     conference.on('connectionStateChanged', onState);
     conference.on('mutedByHost', onMuted);
-    void attempt(request.passcode);
+    void attempt(request.passcode, () => mounted);
     return () => {
+      mounted = false;
       alive.current = false;
       conference.off('connectionStateChanged', onState);
       conference.off('mutedByHost', onMuted);
-      void conference.leave();
+      // Deferred: StrictMode unmounts and remounts at once, and the remount must find the meeting still joined.
+      pendingLeave.current = setTimeout(() => void conference.leave(), 0);
     };
     // Mount-only: one join per meeting view (the Conference is created once with it).
     // eslint-disable-next-line react-hooks/exhaustive-deps

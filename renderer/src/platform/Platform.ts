@@ -42,8 +42,15 @@ export interface Platform {
     onRequest(listener: (sources: ScreenSource[]) => void): () => void;
     choose(sourceId: string | null, withAudio: boolean): Promise<void>;
   };
-  /** Desktop only: trust the self-signed certificate a meeting link names (its `fp`), for that host only. */
-  pinCertificate?(hostUrl: string, fingerprint: string): Promise<void>;
+  /**
+   * Desktop only: on an explicit Join, check the meeting host's certificate against the pin kept
+   * for it (first Join keeps the link's `fp`). Rejects with a PlatformError: code
+   * `host_identity_changed` (with `identity`: ask the user, then `replaceHostPin`) or
+   * `host_identity_mismatch` (the host is not the one the link names).
+   */
+  verifyHostForJoin?(hostUrl: string, fingerprint?: string): Promise<void>;
+  /** Desktop only: the user confirmed the "identity changed" warning for this fingerprint. */
+  replaceHostPin?(hostUrl: string, fingerprint: string): Promise<void>;
   /** Desktop only: roundtable:// links and pasted meeting links opened from outside. */
   onOpenLink?(listener: (url: string) => void): () => void;
 }

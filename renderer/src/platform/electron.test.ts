@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IpcResult, OpenLink, RoundtableBridge, ScreenSources } from '../../../shared/ipc';
-import { createElectronPlatform, PlatformError } from './electron';
+import { createElectronPlatform, hostIdentityChange, PlatformError } from './electron';
 
 const ok = <T>(data: T): Promise<IpcResult<T>> => Promise.resolve({ ok: true, data });
 const hosted = { roomId: 'standup', baseUrl: 'https://10.0.0.5:4443', joinUrl: 'https://10.0.0.5:4443/?room=standup', ownerKey: 'k', ports: { http: 4443, rtc: [40000] } };
@@ -21,14 +21,14 @@ function fakeBridge(overrides: Partial<RoundtableBridge> = {}) {
     },
     preferences: { get: vi.fn(() => ok({ displayName: 'Ada' })), set: vi.fn((patch) => ok({ displayName: 'Ada', ...patch })) },
     openExternal: vi.fn(() => ok(null)),
-    pinCertificate: vi.fn(() => ok(null)),
+    certificates: { verifyForJoin: vi.fn(() => ok(null)), replacePin: vi.fn(() => ok(null)) },
     onOpenLink: (listener) => {
       listeners.links.push(listener);
       return () => undefined;
     },
     onNotice: vi.fn(() => () => undefined),
     ...overrides,
-  } as RoundtableBridge;
+  };
   return { bridge, listeners };
 }
 
@@ -79,5 +79,34 @@ describe('createElectronPlatform', () => {
     expect(onLink).toHaveBeenCalledWith('https://10.0.0.5:4443/?room=a');
     await platform.screenPicker!.choose('screen:1:0', true);
     expect(bridge.screen.choose).toHaveBeenCalledWith('screen:1:0', true);
+  });
+});
+
+describe('host identity checks on Join', () => {
+  const change = { host: '10.0.0.5:4443', pinnedFingerprint: 'ab'.repeat(32), presentedFingerprint: 'cd'.repeat(32) };
+
+  it('passes the link fingerprint (or none) to main and confirms a replacement', async () => {
+    const { bridge } = fakeBridge();
+    const platform = createElectronPlatform(bridge);
+    await platform.verifyHostForJoin('https://10.0.0.5:4443', 'ab'.repeat(32));
+    await platform.verifyHostForJoin('https://10.0.0.5:4443');
+    expect(bridge.certificates.verifyForJoin).toHaveBeenNthCalledWith(1, 'https://10.0.0.5:4443', 'ab'.repeat(32));
+    expect(bridge.certificates.verifyForJoin).toHaveBeenNthCalledWith(2, 'https://10.0.0.5:4443', undefined);
+    await platform.replaceHostPin('https://10.0.0.5:4443', 'cd'.repeat(32));
+    expect(bridge.certificates.replacePin).toHaveBeenCalledWith('https://10.0.0.5:4443', 'cd'.repeat(32));
+  });
+
+  it('a changed identity rejects with a typed error carrying both fingerprints', async () => {
+    const { bridge } = fakeBridge({
+      certificates: {
+        verifyForJoin: () => Promise.resolve({ ok: false, error: { code: 'host_identity_changed', message: 'changed', identity: change } }),
+        replacePin: () => ok(null),
+      },
+    });
+    const platform = createElectronPlatform(bridge);
+    const error: unknown = await platform.verifyHostForJoin('https://10.0.0.5:4443').catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PlatformError', code: 'host_identity_changed', identity: change });
+    expect(hostIdentityChange(error)).toEqual(change);
+    expect(hostIdentityChange(new PlatformError('unavailable', 'down'))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { IpcErrorCode, IpcResult, RoundtableBridge } from '../../../shared/ipc';
+import type { HostIdentityChange, IpcErrorCode, IpcResult, RoundtableBridge } from '../../../shared/ipc';
 import type { HostingInfo, Platform } from './Platform';
 
 declare global {
@@ -11,23 +11,40 @@ declare global {
 /** A failed bridge call, with the main process's typed error code. */
 export class PlatformError extends Error {
   readonly code: IpcErrorCode;
-  constructor(code: IpcErrorCode, message: string) {
+  /** Set for `host_identity_changed`: the kept and the presented certificate. */
+  readonly identity?: HostIdentityChange;
+  constructor(code: IpcErrorCode, message: string, identity?: HostIdentityChange) {
     super(message);
     this.name = 'PlatformError';
     this.code = code;
+    if (identity) this.identity = identity;
   }
+}
+
+/**
+ * The Join was refused because the host's certificate changed; the user may confirm the new one.
+ * Judged by shape, not class, so any Platform implementation can raise it.
+ */
+export function hostIdentityChange(error: unknown): HostIdentityChange | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, identity } = error as { code?: unknown; identity?: Partial<HostIdentityChange> };
+  if (code !== 'host_identity_changed' || typeof identity !== 'object' || identity === null) return undefined;
+  const { host, pinnedFingerprint, presentedFingerprint } = identity;
+  return typeof host === 'string' && typeof pinnedFingerprint === 'string' && typeof presentedFingerprint === 'string'
+    ? { host, pinnedFingerprint, presentedFingerprint }
+    : undefined;
 }
 
 async function unwrap<T>(answer: Promise<IpcResult<T>>): Promise<T> {
   const result = await answer;
-  if (!result.ok) throw new PlatformError(result.error.code, result.error.message);
+  if (!result.ok) throw new PlatformError(result.error.code, result.error.message, result.error.identity);
   return result.data;
 }
 
 /** Desktop-only extras beyond the Platform interface. */
 export interface ElectronPlatform extends Platform {
-  /** Trust the self-signed certificate a pasted link's `fp` names, for that link's host only. */
-  pinCertificate(hostUrl: string, fingerprint: string): Promise<void>;
+  verifyHostForJoin(hostUrl: string, fingerprint?: string): Promise<void>;
+  replaceHostPin(hostUrl: string, fingerprint: string): Promise<void>;
   openExternal(url: string): Promise<void>;
 }
 
@@ -67,8 +84,11 @@ export function createElectronPlatform(bridge: RoundtableBridge): ElectronPlatfo
       },
     },
     onOpenLink: (listener) => bridge.onOpenLink((link) => listener(link.url)),
-    async pinCertificate(hostUrl, fingerprint) {
-      await unwrap(bridge.pinCertificate(hostUrl, fingerprint));
+    async verifyHostForJoin(hostUrl, fingerprint) {
+      await unwrap(bridge.certificates.verifyForJoin(hostUrl, fingerprint));
+    },
+    async replaceHostPin(hostUrl, fingerprint) {
+      await unwrap(bridge.certificates.replacePin(hostUrl, fingerprint));
     },
     async openExternal(url) {
       await unwrap(bridge.openExternal(url));

@@ -25,6 +25,11 @@ export interface TestPlatformConfig {
    */
   screenSources?: ScreenSource[] | false;
   preferences?: Partial<Preferences>;
+  /**
+   * Simulates the desktop app's join-time certificate check: every Join is refused with
+   * `host_identity_changed` and these fingerprints until `replaceHostPin` confirms the new one.
+   */
+  hostIdentityChange?: { host: string; pinnedFingerprint: string; presentedFingerprint: string };
 }
 
 export interface RecordedCall {
@@ -81,6 +86,19 @@ export function createTestPlatform(config: TestPlatformConfig = {}): TestPlatfor
       linkListeners.add(listener);
       return () => linkListeners.delete(listener);
     },
+  };
+
+  const identityChange = config.hostIdentityChange;
+  let replacedPin: string | undefined;
+  platform.verifyHostForJoin = async (hostUrl, fingerprint) => {
+    record('verifyHostForJoin', hostUrl, fingerprint ?? null);
+    if (identityChange && replacedPin !== identityChange.presentedFingerprint) {
+      throw Object.assign(new Error(`The identity of ${identityChange.host} has changed`), { code: 'host_identity_changed', identity: identityChange });
+    }
+  };
+  platform.replaceHostPin = async (hostUrl, fingerprint) => {
+    record('replaceHostPin', hostUrl, fingerprint);
+    replacedPin = fingerprint;
   };
 
   if (config.hosting !== false) {

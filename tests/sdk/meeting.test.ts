@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Conference, type StreamEvent } from '../../renderer/src/conference';
-import type { Host } from './Host';
-import { countFrames, installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../../tests/support/wrtc';
-import { startTestHost, waitFor } from '../../tests/support/testHost';
+import type { Host } from '../../electron/host/Host';
+import { countFrames, installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
 
 installWrtcGlobals();
 

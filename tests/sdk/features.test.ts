@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
 import { limits } from '../../shared/limits';
-import type { Host } from './Host';
-import { countFrames, installWrtcGlobals, syntheticMedia } from '../../tests/support/wrtc';
-import { startTestHost, waitFor } from '../../tests/support/testHost';
-import { rawClient } from '../../tests/support/rawClient';
+import type { Host } from '../../electron/host/Host';
+import { countFrames, installWrtcGlobals, syntheticMedia } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
+import { rawClient } from '../support/rawClient';
 
 installWrtcGlobals();
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestNames } from '../../shared/protocol';
 import { limits } from '../../shared/limits';
 import { Conference } from '../../renderer/src/conference';
-import type { Host } from './Host';
-import { installWrtcGlobals, syntheticMedia } from '../../tests/support/wrtc';
-import { startTestHost, waitFor } from '../../tests/support/testHost';
-import { rawClient, type RawClient } from '../../tests/support/rawClient';
+import type { Host } from '../../electron/host/Host';
+import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
+import { rawClient, type RawClient } from '../support/rawClient';
 
 installWrtcGlobals();
 

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+/** `name:port`, `1.2.3.4:port` or `[v6]:port`: anything else is not put into a header. */
+const hostHeader = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
+
+/**
+ * The guest page's Content-Security-Policy. The page talks only to the host that served it:
+ * socket.io and /api over the same origin. `'self'` covers same-origin ws(s) in CSP Level 3, and
+ * the explicit ws(s) origin keeps older engines (Safari before 15.4) working. Nothing inline runs
+ * (the built index.html loads one module script and one stylesheet), nothing may frame the page
+ * (clickjacking the camera prompt or the host controls), and no other host can be reached: a link
+ * that points the page's SDK at another server (`?host=`) cannot send the guest's media elsewhere
+ * under this origin's camera permission.
+ */
+export function guestPageCsp(requestHost: string | undefined, encrypted: boolean): string {
+  const socketOrigin = requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    // React sets style properties through the CSSOM, which CSP does not govern; no inline <style>.
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self'${socketOrigin}`,
+    "worker-src 'self' blob:",
+    "font-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** For JSON answers: nothing to run, nothing to frame. */
+export const apiCsp = "default-src 'none'; frame-ancestors 'none'";
+
+/** Headers every answer carries, page or API. */
+export function setCommonSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  // Old engines that ignore frame-ancestors.
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+/** The guest page and its assets: the CSP above, own-window isolation, only the media permissions. */
+export function setGuestPageHeaders(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', guestPageCsp(req.headers.host, Boolean((req.socket as Partial<TLSSocket>).encrypted)));
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader(
+    'Permissions-Policy',
+    'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self), geolocation=(), usb=(), serial=(), hid=(), payment=()',
+  );
+}
+
+/** Source maps are never served, even when a development build left some in the web root. */
+export function isSourceMapPath(pathname: string): boolean {
+  return pathname.toLowerCase().endsWith('.map');
+}

@@ -1,0 +1,81 @@
+import { Device, type types } from 'mediasoup-client';
+import type { ResponseData } from '../../../shared/protocol';
+import { ConferenceError, ConnectionError } from './errors';
+import type { SignalingClient } from './SignalingClient';
+import { withTimeout } from './timeouts';
+
+export interface JoinParams {
+  roomId: string;
+  displayName: string;
+  passcode?: string;
+  /** The desktop app's owner key when it joins the meeting it hosts. */
+  ownerKey?: string;
+}
+
+export type JoinAnswer = ResponseData<'join'>;
+
+/** Bound on loading the Device (it creates a throwaway RTCPeerConnection to read capabilities). */
+export const DEVICE_LOAD_TIMEOUT_MS = 10_000;
+
+/**
+ * The join handshake: connect signaling, take the router capabilities from `welcome`, load the
+ * Device, and send the one `join` request. Every wait is bounded and fails with a ConnectionError.
+ * The Device survives reconnections (same host, same router capabilities).
+ */
+export class JoinHandshake {
+  readonly #signaling: SignalingClient;
+  readonly #handlerName?: types.BuiltinHandlerName;
+  #device?: Device;
+  #preparing?: Promise<Device>;
+
+  constructor(signaling: SignalingClient, handlerName?: types.BuiltinHandlerName) {
+    this.#signaling = signaling;
+    this.#handlerName = handlerName;
+  }
+
+  get device(): Device | undefined {
+    return this.#device;
+  }
+
+  /** Connect and load the Device; shared by concurrent callers (prepare() and join()). */
+  prepare(): Promise<Device> {
+    this.#preparing ??= this.#connectAndLoad().finally(() => (this.#preparing = undefined));
+    return this.#preparing;
+  }
+
+  async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
+    const device = await this.prepare();
+    const answer = await this.#signaling.request('join', {
+      roomId: params.roomId,
+      displayName: params.displayName,
+      passcode: params.passcode,
+      ownerKey: params.ownerKey,
+      resumeToken,
+      rtpCapabilities: device.rtpCapabilities as never,
+    });
+    return { device, answer };
+  }
+
+  async #connectAndLoad(): Promise<Device> {
+    const fresh = !this.#signaling.connected;
+    if (fresh) await this.#signaling.connect();
+    if (this.#device?.loaded) return this.#device;
+    const { routerRtpCapabilities } = await this.#signaling.welcome();
+    const device = await withTimeout(this.#loadDevice(routerRtpCapabilities as types.RtpCapabilities), DEVICE_LOAD_TIMEOUT_MS, () =>
+      ConnectionError.timeout('loading the media device', DEVICE_LOAD_TIMEOUT_MS),
+    );
+    this.#device = device;
+    return device;
+  }
+
+  async #loadDevice(routerRtpCapabilities: types.RtpCapabilities): Promise<Device> {
+    try {
+      const device = this.#handlerName ? new Device({ handlerName: this.#handlerName }) : await Device.factory();
+      await device.load({ routerRtpCapabilities });
+      return device;
+    } catch (error) {
+      if ((error as Error).name === 'UnsupportedError') throw new ConferenceError('unsupported_browser', 'this browser cannot send or receive meeting media', { cause: error });
+      throw error;
+    }
+  }
+}

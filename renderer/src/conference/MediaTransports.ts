@@ -1,0 +1,111 @@
+import type { Device, types } from 'mediasoup-client';
+import type { MediaSource, TransportOptions } from '../../../shared/protocol';
+import type { SignalingClient } from './SignalingClient';
+
+export const ICE_RESTART_GRACE_MS = 6_000;
+
+/** Resolves true once `transport` is connected, false after `ms`; its listener never outlives the wait. */
+export function waitUntilConnected(transport: types.Transport, ms: number): Promise<boolean> {
+  if (transport.connectionState === 'connected') return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    const done = (result: boolean) => {
+      clearTimeout(timer);
+      transport.off('connectionstatechange', onChange);
+      resolve(result);
+    };
+    const onChange = (state: types.ConnectionState) => {
+      if (state === 'connected') done(true);
+      else if (state === 'closed') done(false);
+    };
+    const timer = setTimeout(() => done(transport.connectionState === 'connected'), ms);
+    transport.on('connectionstatechange', onChange);
+  });
+}
+
+/**
+ * The session's two WebRTC transports, wired to signaling: DTLS connect, produce, and ICE recovery.
+ * A failed transport gets one ICE restart; if it is not back within the grace period, `onLost`
+ * is told (the Conference then rejoins).
+ */
+export class MediaTransports {
+  readonly send: types.Transport;
+  readonly recv: types.Transport;
+  readonly #signaling: SignalingClient;
+  readonly #onLost: (reason: string) => void;
+  readonly #recovering = new Set<types.Transport>();
+  #closed = false;
+
+  constructor(
+    device: Device,
+    signaling: SignalingClient,
+    options: { send: TransportOptions; recv: TransportOptions; iceServers: RTCIceServer[]; onLost(reason: string): void },
+  ) {
+    this.#signaling = signaling;
+    this.#onLost = options.onLost;
+    const common = (transport: TransportOptions) => ({ ...(transport as unknown as types.TransportOptions), iceServers: options.iceServers });
+    this.recv = device.createRecvTransport(common(options.recv));
+    this.send = device.createSendTransport(common(options.send));
+    this.#wire(this.recv);
+    this.#wire(this.send);
+    this.send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.#signaling
+        .request('produce', {
+          transportId: this.send.id,
+          kind,
+          rtpParameters: rtpParameters as never,
+          source: appData.source as MediaSource,
+          paused: appData.paused === true,
+        })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** ICE restart on every transport that is not connected, or on `which` (diagnostics, network change). */
+  async restartIce(which: 'send' | 'recv' | 'both' = 'both'): Promise<boolean> {
+    const targets = which === 'both' ? [this.send, this.recv] : [which === 'send' ? this.send : this.recv];
+    const results = await Promise.all(targets.map((transport) => this.#restart(transport)));
+    return results.every(Boolean);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.send.close();
+    this.recv.close();
+  }
+
+  #wire(transport: types.Transport): void {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => callback(), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed') void this.#recover(transport);
+    });
+  }
+
+  async #recover(transport: types.Transport): Promise<void> {
+    // One recovery per transport at a time: a flapping transport must not stack restarts.
+    if (this.#closed || transport.closed || this.#recovering.has(transport)) return;
+    this.#recovering.add(transport);
+    try {
+      if (await this.#restart(transport)) return;
+      if (!this.#closed && !transport.closed) this.#onLost('media connection failed');
+    } finally {
+      this.#recovering.delete(transport);
+    }
+  }
+
+  async #restart(transport: types.Transport): Promise<boolean> {
+    try {
+      const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
+      if (this.#closed || transport.closed) return false;
+      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      return await waitUntilConnected(transport, ICE_RESTART_GRACE_MS);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import type { ChatMessage, NotificationData, PeerInfo } from '../../../shared/protocol';
+import type { Emit } from './events';
+import { RemoteParticipant } from './RemoteParticipant';
+
+export interface LocalParticipant {
+  id: string;
+  displayName: string;
+  isHost: boolean;
+  handRaised: boolean;
+}
+
+type ProducerChange = 'paused' | 'resumed' | 'closed';
+
+/**
+ * What the client knows about the meeting: who is in it, chat, lock, active speaker. Changed only
+ * by the join answer and by the host's notifications; every change is announced with an event.
+ */
+export class RoomState {
+  readonly participants = new Map<string, RemoteParticipant>();
+  readonly chatHistory: ChatMessage[] = [];
+  localParticipant: LocalParticipant = { id: '', displayName: '', isHost: false, handRaised: false };
+  locked = false;
+  activeSpeakerId: string | null = null;
+  readonly #emit: Emit;
+
+  constructor(emit: Emit) {
+    this.#emit = emit;
+  }
+
+  /** Replaces the participant list with the join answer's (a rejoin may have missed joins and leaves). */
+  applyJoin(answer: { peerId: string; isHost: boolean; locked: boolean; peers: PeerInfo[]; chatHistory: ChatMessage[] }, displayName: string): void {
+    this.localParticipant = { id: answer.peerId, displayName, isHost: answer.isHost, handRaised: this.localParticipant.handRaised && this.localParticipant.id === answer.peerId };
+    this.locked = answer.locked;
+    const present = new Set(answer.peers.map((peer) => peer.id));
+    for (const participant of [...this.participants.values()]) {
+      if (present.has(participant.id)) continue;
+      this.participants.delete(participant.id);
+      this.#emit('participantLeft', participant);
+    }
+    for (const info of answer.peers) {
+      const existing = this.participants.get(info.id);
+      const participant = new RemoteParticipant(info);
+      this.participants.set(info.id, participant);
+      this.#emit(existing ? 'participantUpdated' : 'participantJoined', participant);
+    }
+    if (this.chatHistory.length === 0) this.chatHistory.push(...answer.chatHistory);
+  }
+
+  clear(): void {
+    this.participants.clear();
+  }
+
+  findStream(consumerId: string) {
+    for (const participant of this.participants.values()) {
+      const remote = participant.streams.get(consumerId);
+      if (remote) return { participant, remote };
+    }
+    return undefined;
+  }
+
+  peerJoined(info: PeerInfo): void {
+    const participant = new RemoteParticipant(info);
+    this.participants.set(info.id, participant);
+    this.#emit('participantJoined', participant);
+  }
+
+  /** Removes the participant; its streams must already be gone (the Subscriber's job). */
+  peerLeft(peerId: string): void {
+    const participant = this.participants.get(peerId);
+    if (!participant) return;
+    this.participants.delete(peerId);
+    this.#emit('participantLeft', participant);
+  }
+
+  peerUpdated({ peerId, displayName, isHost }: NotificationData<'peerUpdated'>): void {
+    if (peerId === this.localParticipant.id) {
+      if (displayName !== undefined) this.localParticipant.displayName = displayName;
+      if (isHost !== undefined) this.localParticipant.isHost = isHost;
+      this.#emit('localUpdated');
+      return;
+    }
+    const participant = this.participants.get(peerId);
+    if (!participant) return;
+    if (displayName !== undefined) participant.displayName = displayName;
+    if (isHost !== undefined) participant.isHost = isHost;
+    this.#emit('participantUpdated', participant);
+  }
+
+  producerChanged(peerId: string, producerId: string, change: ProducerChange): void {
+    const participant = this.participants.get(peerId);
+    const producer = participant?.producers.get(producerId);
+    if (!participant || !producer) return;
+    if (change === 'closed') participant.producers.delete(producerId);
+    else producer.paused = change === 'paused';
+    this.#emit('participantUpdated', participant);
+  }
+
+  consumerScore({ consumerId, score }: NotificationData<'consumerScore'>): void {
+    for (const participant of this.participants.values()) {
+      if (!participant.streams.has(consumerId)) continue;
+      const before = participant.quality;
+      participant.scores.set(consumerId, score);
+      if (participant.quality !== before) this.#emit('participantUpdated', participant);
+    }
+  }
+
+  activeSpeaker(peerId: string | null): void {
+    this.activeSpeakerId = peerId;
+    this.#emit('activeSpeaker', { participantId: peerId });
+  }
+
+  chat(message: ChatMessage, local: boolean): void {
+    this.chatHistory.push(message);
+    this.#emit('chatMessage', { ...message, local });
+  }
+
+  handRaised(peerId: string, raised: boolean): void {
+    const participant = this.participants.get(peerId);
+    if (participant) participant.handRaised = raised;
+    this.#emit('handRaised', { participantId: peerId, raised });
+    if (participant) this.#emit('participantUpdated', participant);
+  }
+
+  setLocalHand(raised: boolean): void {
+    this.localParticipant.handRaised = raised;
+    this.#emit('localUpdated');
+  }
+
+  setLocalName(displayName: string): void {
+    this.localParticipant.displayName = displayName;
+    this.#emit('localUpdated');
+  }
+
+  roomLocked(locked: boolean): void {
+    this.locked = locked;
+    this.#emit('roomLocked', locked);
+  }
+}

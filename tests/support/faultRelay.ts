@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket as ServerSocket } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+
+/**
+ * A real socket.io server between a client and the real host that forwards everything both ways,
+ * except what a test tells it to break: the misbehaving-server half of a fault test.
+ */
+export interface FaultRules {
+  /** Host → client events never delivered (e.g. 'welcome'). */
+  dropFromHost?: string[];
+  /** Client requests never answered (the host still gets them unless listed in `swallow`). */
+  neverAnswer?: string[];
+  /** Rewrites the host's ack for a client request before the client sees it. */
+  rewriteAnswer?: (request: string, ack: any) => any;
+}
+
+export interface FaultRelay {
+  url: string;
+  /** Every client → host request name, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): Promise<FaultRelay> {
+  const server = http.createServer();
+  const ioServer = new Server(server, { transports: ['websocket'] });
+  const requests: string[] = [];
+  const upstreams = new Set<Socket>();
+
+  ioServer.on('connection', (client: ServerSocket) => {
+    const upstream = io(hostUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+    upstreams.add(upstream);
+    const pending: [string, unknown[]][] = [];
+    upstream.on('connect', () => {
+      for (const [event, args] of pending.splice(0)) upstream.emit(event, ...args);
+    });
+    upstream.onAny((event: string, ...args: unknown[]) => {
+      if (rules.dropFromHost?.includes(event)) return;
+      const last = args.at(-1);
+      if (typeof last === 'function') {
+        // A host → client request (newConsumer): relay the client's ack back.
+        client.emit(event, ...args.slice(0, -1), (answer: unknown) => (last as (a: unknown) => void)(answer));
+      } else client.emit(event, ...args);
+    });
+    client.onAny((event: string, ...args: unknown[]) => {
+      requests.push(event);
+      const last = args.at(-1);
+      let forwarded = args;
+      if (typeof last === 'function') {
+        const ack = last as (a: unknown) => void;
+        forwarded = [
+          ...args.slice(0, -1),
+          (answer: unknown) => {
+            if (rules.neverAnswer?.includes(event)) return;
+            ack(rules.rewriteAnswer ? rules.rewriteAnswer(event, answer) : answer);
+          },
+        ];
+      }
+      if (upstream.connected) upstream.emit(event, ...forwarded);
+      else pending.push([event, forwarded]);
+    });
+    client.on('disconnect', () => upstream.disconnect());
+    upstream.on('disconnect', () => client.disconnect(true));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    async close() {
+      for (const upstream of upstreams) upstream.disconnect();
+      await new Promise<void>((resolve) => ioServer.close(() => resolve()));
+    },
+  };
+}
