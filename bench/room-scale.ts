@@ -24,16 +24,20 @@ import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
 import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
+import { runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 installWrtcGlobals();
 
-const SIZES = (process.env.BENCH_SIZES ?? '5,10,20,30').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '5,10,20').split(',').filter(Boolean).map(Number);
+/** The large room (selective forwarding) is run once per worker count listed here. */
+const LARGE_WORKERS = (process.env.BENCH_LARGE_WORKERS ?? '1,2').split(',').filter(Boolean).map(Number);
+const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
 const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
-const LIMIT_MS = 9 * 60_000;
+const LIMIT_MS = 14 * 60_000;
 /** Requests the bench itself adds (pausing received streams); not part of joining. */
 const BENCH_REQUESTS = new Set(['pauseConsumer']);
 
@@ -53,7 +57,9 @@ interface Peer {
 
 let server: ServerHandle | undefined;
 let peers: Peer[] = [];
+let largeCleanup: (() => Promise<void>) | undefined;
 const cleanup = async () => {
+  await largeCleanup?.();
   await Promise.all(peers.map((p) => leave(p)));
   peers = [];
   await server?.stop().catch(() => undefined);
@@ -69,7 +75,8 @@ async function leave(peer: Peer): Promise<void> {
 const bump = (map: Map<string, number>, name: string) => map.set(name, (map.get(name) ?? 0) + 1);
 
 async function runSize(n: number): Promise<Record<string, unknown>> {
-  server = await startServerProcess('servers/roundtable.ts');
+  // A full mesh, as the bench has always measured it: selective forwarding (from 12 peers) off.
+  server = await startServerProcess('servers/roundtable.ts', { lastNMinPeers: 1_000 });
   const empty = await server.sample({ gc: true });
   const roomId = `scale-${n}`;
   const videoSenders = Math.min(VIDEO_SENDERS, n);
@@ -195,11 +202,25 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
-  log(`bench:room-scale — N = ${SIZES.join(', ')}; every peer sends Opus, ${VIDEO_SENDERS} also send 160x120@10 video; ${loadNote()}`);
+  log(
+    `bench:room-scale — full mesh at N = ${SIZES.join(', ')}; every peer sends Opus, ${VIDEO_SENDERS} also send 160x120@10 video; ` +
+      `then a ${LARGE_PEERS}-peer selective room on ${LARGE_WORKERS.join(' and ')} worker(s); ${loadNote()}`,
+  );
   const loadStart = machine().loadavg;
   const runs: Record<string, unknown>[] = [];
   for (let r = 0; r < REPEAT; r++) for (const n of SIZES) runs.push({ run: r + 1, ...(await runSize(n)) });
+  const large: Record<string, unknown>[] = [];
+  for (const workers of LARGE_WORKERS) {
+    large.push(
+      await runLargeRoom(
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
+        (c) => (largeCleanup = c),
+      ),
+    );
+  }
   guard.clear();
+  const perStream = (w: number) => large.find((r) => r.workers === w)?.workerCpuMsPerStreamPerS as number | undefined;
+  const pipingCostRatio = perStream(1) && perStream(2) ? round(perStream(2)! / perStream(1)!, 2) : null;
   // One row per size: the median over runs of every numeric field (the full-mesh time is the one that varies).
   const results = SIZES.map((n) => {
     const mine = runs.filter((r) => r.peers === n);
@@ -216,7 +237,10 @@ async function main(): Promise<void> {
   });
   const summary = {
     bench: 'room-scale',
-    ok: results.every((r) => r.missingStreams === 0),
+    ok: results.every((r) => r.missingStreams === 0) && large.every((r) => r.streamsReceived === r.streamsExpected && r.connected === r.peers),
+    largeRoom: large,
+    /** Worker CPU per forwarded stream, 2 workers / 1 worker (the cost of piping between them). */
+    pipingCostRatio,
     media: { audio: 'every peer, Opus', video: `${VIDEO_SENDERS} peers, 160x120@10` },
     runsPerSize: REPEAT,
     results,

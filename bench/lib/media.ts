@@ -27,13 +27,15 @@ export interface BenchMediaOptions {
   height?: number;
   fps?: number;
   audio?: boolean;
+  /** Audio is digital silence (a muted-by-silence mic: Opus DTX sends a packet every 400 ms). */
+  silent?: boolean;
   /** Fraction of the frame's rows that carry fresh noise every frame (0..1). */
   noise?: number;
 }
 
 const NOISE_POOL = 6;
 
-export function benchMedia({ width = 320, height = 240, fps = 15, audio = true, noise = 0.35 }: BenchMediaOptions = {}): BenchMedia {
+export function benchMedia({ width = 320, height = 240, fps = 15, audio = true, noise = 0.35, silent = false }: BenchMediaOptions = {}): BenchMedia {
   const { RTCVideoSource, RTCAudioSource } = wrtc.nonstandard;
   const timers: NodeJS.Timeout[] = [];
   let video: MediaStreamTrack | undefined;
@@ -77,7 +79,7 @@ export function benchMedia({ width = 320, height = 240, fps = 15, audio = true, 
     // One second of a warbling tone, computed once (never silent, so Opus DTX does not thin the
     // packet rate out); every 10 ms the next slice is sent.
     const tone = new Int16Array(sampleRate);
-    for (let i = 0; i < tone.length; i++) {
+    for (let i = 0; i < tone.length && !silent; i++) {
       const f = 440 + 120 * Math.sin((2 * Math.PI * i) / sampleRate);
       tone[i] = Math.round(6000 * Math.sin((i * 2 * Math.PI * f) / sampleRate));
     }

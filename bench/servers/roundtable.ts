@@ -11,7 +11,7 @@ import { Host } from '../../electron/host/Host';
 import { createLogger } from '../../electron/host/logger';
 import { childOptions, sampleServer, serveParent } from '../lib/serverProcess';
 
-const options = childOptions<{ webRoot?: string; logLevel?: string }>();
+const options = childOptions<{ webRoot?: string; logLevel?: string; workers?: number; workerMaxConsumers?: number; lastNMinPeers?: number; lastN?: number }>();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-'));
 const host = await Host.start(
   {
@@ -19,12 +19,15 @@ const host = await Host.start(
     announcedIp: '127.0.0.1',
     httpPort: 0,
     rtcPort: 0,
-    workers: 1,
+    workers: options.workers ?? 1,
     tls: false,
     discovery: false,
     roomIdleCloseMs: 200,
     dataDir,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.workerMaxConsumers ? { workerMaxConsumers: options.workerMaxConsumers } : {}),
+    ...(options.lastNMinPeers ? { lastNMinPeers: options.lastNMinPeers } : {}),
+    ...(options.lastN ? { lastN: options.lastN } : {}),
   },
   { logger: createLogger(options.logLevel ?? process.env.BENCH_HOST_LOG ?? 'warn') },
 );
@@ -78,6 +81,27 @@ serveParent(
         }
       }
       return null;
+    },
+    /** Per worker: CPU so far (ms, getResourceUsage) and live load; for rooms spanning workers. */
+    workers: async () =>
+      Promise.all(
+        host.pool.slots.map(async (slot) => {
+          const usage = await slot.worker.getResourceUsage();
+          return { index: slot.index, pid: slot.worker.pid, cpuMs: usage.ru_utime + usage.ru_stime, routers: slot.routers, producers: slot.producers, consumers: slot.consumers };
+        }),
+      ),
+    /** Consumers that forward media now (neither they nor their producer paused), by receiver and kind. */
+    forwarding: () => {
+      const perPeer: { peer: string; audio: number; video: number }[] = [];
+      let pipes = 0;
+      for (const room of host.rooms.all()) {
+        pipes += room.media.routers.pipeCount;
+        for (const peer of room.peers.values()) {
+          const on = [...peer.consumers.values()].filter((c) => !c.paused && !c.producerPaused);
+          perPeer.push({ peer: peer.displayName, audio: on.filter((c) => c.kind === 'audio').length, video: on.filter((c) => c.kind === 'video').length });
+        }
+      }
+      return { perPeer, total: perPeer.reduce((sum, p) => sum + p.audio + p.video, 0), pipes };
     },
     /** Consumers beyond one per (participant, producer): the same media forwarded twice. */
     duplicateConsumers: () => {

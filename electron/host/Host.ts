@@ -106,7 +106,8 @@ export class Host {
     const ownerKey = newSecret();
 
     const pool = await WorkerPool.create({ size: config.workers, listenIp: config.listenIp, announcedIp, basePort: config.rtcPort, logger });
-    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, { logger, passcodeGuard: new PasscodeGuard(), resumeWindowMs: config.resumeWindowMs });
+    const scale = { workerMaxConsumers: config.workerMaxConsumers, lastN: config.lastN, lastNMinPeers: config.lastNMinPeers };
+    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, { logger, passcodeGuard: new PasscodeGuard(), resumeWindowMs: config.resumeWindowMs, scale });
     const iceServers = (user: string): IceServer[] =>
       config.turnUrl && config.turnSecret ? [turnCredentials(config.turnUrl, config.turnSecret, user)] : [];
 

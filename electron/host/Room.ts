@@ -2,18 +2,18 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
-import type { ChatMessage, MediaKind, MediaSource, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
+import type { ChatMessage, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
 import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
-import type { PoolSlot } from './WorkerPool';
+import type { PoolSlot, WorkerPool } from './WorkerPool';
 import { Admission } from './room/Admission';
 import { ChatHistory } from './room/ChatHistory';
-import { createConsumer } from './room/ConsumerFactory';
 import { HostRole } from './room/HostRole';
+import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions } from './room/MediaGraph';
 import { MediaGraphRehome } from './room/MediaGraphRehome';
+import { owned } from './room/ownership';
 import type { PasscodeGuard } from './security/PasscodeGuard';
-import { clampEncodings } from './security/mediaLimits';
 
 export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
 
@@ -27,6 +27,9 @@ export interface RoomDeps {
   logger: Logger;
   passcodeGuard: PasscodeGuard;
   resumeWindowMs: number;
+  /** Workers a room may spread over (absent: one router per room). */
+  pool?: WorkerPool;
+  scale?: Partial<ScaleOptions>;
 }
 
 /** What a meeting is besides its media: kept when a room has to be recreated after losing its worker. */
@@ -71,11 +74,11 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #hostRole: HostRole;
   readonly #chat: ChatHistory;
   readonly #rehome: MediaGraphRehome;
+  readonly #media: MediaGraph;
   readonly #lapseTimers = new Set<NodeJS.Timeout>();
   readonly #logger: Logger;
   #leases = 0;
   #everOccupied = false;
-  #speakerObserver!: types.ActiveSpeakerObserver;
   #closed = false;
 
   private constructor(id: string, rehome: MediaGraphRehome, deps: RoomDeps, state?: MeetingState) {
@@ -87,12 +90,13 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#chat = state?.chat ?? new ChatHistory(limits.chatHistorySize, limits.chatHistoryBytes);
     this.#everOccupied = state !== undefined;
     this.#rehome = rehome;
+    this.#media = new MediaGraph(this, rehome, { pool: deps.pool, scale: { ...defaultScaleOptions, ...deps.scale }, logger: this.#logger });
   }
 
   /** A new room, or — with `state` — the same meeting (lock, passcode, host, tokens, chat) on a new router. */
   static async create(id: string, router: types.Router, slot: PoolSlot, deps: RoomDeps, state?: MeetingState): Promise<Room> {
     const room = new Room(id, new MediaGraphRehome(router, slot), deps, state);
-    await room.#observeSpeakers(router);
+    await room.#media.observeHome(router);
     return room;
   }
 
@@ -154,7 +158,8 @@ export class Room extends EventEmitter<RoomEvents> {
     try {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
-      const [sendTransport, recvTransport] = await this.#rehome.createTransports(peerId);
+      const { transports, placed } = await this.#media.createTransports(peerId);
+      const [sendTransport, recvTransport] = transports;
       try {
         if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
         // Locked while this newcomer waited for its transports: the lock wins.
@@ -162,6 +167,7 @@ export class Room extends EventEmitter<RoomEvents> {
       } catch (error) {
         sendTransport.close();
         recvTransport.close();
+        this.#media.abandon(placed);
         throw error;
       }
       // The same participant on a new connection (a reconnect that beat the old one's timeout).
@@ -174,6 +180,7 @@ export class Room extends EventEmitter<RoomEvents> {
       const isHost = this.#decideHost(peer, ticket.asOwner, ticket.resumed?.wasHost === true);
       const resumeToken = this.#admission.complete(ticket, peerId);
       this.peers.set(peerId, peer);
+      this.#media.peerJoined(peer, placed);
       this.#everOccupied = true;
       peer.once('close', (cause) => this.#onPeerClosed(peer, cause));
       this.broadcast('peerJoined', peer.info(isHost), peer.id);
@@ -199,8 +206,9 @@ export class Room extends EventEmitter<RoomEvents> {
   #onPeerClosed(peer: Peer, cause: PeerCloseCause): void {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
+    const routerDied = this.#media.peerLeft(peer);
     if (cause === 'replaced' || cause === 'room_closed') return;
-    if (cause === 'transport_closed' && this.awaitingRehome) {
+    if (cause === 'transport_closed' && (this.awaitingRehome || routerDied)) {
       // The worker died under this peer (its router closed, the room did not): it comes back with its token.
       this.#admission.tokens.disconnected(peer.id, this.#hostRole.is(peer.id));
       peer.channel.notify('rejoinRequired', { reason: 'the media server restarted' });
@@ -241,45 +249,12 @@ export class Room extends EventEmitter<RoomEvents> {
   // Media
   // -------------------------------------------------------------------------------------------
 
-  async produce(
-    peer: Peer,
-    request: { transportId: string; kind: MediaKind; rtpParameters: types.RtpParameters; source: MediaSource; paused?: boolean },
-  ): Promise<types.Producer<ProducerAppData>> {
-    if (peer.sendTransport.id !== request.transportId) {
-      throw peer.transport(request.transportId) ? new HostError('bad_request', 'produce on the send transport') : new HostError('unauthorized', 'not your transport');
-    }
-    const expectedKind: MediaKind = request.source === 'mic' || request.source === 'screen-audio' ? 'audio' : 'video';
-    if (request.kind !== expectedKind) throw new HostError('bad_request', `${request.source} must be ${expectedKind}`);
-    const rtpParameters = clampEncodings(request.source, request.rtpParameters);
-    // Claimed before the await: concurrent produce requests cannot exceed the caps.
-    const release = peer.claimSource(request.source);
-    try {
-      const producer = await peer.sendTransport.produce<ProducerAppData>({
-        kind: request.kind,
-        rtpParameters,
-        paused: request.paused ?? false,
-        appData: { peerId: peer.id, source: request.source },
-      });
-      if (peer.closed) {
-        producer.close();
-        throw new HostError('not_found', 'participant left');
-      }
-      peer.addProducer(producer);
-      producer.observer.once('close', () => this.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer.id));
-      if (producer.kind === 'audio' && request.source === 'mic') {
-        await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((error: unknown) => this.#logger.debug({ err: error }, 'speaker observer did not take producer'));
-      }
-      for (const other of this.peers.values()) if (other !== peer) void this.#consume(other, peer, producer);
-      return producer;
-    } finally {
-      release();
-    }
+  produce(peer: Peer, request: ProduceRequest): Promise<types.Producer<ProducerAppData>> {
+    return this.#media.produce(peer, request);
   }
 
   setProducerPaused(peer: Peer, producerId: string, paused: boolean): void {
-    const producer = this.#ownProducer(peer, producerId);
-    this.#settle(paused ? producer.pause() : producer.resume(), 'producer pause/resume');
-    this.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId }, peer.id);
+    this.#media.setProducerPaused(peer, this.#ownProducer(peer, producerId), paused);
   }
 
   closeProducer(peer: Peer, producerId: string): void {
@@ -287,60 +262,30 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   ownConsumer(peer: Peer, consumerId: string) {
-    const consumer = peer.consumers.get(consumerId);
-    if (consumer) return consumer;
-    throw this.#ownedByOther((p) => p.consumers.has(consumerId)) ? new HostError('unauthorized', 'not your consumer') : new HostError('not_found', 'no such consumer');
+    return owned(peer.consumers.get(consumerId), this.peers.values(), (p) => p.consumers.has(consumerId), 'consumer');
+  }
+
+  /** The client hid or showed a tile, or pinned one: honoured through the room's forwarding policy. */
+  setConsumerPaused(peer: Peer, consumerId: string, paused: boolean): Promise<void> {
+    return this.#media.setConsumerPausedByClient(this.ownConsumer(peer, consumerId), paused);
   }
 
   ownTransport(peer: Peer, transportId: string): types.WebRtcTransport {
-    const transport = peer.transport(transportId);
-    if (transport) return transport;
-    throw this.#ownedByOther((p) => Boolean(p.transport(transportId))) ? new HostError('unauthorized', 'not your transport') : new HostError('not_found', 'no such transport');
+    return owned(peer.transport(transportId), this.peers.values(), (p) => Boolean(p.transport(transportId)), 'transport');
   }
 
   #ownProducer(peer: Peer, producerId: string): types.Producer<ProducerAppData> {
-    const producer = peer.producers.get(producerId);
-    if (producer) return producer;
-    throw this.#ownedByOther((p) => p.producers.has(producerId)) ? new HostError('unauthorized', 'not your producer') : new HostError('not_found', 'no such producer');
+    return owned(peer.producers.get(producerId), this.peers.values(), (p) => p.producers.has(producerId), 'producer');
   }
 
-  #ownedByOther(test: (peer: Peer) => boolean): boolean {
-    for (const peer of this.peers.values()) if (test(peer)) return true;
-    return false;
+  /** Consumers for everything already in the room, for the join answer. */
+  consumeExisting(peer: Peer): Promise<NewConsumer[]> {
+    return this.#media.consumeExisting(peer);
   }
 
-  /**
-   * Consumers for a late producer: created paused, announced with `newConsumer`, resumed once the
-   * client acks (it must have the consumer before RTP arrives, or the first keyframe is lost).
-   */
-  async #consume(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
-    const created = await createConsumer(this.router, consumerPeer, producerPeer, producer, true, this.#logger);
-    if (!created) return;
-    const { consumer, announcement } = created;
-    try {
-      await consumerPeer.channel.requestNewConsumer(announcement);
-      if (!consumer.closed) await consumer.resume();
-    } catch (error) {
-      if (!consumer.closed) {
-        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: error }, 'client did not take consumer; closing it');
-        consumer.close();
-      }
-    }
-  }
-
-  /**
-   * Consumers for everything already in the room, for the join answer. They start unpaused: no RTP
-   * can reach the client before it connects its receive transport, which it does only after
-   * creating these consumers, and mediasoup asks for a keyframe the moment that transport connects.
-   */
-  async consumeExisting(peer: Peer): Promise<NewConsumer[]> {
-    const pending = [];
-    for (const other of this.peers.values()) {
-      if (other === peer) continue;
-      for (const producer of other.producers.values()) pending.push(createConsumer(this.router, peer, other, producer, false, this.#logger));
-    }
-    const created = await Promise.all(pending);
-    return created.flatMap((c) => (c ? [c.announcement] : []));
+  /** The room's media graph (routers across workers, pipes, speakers, forwarding): stats and tests. */
+  get media(): MediaGraph {
+    return this.#media;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -379,10 +324,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const target = this.#peerOrThrow(peerId);
     const mic = target.producerBySource('mic');
     if (!mic) throw new HostError('not_found', 'that participant has no microphone');
-    if (!mic.paused) {
-      this.#settle(mic.pause(), 'host mute');
-      this.broadcast('producerPaused', { peerId: target.id, producerId: mic.id }, target.id);
-    }
+    if (!mic.paused) this.#media.setProducerPaused(target, mic, true);
     this.broadcast('peerMuted', { peerId: target.id, producerId: mic.id, byPeerId: host.id });
   }
 
@@ -421,26 +363,13 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const peer of this.peers.values()) if (peer.id !== exceptPeerId) peer.channel.notify(name, data);
   }
 
-  /** A mediasoup call whose outcome nobody waits for still has its failure handled (a worker may die meanwhile). */
-  #settle(operation: Promise<unknown>, what: string): void {
-    operation.catch((error: unknown) => this.#logger.warn({ err: error }, `${what} failed`));
-  }
-
-  async #observeSpeakers(router: types.Router): Promise<void> {
-    this.#speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
-    this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
-      const peerId = (producer.appData as ProducerAppData).peerId;
-      this.broadcast('activeSpeaker', { peerId });
-    });
-  }
-
   /**
    * The worker under this room died. Every peer's media state went with it (their transports
    * closed, so they were asked to rejoin with their tokens); move to a fresh router. Meeting state
    * (chat, lock, passcode, host) stays.
    */
   async rehome(router: types.Router, slot: PoolSlot): Promise<void> {
-    await this.#observeSpeakers(router);
+    await this.#media.observeHome(router);
     this.#rehome.moveTo(router, slot);
     if (this.idle) this.emit('empty');
   }
@@ -460,6 +389,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.peers.clear();
     for (const timer of this.#lapseTimers) clearTimeout(timer);
     this.#lapseTimers.clear();
+    this.#media.close();
     this.#rehome.close(new HostError('not_found', CLOSE_MESSAGES[cause]));
     this.#logger.info({ cause }, 'room closed');
     this.emit('close', cause);

@@ -76,7 +76,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     const slot = this.#pool.leastLoaded();
     const router = await this.#pool.createRouter(slot);
     const orphan = this.#orphans.get(roomId);
-    const room = await Room.create(roomId, router, slot!, this.#roomDeps, orphan?.state).catch((error: unknown) => {
+    const room = await Room.create(roomId, router, slot!, { pool: this.#pool, ...this.#roomDeps }, orphan?.state).catch((error: unknown) => {
       router.close();
       throw error;
     });

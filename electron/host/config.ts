@@ -33,6 +33,12 @@ export const HostConfig = z.object({
   allowedOrigins: z.array(z.string()).default([]),
   /** Advertise meetings over mDNS. */
   discovery: z.boolean().default(true),
+  /** A room's home worker takes new participants until it forwards this many consumers; then the room spans another worker. */
+  workerMaxConsumers: z.number().int().min(1).default(400),
+  /** Rooms of this many participants or more forward selectively (last-N). */
+  lastNMinPeers: z.number().int().min(2).default(12),
+  /** Audio forwarded from this many most recent speakers in such rooms. */
+  lastN: z.number().int().min(1).max(32).default(4),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HostConfig = z.output<typeof HostConfig>;
@@ -62,6 +68,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     joinDeadlineMs: intFromEnv(env.ROUNDTABLE_JOIN_DEADLINE_MS),
     resumeWindowMs: intFromEnv(env.ROUNDTABLE_RESUME_WINDOW_MS),
     allowedOrigins: env.ROUNDTABLE_ALLOWED_ORIGINS ? env.ROUNDTABLE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
+    workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
+    lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),
+    lastN: intFromEnv(env.ROUNDTABLE_LAST_N),
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

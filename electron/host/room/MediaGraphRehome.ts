@@ -1,5 +1,4 @@
 import type { types } from 'mediasoup';
-import { limits } from '../../../shared/limits';
 import { HostError } from '../errors';
 import type { PoolSlot } from '../WorkerPool';
 
@@ -45,32 +44,6 @@ export class MediaGraphRehome {
     this.#router = router;
     this.#slot = slot;
     for (const waiter of [...this.#waiters]) waiter.resolve();
-  }
-
-  /** Send and receive transports of one participant; the send side capped in incoming bitrate. */
-  async createTransports(peerId: string): Promise<[types.WebRtcTransport, types.WebRtcTransport]> {
-    const options: types.WebRtcTransportOptions = {
-      webRtcServer: this.#slot.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
-      enableSctp: true,
-      appData: { peerId },
-    };
-    const [send, recv] = await Promise.allSettled([this.#router.createWebRtcTransport(options), this.#router.createWebRtcTransport(options)]);
-    if (send.status === 'rejected' || recv.status === 'rejected') {
-      for (const result of [send, recv]) if (result.status === 'fulfilled') result.value.close();
-      throw send.status === 'rejected' ? send.reason : (recv as PromiseRejectedResult).reason;
-    }
-    try {
-      await send.value.setMaxIncomingBitrate(limits.maxIncomingBitratePerTransport);
-    } catch (error) {
-      send.value.close();
-      recv.value.close();
-      throw error;
-    }
-    return [send.value, recv.value];
   }
 
   close(reason: Error): void {

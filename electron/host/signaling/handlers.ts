@@ -127,13 +127,13 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
 
   async pauseConsumer(ctx, data) {
     const { peer, room } = joined(ctx);
-    await room.ownConsumer(peer, data.consumerId).pause();
+    await room.setConsumerPaused(peer, data.consumerId, true);
     return {};
   },
 
   async resumeConsumer(ctx, data) {
     const { peer, room } = joined(ctx);
-    await room.ownConsumer(peer, data.consumerId).resume();
+    await room.setConsumerPaused(peer, data.consumerId, false);
     return {};
   },
 

@@ -1,0 +1,196 @@
+/**
+ * The large-room scenario of bench:room-scale: one room of `peers` Node clients (real WebRTC via
+ * @roamhq/wrtc) on a host with `workers` mediasoup workers. Everyone sends a mic (Opus with DTX;
+ * `speakers` of them talk, the rest send digital silence), `videoSenders` also send a 160x120@10
+ * camera, the rest receive only. The room forwards selectively (last-N): each receiver must decode
+ * every camera (its tiles) and the speakers' audio, and the host must forward it no other audio.
+ *
+ * To keep the load generator alive on two cores, a receiver hides a camera tile (pauseConsumer,
+ * as the app does off screen) once it decoded a frame of it. What still flows afterwards (the
+ * speakers' audio to everyone) is the steady state in which worker CPU per forwarded stream is
+ * measured, per worker.
+ */
+import { Conference } from '../../renderer/src/conference';
+import { log, round, sleep } from './common';
+import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './media';
+import { startServerProcess, type ServerHandle } from './serverProcess';
+
+export interface LargeRoomOptions {
+  peers: number;
+  videoSenders: number;
+  speakers: number;
+  workers: number;
+  lastN: number;
+  /** Joins at a time (the load generator's pace). */
+  batch: number;
+  timeoutMs: number;
+  steadyMs: number;
+}
+
+interface WorkerSample {
+  index: number;
+  cpuMs: number;
+  routers: number;
+  producers: number;
+  consumers: number;
+}
+interface Forwarding {
+  perPeer: { peer: string; audio: number; video: number }[];
+  total: number;
+  pipes: number;
+}
+
+interface Client {
+  index: number;
+  conference: Conference;
+  media?: BenchMedia;
+  received: Set<string>;
+  stops: (() => void)[];
+}
+
+/**
+ * A produce that a reconnect interrupted (the SDK stops the track it was given) is tried again
+ * with a fresh clone of the source, up to 3 times, once the client is connected again.
+ */
+async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await conference.produceTrack(track(), source);
+      return;
+    } catch (error) {
+      failures.push(`${source}: ${(error as Error).message}`);
+      if (attempt >= 3) return;
+      const deadline = Date.now() + 30_000;
+      while (conference.state !== 'connected' && Date.now() < deadline) await sleep(100);
+    }
+  }
+}
+
+export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
+  const { peers: n, videoSenders, speakers, workers, lastN } = options;
+  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN });
+  const clients: Client[] = [];
+  const cleanup = async () => {
+    await Promise.all(clients.map(async (c) => {
+      for (const stop of c.stops) stop();
+      await c.conference.leave().catch(() => undefined);
+      c.media?.stop();
+    }));
+    clients.length = 0;
+    await server.stop().catch(() => undefined);
+  };
+  track(cleanup);
+  try {
+    const isSpeaker = (i: number) => i >= videoSenders && i < videoSenders + speakers;
+    // What each receiver must decode: every camera but its own, every speaker's audio but its own.
+    const expected = (i: number) => (i < videoSenders ? videoSenders - 1 : videoSenders) + (isSpeaker(i) ? speakers - 1 : speakers);
+    const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
+    let receivedTotal = 0;
+    const failures: string[] = [];
+    const t0 = performance.now();
+    const since = () => performance.now() - t0;
+    let completeAt = 0;
+
+    const setUp = async (index: number) => {
+      // A join the loaded machine timed out is tried again on a fresh client, up to 3 times.
+      for (let attempt = 1; ; attempt++) {
+        const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
+        const client: Client = { index, conference, received: new Set(), stops: [] };
+        conference.on('streamAdded', (event) => {
+          const key = `${event.participantId}:${event.kind}`;
+          const mediaTrack = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
+          if (!mediaTrack || client.received.has(key)) return;
+          // A sink on a silent participant's audio would run every 10 ms for nothing (wrtc's mixer
+          // feeds it silence): listen only to the speakers, the audio this receiver must get.
+          const from = Number(conference.participants.get(event.participantId)?.displayName.replace('peer-', '') ?? NaN);
+          if (event.kind === 'audio' && !isSpeaker(from)) return;
+          const onFirst = () => {
+            if (client.received.has(key)) return;
+            client.received.add(key);
+            if (++receivedTotal === expectedTotal) completeAt = since();
+            setImmediate(() => {
+              sink.stop();
+              if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+            });
+          };
+          const sink = event.kind === 'video' ? frameCounter(mediaTrack, onFirst) : firstAudio(mediaTrack, onFirst);
+          client.stops.push(() => sink.stop());
+        });
+        try {
+          await conference.join({ roomId: 'large', displayName: `peer-${index}` });
+        } catch (error) {
+          failures.push(`join: ${(error as Error).message}`);
+          for (const stop of client.stops) stop();
+          await conference.leave().catch(() => undefined);
+          if (attempt >= 3) return;
+          continue;
+        }
+        clients.push(client);
+        const video = index < videoSenders;
+        client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
+        const media = client.media;
+        await produceWithRetry(conference, () => media.audio!.clone(), 'mic', failures);
+        if (media.video) await produceWithRetry(conference, () => media.video!.clone(), 'camera', failures);
+        return;
+      }
+    };
+    for (let start = 0; start < n; start += options.batch) {
+      // A client that hangs (a starved machine) is given up after 90 s; the rest go on.
+      await Promise.all(
+        Array.from({ length: Math.min(options.batch, n - start) }, (_, k) =>
+          Promise.race([setUp(start + k), sleep(90_000).then(() => void failures.push(`peer-${start + k}: set-up over 90 s`))]),
+        ),
+      );
+      log(`  large room: ${clients.length} joined, ${receivedTotal}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
+    }
+    const joinedAt = since();
+    while (!completeAt && since() < options.timeoutMs) await sleep(50);
+    const connected = clients.filter((c) => c.conference.state === 'connected').length;
+    const missing = clients.flatMap((c) => (c.received.size < expected(c.index) ? [`peer-${c.index}: ${c.received.size}/${expected(c.index)}`] : []));
+
+    // Steady state: the speakers' audio flows to everyone; cameras are hidden.
+    await sleep(3_000);
+    const w0 = await server.command<WorkerSample[]>('workers');
+    const f0 = await server.command<Forwarding>('forwarding');
+    await sleep(options.steadyMs);
+    const w1 = await server.command<WorkerSample[]>('workers');
+    const f1 = await server.command<Forwarding>('forwarding');
+    const seconds = options.steadyMs / 1000;
+    const perWorkerCpuPct = w1.map((w, i) => round((100 * (w.cpuMs - w0[i]!.cpuMs)) / options.steadyMs, 1));
+    const workerCpuMsPerS = w1.reduce((sum, w, i) => sum + (w.cpuMs - w0[i]!.cpuMs), 0) / seconds;
+    const forwarded = (f0.total + f1.total) / 2;
+    const result = {
+      workers,
+      peers: n,
+      videoSenders,
+      speakers,
+      lastN,
+      connected,
+      streamsExpected: expectedTotal,
+      streamsReceived: receivedTotal,
+      missing: missing.slice(0, 10),
+      /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
+      failedAttempts: failures.length,
+      failureSamples: [...new Set(failures)].slice(0, 5),
+      joinsDoneMs: round(joinedAt, 0),
+      allReceivedMs: completeAt ? round(completeAt, 0) : null,
+      /** At most lastN: the host forwards no silent participant's audio. */
+      maxAudioForwardedPerReceiver: Math.max(...f1.perPeer.map((p) => p.audio)),
+      forwardedStreams: forwarded,
+      pipes: f1.pipes,
+      perWorker: w1.map((w, i) => ({ index: w.index, cpuPct: perWorkerCpuPct[i], routers: w.routers, producers: w.producers, consumers: w.consumers })),
+      workerCpuPct: round(workerCpuMsPerS / 10, 1),
+      /** Worker CPU (ms per second) per forwarded stream, in the steady state. */
+      workerCpuMsPerStreamPerS: round(workerCpuMsPerS / Math.max(1, forwarded), 4),
+    };
+    log(
+      `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal}/${expectedTotal} streams received` +
+        `${completeAt ? ` in ${result.allReceivedMs} ms` : ' (NOT all)'}, ≤${result.maxAudioForwardedPerReceiver} audio forwarded per receiver, ` +
+        `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
+        `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,
+    );
+    return result;
+  } finally {
+    await cleanup();
+  }
+}

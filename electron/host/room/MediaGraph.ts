@@ -1,0 +1,214 @@
+import type { types } from 'mediasoup';
+import type { MediaKind, MediaSource, NewConsumer, NotificationData, NotificationName } from '../../../shared/protocol';
+import { HostError } from '../errors';
+import type { Logger } from '../logger';
+import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
+import type { WorkerPool } from '../WorkerPool';
+import { clampEncodings } from '../security/mediaLimits';
+import { createConsumer } from './ConsumerFactory';
+import { Forwarding } from './Forwarding';
+import type { MediaGraphRehome } from './MediaGraphRehome';
+import { RoomRouters, type RoomRouter } from './RoomRouters';
+import { SpeakerTracker } from './SpeakerTracker';
+
+export interface ScaleOptions {
+  /** A room's home worker takes new participants until it forwards this many consumers. */
+  workerMaxConsumers: number;
+  /** Audio is forwarded from this many most recent speakers in a selective room. */
+  lastN: number;
+  /** Rooms of this many participants or more forward selectively. */
+  lastNMinPeers: number;
+}
+
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+  source: MediaSource;
+  paused?: boolean;
+}
+
+export const defaultScaleOptions: ScaleOptions = { workerMaxConsumers: 400, lastN: 4, lastNMinPeers: 12 };
+
+/** What the media graph needs of its room. */
+export interface MediaGraphRoom {
+  readonly peers: ReadonlyMap<string, Peer>;
+  broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void;
+}
+
+/**
+ * A room's media: its routers (one per worker it spans, pipes between them), who speaks, and which
+ * consumers forward (selective above a size). Producers and consumers of a participant live on the
+ * router its transports were placed on.
+ */
+export class MediaGraph {
+  readonly routers: RoomRouters;
+  readonly speakers: SpeakerTracker;
+  readonly forwarding: Forwarding;
+  readonly #room: MediaGraphRoom;
+  readonly #logger: Logger;
+
+  constructor(room: MediaGraphRoom, home: MediaGraphRehome, options: { pool?: WorkerPool; scale: ScaleOptions; logger: Logger }) {
+    this.#room = room;
+    this.#logger = options.logger;
+    this.speakers = new SpeakerTracker(options.scale.lastN, options.logger);
+    this.forwarding = new Forwarding(this.speakers, { minPeers: options.scale.lastNMinPeers }, options.logger);
+    this.routers = new RoomRouters(home, {
+      pool: options.pool,
+      workerMaxConsumers: options.scale.workerMaxConsumers,
+      onRouterOpened: (router) => this.speakers.observe(router),
+      logger: options.logger,
+    });
+    this.speakers.on('dominant', (peerId) => room.broadcast('activeSpeaker', { peerId }));
+    this.speakers.on('recentChanged', () => {
+      if (this.forwarding.selective) this.forwarding.applyAll(this.#allConsumers());
+    });
+  }
+
+  /** Speaker observers on a (new) home router. */
+  observeHome(router: types.Router): Promise<void> {
+    return this.speakers.observe(router);
+  }
+
+  /** Places a newcomer and creates its transports there. */
+  async createTransports(peerId: string): Promise<{ transports: [types.WebRtcTransport, types.WebRtcTransport]; placed: RoomRouter }> {
+    const placed = await this.routers.place();
+    try {
+      return { transports: await this.routers.createTransports(peerId, placed), placed };
+    } catch (error) {
+      this.routers.release(placed);
+      throw error;
+    }
+  }
+
+  peerJoined(peer: Peer, placed: RoomRouter): void {
+    this.routers.attach(peer, placed);
+    this.#sizeChanged();
+  }
+
+  /** A join that got transports but not in. */
+  abandon(placed: RoomRouter): void {
+    this.routers.release(placed);
+  }
+
+  /** A participant's media ended; true when its router died under it (it must rejoin). */
+  peerLeft(peer: Peer): boolean {
+    this.speakers.forget(peer.id);
+    const routerDied = this.routers.detach(peer);
+    this.#sizeChanged();
+    return routerDied;
+  }
+
+  #sizeChanged(): void {
+    if (this.forwarding.setRoomSize(this.#room.peers.size)) this.forwarding.applyAll(this.#allConsumers());
+  }
+
+  *#allConsumers(): Iterable<types.Consumer<ConsumerAppData>> {
+    for (const peer of this.#room.peers.values()) yield* peer.consumers.values();
+  }
+
+  #routerOf(peer: Peer): types.Router {
+    const placed = this.routers.routerOf(peer);
+    if (!placed) throw new HostError('not_found', 'participant left');
+    return placed.router;
+  }
+
+  async produce(peer: Peer, request: ProduceRequest): Promise<types.Producer<ProducerAppData>> {
+    if (peer.sendTransport.id !== request.transportId) {
+      const owned = Boolean(peer.transport(request.transportId));
+      throw owned ? new HostError('bad_request', 'produce on the send transport') : new HostError('unauthorized', 'not your transport');
+    }
+    const expectedKind: MediaKind = request.source === 'mic' || request.source === 'screen-audio' ? 'audio' : 'video';
+    if (request.kind !== expectedKind) throw new HostError('bad_request', `${request.source} must be ${expectedKind}`);
+    const rtpParameters = clampEncodings(request.source, request.rtpParameters);
+    // Claimed before the await: concurrent produce requests cannot exceed the caps.
+    const release = peer.claimSource(request.source);
+    try {
+      const producer = await peer.sendTransport.produce<ProducerAppData>({
+        kind: request.kind,
+        rtpParameters,
+        paused: request.paused ?? false,
+        appData: { peerId: peer.id, source: request.source },
+      });
+      if (peer.closed) {
+        producer.close();
+        throw new HostError('not_found', 'participant left');
+      }
+      peer.addProducer(producer);
+      producer.observer.once('close', () => this.#room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer.id));
+      if (producer.kind === 'audio' && request.source === 'mic') await this.speakers.addMic(this.#routerOf(peer), producer);
+      for (const other of this.#room.peers.values()) if (other !== peer) void this.#consumeLate(other, peer, producer);
+      return producer;
+    } finally {
+      release();
+    }
+  }
+
+  /** Pauses or resumes a participant's producer (its own request, or the host's mute) and tells the room. */
+  setProducerPaused(peer: Peer, producer: types.Producer<ProducerAppData>, paused: boolean): void {
+    (paused ? producer.pause() : producer.resume()).catch((error: unknown) => this.#logger.warn({ err: error }, 'producer pause/resume failed'));
+    this.#room.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId: producer.id }, peer.id);
+  }
+
+  /** A consumer of `producer` on `consumerPeer`'s router, piping the producer there first if needed. */
+  async #createConsumer(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>, paused: boolean) {
+    const from = this.routers.routerOf(producerPeer);
+    const to = this.routers.routerOf(consumerPeer);
+    if (!from || !to || consumerPeer.consumedProducerIds.has(producer.id)) return undefined;
+    try {
+      await this.routers.ensureOn(producer, from.router, to.router);
+    } catch (error) {
+      if (!producer.closed && !consumerPeer.closed) this.#logger.warn({ err: error, producerId: producer.id }, 'could not pipe producer to router');
+      return undefined;
+    }
+    return createConsumer(to.router, consumerPeer, producerPeer, producer, paused, this.#logger);
+  }
+
+  /**
+   * Consumers for a late producer: created paused, announced with `newConsumer`, and forwarding
+   * (as the policy says) once the client acks: it must have the consumer before RTP arrives, or
+   * the first keyframe is lost.
+   */
+  async #consumeLate(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
+    const created = await this.#createConsumer(consumerPeer, producerPeer, producer, true);
+    if (!created) return;
+    const { consumer, announcement } = created;
+    this.forwarding.hold(consumer);
+    try {
+      await consumerPeer.channel.requestNewConsumer(announcement);
+      await this.forwarding.delivered(consumer);
+    } catch (error) {
+      if (!consumer.closed) {
+        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: error }, 'client did not take consumer; closing it');
+        consumer.close();
+      }
+    }
+  }
+
+  /**
+   * Consumers for everything already in the room, for the join answer. Those the policy forwards
+   * start unpaused: no RTP can reach the client before it connects its receive transport, which it
+   * does only after creating these consumers, and mediasoup asks for a keyframe on connect.
+   */
+  async consumeExisting(peer: Peer): Promise<NewConsumer[]> {
+    const pending = [];
+    for (const other of this.#room.peers.values()) {
+      if (other === peer) continue;
+      for (const producer of other.producers.values()) {
+        pending.push(this.#createConsumer(peer, other, producer, !this.forwarding.wants(undefined, producer.kind, other.id)));
+      }
+    }
+    const created = await Promise.all(pending);
+    return created.flatMap((c) => (c ? [c.announcement] : []));
+  }
+
+  /** The client paused or resumed one of its consumers (a tile hidden or shown, a pin). */
+  setConsumerPausedByClient(consumer: types.Consumer<ConsumerAppData>, paused: boolean): Promise<void> {
+    return this.forwarding.setClientChoice(consumer, paused);
+  }
+
+  close(): void {
+    this.speakers.close();
+    this.routers.close();
+  }
+}

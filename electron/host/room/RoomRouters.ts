@@ -1,0 +1,194 @@
+import type { types } from 'mediasoup';
+import { limits } from '../../../shared/limits';
+import type { Logger } from '../logger';
+import type { Peer } from '../Peer';
+import type { PoolSlot, WorkerPool } from '../WorkerPool';
+import type { MediaGraphRehome } from './MediaGraphRehome';
+
+/** One of a room's routers and the worker slot it lives on. */
+export interface RoomRouter {
+  router: types.Router;
+  slot: PoolSlot;
+}
+
+export interface RoomRoutersOptions {
+  /** Absent: the room never leaves its home router. */
+  pool?: WorkerPool;
+  /** New participants go elsewhere once the home worker forwards this many consumers. */
+  workerMaxConsumers: number;
+  /** Called for every router the room opens (speaker observers); a failure closes that router. */
+  onRouterOpened: (router: types.Router) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * The routers of one room. It starts on its home router (see MediaGraphRehome, which also follows
+ * the home across worker deaths). When the home worker's load passes `workerMaxConsumers`, a new
+ * participant's transports go on a router of this room on the least-loaded live worker, created on
+ * first use and closed when its last participant leaves. Producers reach the routers of their
+ * consumers through `pipeToRouter`, once per (producer, router): the pipe is cached, and forgotten
+ * when either end closes (the producer, its router, or the target router).
+ */
+export class RoomRouters {
+  readonly #home: MediaGraphRehome;
+  readonly #options: RoomRoutersOptions;
+  /** Secondary routers by slot index. */
+  readonly #secondaries = new Map<number, Promise<RoomRouter>>();
+  readonly #peerRouters = new Map<Peer, RoomRouter>();
+  /** Participants on (or on their way to) each router: a secondary closes when this drops to 0. */
+  readonly #users = new Map<types.Router, number>();
+  readonly #pipes = new Map<string, Promise<void>>();
+
+  constructor(home: MediaGraphRehome, options: RoomRoutersOptions) {
+    this.#home = home;
+    this.#options = options;
+  }
+
+  get home(): RoomRouter {
+    return { router: this.#home.router, slot: this.#home.slot };
+  }
+
+  /** Every live router of the room, home first. */
+  async all(): Promise<RoomRouter[]> {
+    const secondaries = await Promise.allSettled(this.#secondaries.values());
+    return [this.home, ...secondaries.flatMap((s) => (s.status === 'fulfilled' && !s.value.router.closed ? [s.value] : []))];
+  }
+
+  /** Pipes currently cached (producer id → router id), for stats and tests. */
+  get pipeCount(): number {
+    return this.#pipes.size;
+  }
+
+  routerOf(peer: Peer): RoomRouter | undefined {
+    return this.#peerRouters.get(peer);
+  }
+
+  /**
+   * Where a new participant's transports go: home unless its worker is past the threshold. The
+   * router is reserved for it: `attach` the participant, or `release` the reservation.
+   */
+  async place(): Promise<RoomRouter> {
+    const placed = await this.#choose();
+    this.#users.set(placed.router, (this.#users.get(placed.router) ?? 0) + 1);
+    return placed;
+  }
+
+  async #choose(): Promise<RoomRouter> {
+    const home = this.home;
+    const pool = this.#options.pool;
+    if (!pool || (home.slot.alive && home.slot.consumers < this.#options.workerMaxConsumers)) return home;
+    const target = pool.leastLoaded();
+    if (!target || target === home.slot) return home;
+    let pending = this.#secondaries.get(target.index);
+    if (!pending) {
+      pending = this.#openSecondary(pool, target);
+      this.#secondaries.set(target.index, pending);
+      pending.catch(() => this.#secondaries.delete(target.index));
+    }
+    const placed = await pending;
+    return placed.router.closed ? home : placed;
+  }
+
+  async #openSecondary(pool: WorkerPool, slot: PoolSlot): Promise<RoomRouter> {
+    const router = await pool.createRouter(slot);
+    try {
+      await this.#options.onRouterOpened(router);
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+    router.observer.once('close', () => this.#secondaries.delete(slot.index));
+    this.#options.logger.info({ worker: slot.index, routerId: router.id }, 'room spans another worker');
+    return { router, slot };
+  }
+
+  /** Send and receive transports of one participant on `placed`; the send side capped in incoming bitrate. */
+  async createTransports(peerId: string, placed: RoomRouter): Promise<[types.WebRtcTransport, types.WebRtcTransport]> {
+    const options: types.WebRtcTransportOptions = {
+      webRtcServer: placed.slot.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      enableSctp: true,
+      appData: { peerId },
+    };
+    const [send, recv] = await Promise.allSettled([placed.router.createWebRtcTransport(options), placed.router.createWebRtcTransport(options)]);
+    if (send.status === 'rejected' || recv.status === 'rejected') {
+      for (const result of [send, recv]) if (result.status === 'fulfilled') result.value.close();
+      throw send.status === 'rejected' ? send.reason : (recv as PromiseRejectedResult).reason;
+    }
+    try {
+      await send.value.setMaxIncomingBitrate(limits.maxIncomingBitratePerTransport);
+    } catch (error) {
+      send.value.close();
+      recv.value.close();
+      throw error;
+    }
+    return [send.value, recv.value];
+  }
+
+  /** Records where a participant's transports are; it takes over the reservation `place` made. */
+  attach(peer: Peer, placed: RoomRouter): void {
+    this.#peerRouters.set(peer, placed);
+  }
+
+  /**
+   * Forgets a participant; closes its secondary router when nobody else is on it. Returns true when
+   * its router had died (the participant must rejoin, elsewhere).
+   */
+  detach(peer: Peer): boolean {
+    const placed = this.#peerRouters.get(peer);
+    this.#peerRouters.delete(peer);
+    if (!placed) return false;
+    this.release(placed);
+    return placed.router.closed;
+  }
+
+  /** Gives up a reservation (a join that failed after `place`). */
+  release(placed: RoomRouter): void {
+    const users = (this.#users.get(placed.router) ?? 1) - 1;
+    if (users > 0) {
+      this.#users.set(placed.router, users);
+      return;
+    }
+    this.#users.delete(placed.router);
+    if (placed.router.closed || placed.router === this.#home.router) return;
+    this.#options.logger.info({ worker: placed.slot.index, routerId: placed.router.id }, 'closing an empty secondary router of the room');
+    placed.router.close();
+  }
+
+  /** Makes `producer` (on `from`) consumable on `to`: a no-op on its own router, else a cached pipe. */
+  async ensureOn(producer: types.Producer, from: types.Router, to: types.Router): Promise<void> {
+    if (from === to || producer.closed) return;
+    const key = `${producer.id}:${to.id}`;
+    let pipe = this.#pipes.get(key);
+    if (!pipe) {
+      pipe = this.#pipe(producer, from, to, key);
+      this.#pipes.set(key, pipe);
+    }
+    await pipe;
+  }
+
+  async #pipe(producer: types.Producer, from: types.Router, to: types.Router, key: string): Promise<void> {
+    const forget = () => this.#pipes.delete(key);
+    try {
+      const { pipeProducer, pipeConsumer } = await from.pipeToRouter({ producerId: producer.id, router: to });
+      // mediasoup closes the pair when the producer or either router closes; the cache follows.
+      pipeProducer?.observer.once('close', forget);
+      pipeConsumer?.observer.once('close', forget);
+      if (!pipeProducer || pipeProducer.closed) forget();
+    } catch (error) {
+      forget();
+      throw error;
+    }
+  }
+
+  close(): void {
+    for (const pending of this.#secondaries.values()) void pending.then((s) => s.router.close(), () => undefined);
+    this.#secondaries.clear();
+    this.#peerRouters.clear();
+    this.#users.clear();
+    this.#pipes.clear();
+  }
+}

@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { Logger } from '../logger';
+import type { ProducerAppData } from '../Peer';
+
+type SpeakerEvents = {
+  /** A router's dominant-speaker detector picked `peerId` (the latest event across routers wins). */
+  dominant: [peerId: string];
+  /** The set of the most recent speakers changed. */
+  recentChanged: [];
+};
+
+/** Audio above this average level (dBov) counts as speaking; Opus DTX silence reports -127. */
+const SPEAKING_THRESHOLD_DBOV = -55;
+const LEVEL_INTERVAL_MS = 200;
+
+interface RouterObservers {
+  active: types.ActiveSpeakerObserver;
+  levels: types.AudioLevelObserver;
+}
+
+/**
+ * Who speaks, across every router of a room. A mic producer is observed on the router it was
+ * produced on (never its pipe copies), by that router's ActiveSpeakerObserver (the dominant speaker
+ * shown in the UI) and AudioLevelObserver (levels are comparable across routers, so the room can
+ * rank speakers whatever worker they sit on; and silence never counts as speech). "Recent speakers" are ordered by when they were last
+ * heard, loudest first within one observation: Jitsi's last-N order.
+ */
+export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
+  readonly #observers = new Map<string, RouterObservers>();
+  readonly #heardAt = new Map<string, { at: number; volume: number }>();
+  readonly #size: number;
+  readonly #logger: Logger;
+  #recent: string[] = [];
+  #tick = 0;
+
+  constructor(size: number, logger: Logger) {
+    super();
+    this.#size = size;
+    this.#logger = logger;
+  }
+
+  /** The `size` most recent speakers, most recent first. */
+  get recent(): readonly string[] {
+    return this.#recent;
+  }
+
+  isRecent(peerId: string): boolean {
+    return this.#recent.includes(peerId);
+  }
+
+  async observe(router: types.Router): Promise<void> {
+    const active = await router.createActiveSpeakerObserver({ interval: 300 });
+    let levels: types.AudioLevelObserver;
+    try {
+      levels = await router.createAudioLevelObserver({ maxEntries: 16, threshold: SPEAKING_THRESHOLD_DBOV, interval: LEVEL_INTERVAL_MS });
+    } catch (error) {
+      active.close();
+      throw error;
+    }
+    this.#observers.set(router.id, { active, levels });
+    router.observer.once('close', () => this.#observers.delete(router.id));
+    active.on('dominantspeaker', ({ producer }) => {
+      // Not a "heard" mark: the detector names a dominant speaker even when everyone is silent.
+      this.emit('dominant', (producer.appData as ProducerAppData).peerId);
+    });
+    levels.on('volumes', (volumes) =>
+      this.#heard(volumes.map(({ producer, volume }) => ({ peerId: (producer.appData as ProducerAppData).peerId, volume }))),
+    );
+  }
+
+  /** Observes a mic producer on `router`, the router it was produced on. */
+  async addMic(router: types.Router, producer: types.Producer<ProducerAppData>): Promise<void> {
+    const observers = this.#observers.get(router.id);
+    if (!observers) return;
+    const add = (observer: types.RtpObserver) =>
+      observer.addProducer({ producerId: producer.id }).catch((error: unknown) => this.#logger.debug({ err: error }, 'speaker observer did not take producer'));
+    await Promise.all([add(observers.active), add(observers.levels)]);
+  }
+
+  forget(peerId: string): void {
+    if (!this.#heardAt.delete(peerId)) return;
+    this.#update();
+  }
+
+  #heard(entries: { peerId: string; volume: number }[]): void {
+    // One observation shares one timestamp; ticks keep order strict however fast events come.
+    const at = ++this.#tick;
+    for (const { peerId, volume } of entries) this.#heardAt.set(peerId, { at, volume });
+    this.#update();
+  }
+
+  #update(): void {
+    const next = [...this.#heardAt.entries()]
+      .sort(([, a], [, b]) => b.at - a.at || b.volume - a.volume)
+      .slice(0, this.#size)
+      .map(([peerId]) => peerId);
+    const changed = next.length !== this.#recent.length || next.some((id) => !this.#recent.includes(id));
+    this.#recent = next;
+    if (changed) this.emit('recentChanged');
+  }
+
+  close(): void {
+    for (const { active, levels } of this.#observers.values()) {
+      active.close();
+      levels.close();
+    }
+    this.#observers.clear();
+    this.removeAllListeners();
+  }
+}

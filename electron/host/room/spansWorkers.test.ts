@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Conference } from '../../../renderer/src/conference';
+import type { Host } from '../Host';
+import type { Room } from '../Room';
+import { countFrames, installWrtcGlobals, syntheticMedia } from '../../../tests/support/wrtc';
+import { startTestHost, waitFor } from '../../../tests/support/testHost';
+
+installWrtcGlobals();
+
+/**
+ * A room over two workers: the home worker takes participants until it forwards one consumer
+ * (ROUNDTABLE_WORKER_MAX_CONSUMERS=1), so the third participant lands on the other worker.
+ */
+describe('a room spanning two workers', () => {
+  let host: Host;
+  const cleanups: (() => unknown)[] = [];
+  let roomCounter = 0;
+
+  beforeAll(async () => {
+    host = await startTestHost({ workers: 2, workerMaxConsumers: 1 });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  async function joined(roomId: string, displayName: string, extra: { ownerKey?: string } = {}): Promise<Conference> {
+    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+    cleanups.push(() => conference.leave());
+    await conference.join({ roomId, displayName, ...extra });
+    return conference;
+  }
+  function media() {
+    const m = syntheticMedia({ width: 160, height: 120, fps: 10 });
+    cleanups.push(() => m.stop());
+    return m;
+  }
+  async function decodes(viewer: Conference, senderId: string, what: string): Promise<void> {
+    const remote = await waitFor(() => viewer.participants.get(senderId)?.streamFor('camera'), `${what}: stream`, 15_000);
+    const frames = countFrames(remote.stream.getVideoTracks()[0]!);
+    try {
+      await waitFor(() => frames.frames >= 3, `${what}: decoded frames`, 15_000);
+    } finally {
+      frames.stop();
+    }
+  }
+  const workerOf = (room: Room, conference: Conference) => room.media.routers.routerOf(room.peers.get(conference.peerId!)!)!.slot;
+
+  /** Three participants; the third is placed on the second worker. */
+  async function spanningRoom() {
+    const roomId = `span-${++roomCounter}`;
+    const ann = await joined(roomId, 'Ann', { ownerKey: host.ownerKey });
+    await ann.produceTrack(media().video, 'camera');
+    const ben = await joined(roomId, 'Ben');
+    const room = host.rooms.get(roomId)!;
+    await waitFor(() => room.slot.consumers >= 1, 'home worker forwarding');
+    const cid = await joined(roomId, 'Cid');
+    return { roomId, room, ann, ben, cid };
+  }
+
+  it('forwards media both ways between participants on different workers, speakers and host controls included', async () => {
+    const { room, ann, ben, cid } = await spanningRoom();
+    expect(workerOf(room, ann)).toBe(room.slot);
+    expect(workerOf(room, ben)).toBe(room.slot);
+    expect(workerOf(room, cid)).not.toBe(room.slot);
+    expect((await room.media.routers.all()).length).toBe(2);
+
+    // Home → secondary, through a pipe.
+    await decodes(cid, ann.peerId!, 'Cid sees Ann');
+    // Secondary → home: Cid's camera and mic reach Ann and Ben.
+    const cidMedia = media();
+    const cidCamera = await cid.produceTrack(cidMedia.video, 'camera');
+    await cid.produceTrack(cidMedia.audio, 'mic');
+    await decodes(ann, cid.peerId!, 'Ann sees Cid');
+    await decodes(ben, cid.peerId!, 'Ben sees Cid');
+    // Speakers on the secondary router are announced to the whole room.
+    await waitFor(() => ann.activeSpeakerId === cid.peerId && ben.activeSpeakerId === cid.peerId, 'Cid as active speaker everywhere', 15_000);
+    // Host controls reach a producer on the other worker; the pause travels through the pipe.
+    await ann.muteParticipant(cid.peerId!);
+    await waitFor(() => ben.participants.get(cid.peerId!)?.muted, 'Ben sees Cid muted');
+    const benConsumerOfCidMic = [...room.peers.get(ben.peerId!)!.consumers.values()].find((c) => c.appData.producerPeerId === cid.peerId && c.kind === 'audio')!;
+    await waitFor(() => benConsumerOfCidMic.producerPaused, 'the piped mic paused for Ben');
+
+    // Each producer is piped once per router it is consumed on: Ann's camera to Cid's router, Cid's camera and mic to home.
+    expect(room.media.routers.pipeCount).toBe(3);
+    await cidCamera.stop();
+    await waitFor(() => room.media.routers.pipeCount === 2, 'the camera pipe forgotten with its producer');
+
+    const secondary = workerOf(room, cid);
+    await cid.leave();
+    await waitFor(() => room.media.routers.pipeCount === 0, 'every pipe forgotten when the last participant of the secondary left');
+    await waitFor(async () => (await room.media.routers.all()).length === 1, 'secondary router closed');
+    await waitFor(() => secondary.routers === 0 && secondary.producers === 0 && secondary.consumers === 0, 'nothing left on the secondary worker');
+  }, 90_000);
+
+  it('sends the participants of a dead secondary worker back in; pipes to it are forgotten', async () => {
+    const { room, ann, cid } = await spanningRoom();
+    const cidMedia = media();
+    await cid.produceTrack(cidMedia.video, 'camera');
+    await decodes(ann, cid.peerId!, 'Ann sees Cid');
+    const secondary = workerOf(room, cid);
+    const deadPid = secondary.worker.pid;
+    const states: string[] = [];
+    cid.on('connectionStateChanged', (e) => states.push(e.state));
+
+    process.kill(deadPid, 'SIGKILL');
+    await waitFor(() => states.includes('reconnecting') && cid.state === 'connected', 'Cid rejoined', 20_000);
+    // Back on a live worker (the other one, or its replacement), and its camera flows again.
+    expect(workerOf(room, cid).alive).toBe(true);
+    await decodes(ann, cid.peerId!, 'Ann sees Cid again');
+    await decodes(cid, ann.peerId!, 'Cid sees Ann again');
+    expect(room.peers.size).toBe(3);
+    const routers = await room.media.routers.all();
+    expect(routers.every((r) => !r.router.closed && r.slot.alive)).toBe(true);
+    // Only live pipes remain: Ann's camera to Cid's router and Cid's camera home, if Cid is away from home.
+    expect(room.media.routers.pipeCount).toBe(workerOf(room, cid) === room.slot ? 0 : 2);
+  }, 90_000);
+});
