@@ -6,7 +6,7 @@ import { IpcFailure } from './ipc';
 import { MiniWindowController, type MiniWindowLike } from './miniWindow';
 import { Notifier, plainText } from './notifications';
 import { idleMeeting, TrayController, trayModel } from './trayMenu';
-import { dailyMs, resolveFeedUrl, UpdateController, type UpdaterPort } from './updates';
+import { dailyMs, resolveFeedUrl, UpdateController } from './updates';
 
 const meeting = (patch: Partial<MeetingState> = {}): MeetingState => ({ ...idleMeeting, inMeeting: true, roomId: 'standup', ...patch });
 
@@ -191,7 +191,7 @@ describe('auto-update state machine', () => {
     const changes: unknown[] = [];
     let tick: (() => void) | undefined;
     const controller = new UpdateController({
-      loadUpdater: async () => updater as unknown as UpdaterPort,
+      loadUpdater: async () => updater,
       feedUrl: 'https://updates.office.example/roundtable/',
       isInMeeting: () => inMeeting,
       onChange: (status) => changes.push(status),

@@ -7,22 +7,22 @@ import { idleMeeting, TrayController, type TrayAction, type TrayPort } from './t
 import { UpdateController, type UpdaterPort } from './updates';
 
 export interface DesktopOptions {
-  mainWindow(): BrowserWindow | undefined;
+  mainWindow: () => BrowserWindow | undefined;
   /** Tray icon with menu (undefined where the desktop has no tray). */
-  createTray(): TrayPort | undefined;
+  createTray: () => TrayPort | undefined;
   notifications: NotificationPort;
-  openMiniWindow(): MiniWindowLike;
-  sendToMini(window: MiniWindowLike, state: MeetingState): void;
-  sendCommand(command: MeetingCommand): void;
-  sendUpdateStatus(status: UpdateStatus): void;
+  openMiniWindow: () => MiniWindowLike;
+  sendToMini: (window: MiniWindowLike, state: MeetingState) => void;
+  sendCommand: (command: MeetingCommand) => void;
+  sendUpdateStatus: (status: UpdateStatus) => void;
   loadUpdater: (() => Promise<UpdaterPort>) | undefined;
   feedUrl?: string;
   updatesDisabledReason?: string;
-  notificationsEnabled(): boolean;
+  notificationsEnabled: () => boolean;
   dialog: Pick<Dialog, 'showMessageBox'>;
-  focusMain(): void;
-  quit(): void;
-  onError(error: unknown): void;
+  focusMain: () => void;
+  quit: () => void;
+  onError: (error: unknown) => void;
 }
 
 /**

@@ -5,7 +5,6 @@ import type { EventChannel, EventPayload, MeetingCommand, UpdateStatus } from '.
 import { DesktopIntegration } from './desktop';
 import type { MiniWindowLike } from './miniWindow';
 import type { SettingsStore } from './settings';
-import type { UpdaterPort } from './updates';
 import { resolveFeedUrl } from './updates';
 import { secureWebPreferences } from './window';
 
@@ -23,10 +22,10 @@ export interface DesktopWiring {
   settings: SettingsStore;
   preloadPath: string;
   appUrl: string;
-  mainWindow(): BrowserWindow | undefined;
-  focusMain(): void;
+  mainWindow: () => BrowserWindow | undefined;
+  focusMain: () => void;
   sendToApp<C extends EventChannel>(channel: C, payload: EventPayload<C>): void;
-  onError(error: unknown): void;
+  onError: (error: unknown) => void;
 }
 
 /** The tray icon: shipped beside the app (extraResources) when packaged, build/ in development. */
@@ -88,7 +87,7 @@ export function createDesktopIntegration(wiring: DesktopWiring): DesktopIntegrat
     sendUpdateStatus: (status: UpdateStatus) => wiring.sendToApp('updates:changed', status),
     loadUpdater: updatesOff
       ? undefined
-      : async () => (await import('electron-updater')).default.autoUpdater as unknown as UpdaterPort,
+      : async () => (await import('electron-updater')).default.autoUpdater,
     feedUrl: feed.url,
     updatesDisabledReason: updatesOff,
     notificationsEnabled: () => wiring.settings.get().notifications,

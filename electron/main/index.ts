@@ -201,7 +201,7 @@ function run(): void {
 
     const desktop = createDesktopIntegration({
       app,
-      resourcesPath: process.resourcesPath as string | undefined,
+      resourcesPath: process.resourcesPath,
       platform: process.platform,
       BrowserWindow,
       Tray,

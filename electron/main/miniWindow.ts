@@ -11,15 +11,15 @@ export interface MiniWindowLike {
 }
 
 export interface MiniWindowOptions {
-  open(): MiniWindowLike;
+  open: () => MiniWindowLike;
   /**
    * Keeps the main window out of screen captures while sharing (setContentProtection: honoured on
    * Windows and macOS, a no-op on Linux), so sharing a whole screen does not show the app's own
    * picture of that screen inside itself.
    */
-  protectMain(enable: boolean): void;
+  protectMain: (enable: boolean) => void;
   /** The mini window's page wants the meeting state; called whenever it changes. */
-  send(window: MiniWindowLike, state: MeetingState): void;
+  send: (window: MiniWindowLike, state: MeetingState) => void;
 }
 
 /**

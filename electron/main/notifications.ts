@@ -8,10 +8,10 @@ export interface NotificationPort {
 
 export interface NotifierOptions {
   port: NotificationPort;
-  isWindowFocused(): boolean;
+  isWindowFocused: () => boolean;
   /** The user's own switch (settings); the OS's "Do not disturb" / Focus is applied by the OS itself. */
-  enabled(): boolean;
-  focusWindow(): void;
+  enabled: () => boolean;
+  focusWindow: () => void;
   /** At most one notification per kind per this many ms (a busy chat must not flood the desktop). */
   minIntervalMs?: number;
   now?: () => number;

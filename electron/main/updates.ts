@@ -39,9 +39,9 @@ export interface UpdateControllerOptions {
   loadUpdater: (() => Promise<UpdaterPort>) | undefined;
   feedUrl?: string;
   disabledReason?: string;
-  isInMeeting(): boolean;
-  onChange(status: UpdateStatus): void;
-  onError?(error: unknown): void;
+  isInMeeting: () => boolean;
+  onChange: (status: UpdateStatus) => void;
+  onError?: (error: unknown) => void;
   setInterval?: (callback: () => void, ms: number) => unknown;
   clearInterval?: (handle: unknown) => void;
 }
