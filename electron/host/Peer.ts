@@ -28,6 +28,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly joinedAt = Date.now();
   displayName: string;
   handRaised = false;
+  recording = false;
   readonly channel: PeerChannel;
   readonly rtpCapabilities: types.RtpCapabilities;
   readonly sendTransport: types.WebRtcTransport;
@@ -96,6 +97,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       displayName: this.displayName,
       isHost,
       handRaised: this.handRaised,
+      recording: this.recording,
       producers: [...this.producers.values()].map((producer) => ({
         id: producer.id,
         kind: producer.kind,

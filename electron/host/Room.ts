@@ -44,6 +44,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
   readonly chat: ChatMessage[] = [];
   locked = false;
+  /** Participants other than the host may record (see recording.ts). */
+  recordingAllowed = false;
   #passcode: string | null = null;
   #hostPeerId: string | null = null;
   readonly #resumeTokens = new Map<string, ResumeRecord>();

@@ -8,6 +8,7 @@ import type { Room } from '../Room';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { IceServer } from '../../../shared/protocol';
 import type { Session } from './Session';
+import { allowRecording, setRecording } from '../recording';
 
 export interface HandlerContext {
   session: Session;
@@ -86,6 +87,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
         chatHistory: [...room.chat],
         locked: room.locked,
         iceServers: ctx.iceServers(),
+        recordingAllowed: room.recordingAllowed,
       };
     } finally {
       session.joining = false;
@@ -203,6 +205,18 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   hostSetPasscode(ctx, data) {
     const { peer, room } = joined(ctx);
     room.setPasscode(peer, data.passcode);
+    return {};
+  },
+
+  setRecording(ctx, data) {
+    const { peer, room } = joined(ctx);
+    setRecording(room, peer, data.recording);
+    return {};
+  },
+
+  hostAllowRecording(ctx, data) {
+    const { peer, room } = joined(ctx);
+    allowRecording(room, peer, data.allowed);
     return {};
   },
 };

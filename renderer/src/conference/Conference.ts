@@ -41,6 +41,8 @@ export type ConferenceEvents = {
   handRaised: [event: { participantId: string; raised: boolean }];
   reaction: [event: { participantId: string; reaction: string }];
   roomLocked: [locked: boolean];
+  recordingChanged: [event: { participantId: string; recording: boolean }];
+  recordingAllowed: [allowed: boolean];
   mutedByHost: [event: { byParticipantId: string }];
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
@@ -112,6 +114,9 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   readonly chatHistory: ChatMessage[] = [];
   localParticipant = { id: '', displayName: '', isHost: false, handRaised: false };
   locked = false;
+  /** Participants other than the host may record. */
+  recordingAllowed = false;
+  #recording = false;
   activeSpeakerId: string | null = null;
 
   constructor(options: ConferenceOptions) {
@@ -216,6 +221,7 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     this.#session = session;
     this.localParticipant = { id: answer.peerId, displayName: params.displayName, isHost: answer.isHost, handRaised: false };
     this.locked = answer.locked;
+    this.recordingAllowed = answer.recordingAllowed ?? false;
     this.#syncParticipants(answer);
     // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
     await Promise.all(
@@ -230,6 +236,8 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     this.#heldNotifications = null;
     for (const replay of held ?? []) replay();
     this.#setState('connected');
+    // A rejoin is a new participant for the host: say again that we are recording.
+    if (this.#recording) await this.#signaling.request('setRecording', { recording: true }).catch(() => undefined);
     for (const stream of this.localStreams) await this.#sendLocalStream(stream);
   }
 
@@ -578,6 +586,17 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
   async setPasscode(passcode: string | null): Promise<void> {
     await this.#signaling.request('hostSetPasscode', { passcode });
   }
+  /** Announces a local recording to the room (refused unless host or allowed by the host). */
+  async setRecording(recording: boolean): Promise<void> {
+    if (this.#session) await this.#signaling.request('setRecording', { recording });
+    this.#recording = recording;
+  }
+  get recording(): boolean {
+    return this.#recording;
+  }
+  async allowRecording(allowed: boolean): Promise<void> {
+    await this.#signaling.request('hostAllowRecording', { allowed });
+  }
 
   // -------------------------------------------------------------------------------------------
   // Notifications
@@ -665,6 +684,17 @@ export class Conference extends EventEmitter<ConferenceEvents> implements LocalS
     socket.on('roomLocked', ({ locked }) => {
       this.locked = locked;
       this.emit('roomLocked', locked);
+    });
+    socket.on('recordingChanged', ({ peerId, recording }) => {
+      const participant = this.participants.get(peerId);
+      if (!participant) return;
+      participant.recording = recording;
+      this.emit('recordingChanged', { participantId: peerId, recording });
+      this.emit('participantUpdated', participant);
+    });
+    socket.on('recordingAllowed', ({ allowed }) => {
+      this.recordingAllowed = allowed;
+      this.emit('recordingAllowed', allowed);
     });
     socket.on('peerMuted', ({ peerId, producerId, byPeerId }) => {
       if (peerId !== this.#session?.peerId) return setProducer(peerId, producerId, 'paused');
