@@ -5,6 +5,7 @@ import type { HostingService } from './hosting';
 import { IpcFailure, type Handlers } from './ipc';
 import type { LinkInbox } from './links';
 import { safeExternalUrl } from './navigation';
+import type { RecordingFiles } from './recordingFiles';
 import type { SettingsStore } from './settings';
 
 export interface ApiServices {
@@ -14,6 +15,7 @@ export interface ApiServices {
   capture: ScreenCapture;
   settings: SettingsStore;
   links: LinkInbox;
+  recordings: RecordingFiles;
   openExternal(url: string): Promise<void>;
   /** Trust `fingerprint` for the host of `url` (and treat that host as the current meeting). */
   pinCertificate(url: string, fingerprint: string): void;
@@ -50,5 +52,14 @@ export function createHandlers(services: ApiServices): Handlers {
       return null;
     },
     'links:subscribe': () => services.links.subscribe(),
+    'recording:start': ({ suggestedName }) => services.recordings.start(suggestedName),
+    'recording:write': async ({ id, chunk }) => {
+      await services.recordings.write(id, chunk);
+      return null;
+    },
+    'recording:finish': async ({ id, fix }) => {
+      await services.recordings.finish(id, fix);
+      return null;
+    },
   };
 }

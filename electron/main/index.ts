@@ -2,6 +2,7 @@
  * Electron main: lifecycle and wiring only. Every decision lives in a module that takes
  * Electron's objects as parameters (and is unit-tested without Electron).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,6 +23,7 @@ import type { Discovery } from '../host/discovery';
 import { createLogger } from '../host/logger';
 import { createHandlers } from './api';
 import { appScheme, serveAppProtocol } from './appProtocol';
+import { systemAudioLoopback } from './audioLoopback';
 import { linuxCaptureFeatures, ScreenCapture } from './capture';
 import { CertificatePins, installCertificatePinning } from './certificates';
 import { contentSecurityPolicy, installCsp } from './csp';
@@ -31,6 +33,7 @@ import { DiscoveryFeed } from './discovery';
 import { desktopHostConfig, HostingService, startRealHost } from './hosting';
 import { createDispatcher, registerIpc, sendEvent } from './ipc';
 import { LinkInbox } from './links';
+import { RecordingFiles } from './recordingFiles';
 import { configureMediasoupWorker } from './mediasoupWorker';
 import { APP_URL, TrustedOrigins } from './origins';
 import { installPermissionHandlers } from './permissions';
@@ -44,7 +47,8 @@ const logger = createLogger(process.env.ROUNDTABLE_LOG_LEVEL ?? 'info');
 configureMediasoupWorker(process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, platform: process.platform });
 
 // Before 'ready': Chromium switches and privileged schemes are fixed at startup.
-const features = linuxCaptureFeatures(process.platform);
+const loopback = systemAudioLoopback(process.platform, os.release());
+const features = [...linuxCaptureFeatures(process.platform), ...loopback.features];
 if (features.length > 0) app.commandLine.appendSwitch('enable-features', features.join(','));
 protocol.registerSchemesAsPrivileged([appScheme]);
 app.enableSandbox(); // every renderer, including any a future feature opens
@@ -132,6 +136,7 @@ function run(): void {
     const capture = new ScreenCapture({
       getSources: (options) => desktopCapturer.getSources(options),
       platform: process.platform,
+      systemAudio: loopback,
       ...(process.platform === 'darwin' ? { mediaAccessStatus: (type: 'screen') => systemPreferences.getMediaAccessStatus(type) } : {}),
       announce: (request) => sendEvent(window?.webContents, 'screen:request', request),
       isTrusted: (url) => origins.isTrusted(url),
@@ -181,6 +186,15 @@ function run(): void {
       deliver: (link) => sendEvent(window?.webContents, 'links:open', link),
     });
 
+    const recordings = new RecordingFiles({
+      videosDir: () => app.getPath('videos'),
+      async choosePath(defaultPath) {
+        const options = { title: 'Save the meeting recording', defaultPath, filters: [{ name: 'WebM video', extensions: ['webm'] }] };
+        const result = window && !window.isDestroyed() ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return result.canceled ? undefined : result.filePath;
+      },
+    });
+
     const dispatch = createDispatcher({
       handlers: createHandlers({
         appInfo: () => ({
@@ -196,6 +210,7 @@ function run(): void {
         capture,
         settings,
         links,
+        recordings,
         openExternal: (url) => shell.openExternal(url),
         pinCertificate: pinFor,
       }),
@@ -263,6 +278,7 @@ function run(): void {
           if (!stopped) return;
           quitting = true;
           discovery.unsubscribe();
+          await recordings.closeAll();
           await lanDiscovery?.then((lan) => lan.close()).catch(() => undefined);
           app.quit();
         });

@@ -88,6 +88,11 @@ const api: RoundtableBridge = {
     return result.ok ? result.data : [];
   }),
   onNotice: (listener) => listen('app:notice', listener),
+  recordings: {
+    start: (suggestedName) => invoke('recording:start', { suggestedName }),
+    write: (id, chunk) => invoke('recording:write', { id, chunk }),
+    finish: (id, fix) => invoke('recording:finish', { id, fix }),
+  },
 };
 
 contextBridge.exposeInMainWorld('roundtable', api);

@@ -75,7 +75,7 @@ describe('createElectronPlatform', () => {
     const source = { id: 'screen:1:0', name: 'Screen', kind: 'screen' as const, thumbnailDataUrl: '' };
     listeners.screen[0]!({ sources: [source], audioAvailable: false });
     listeners.links[0]!({ url: 'https://10.0.0.5:4443/?room=a' });
-    expect(onSources).toHaveBeenCalledWith([source]);
+    expect(onSources).toHaveBeenCalledWith([source], { available: false, unavailableReason: undefined });
     expect(onLink).toHaveBeenCalledWith('https://10.0.0.5:4443/?room=a');
     await platform.screenPicker!.choose('screen:1:0', true);
     expect(bridge.screen.choose).toHaveBeenCalledWith('screen:1:0', true);
