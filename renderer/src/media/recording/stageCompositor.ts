@@ -19,16 +19,21 @@ const TILE_SELECTOR = '.tile, .screen-share';
 export function compositeStage(stage: () => HTMLElement | null, options: { width?: number; height?: number; fps?: number } = {}): Compositor {
   const width = options.width ?? 1280;
   const height = options.height ?? 720;
-  const fps = options.fps ?? 20;
+  const fps = options.fps ?? 15;
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This browser cannot draw the recording (no 2D canvas).');
-  const draw = () => drawStage(context, stage(), width, height);
-  draw();
-  const track = canvas.captureStream(fps).getVideoTracks()[0];
+  // Frames are captured when drawn (requestFrame), never on a timer of their own: on a slow
+  // machine the recording gets fewer frames instead of the page spending its time copying them.
+  const track = canvas.captureStream(0).getVideoTracks()[0] as CanvasCaptureMediaStreamTrack | undefined;
   if (!track) throw new Error('This browser cannot record a canvas.');
+  const draw = () => {
+    drawStage(context, stage(), width, height);
+    track.requestFrame();
+  };
+  draw();
   const stopTicker = startTicker(1000 / fps, draw);
   return {
     track,

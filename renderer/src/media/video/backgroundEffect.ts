@@ -19,6 +19,7 @@ const BLUR_PX = 14;
 /** Judged after this many frames (the first ones include model start-up). */
 const WARMUP_FRAMES = 15;
 const JUDGE_FRAMES = 30;
+const JUDGE_AFTER_MS = 10_000;
 /** Slower than this (≈ 12 fps) is not "keeping up" with a camera. */
 const TOO_SLOW_MS = 85;
 
@@ -60,6 +61,7 @@ export async function applyBackground(camera: MediaStreamTrack, options: Backgro
   await segmenter.initialize();
 
   const times: number[] = [];
+  const startedAt = performance.now();
   let busy = false;
   let stopped = false;
   let judged = false;
@@ -73,9 +75,11 @@ export async function applyBackground(camera: MediaStreamTrack, options: Backgro
         const ms = performance.now() - started;
         options.onFrame?.(ms);
         times.push(ms);
-        if (!judged && times.length >= WARMUP_FRAMES + JUDGE_FRAMES) {
+        // Judged after enough frames, or after a while on a machine too slow to produce them.
+        const waited = performance.now() - startedAt > JUDGE_AFTER_MS && times.length >= 3;
+        if (!judged && (times.length >= WARMUP_FRAMES + JUDGE_FRAMES || waited)) {
           judged = true;
-          const recent = times.slice(WARMUP_FRAMES);
+          const recent = times.slice(Math.min(WARMUP_FRAMES, Math.floor(times.length / 3)));
           const average = recent.reduce((a, b) => a + b, 0) / recent.length;
           if (average > TOO_SLOW_MS) options.onTooSlow(average);
         }
