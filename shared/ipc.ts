@@ -92,6 +92,15 @@ export const Preferences = z.object({
   cameraId: DeviceId.optional(),
   microphoneId: DeviceId.optional(),
   speakerId: DeviceId.optional(),
+  /** RNNoise on the microphone; on when unset. */
+  noiseSuppression: z.boolean().optional(),
+  backgroundEffect: z.enum(['none', 'blur', 'image']).optional(),
+  /** The picture behind the person: a data: URL the app downscaled (about 100 kB). */
+  backgroundImage: z
+    .string()
+    .max(4_000_000)
+    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'must be a data: URL of a picture')
+    .optional(),
 });
 export type Preferences = z.infer<typeof Preferences>;
 
@@ -129,8 +138,10 @@ export type ScreenSource = z.infer<typeof ScreenSource>;
 
 export const ScreenSources = z.object({
   sources: z.array(ScreenSource),
-  /** System audio can be shared with the screen (Windows loopback). */
+  /** System audio can be shared with the screen (loopback: Windows; macOS/Linux via Chromium flags). */
   audioAvailable: z.boolean(),
+  /** Why it cannot, in words for the user. */
+  audioUnavailableReason: z.string().optional(),
   /** Why the list may be empty or blank, e.g. macOS Screen Recording permission is missing. */
   problem: z.string().optional(),
 });
@@ -193,6 +204,11 @@ export const UpdateStatus = z.object({
   canRestart: z.boolean(),
 });
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
+/** Bytes from the renderer (structured clone keeps a Uint8Array a Uint8Array). */
+const Bytes = (max: number) => z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= max, `must be at most ${max} bytes`);
+const RecordingId = Text(64);
+export const RecordingFile = z.object({ id: RecordingId, path: z.string() });
+export type RecordingFile = z.infer<typeof RecordingFile>;
 
 const none = z.undefined();
 const ok = z.null();
@@ -236,6 +252,15 @@ export const invokeChannels = {
   'updates:status': { arg: none, result: UpdateStatus },
   /** Restarts into the downloaded update; refused (`unavailable`) during a meeting. */
   'updates:restart': { arg: none, result: ok },
+  /** Asks where to save a meeting recording (default: Videos/<suggestedName>); null if cancelled. */
+  'recording:start': { arg: z.object({ suggestedName: Text(255) }), result: RecordingFile.nullable() },
+  /** Appends one chunk (MediaRecorder hands one over every second). */
+  'recording:write': { arg: z.object({ id: RecordingId, chunk: Bytes(64 * 1024 * 1024) }), result: ok },
+  /** Closes the file; `fix` swaps its first `replacedBytes` bytes for `header` (the WebM duration). */
+  'recording:finish': {
+    arg: z.object({ id: RecordingId, fix: z.object({ header: Bytes(1024 * 1024), replacedBytes: z.number().int().min(0) }).nullable() }),
+    result: ok,
+  },
 } as const satisfies Record<string, { arg: z.ZodType; result: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -313,5 +338,10 @@ export interface RoundtableBridge {
     status(): Answer<'updates:status'>;
     restart(): Answer<'updates:restart'>;
     onChanged(listener: (status: UpdateStatus) => void): Unsubscribe;
+  };
+  recordings: {
+    start(suggestedName: string): Answer<'recording:start'>;
+    write(id: string, chunk: Uint8Array): Answer<'recording:write'>;
+    finish(id: string, fix: { header: Uint8Array; replacedBytes: number } | null): Answer<'recording:finish'>;
   };
 }

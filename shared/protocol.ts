@@ -134,6 +134,8 @@ export const PeerInfo = z.object({
   isHost: z.boolean(),
   handRaised: z.boolean(),
   producers: z.array(ProducerInfo),
+  /** Recording the meeting locally (everyone sees an indicator). */
+  recording: z.boolean().optional(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
 
@@ -191,6 +193,8 @@ export const requests = {
       chatHistory: z.array(ChatMessage),
       locked: z.boolean(),
       iceServers: z.array(IceServer),
+      /** Participants other than the host may record. */
+      recordingAllowed: z.boolean().optional(),
     }),
   },
   leave: { request: z.object({}).optional(), response: z.object({}) },
@@ -241,6 +245,9 @@ export const requests = {
     request: z.object({ passcode: z.string().max(limits.maxPasscodeLength).nullable() }),
     response: z.object({}),
   },
+  /** Tell the room this participant started or stopped a local recording (host, or anyone when allowed). */
+  setRecording: { request: z.object({ recording: z.boolean() }), response: z.object({}) },
+  hostAllowRecording: { request: z.object({ allowed: z.boolean() }), response: z.object({}) },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -277,6 +284,9 @@ export const notifications = {
   handRaised: z.object({ peerId: id, raised: z.boolean() }),
   reaction: z.object({ peerId: id, reaction: Reaction }),
   roomLocked: z.object({ locked: z.boolean() }),
+  /** A participant started or stopped recording the meeting. */
+  recordingChanged: z.object({ peerId: id, recording: z.boolean() }),
+  recordingAllowed: z.object({ allowed: z.boolean() }),
   /** The host muted this peer: its mic producer was paused by the host. */
   peerMuted: z.object({ peerId: id, producerId: id, byPeerId: id }),
   /** This peer was removed by the host; the socket is closed after this. */

@@ -39,6 +39,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly joinedAt = Date.now();
   displayName: string;
   handRaised = false;
+  recording = false;
   readonly channel: PeerChannel;
   readonly rtpCapabilities: types.RtpCapabilities;
   readonly sendTransport: types.WebRtcTransport;
@@ -127,6 +128,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       displayName: this.displayName,
       isHost,
       handRaised: this.handRaised,
+      recording: this.recording,
       producers: [...this.producers.values()].map((producer) => ({
         id: producer.id,
         kind: producer.kind,

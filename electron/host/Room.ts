@@ -76,6 +76,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #rehome: MediaGraphRehome;
   readonly #media: MediaGraph;
   readonly #lapseTimers = new Set<NodeJS.Timeout>();
+  /** Participants other than the host may record (see recording.ts). */
+  recordingAllowed = false;
   readonly #logger: Logger;
   #leases = 0;
   #everOccupied = false;

@@ -7,6 +7,7 @@ import type { JoinTrust } from './joinTrust';
 import { IpcFailure, type Handlers } from './ipc';
 import type { LinkInbox } from './links';
 import { safeExternalUrl } from './navigation';
+import type { RecordingFiles } from './recordingFiles';
 import type { SettingsStore } from './settings';
 
 export interface ApiServices {
@@ -16,6 +17,7 @@ export interface ApiServices {
   capture: ScreenCapture;
   settings: SettingsStore;
   links: LinkInbox;
+  recordings: RecordingFiles;
   openExternal(url: string): Promise<void>;
   joinTrust: Pick<JoinTrust, 'verify' | 'replace'>;
   desktop: Pick<DesktopIntegration, 'setMeeting' | 'notify' | 'updates' | 'act'>;
@@ -67,6 +69,15 @@ export function createHandlers(services: ApiServices): Handlers {
     'updates:status': () => services.desktop.updates.status(),
     'updates:restart': () => {
       services.desktop.updates.restart();
+      return null;
+    },
+    'recording:start': ({ suggestedName }) => services.recordings.start(suggestedName),
+    'recording:write': async ({ id, chunk }) => {
+      await services.recordings.write(id, chunk);
+      return null;
+    },
+    'recording:finish': async ({ id, fix }) => {
+      await services.recordings.finish(id, fix);
       return null;
     },
   };

@@ -9,6 +9,8 @@ type DisplayMediaCallback = Parameters<DisplayMediaHandler>[1];
 export interface CaptureOptions {
   getSources: DesktopCapturer['getSources'];
   platform: NodeJS.Platform;
+  /** Whether system audio can be shared (audioLoopback.ts); Windows only when not given. */
+  systemAudio?: { available: boolean; unavailableReason?: string };
   /** macOS only: systemPreferences.getMediaAccessStatus. */
   mediaAccessStatus?: SystemPreferences['getMediaAccessStatus'];
   /** Tells the app page to show its picker (webContents.send('screen:request', …)). */
@@ -44,7 +46,7 @@ export class ScreenCapture {
   }
 
   get audioAvailable(): boolean {
-    return this.#options.platform === 'win32';
+    return this.#options.systemAudio?.available ?? this.#options.platform === 'win32';
   }
 
   /** Sources and, on macOS without Screen Recording permission, why they may be blank. */
@@ -56,6 +58,7 @@ export class ScreenCapture {
       sources: found.map(toScreenSource),
       audioAvailable: this.audioAvailable,
       ...(problem ? { problem } : {}),
+      ...(!this.audioAvailable && this.#options.systemAudio?.unavailableReason ? { audioUnavailableReason: this.#options.systemAudio.unavailableReason } : {}),
     };
     return { list, sources };
   }

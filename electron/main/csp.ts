@@ -9,7 +9,8 @@ export function contentSecurityPolicy(options: { dev: boolean }): string {
   const directives = [
     "default-src 'self'",
     // Vite's dev server injects an inline React refresh preamble; the packaged app has none.
-    options.dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
+    // 'wasm-unsafe-eval': compiling the app's own WebAssembly (RNNoise, MediaPipe); no JS eval.
+    options.dev ? "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'" : "script-src 'self' 'wasm-unsafe-eval'",
     // React sets style properties through the CSSOM (not governed by CSP); Vite's dev server injects <style>.
     options.dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "worker-src 'self' blob:",

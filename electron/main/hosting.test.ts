@@ -14,6 +14,7 @@ import { desktopHostConfig, HostingService, remotePeerCount, type HostLike } fro
 import { createDispatcher } from './ipc';
 import { LinkInbox } from './links';
 import { TrustedOrigins } from './origins';
+import { RecordingFiles } from './recordingFiles';
 import { defaultSettings, SettingsStore, type KeyValueStore } from './settings';
 import { appEvent, eventFrom } from './testSupport';
 
@@ -58,6 +59,7 @@ function mainProcess(confirmStop = vi.fn(async () => true)) {
       capture: new ScreenCapture({ getSources: async () => [], platform: 'linux', announce: () => undefined, isTrusted: () => true }),
       settings,
       links: new LinkInbox({ accept: () => undefined, reject: () => undefined, deliver: () => undefined }),
+      recordings: new RecordingFiles({ videosDir: () => cwd, choosePath: async () => undefined }),
       openExternal: async () => undefined,
       joinTrust: { verify: async () => undefined, replace: async () => undefined },
       desktop: {

@@ -141,7 +141,7 @@ describe('electron/main/index.ts lifecycle (Electron mocked)', () => {
     expect(electron.module.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
     ]);
-    expect(app.commandLine.appendSwitch).toHaveBeenCalledWith('enable-features', 'WebRTCPipeWireCapturer');
+    expect(app.commandLine.appendSwitch).toHaveBeenCalledWith('enable-features', 'WebRTCPipeWireCapturer,PulseaudioLoopbackForScreenShare');
     expect(app.requestSingleInstanceLock).toHaveBeenCalled();
     expect(app.enableSandbox).toHaveBeenCalled();
     expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('roundtable');

@@ -2,6 +2,7 @@
  * Electron main: lifecycle and wiring only. Every decision lives in a module that takes
  * Electron's objects as parameters (and is unit-tested without Electron).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -26,6 +27,7 @@ import type { Discovery } from '../host/discovery';
 import { createLogger } from '../host/logger';
 import { createHandlers } from './api';
 import { appScheme, serveAppProtocol } from './appProtocol';
+import { systemAudioLoopback } from './audioLoopback';
 import { linuxCaptureFeatures, ScreenCapture } from './capture';
 import { CertificatePins, installCertificatePinning } from './certificates';
 import { contentSecurityPolicy, installCsp } from './csp';
@@ -37,6 +39,7 @@ import { desktopHostConfig, HostingService, startRealHost } from './hosting';
 import { createAppSender, createDispatcher, registerIpc } from './ipc';
 import { JoinTrust } from './joinTrust';
 import { LinkInbox } from './links';
+import { RecordingFiles } from './recordingFiles';
 import { configureMediasoupWorker } from './mediasoupWorker';
 import { APP_URL, TrustedOrigins } from './origins';
 import { installPermissionHandlers } from './permissions';
@@ -51,7 +54,8 @@ const logger = createLogger(process.env.ROUNDTABLE_LOG_LEVEL ?? 'info');
 configureMediasoupWorker(process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, platform: process.platform });
 
 // Before 'ready': Chromium switches and privileged schemes are fixed at startup.
-const features = linuxCaptureFeatures(process.platform);
+const loopback = systemAudioLoopback(process.platform, os.release());
+const features = [...linuxCaptureFeatures(process.platform), ...loopback.features];
 if (features.length > 0) app.commandLine.appendSwitch('enable-features', features.join(','));
 protocol.registerSchemesAsPrivileged([appScheme]);
 app.enableSandbox(); // every renderer, including any a future feature opens
@@ -144,6 +148,7 @@ function run(): void {
     const capture = new ScreenCapture({
       getSources: (options) => desktopCapturer.getSources(options),
       platform: process.platform,
+      systemAudio: loopback,
       ...(process.platform === 'darwin' ? { mediaAccessStatus: (type: 'screen') => systemPreferences.getMediaAccessStatus(type) } : {}),
       announce: (request) => sendEvent('screen:request', request),
       isTrusted: (url) => origins.isTrusted(url),
@@ -218,6 +223,14 @@ function run(): void {
       onError: (error) => logger.warn({ err: error }, 'desktop integration'),
     });
     void desktop.updates.start();
+    const recordings = new RecordingFiles({
+      videosDir: () => app.getPath('videos'),
+      async choosePath(defaultPath) {
+        const options = { title: 'Save the meeting recording', defaultPath, filters: [{ name: 'WebM video', extensions: ['webm'] }] };
+        const result = window && !window.isDestroyed() ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return result.canceled ? undefined : result.filePath;
+      },
+    });
 
     const dispatch = createDispatcher({
       handlers: createHandlers({
@@ -234,6 +247,7 @@ function run(): void {
         capture,
         settings,
         links,
+        recordings,
         openExternal: (url) => shell.openExternal(url),
         joinTrust,
         desktop: {
@@ -310,6 +324,7 @@ function run(): void {
           if (!stopped) return;
           quitting = true;
           discovery.unsubscribe();
+          await recordings.closeAll();
           await lanDiscovery?.then((lan) => lan.close()).catch(() => undefined);
           app.quit();
         });

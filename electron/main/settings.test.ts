@@ -79,6 +79,14 @@ describe('SettingsStore with a real conf file', () => {
     expect(second.preferences()).toEqual({ displayName: 'Grace', microphoneId: 'mic-2', cameraId: 'cam-3' });
     expect(second.get().recentMeetings.map((m) => m.roomId)).toEqual(['a', 'b']);
   });
+
+  it('persists the media effects (noise suppression, background) with the other preferences', () => {
+    const { open } = storeIn();
+    const picture = 'data:image/jpeg;base64,/9j/4AAQ';
+    open().setPreferences({ noiseSuppression: false, backgroundEffect: 'image', backgroundImage: picture });
+    open().setPreferences({ backgroundEffect: 'blur' });
+    expect(open().preferences()).toEqual({ displayName: '', noiseSuppression: false, backgroundEffect: 'blur', backgroundImage: picture });
+  });
 });
 
 describe('normalizeSettings', () => {

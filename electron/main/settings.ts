@@ -27,6 +27,7 @@ const fields = {
   devices: z
     .object({ cameraId: z.string().max(256).optional(), microphoneId: z.string().max(256).optional(), speakerId: z.string().max(256).optional() })
     .default({}),
+  effects: Preferences.pick({ noiseSuppression: true, backgroundEffect: true, backgroundImage: true }).default({}),
   hostPorts: z.object({ http: Port.default(4443), rtc: Port.default(40000) }).default({ http: 4443, rtc: 40000 }),
   /** Announce this address instead of the auto-detected LAN address (several NICs, VPN). */
   announcedIp: z
@@ -165,16 +166,18 @@ export class SettingsStore {
   }
 
   preferences(): Preferences {
-    const { displayName, devices } = this.#settings;
-    return { displayName, ...stripUndefined(devices) };
+    const { displayName, devices, effects } = this.#settings;
+    return { displayName, ...stripUndefined(devices), ...stripUndefined(effects) };
   }
 
   setPreferences(patch: Partial<Preferences>): Preferences {
-    const { displayName, ...devices } = patch;
+    const { displayName, noiseSuppression, backgroundEffect, backgroundImage, ...devices } = patch;
+    const effects = { noiseSuppression, backgroundEffect, backgroundImage };
     this.update((current) => ({
       ...current,
       ...(displayName !== undefined ? { displayName } : {}),
       devices: stripUndefined({ ...current.devices, ...devices }),
+      effects: { ...current.effects, ...stripUndefined(effects) },
     }));
     return this.preferences();
   }

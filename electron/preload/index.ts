@@ -103,6 +103,11 @@ const api: RoundtableBridge = {
     restart: () => invoke('updates:restart', undefined),
     onChanged: (listener) => listen('updates:changed', listener),
   },
+  recordings: {
+    start: (suggestedName) => invoke('recording:start', { suggestedName }),
+    write: (id, chunk) => invoke('recording:write', { id, chunk }),
+    finish: (id, fix) => invoke('recording:finish', { id, fix }),
+  },
 };
 
 contextBridge.exposeInMainWorld('roundtable', api);

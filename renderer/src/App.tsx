@@ -10,6 +10,7 @@ import { ScreenPickerDialog } from './components/ScreenPickerDialog';
 import type { DeviceKind } from './components/SettingsDialog';
 import type { Notice } from './hooks/useNotices';
 import { useScreenPickerRequest } from './hooks/usePlatform';
+import { effectsToPreferences, type EffectSettings } from './media/effects';
 import type { Platform, Preferences } from './platform';
 import { hostIdentityChange } from './platform/electron';
 
@@ -83,14 +84,24 @@ function MainWindow({ platform }: AppProps) {
     [platform],
   );
 
+  /** Noise suppression and background, from the lobby or the meeting: remembered for next time. */
+  const changeEffects = useCallback(
+    (change: Partial<EffectSettings>) => {
+      const patch = effectsToPreferences(change);
+      setPreferences((old) => old && { ...old, ...patch });
+      return platform.savePreferences(patch);
+    },
+    [platform],
+  );
+
   if (!preferences) return null;
   return (
     <>
       {!joinRequest && platform.desktop && <UpdateBanner desktop={platform.desktop} />}
       {joinRequest ? (
-        <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} />
+        <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} onEffectsChange={changeEffects} />
       ) : (
-        <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onJoin={(r) => void join(r)} />
+        <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onEffectsChange={(change) => void changeEffects(change).catch(() => undefined)} onJoin={(r) => void join(r)} />
       )}
       {identityChange && platform.replaceHostPin && (
         <HostIdentityChangedDialog
@@ -103,7 +114,7 @@ function MainWindow({ platform }: AppProps) {
           }}
         />
       )}
-      {picker.sources && <ScreenPickerDialog sources={picker.sources} onChoose={(id, audio) => void picker.choose(id, audio).catch(() => undefined)} />}
+      {picker.sources && <ScreenPickerDialog sources={picker.sources} audio={picker.audio} onChoose={(id, audio) => void picker.choose(id, audio).catch(() => undefined)} />}
     </>
   );
 }

@@ -7,6 +7,7 @@ import type { RoomRegistry } from '../RoomRegistry';
 import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
 import { fromWireDtlsParameters, fromWireRtpCapabilities, fromWireRtpParameters, toWireRtpCapabilities, toWireTransport } from './wire';
+import { allowRecording, setRecording } from '../recording';
 
 export interface HandlerContext {
   session: Session;
@@ -66,6 +67,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             chatHistory: [...room.chat],
             locked: room.locked,
             iceServers: ctx.iceServers(),
+            recordingAllowed: room.recordingAllowed,
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.
@@ -193,6 +195,19 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   hostSetPasscode(ctx, data) {
     const { peer, room } = joined(ctx);
     room.setPasscode(peer, data.passcode);
+    return {};
+  },
+
+  async setRecording(ctx, data) {
+    const { peer, room } = joined(ctx);
+    await ctx.actionLimits.consume('recording', ctx.session.id);
+    setRecording(room, peer, data.recording);
+    return {};
+  },
+
+  hostAllowRecording(ctx, data) {
+    const { peer, room } = joined(ctx);
+    allowRecording(room, peer, data.allowed);
     return {};
   },
 };

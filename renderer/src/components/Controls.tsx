@@ -15,6 +15,9 @@ export interface ControlsProps {
   participantCount: number;
   /** False until the meeting is joined: nothing to send to yet. */
   connected: boolean;
+  /** Shown to the host, and to everyone when the host allows recording. */
+  recording?: { canRecord: boolean; phase: 'idle' | 'starting' | 'recording' | 'stopping' };
+  onToggleRecording?(): void;
   onToggleMic(): void;
   onToggleCamera(): void;
   onToggleScreen(): void;
@@ -56,6 +59,16 @@ export function Controls(props: ControlsProps) {
         {handRaised ? 'Lower hand' : 'Raise hand'}
       </ControlButton>
       <ReactionPicker onReact={props.onReact} disabled={!connected} />
+      {props.recording && (props.recording.canRecord || props.recording.phase !== 'idle') && (
+        <ControlButton
+          icon="record"
+          className={props.recording.phase === 'recording' ? 'active recording' : undefined}
+          onClick={props.onToggleRecording}
+          disabled={!connected || props.recording.phase === 'starting' || props.recording.phase === 'stopping'}
+        >
+          {props.recording.phase === 'idle' || props.recording.phase === 'starting' ? 'Record' : 'Stop recording'}
+        </ControlButton>
+      )}
       <span className="separator" aria-hidden="true" />
       <button
         type="button"

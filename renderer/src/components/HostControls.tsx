@@ -36,6 +36,13 @@ export function HostControls({ conference, report }: { conference: Conference; r
       <button type="button" aria-pressed={locked} onClick={() => void apply(() => conference.setLocked(!locked), locked ? 'Meeting unlocked.' : 'Meeting locked.')}>
         {locked ? 'Unlock meeting' : 'Lock meeting'}
       </button>
+      <button
+        type="button"
+        aria-pressed={conference.recordingAllowed}
+        onClick={() => void apply(() => conference.allowRecording(!conference.recordingAllowed), conference.recordingAllowed ? 'Only you can record now.' : 'Everyone may record this meeting now.')}
+      >
+        {conference.recordingAllowed ? 'Only I may record' : 'Let everyone record'}
+      </button>
       <form onSubmit={submit} className="passcode-form">
         <label htmlFor="host-passcode">Meeting passcode</label>
         <input id="host-passcode" type="password" autoComplete="off" value={passcode} maxLength={limits.maxPasscodeLength} onChange={(e) => setPasscode(e.target.value)} />

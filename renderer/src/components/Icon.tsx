@@ -15,6 +15,7 @@ const PATHS = {
   leave: 'M3 15c5-4.5 13-4.5 18 0l-2 3-4-1v-3a11 11 0 0 0-6 0v3l-4 1z',
   close: 'M6 6l12 12 M18 6 6 18',
   pin: 'M9 4h6 M10 4v6l-3 4h10l-3-4V4 M12 14v7',
+  record: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0 M9 12a3 3 0 1 0 6 0a3 3 0 1 0-6 0',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -4,6 +4,7 @@ import type { Notice } from '../hooks/useNotices';
 import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
 import { parseJoinInput, takeOwnerKey } from '../joinLink';
 import { warmUp } from '../warmConference';
+import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
 import { DevicePreview } from './DevicePreview';
 import { HostMeetingPanel } from './HostMeetingPanel';
@@ -20,6 +21,7 @@ interface LobbyProps {
   /** A meeting link opened from outside (deep link), to pre-fill. */
   openedLink?: string;
   onDevicesChange(kind: DeviceKind, deviceId: string): void;
+  onEffectsChange?(change: Partial<EffectSettings>): void;
   onJoin(request: JoinRequest): void;
 }
 
@@ -33,7 +35,7 @@ function randomRoomId(): string {
  * choice; in the desktop app also "Host a meeting" and meetings found on the LAN.
  * Pre-filled from `?room=`, `?name=` (and `?fp=`).
  */
-export function Lobby({ platform, preferences, notice, openedLink, onDevicesChange, onJoin }: LobbyProps) {
+export function Lobby({ platform, preferences, notice, openedLink, onDevicesChange, onEffectsChange, onJoin }: LobbyProps) {
   const [params] = useState(() => new URLSearchParams(window.location.search));
   const [ownerKey] = useState(() => takeOwnerKey());
   const [displayName, setDisplayName] = useState(params.get('name') ?? preferences.displayName);
@@ -121,7 +123,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
         </p>
       )}
       <div className="lobby-columns">
-        <DevicePreview devices={preferences} onChange={onDevicesChange} />
+        <DevicePreview devices={preferences} onChange={onDevicesChange} effects={effectsFromPreferences(preferences)} onEffectsChange={(change) => onEffectsChange?.(change)} />
         <div className="lobby-side">
           <form onSubmit={submit} className="join-form" aria-label="Join a meeting">
             <label>

@@ -7,9 +7,11 @@ import { useLocalMedia } from '../hooks/useLocalMedia';
 import { useMeetingSession } from '../hooks/useMeetingSession';
 import { useNotices, type Notice } from '../hooks/useNotices';
 import { useReactions } from '../hooks/useReactions';
+import { useRecording } from '../hooks/useRecording';
 import { takeConference } from '../warmConference';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { describeError, texts } from '../messages';
+import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { HostingInfo, Platform, Preferences } from '../platform';
 import { useDesktopMeeting } from '../platform/useDesktopMeeting';
 import { ChatPanel } from './ChatPanel';
@@ -22,6 +24,7 @@ import { Notices } from './Notices';
 import { ParticipantTile } from './ParticipantTile';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { PasscodePrompt } from './PasscodePrompt';
+import { RecordingIndicator } from './RecordingIndicator';
 import { RemoteAudio } from './RemoteAudio';
 import { findPresenter, ScreenShareView } from './ScreenShareView';
 import { SettingsDialog, type DeviceKind } from './SettingsDialog';
@@ -45,6 +48,8 @@ interface MeetingProps {
   request: JoinRequest;
   preferences: Preferences;
   onLeave(notice?: Notice): void;
+  /** Saves an effects change (noise suppression, background) for next time. */
+  onEffectsChange?(change: Partial<EffectSettings>): Promise<void>;
 }
 
 declare global {
@@ -57,12 +62,18 @@ declare global {
 const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
 /** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
-export function Meeting({ platform, request, preferences, onLeave }: MeetingProps) {
+export function Meeting({ platform, request, preferences, onLeave, onEffectsChange }: MeetingProps) {
   const [conference] = useState(() => takeConference(request.hostUrl));
   useConferenceSnapshot(conference);
   const { notices, report, dismiss } = useNotices();
   const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));
-  const media = useLocalMedia(conference, devices, report);
+  const [effects, setEffects] = useState(() => effectsFromPreferences(preferences));
+  // A failed effect is turned off for this meeting only; the saved choice stays.
+  const media = useLocalMedia(conference, devices, report, effects, (change) => setEffects((old) => ({ ...old, ...change })));
+  const changeEffects = (change: Partial<EffectSettings>) => {
+    setEffects((old) => ({ ...old, ...change }));
+    void onEffectsChange?.(change).catch(() => report({ kind: 'alert', text: 'Your effect settings could not be saved.' }));
+  };
   const session = useMeetingSession(conference, request, { onJoined: () => void media.startAll(), onEnd: onLeave, report });
   const [panel, setPanel] = useState<Panel>(null);
   const [layout, setLayout] = useState<Layout>('grid');
@@ -70,6 +81,14 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
   const [dialog, setDialog] = useState<'invite' | 'settings' | null>(request.hosting ? 'invite' : null);
   const chat = useChat(conference, panel === 'chat');
   const reactions = useReactions(conference);
+  const stageArea = useRef<HTMLDivElement>(null);
+  const recording = useRecording(conference, {
+    platform,
+    roomId: request.roomId,
+    stage: () => stageArea.current?.querySelector<HTMLElement>('.stage') ?? null,
+    micTrack: media.micOn ? media.mic?.track : undefined,
+    report,
+  });
   useAnnouncements(conference, report);
   useShortcuts({ a: () => void media.toggleMic(), v: () => void media.toggleCamera() });
 
@@ -160,6 +179,7 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
       <header className="meeting-header">
         <h1>{request.roomId}</h1>
         {conference.locked && <span className="pill">Locked</span>}
+        <RecordingIndicator self={recording.phase === 'recording' || recording.phase === 'stopping'} others={recording.othersRecording} />
         {session.phase.kind === 'joining' && (
           <p role="status" className="joining">
             {texts.joining}
@@ -178,7 +198,7 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
           onSettings={() => setDialog('settings')}
         />
       </header>
-      <div className="meeting-body">
+      <div className="meeting-body" ref={stageArea}>
         <Stage
           layout={layout}
           tiles={tiles}
@@ -207,6 +227,8 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
         unreadChat={chat.unread}
         participantCount={participants.length + 1}
         connected={joined}
+        recording={{ canRecord: recording.canRecord, phase: recording.phase }}
+        onToggleRecording={() => void (recording.phase === 'idle' ? recording.start() : recording.stop())}
         onToggleMic={() => void media.toggleMic()}
         onToggleCamera={() => void media.toggleCamera()}
         onToggleScreen={() => void media.toggleScreen()}
@@ -224,7 +246,7 @@ export function Meeting({ platform, request, preferences, onLeave }: MeetingProp
           <InviteDetails link={request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint)} ports={request.hosting?.ports} />
         </Dialog>
       )}
-      {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} effects={effects} onEffectsChange={changeEffects} onClose={() => setDialog(null)} />}
     </main>
   );
 }

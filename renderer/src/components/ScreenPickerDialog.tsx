@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import type { ScreenSource } from '../platform';
+import type { ScreenSource, SystemAudio } from '../platform';
 import { Dialog } from './Dialog';
 
 interface ScreenPickerDialogProps {
   sources: ScreenSource[];
+  /** Whether system audio can go with the screen here; unknown means offer it. */
+  audio?: SystemAudio;
   onChoose(sourceId: string | null, withAudio: boolean): void;
 }
 
 /** The desktop app's "what do you want to share?" picker: screens and windows with thumbnails. */
-export function ScreenPickerDialog({ sources, onChoose }: ScreenPickerDialogProps) {
+export function ScreenPickerDialog({ sources, audio, onChoose }: ScreenPickerDialogProps) {
   const [selected, setSelected] = useState<string | undefined>(sources[0]?.id);
   const [withAudio, setWithAudio] = useState(false);
   const groups = [
@@ -43,10 +45,16 @@ export function ScreenPickerDialog({ sources, onChoose }: ScreenPickerDialogProp
             </fieldset>
           );
         })}
-        <label className="checkbox">
-          <input type="checkbox" checked={withAudio} onChange={(e) => setWithAudio(e.target.checked)} />
-          Share system audio
-        </label>
+        {audio && !audio.available ? (
+          <p className="hint" data-testid="system-audio-unavailable">
+            {audio.unavailableReason ?? 'Sharing system audio is not available here; only the screen is shared.'}
+          </p>
+        ) : (
+          <label className="checkbox">
+            <input type="checkbox" checked={withAudio} onChange={(e) => setWithAudio(e.target.checked)} />
+            Share system audio
+          </label>
+        )}
         <div className="actions">
           <button type="button" onClick={() => onChoose(null, false)}>
             Cancel

@@ -69,6 +69,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   /** A startJoin() attempt not yet taken over by a join() call. */
   #started?: { params: JoinParams; promise: Promise<void> };
   #resumeToken?: string;
+  #recording = false;
 
   constructor(options: ConferenceOptions) {
     super();
@@ -107,6 +108,14 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   }
   get localParticipant() {
     return this.#room.localParticipant;
+  }
+  /** Participants other than the host may record. */
+  get recordingAllowed(): boolean {
+    return this.#room.recordingAllowed;
+  }
+  /** This participant announced a local recording to the room. */
+  get recording(): boolean {
+    return this.#recording;
   }
   get locked(): boolean {
     return this.#room.locked;
@@ -222,6 +231,8 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       const consumers = [...this.#room.participants.values()].flatMap((participant) => [...participant.streams.values()].map((remote) => remote.consumer));
       this.#publisher.holdUntil(firstMediaArrived(session.transports.recv, consumers));
       this.#machine.transition('connected', { attempt });
+      // A rejoin is a new participant for the host: say again that we are recording.
+      if (this.#recording) await this.#signaling.request('setRecording', { recording: true }).catch(() => undefined);
       await this.#publisher.sendAll(session.transports.send, () => attempt.current);
       attempt.check();
     } catch (error) {
@@ -368,6 +379,14 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   }
   async removeParticipant(peerId: string): Promise<void> {
     await this.#signaling.request('hostRemovePeer', { peerId });
+  }
+  /** Announces a local recording to the room (refused unless host or allowed by the host). */
+  async setRecording(recording: boolean): Promise<void> {
+    if (this.#session) await this.#signaling.request('setRecording', { recording });
+    this.#recording = recording;
+  }
+  async allowRecording(allowed: boolean): Promise<void> {
+    await this.#signaling.request('hostAllowRecording', { allowed });
   }
   async setLocked(locked: boolean): Promise<void> {
     await this.#signaling.request('hostLockRoom', { locked });

@@ -20,6 +20,8 @@ export class RemoteParticipant {
   displayName: string;
   isHost: boolean;
   handRaised: boolean;
+  /** Recording the meeting locally. */
+  recording: boolean;
   readonly producers = new Map<string, RemoteProducer>();
   /** Live consumers by consumer id. */
   readonly streams = new Map<string, RemoteStream>();
@@ -31,6 +33,7 @@ export class RemoteParticipant {
     this.displayName = info.displayName;
     this.isHost = info.isHost;
     this.handRaised = info.handRaised;
+    this.recording = info.recording ?? false;
     for (const producer of info.producers) this.producers.set(producer.id, { ...producer });
   }
 

@@ -20,6 +20,8 @@ export class RoomState {
   readonly chatHistory: ChatMessage[] = [];
   localParticipant: LocalParticipant = { id: '', displayName: '', isHost: false, handRaised: false };
   locked = false;
+  /** Participants other than the host may record. */
+  recordingAllowed = false;
   activeSpeakerId: string | null = null;
   readonly #emit: Emit;
 
@@ -28,7 +30,8 @@ export class RoomState {
   }
 
   /** Replaces the participant list with the join answer's (a rejoin may have missed joins and leaves). */
-  applyJoin(answer: { peerId: string; isHost: boolean; locked: boolean; peers: PeerInfo[]; chatHistory: ChatMessage[] }, displayName: string): void {
+  applyJoin(answer: { peerId: string; isHost: boolean; locked: boolean; recordingAllowed?: boolean; peers: PeerInfo[]; chatHistory: ChatMessage[] }, displayName: string): void {
+    this.recordingAllowed = answer.recordingAllowed ?? false;
     this.localParticipant = { id: answer.peerId, displayName, isHost: answer.isHost, handRaised: this.localParticipant.handRaised && this.localParticipant.id === answer.peerId };
     this.locked = answer.locked;
     const present = new Set(answer.peers.map((peer) => peer.id));
@@ -134,5 +137,18 @@ export class RoomState {
   roomLocked(locked: boolean): void {
     this.locked = locked;
     this.#emit('roomLocked', locked);
+  }
+
+  recordingChanged(peerId: string, recording: boolean): void {
+    const participant = this.participants.get(peerId);
+    if (!participant) return;
+    participant.recording = recording;
+    this.#emit('recordingChanged', { participantId: peerId, recording });
+    this.#emit('participantUpdated', participant);
+  }
+
+  recordingAllowedChanged(allowed: boolean): void {
+    this.recordingAllowed = allowed;
+    this.#emit('recordingAllowed', allowed);
   }
 }

@@ -32,6 +32,8 @@ export type ConferenceEvents = {
   handRaised: [event: { participantId: string; raised: boolean }];
   reaction: [event: { participantId: string; reaction: string }];
   roomLocked: [locked: boolean];
+  recordingChanged: [event: { participantId: string; recording: boolean }];
+  recordingAllowed: [allowed: boolean];
   mutedByHost: [event: { byParticipantId: string }];
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];

@@ -62,6 +62,8 @@ export function routeRoomNotifications(
   on('handRaised', ({ peerId, raised }) => room.handRaised(peerId, raised));
   on('reaction', ({ peerId, reaction }) => emit('reaction', { participantId: peerId, reaction }));
   on('roomLocked', ({ locked }) => room.roomLocked(locked));
+  on('recordingChanged', ({ peerId, recording }) => room.recordingChanged(peerId, recording));
+  on('recordingAllowed', ({ allowed }) => room.recordingAllowedChanged(allowed));
   on('peerMuted', ({ peerId, producerId, byPeerId }) => {
     if (peerId !== room.localParticipant.id) return room.producerChanged(peerId, producerId, 'paused');
     publisher.mutedByHost(producerId);

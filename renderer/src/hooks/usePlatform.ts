@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DiscoveredMeeting, HostingInfo, Platform, ScreenSource } from '../platform';
+import type { DiscoveredMeeting, HostingInfo, Platform, ScreenSource, SystemAudio } from '../platform';
 
 /** Meetings advertised on the LAN (desktop only; empty elsewhere). */
 export function useDiscoveredMeetings(platform: Platform): DiscoveredMeeting[] {
@@ -9,9 +9,17 @@ export function useDiscoveredMeetings(platform: Platform): DiscoveredMeeting[] {
 }
 
 /** The pending screen-share request from the desktop app's picker, if any, and how to answer it. */
-export function useScreenPickerRequest(platform: Platform): { sources?: ScreenSource[]; choose(sourceId: string | null, withAudio: boolean): Promise<void> } {
+export function useScreenPickerRequest(platform: Platform): { sources?: ScreenSource[]; audio?: SystemAudio; choose(sourceId: string | null, withAudio: boolean): Promise<void> } {
   const [sources, setSources] = useState<ScreenSource[] | undefined>();
-  useEffect(() => platform.screenPicker?.onRequest((list) => setSources([...list])), [platform]);
+  const [audio, setAudio] = useState<SystemAudio | undefined>();
+  useEffect(
+    () =>
+      platform.screenPicker?.onRequest((list, systemAudio) => {
+        setSources([...list]);
+        setAudio(systemAudio);
+      }),
+    [platform],
+  );
   const choose = useCallback(
     async (sourceId: string | null, withAudio: boolean) => {
       setSources(undefined);
@@ -19,7 +27,7 @@ export function useScreenPickerRequest(platform: Platform): { sources?: ScreenSo
     },
     [platform],
   );
-  return { sources, choose };
+  return { sources, audio, choose };
 }
 
 /** The meeting this app is hosting (desktop only), kept in step with start and stop. */

@@ -9,6 +9,10 @@ export interface Preferences {
   cameraId?: string;
   microphoneId?: string;
   speakerId?: string;
+  /** Media effects (renderer/src/media/effects.ts): RNNoise on unless false; camera background. */
+  noiseSuppression?: boolean;
+  backgroundEffect?: 'none' | 'blur' | 'image';
+  backgroundImage?: string;
 }
 
 /** The same shapes main validates on the IPC boundary (shared/ipc.ts). */
@@ -33,11 +37,25 @@ export interface DesktopShell {
   };
 }
 
+export interface SystemAudio {
+  available: boolean;
+  unavailableReason?: string;
+}
+
 export interface ScreenSource {
   id: string;
   name: string;
   kind: 'screen' | 'window';
   thumbnailDataUrl: string;
+}
+
+/** Desktop only: recordings written to a file the user picked, chunk by chunk (main process). */
+export interface RecordingFiles {
+  /** Asks where to save (default: the Videos folder, `suggestedName`); null if the user cancels. */
+  start(suggestedName: string): Promise<{ id: string; path: string } | null>;
+  write(id: string, chunk: Uint8Array): Promise<void>;
+  /** Closes the file; `fix` replaces its first `replacedBytes` bytes with `header` (the WebM duration). */
+  finish(id: string, fix: { header: Uint8Array; replacedBytes: number } | null): Promise<void>;
 }
 
 export interface Platform {
@@ -58,7 +76,8 @@ export interface Platform {
   };
   /** Desktop only: the app's own screen picker answers getDisplayMedia. */
   screenPicker?: {
-    onRequest(listener: (sources: ScreenSource[]) => void): () => void;
+    /** `audio` says whether system audio can be shared too (and if not, why). */
+    onRequest(listener: (sources: ScreenSource[], audio?: SystemAudio) => void): () => void;
     choose(sourceId: string | null, withAudio: boolean): Promise<void>;
   };
   /**
@@ -72,6 +91,8 @@ export interface Platform {
   replaceHostPin?(hostUrl: string, fingerprint: string): Promise<void>;
   /** Desktop only: tray, mini window, notifications, updates. */
   desktop?: DesktopShell;
+  /** Desktop only: meeting recordings go to a file (browser guests download them). */
+  recordings?: RecordingFiles;
   /** Desktop only: roundtable:// links and pasted meeting links opened from outside. */
   onOpenLink?(listener: (url: string) => void): () => void;
 }

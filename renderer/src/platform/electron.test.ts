@@ -30,6 +30,7 @@ function fakeBridge(overrides: Partial<RoundtableBridge> = {}) {
     meeting: { report: vi.fn(() => ok(null)), act: vi.fn(() => ok(null)), onCommand: vi.fn(() => () => undefined), onChanged: vi.fn(() => () => undefined) },
     notify: vi.fn(() => ok({ shown: true })),
     updates: { status: vi.fn(), restart: vi.fn(() => ok(null)), onChanged: vi.fn(() => () => undefined) },
+    recordings: { start: vi.fn(() => ok(null)), write: vi.fn(() => ok(null)), finish: vi.fn(() => ok(null)) },
     ...overrides,
   };
   return { bridge, listeners };
@@ -78,7 +79,7 @@ describe('createElectronPlatform', () => {
     const source = { id: 'screen:1:0', name: 'Screen', kind: 'screen' as const, thumbnailDataUrl: '' };
     listeners.screen[0]!({ sources: [source], audioAvailable: false });
     listeners.links[0]!({ url: 'https://10.0.0.5:4443/?room=a' });
-    expect(onSources).toHaveBeenCalledWith([source]);
+    expect(onSources).toHaveBeenCalledWith([source], { available: false, unavailableReason: undefined });
     expect(onLink).toHaveBeenCalledWith('https://10.0.0.5:4443/?room=a');
     await platform.screenPicker!.choose('screen:1:0', true);
     expect(bridge.screen.choose).toHaveBeenCalledWith('screen:1:0', true);

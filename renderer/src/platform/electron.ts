@@ -78,7 +78,8 @@ export function createElectronPlatform(bridge: RoundtableBridge): ElectronPlatfo
       subscribe: (listener) => bridge.discovery.subscribe(listener),
     },
     screenPicker: {
-      onRequest: (listener) => bridge.screen.onRequest((request) => listener(request.sources)),
+      onRequest: (listener) =>
+        bridge.screen.onRequest((request) => listener(request.sources, { available: request.audioAvailable, unavailableReason: request.audioUnavailableReason })),
       async choose(sourceId, withAudio) {
         await unwrap(bridge.screen.choose(sourceId, withAudio));
       },
@@ -104,6 +105,15 @@ export function createElectronPlatform(bridge: RoundtableBridge): ElectronPlatfo
           await unwrap(bridge.updates.restart());
         },
         onChanged: (listener) => bridge.updates.onChanged(listener),
+      },
+    },
+    recordings: {
+      start: (suggestedName) => unwrap(bridge.recordings.start(suggestedName)),
+      async write(id, chunk) {
+        await unwrap(bridge.recordings.write(id, chunk));
+      },
+      async finish(id, fix) {
+        await unwrap(bridge.recordings.finish(id, fix));
       },
     },
     async openExternal(url) {

@@ -2,7 +2,7 @@ import { createBrowserPlatform } from './browser';
 import { createElectronPlatform } from './electron';
 import type { Platform } from './Platform';
 
-export type { Platform, Preferences, HostingInfo, DiscoveredMeeting, ScreenSource } from './Platform';
+export type { Platform, Preferences, HostingInfo, DiscoveredMeeting, RecordingFiles, ScreenSource, SystemAudio } from './Platform';
 
 /** Picks the implementation for where the renderer runs. Tests may install their own first. */
 export function detectPlatform(): Platform {

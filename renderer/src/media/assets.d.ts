@@ -1,0 +1,5 @@
+/** Vite asset URLs that are never inlined as data: URLs (the page's CSP does not let it fetch those). */
+declare module '*?url&no-inline' {
+  const url: string;
+  export default url;
+}
