@@ -424,7 +424,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  log(`bench:join failed: ${(error as Error).stack ?? error}`);
+  log(`bench:join failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();
   process.stdout.write(JSON.stringify({ bench: 'join', ok: false, error: (error as Error).message }) + '\n');

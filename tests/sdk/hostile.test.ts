@@ -5,7 +5,7 @@ import { Conference } from '../../renderer/src/conference';
 import type { Host } from '../../electron/host/Host';
 import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
 import { startTestHost, waitFor } from '../support/testHost';
-import { rawClient, type RawClient } from '../support/rawClient';
+import { rawClient } from '../support/rawClient';
 
 installWrtcGlobals();
 

@@ -75,9 +75,9 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    async close() {
+    close() {
       for (const upstream of upstreams) upstream.disconnect();
-      await new Promise<void>((resolve) => ioServer.close(() => resolve()));
+      return new Promise<void>((resolve) => void ioServer.close(() => resolve()));
     },
   };
 }

@@ -249,7 +249,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
     const transports = new MediaTransports(device, this.#signaling, {
       send: answer.sendTransport,
       recv: answer.recvTransport,
-      iceServers: answer.iceServers as RTCIceServer[],
+      iceServers: answer.iceServers,
       onLost: (reason) => {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },

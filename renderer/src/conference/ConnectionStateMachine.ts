@@ -47,15 +47,15 @@ export class ConnectionStateMachine {
   /** Starts a new run: every earlier Attempt becomes stale. */
   begin(): Attempt {
     const generation = ++this.#generation;
-    const machine = this;
+    const isCurrent = () => this.#generation === generation;
+    const staleError = () => (this.#cancelled?.generation === generation ? this.#cancelled.error : ConnectionError.cancelled());
     return {
       generation,
       get current() {
-        return machine.#generation === generation;
+        return isCurrent();
       },
       check() {
-        if (machine.#generation === generation) return;
-        throw machine.#cancelled?.generation === generation ? machine.#cancelled.error : ConnectionError.cancelled();
+        if (!isCurrent()) throw staleError();
       },
     };
   }

@@ -51,7 +51,7 @@ export class JoinHandshake {
       passcode: params.passcode,
       ownerKey: params.ownerKey,
       resumeToken,
-      rtpCapabilities: device.rtpCapabilities as never,
+      rtpCapabilities: device.rtpCapabilities,
     });
     return { device, answer };
   }

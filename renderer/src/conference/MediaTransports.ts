@@ -41,7 +41,7 @@ export class MediaTransports {
     options: { send: TransportOptions; recv: TransportOptions; iceServers: RTCIceServer[]; onLost(reason: string): void; tcpOnly?: boolean },
   ) {
     this.#signaling = signaling;
-    this.#onLost = options.onLost;
+    this.#onLost = (reason) => options.onLost(reason);
     const common = (transport: TransportOptions) => {
       const opts = { ...(transport as unknown as types.TransportOptions), iceServers: options.iceServers };
       // UDP to the host was found blocked (NetworkWatcher): offer ICE only the host's TCP candidates.
@@ -57,7 +57,7 @@ export class MediaTransports {
         .request('produce', {
           transportId: this.send.id,
           kind,
-          rtpParameters: rtpParameters as never,
+          rtpParameters: rtpParameters,
           source: appData.source as MediaSource,
           paused: appData.paused === true,
         })
@@ -84,7 +84,7 @@ export class MediaTransports {
 
   #wire(transport: types.Transport): void {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => callback(), errback);
+      this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters }).then(() => callback(), errback);
     });
     transport.on('connectionstatechange', (state) => {
       if (state === 'failed') void this.#recover(transport);
@@ -107,7 +107,7 @@ export class MediaTransports {
     try {
       const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
       if (this.#closed || transport.closed) return false;
-      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      await transport.restartIce({ iceParameters: iceParameters });
       return await waitUntilConnected(transport, ICE_RESTART_GRACE_MS);
     } catch {
       return false;
