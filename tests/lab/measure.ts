@@ -48,6 +48,18 @@ export async function waitForMediaBack(participants: LabParticipant[], since: nu
   return false;
 }
 
+/** Polls until every participant has painted a frame from every other since `since`; false after `timeoutMs`. */
+export async function waitForFrames(participants: LabParticipant[], since: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const states = await Promise.all(participants.map((p) => p.probe().catch(() => undefined)));
+    const all = states.every((state, i) => state && participants.every((other, j) => j === i || (state.videos[other.name]?.frameTimes ?? []).some((t) => t > since)));
+    if (all) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
 /**
  * A gap this long is an outage, not a stutter: on two shared cores a starved renderer can pause
  * painting for most of a second without any network fault, so "media back" uses this threshold
