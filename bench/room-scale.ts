@@ -33,6 +33,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '5,10,20').split(',').filter(Boolean).
 /** The large room (selective forwarding) is run once per worker count listed here. */
 const LARGE_WORKERS = (process.env.BENCH_LARGE_WORKERS ?? '1,2').split(',').filter(Boolean).map(Number);
 const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
+/** The host's ROUNDTABLE_WORKER_MAX_CONSUMERS in the large room (unset: the host's default, 400). */
+const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(process.env.BENCH_LARGE_MAX_CONSUMERS) : undefined;
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
 const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
         (c) => (largeCleanup = c),
       ),
     );

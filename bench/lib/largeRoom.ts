@@ -21,6 +21,8 @@ export interface LargeRoomOptions {
   speakers: number;
   workers: number;
   lastN: number;
+  /** ROUNDTABLE_WORKER_MAX_CONSUMERS of the host (undefined: its default). */
+  workerMaxConsumers?: number;
   /** Joins at a time (the load generator's pace). */
   batch: number;
   timeoutMs: number;
@@ -68,7 +70,8 @@ async function produceWithRetry(conference: Conference, track: () => MediaStream
 
 export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
   const { peers: n, videoSenders, speakers, workers, lastN } = options;
-  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN });
+  // A generous start-up bound: the machine may be busy with other jobs.
+  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN, workerMaxConsumers: options.workerMaxConsumers }, 120_000);
   const clients: Client[] = [];
   const cleanup = async () => {
     await Promise.all(clients.map(async (c) => {
