@@ -252,7 +252,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  log(`bench:room-scale failed: ${(error as Error).stack ?? error}`);
+  log(`bench:room-scale failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();
   process.stdout.write(JSON.stringify({ bench: 'room-scale', ok: false, error: (error as Error).message }) + '\n');
