@@ -24,7 +24,7 @@ import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
 import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
-import { runLargeRoom } from './lib/largeRoom';
+import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 installWrtcGlobals();
@@ -83,6 +83,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const roomId = `scale-${n}`;
   const videoSenders = Math.min(VIDEO_SENDERS, n);
   const expectedPairs = n * (n - 1) + videoSenders * (n - 1);
+  const produceFailures: string[] = [];
   let receivedPairs = 0;
   let fullAt = 0;
   const cpu0 = process.cpuUsage();
@@ -127,8 +128,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
       peer.joinedAt = since();
       const video = peer.index < videoSenders;
       peer.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.35 });
-      await peer.conference.produceTrack(peer.media.audio!, 'mic');
-      if (peer.media.video) await peer.conference.produceTrack(peer.media.video, 'camera');
+      const media = peer.media;
+      // A produce that a reconnect interrupted (a loaded machine) is tried again, up to 3 times.
+      await produceWithRetry(peer.conference, () => media.audio!.clone(), 'mic', produceFailures);
+      if (media.video) await produceWithRetry(peer.conference, () => media.video!.clone(), 'camera', produceFailures);
     }),
   );
   const allJoinedAt = Math.max(...peers.map((p) => p.joinedAt ?? NaN));
@@ -168,6 +171,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     /** Consumers the host created twice for the same participant and producer (should be 0). */
     duplicateConsumers,
     missingStreams: missing,
+    /** Produce attempts a reconnect interrupted (retried). */
+    produceRetries: produceFailures.length,
     allJoinsAnsweredMs: round(allJoinedAt, 0),
     lastNewConsumerMs: round(Math.max(...peers.map((p) => p.lastNewConsumerAt ?? 0)), 0),
     fullMeshMs: fullAt ? round(fullAt, 0) : null,

@@ -54,7 +54,7 @@ interface Client {
  * A produce that a reconnect interrupted (the SDK stops the track it was given) is tried again
  * with a fresh clone of the source, up to 3 times, once the client is connected again.
  */
-async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
+export async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await conference.produceTrack(track(), source);
