@@ -24,7 +24,7 @@ import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
 import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
-import { runLargeRoom } from './lib/largeRoom';
+import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 installWrtcGlobals();
@@ -33,6 +33,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '5,10,20').split(',').filter(Boolean).
 /** The large room (selective forwarding) is run once per worker count listed here. */
 const LARGE_WORKERS = (process.env.BENCH_LARGE_WORKERS ?? '1,2').split(',').filter(Boolean).map(Number);
 const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
+/** The host's ROUNDTABLE_WORKER_MAX_CONSUMERS in the large room (unset: the host's default, 400). */
+const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(process.env.BENCH_LARGE_MAX_CONSUMERS) : undefined;
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
 const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
@@ -81,6 +83,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const roomId = `scale-${n}`;
   const videoSenders = Math.min(VIDEO_SENDERS, n);
   const expectedPairs = n * (n - 1) + videoSenders * (n - 1);
+  const produceFailures: string[] = [];
   let receivedPairs = 0;
   let fullAt = 0;
   const cpu0 = process.cpuUsage();
@@ -125,8 +128,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
       peer.joinedAt = since();
       const video = peer.index < videoSenders;
       peer.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.35 });
-      await peer.conference.produceTrack(peer.media.audio!, 'mic');
-      if (peer.media.video) await peer.conference.produceTrack(peer.media.video, 'camera');
+      const media = peer.media;
+      // A produce that a reconnect interrupted (a loaded machine) is tried again, up to 3 times.
+      await produceWithRetry(peer.conference, () => media.audio!.clone(), 'mic', produceFailures);
+      if (media.video) await produceWithRetry(peer.conference, () => media.video!.clone(), 'camera', produceFailures);
     }),
   );
   const allJoinedAt = Math.max(...peers.map((p) => p.joinedAt ?? NaN));
@@ -166,6 +171,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     /** Consumers the host created twice for the same participant and producer (should be 0). */
     duplicateConsumers,
     missingStreams: missing,
+    /** Produce attempts a reconnect interrupted (retried). */
+    produceRetries: produceFailures.length,
     allJoinsAnsweredMs: round(allJoinedAt, 0),
     lastNewConsumerMs: round(Math.max(...peers.map((p) => p.lastNewConsumerAt ?? 0)), 0),
     fullMeshMs: fullAt ? round(fullAt, 0) : null,
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
         (c) => (largeCleanup = c),
       ),
     );
@@ -250,7 +257,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  log(`bench:room-scale failed: ${(error as Error).stack ?? error}`);
+  log(`bench:room-scale failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();
   process.stdout.write(JSON.stringify({ bench: 'room-scale', ok: false, error: (error as Error).message }) + '\n');

@@ -21,6 +21,8 @@ export interface LargeRoomOptions {
   speakers: number;
   workers: number;
   lastN: number;
+  /** ROUNDTABLE_WORKER_MAX_CONSUMERS of the host (undefined: its default). */
+  workerMaxConsumers?: number;
   /** Joins at a time (the load generator's pace). */
   batch: number;
   timeoutMs: number;
@@ -52,7 +54,7 @@ interface Client {
  * A produce that a reconnect interrupted (the SDK stops the track it was given) is tried again
  * with a fresh clone of the source, up to 3 times, once the client is connected again.
  */
-async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
+export async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await conference.produceTrack(track(), source);
@@ -68,7 +70,8 @@ async function produceWithRetry(conference: Conference, track: () => MediaStream
 
 export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
   const { peers: n, videoSenders, speakers, workers, lastN } = options;
-  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN });
+  // A generous start-up bound: the machine may be busy with other jobs.
+  const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN, workerMaxConsumers: options.workerMaxConsumers }, 120_000);
   const clients: Client[] = [];
   const cleanup = async () => {
     await Promise.all(clients.map(async (c) => {

@@ -54,7 +54,7 @@ serveParent(
   {
     sample: (args) => {
       const { transports, counts: c } = counts();
-      return sampleServer(worker, transports, c, (args ?? {}) as { gc?: boolean });
+      return sampleServer(worker, transports, c, args ?? {});
     },
     /** Per-producer, per-layer bitrates as the worker sees them (which simulcast layers really arrive). */
     producerLayers: async () =>

@@ -8,7 +8,6 @@ import { startTestHost, waitFor } from '../../../tests/support/testHost';
 
 installWrtcGlobals();
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const wrtc = require('@roamhq/wrtc');
 
 const LAST_N = 2;
@@ -82,7 +81,8 @@ describe('a 16-participant room forwards selectively', () => {
       await Promise.all(Array.from({ length: Math.min(4, PARTICIPANTS - i) }, (_, k) => join(`Listener ${i + k}`)));
     }
     const room = host.rooms.get(roomId)!;
-    expect(room.peers.size).toBe(PARTICIPANTS);
+    // On a loaded machine a client may be in the middle of a reconnect: wait for everyone to be in.
+    await waitFor(() => room.peers.size === PARTICIPANTS && conferences.every((c) => c.state === 'connected'), 'everyone in the room', 30_000);
     expect(room.media.forwarding.selective).toBe(true);
     // Everyone is still listed, with every producer, whether forwarded or not.
     await waitFor(() => rex.participants.size === PARTICIPANTS - 1, 'everyone listed');
