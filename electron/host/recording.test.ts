@@ -22,16 +22,17 @@ describe('local recording: who may record, and everyone is told', () => {
     await host.stop();
   });
 
-  async function joined(roomId: string, displayName: string): Promise<Conference> {
+  async function joined(roomId: string, displayName: string, ownerKey?: string): Promise<Conference> {
     const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
     cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName });
+    await conference.join({ roomId, displayName, ownerKey });
     return conference;
   }
 
   it('the host records; the others are told, and late joiners see it too', async () => {
     const room = newRoom();
-    const ann = await joined(room, 'Ann');
+    // Ann opens the host link: she is the room's host.
+    const ann = await joined(room, 'Ann', host.ownerKey);
     const ben = await joined(room, 'Ben');
     expect(ann.localParticipant.isHost).toBe(true);
     const told = new Promise<{ participantId: string; recording: boolean }>((resolve) => ben.once('recordingChanged', resolve));
@@ -48,7 +49,8 @@ describe('local recording: who may record, and everyone is told', () => {
 
   it('others may record only when the host allows it; only the host decides', async () => {
     const room = newRoom();
-    const ann = await joined(room, 'Ann');
+    // Ann opens the host link: she is the room's host.
+    const ann = await joined(room, 'Ann', host.ownerKey);
     const ben = await joined(room, 'Ben');
     await expect(ben.setRecording(true)).rejects.toMatchObject({ code: 'unauthorized' });
     expect(ben.recording).toBe(false);

@@ -41,6 +41,7 @@ describe('preload bridge', () => {
       meeting: { report: 'fn', act: 'fn', onCommand: 'fn', onChanged: 'fn' },
       notify: 'fn',
       updates: { status: 'fn', restart: 'fn', onChanged: 'fn' },
+      recordings: { start: 'fn', write: 'fn', finish: 'fn' },
     });
   });
 

@@ -61,7 +61,7 @@ describe('guest page security headers (issue 9, item 9)', () => {
     expect(page.status).toBe(200);
     const csp = directives(String(page.headers['content-security-policy']));
     expect(csp.get('default-src')).toEqual(["'none'"]);
-    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(csp.get('style-src')).toEqual(["'self'"]);
     expect(csp.get('connect-src')).toEqual(["'self'", `wss://${new URL(host.baseUrl).host}`]);
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
@@ -106,7 +106,7 @@ describe('guest page security headers (issue 9, item 9)', () => {
     for (const hostile of ['evil.example; script-src *', 'a b', "x'y", 'host:1234\r\nX: y', '']) {
       const csp = directives(guestPageCsp(hostile, true));
       expect(csp.get('connect-src')).toEqual(["'self'"]);
-      expect(csp.get('script-src')).toEqual(["'self'"]);
+      expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     }
     expect(directives(guestPageCsp('[fe80::1]:4443', true)).get('connect-src')).toEqual(["'self'", 'wss://[fe80::1]:4443']);
     expect(directives(guestPageCsp('127.0.0.1:4780', false)).get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:4780']);

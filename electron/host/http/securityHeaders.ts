@@ -17,7 +17,8 @@ export function guestPageCsp(requestHost: string | undefined, encrypted: boolean
   const socketOrigin = requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '';
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // 'wasm-unsafe-eval': compiling the app's own WebAssembly (RNNoise, MediaPipe); no JS eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
     // React sets style properties through the CSSOM, which CSP does not govern; no inline <style>.
     "style-src 'self'",
     "img-src 'self' data: blob:",
