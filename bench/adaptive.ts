@@ -227,7 +227,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  log(`bench:adaptive failed: ${(error as Error).stack ?? error}`);
+  log(`bench:adaptive failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();
   process.stdout.write(JSON.stringify({ bench: 'adaptive', ok: false, error: (error as Error).message }) + '\n');

@@ -364,7 +364,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-  log(`bench:capacity failed: ${(error as Error).stack ?? error}`);
+  log(`bench:capacity failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();
   process.stdout.write(JSON.stringify({ bench: 'capacity', ok: false, error: (error as Error).message }) + '\n');

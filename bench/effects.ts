@@ -34,8 +34,8 @@ async function main(): Promise<void> {
     await browser.close();
     server.close();
   });
-  let summary: Record<string, unknown> = {};
-  let details: Record<string, unknown> = {};
+  let summary: Record<string, unknown>;
+  let details: Record<string, unknown>;
   try {
     const page = await (await browser.newContext({ permissions: ['camera'] })).newPage();
     await page.goto(url);

@@ -40,6 +40,7 @@ async function receivedLevels(page: Page, sender: string, seconds: number): Prom
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]!;
 
+// eslint-disable-next-line no-empty-pattern -- Playwright needs the fixtures argument destructured
 test('noise suppression (on by default) lowers the noise floor between words by ≥ 10 dB at the receiver', async ({}, testInfo) => {
   const browser = await launchWithFakeMedia(testInfo, { audio: await speechInNoise() });
   try {

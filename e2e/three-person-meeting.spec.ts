@@ -11,7 +11,7 @@ test('three people: all see each other; mute, camera off, screen share, chat, ha
   const bob = await joinAs(browser, room, 'Bob');
   const carol = await joinAs(browser, room, 'Carol');
   const everyone = { Alice: alice, Bob: bob, Carol: carol };
-  const others = (name: keyof typeof everyone) => Object.entries(everyone).filter(([n]) => n !== name) as [string, Page][];
+  const others = (name: keyof typeof everyone) => Object.entries<Page>(everyone).filter(([n]) => n !== name);
 
   await test.step('all see each other, with live video', async () => {
     for (const [name, page] of Object.entries(everyone)) {

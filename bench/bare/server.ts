@@ -87,7 +87,7 @@ io.on('connection', (socket) => {
   let room!: BareRoom;
   const others = () => [...room.peers.values()].filter((p) => p !== peer && p.joined);
 
-  const handlers: Record<string, (data: any) => Promise<unknown> | unknown> = {
+  const handlers: Record<string, (data: any) => unknown> = {
     getRouterRtpCapabilities: () => room.router.rtpCapabilities,
 
     async createWebRtcTransport() {
@@ -161,7 +161,7 @@ io.on('connection', (socket) => {
     },
   };
 
-  socket.onAny(async (name: string, ...args: unknown[]) => {
+  const answer = async (name: string, args: unknown[]): Promise<void> => {
     const ack = args.at(-1) as (result: unknown) => void;
     if (typeof ack !== 'function') return;
     try {
@@ -172,7 +172,8 @@ io.on('connection', (socket) => {
     } catch (error) {
       ack({ ok: false, error: { code: 'internal', message: (error as Error).message } });
     }
-  });
+  };
+  socket.onAny((name: string, ...args: unknown[]) => void answer(name, args));
 
   socket.on('disconnect', async () => {
     room ??= await roomReady;
@@ -206,7 +207,7 @@ serveParent(
     },
   },
   async () => {
-    io.close();
+    void io.close();
     worker.close();
     server.closeAllConnections();
   },

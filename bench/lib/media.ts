@@ -12,7 +12,7 @@ import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const wrtc = require('@roamhq/wrtc');
 
 export interface BenchMedia {

@@ -131,7 +131,7 @@ export function serveParent(ready: Omit<ReadyMessage, 'type'>, commands: Record<
     process.exit(0);
   };
   process.on('disconnect', () => void shutdown());
-  process.on('message', async (message: { id: number; name: string; args?: unknown }) => {
+  const onMessage = async (message: { id: number; name: string; args?: unknown }): Promise<void> => {
     if (message.name === 'stop') return void shutdown();
     try {
       const handler = commands[message.name];
@@ -141,7 +141,8 @@ export function serveParent(ready: Omit<ReadyMessage, 'type'>, commands: Record<
     } catch (error) {
       process.send?.({ id: message.id, error: (error as Error).message });
     }
-  });
+  };
+  process.on('message', (message: { id: number; name: string; args?: unknown }) => void onMessage(message));
   process.send?.({ type: 'ready', ...ready });
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { interfaceKindFromSysfs, lanCandidates, pickAnnouncedIp, type InterfaceKind } from './network';
 
 const v4 = (address: string, internal = false): os.NetworkInterfaceInfo =>
-  ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: `${address}/24` }) as os.NetworkInterfaceInfo;
+  ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: `${address}/24` });
 
 describe('announced address', () => {
   const interfaces = {

@@ -54,7 +54,7 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
           ))}
         </ol>
       </div>
-      <form className="chat-form" onSubmit={submit}>
+      <form className="chat-form" onSubmit={(event) => void submit(event)}>
         <label htmlFor="chat-input" className="visually-hidden">
           Message everyone
         </label>

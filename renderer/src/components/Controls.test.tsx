@@ -87,8 +87,8 @@ describe('Controls', () => {
   it('hides screen sharing where the browser cannot share, and disables meeting actions until joined', () => {
     render(<Controls {...props({ canShareScreen: false, connected: false })} />);
     expect(names()).not.toContain('Share screen');
-    expect((screen.getByRole('button', { name: 'Raise hand' }) as HTMLButtonElement).disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Mute' }) as HTMLButtonElement).disabled).toBe(false);
-    expect((screen.getByRole('button', { name: 'Leave' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Raise hand' }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Mute' }).disabled).toBe(false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Leave' }).disabled).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ export function HostControls({ conference, report }: { conference: Conference; r
       >
         {conference.recordingAllowed ? 'Only I may record' : 'Let everyone record'}
       </button>
-      <form onSubmit={submit} className="passcode-form">
+      <form onSubmit={(event) => void submit(event)} className="passcode-form">
         <label htmlFor="host-passcode">Meeting passcode</label>
         <input id="host-passcode" type="password" autoComplete="off" value={passcode} maxLength={limits.maxPasscodeLength} onChange={(e) => setPasscode(e.target.value)} />
         <button type="submit" disabled={!passcode.trim()}>

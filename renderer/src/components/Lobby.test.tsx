@@ -14,7 +14,7 @@ describe('Lobby', () => {
     render(<Lobby platform={createBrowserPlatform(window.localStorage)} preferences={{ displayName: 'Ann' }} onDevicesChange={noop} onJoin={onJoin} />);
     expect(screen.queryByRole('button', { name: 'Host a meeting' })).toBeNull();
     expect(screen.queryByRole('region', { name: 'Meetings on your network' })).toBeNull();
-    expect((screen.getByLabelText('Your name') as HTMLInputElement).value).toBe('Ann');
+    expect(screen.getByLabelText<HTMLInputElement>('Your name').value).toBe('Ann');
     fireEvent.change(screen.getByLabelText('Room code or meeting link'), { target: { value: 'standup' } });
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
     expect(onJoin).toHaveBeenCalledWith(expect.objectContaining({ hostUrl: window.location.origin, roomId: 'standup', displayName: 'Ann' }));

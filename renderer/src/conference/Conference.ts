@@ -291,7 +291,7 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       signalingAnswers: (timeoutMs) => this.#signaling.answers(timeoutMs),
       restartIce: async (transport) => {
         const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
-        if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+        if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters });
       },
       repairing: (event) => this.emit('networkRepair', event),
       rejoinNow: (reason) => {

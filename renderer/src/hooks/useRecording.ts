@@ -37,7 +37,7 @@ const formatSize = (bytes: number) => `${Math.round(bytes / 1024 ** 3) >= 1 ? `$
  */
 export function useRecording(
   conference: Conference,
-  options: { platform: Platform; roomId: string; stage: () => HTMLElement | null; micTrack?: MediaStreamTrack; report(notice: Notice): void; maxBytes?: number },
+  options: { platform: Platform; roomId: string; stage: () => HTMLElement | null; micTrack?: MediaStreamTrack; report: (notice: Notice) => void; maxBytes?: number },
 ): Recording {
   const { platform, roomId, stage, micTrack, report } = options;
   const [phase, setPhase] = useState<RecordingPhase>('idle');

@@ -1,4 +1,3 @@
-/// <reference path="../assets.d.ts" />
 /**
  * MediaPipe selfie segmentation, from the npm package's own files (model, wasm, loader) served
  * by the app itself: nothing is fetched from a CDN or a model hub. `no-inline` keeps the tiny
