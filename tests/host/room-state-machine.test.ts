@@ -55,13 +55,19 @@ describe('limits under concurrency (item 6)', () => {
 describe('placement (item 7)', () => {
   it('never places a room on a dead worker', async () => {
     host = await startTestHost({ workers: 2 });
-    const victim = host.pool.slots[0]!;
-    process.kill(victim.worker.pid, 'SIGKILL');
-    await waitFor(() => !victim.alive, 'the pool to notice the death', 5_000);
+    const h = host;
+    const victim = h.pool.slots[0]!;
+    const deadPid = victim.worker.pid;
+    // The moment the death is known (before any replacement can start), placement must skip the slot.
+    const chosen = new Promise((resolve) => h.pool.once('workerDied', () => resolve(h.pool.leastLoaded())));
+    process.kill(deadPid, 'SIGKILL');
+    expect(await chosen).toBe(h.pool.slots[1]);
     for (let i = 0; i < 3; i++) {
-      const ack = await rawJoin(await connect(host), `after-death-${i}`, 'Joiner');
+      const ack = await rawJoin(await connect(h), `after-death-${i}`, 'Joiner');
       expect(ack.ok, JSON.stringify(ack)).toBe(true);
-      expect(host.rooms.get(`after-death-${i}`)!.slot.index).toBe(1);
+      const worker = h.rooms.get(`after-death-${i}`)!.slot.worker;
+      expect(worker.pid).not.toBe(deadPid);
+      expect(worker.closed).toBe(false);
     }
   });
 
