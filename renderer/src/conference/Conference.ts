@@ -1,14 +1,16 @@
-import { EventEmitter } from 'eventemitter3';
+import { MeetingControls } from './MeetingControls';
 import type { types } from 'mediasoup-client';
-import type { ChatMessage, MediaSource, NewConsumer, NotificationData } from '../../../shared/protocol';
+import type { ChatMessage, MediaSource, NewConsumer } from '../../../shared/protocol';
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
-import type { ConferenceEvents, Emit } from './events';
+import type { Emit } from './events';
 import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
 import { MediaTransports } from './MediaTransports';
-import { NetworkWatcher } from './NetworkWatcher';
+import type { NetworkWatcher } from './NetworkWatcher';
+import { watchNetwork } from './networkWatching';
+import { listenForConnectionEvents } from './connectionEvents';
 import { NotificationGate, routeRoomNotifications } from './notifications';
 import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
@@ -49,7 +51,7 @@ function sameJoin(a: JoinParams, b: JoinParams): boolean {
  * publisher, subscriber and room state each do one job; this class owns the state machine that
  * decides which run of them is current. Framework-agnostic: the UI listens to its events.
  */
-export class Conference extends EventEmitter<ConferenceEvents> {
+export class Conference extends MeetingControls {
   readonly #signaling: SignalingClient;
   readonly #machine: ConnectionStateMachine;
   readonly #handshake: JoinHandshake;
@@ -72,9 +74,10 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   #recording = false;
 
   constructor(options: ConferenceOptions) {
-    super();
+    const signaling = new SignalingClient(options.url);
+    super(signaling);
     const emit = this.#emitter;
-    this.#signaling = new SignalingClient(options.url);
+    this.#signaling = signaling;
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
     this.#room = new RoomState(emit);
@@ -87,7 +90,19 @@ export class Conference extends EventEmitter<ConferenceEvents> {
       fail: (error) => this.#end(error.message, error),
       wait: (ms) => this.#network.sleep(ms),
     });
-    this.#network = this.#watchNetwork();
+    this.#network = watchNetwork({
+      machine: this.#machine,
+      sendTransport: () => this.#session?.transports.send,
+      publisher: this.#publisher,
+      room: this.#room,
+      signaling: this.#signaling,
+      emit: this.#emitter,
+      rejoinNow: (reason) => {
+        // The socket may look connected while its path is dead: a fresh one, then rejoin at once.
+        this.#signaling.disconnect();
+        this.#reconnect(reason, { immediate: true });
+      },
+    });
     this.#listen();
   }
 
@@ -276,32 +291,6 @@ export class Conference extends EventEmitter<ConferenceEvents> {
   }
 
   /** Network resilience (NetworkWatcher): what it needs from this meeting. */
-  #watchNetwork(): NetworkWatcher {
-    const machine = this.#machine;
-    return new NetworkWatcher({
-      get state() {
-        return machine.state;
-      },
-      expectsMedia: (transport) => {
-        if (transport === this.#session?.transports.send) return [...this.#publisher.streams].some((s) => s.producer && !s.producer.closed && !s.paused);
-        return [...this.#room.participants.values()].some((participant) =>
-          [...participant.streams.values()].some(({ consumer }) => !consumer.closed && !consumer.paused && participant.producers.get(consumer.producerId)?.paused !== true),
-        );
-      },
-      signalingAnswers: (timeoutMs) => this.#signaling.answers(timeoutMs),
-      restartIce: async (transport) => {
-        const { iceParameters } = await this.#signaling.request('restartIce', { transportId: transport.id });
-        if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters });
-      },
-      repairing: (event) => this.emit('networkRepair', event),
-      rejoinNow: (reason) => {
-        // The socket may look connected while its path is dead: a fresh one, then rejoin at once.
-        this.#signaling.disconnect();
-        this.#reconnect(reason, { immediate: true });
-      },
-    });
-  }
-
   /** Ends the meeting for good (fatal error, kicked, gave up): nothing in flight may act after this. */
   #end(reason: string, error: ConferenceError): void {
     this.#joining = undefined;
@@ -366,33 +355,15 @@ export class Conference extends EventEmitter<ConferenceEvents> {
     await this.#signaling.request('setHand', { raised });
     this.#room.setLocalHand(raised);
   }
-  async sendReaction(reaction: NotificationData<'reaction'>['reaction']): Promise<void> {
-    await this.#signaling.request('sendReaction', { reaction });
-  }
   async setDisplayName(displayName: string): Promise<void> {
     await this.#signaling.request('setDisplayName', { displayName });
     if (this.#joinParams) this.#joinParams.displayName = displayName;
     this.#room.setLocalName(displayName);
   }
-  async muteParticipant(peerId: string): Promise<void> {
-    await this.#signaling.request('hostMutePeer', { peerId });
-  }
-  async removeParticipant(peerId: string): Promise<void> {
-    await this.#signaling.request('hostRemovePeer', { peerId });
-  }
   /** Announces a local recording to the room (refused unless host or allowed by the host). */
   async setRecording(recording: boolean): Promise<void> {
     if (this.#session) await this.#signaling.request('setRecording', { recording });
     this.#recording = recording;
-  }
-  async allowRecording(allowed: boolean): Promise<void> {
-    await this.#signaling.request('hostAllowRecording', { allowed });
-  }
-  async setLocked(locked: boolean): Promise<void> {
-    await this.#signaling.request('hostLockRoom', { locked });
-  }
-  async setPasscode(passcode: string | null): Promise<void> {
-    await this.#signaling.request('hostSetPasscode', { passcode });
   }
 
   // --- Connection events ---------------------------------------------------------------------
@@ -409,25 +380,15 @@ export class Conference extends EventEmitter<ConferenceEvents> {
         void this.#publisher.stopAll();
       },
     });
-    socket.on('newConsumer', (data, ack) => {
-      this.#onNewConsumer(data).then(
-        () => ack({ ok: true, data: {} }),
-        (error: Error) => ack({ ok: false, error: { code: 'bad_request', message: error.message } }),
-      );
-    });
-    socket.on('rejoinRequired', ({ reason }) => this.#reconnect(reason, { immediate: true }));
-    socket.on('meetingEnded', ({ reason }) => {
-      this.#end(reason, new ConnectionError('ended', 'not_found', `The meeting ended: ${reason}`));
-      void this.#publisher.stopAll();
-    });
-    socket.on('disconnect', (reason) => {
-      if (reason === 'io client disconnect') return;
-      const state = this.#machine.state;
-      if (state === 'connected') return this.#reconnect(`connection lost (${reason})`);
-      // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
-      if (state === 'connecting') this.#end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
-      // Reconnecting: a try that was past its requests could otherwise finish without a socket.
-      if (state === 'reconnecting') this.#reconnect(`connection lost (${reason})`, { restart: true });
+    listenForConnectionEvents(socket, {
+      machine: this.#machine,
+      onNewConsumer: (data) => this.#onNewConsumer(data),
+      reconnect: (reason, options) => this.#reconnect(reason, options),
+      end: (reason, error) => {
+        // Only the meeting's end stops local media here; a failed join keeps the user's devices.
+        this.#end(reason, error);
+        if (error instanceof ConnectionError && error.reason === 'ended') void this.#publisher.stopAll();
+      },
     });
   }
 }

@@ -1,0 +1,36 @@
+import type { NewConsumer } from '../../../shared/protocol';
+import type { ConnectionStateMachine } from './ConnectionStateMachine';
+import { ConnectionError, type ConferenceError } from './errors';
+import type { ClientSocket } from './SignalingClient';
+
+export interface ConnectionEventDeps {
+  machine: ConnectionStateMachine;
+  onNewConsumer(data: NewConsumer): Promise<void>;
+  reconnect(reason: string, options?: { immediate?: boolean; restart?: boolean }): void;
+  /** Ends the meeting for good and stops local media. */
+  end(reason: string, error: ConferenceError): void;
+}
+
+/**
+ * What the host says about this connection itself (not about the room): consumers to take, a
+ * rejoin it needs, the meeting's end; and what a dropped socket means in each connection state.
+ */
+export function listenForConnectionEvents(socket: ClientSocket, deps: ConnectionEventDeps): void {
+  socket.on('newConsumer', (data, ack) => {
+    deps.onNewConsumer(data).then(
+      () => ack({ ok: true, data: {} }),
+      (error: Error) => ack({ ok: false, error: { code: 'bad_request', message: error.message } }),
+    );
+  });
+  socket.on('rejoinRequired', ({ reason }) => deps.reconnect(reason, { immediate: true }));
+  socket.on('meetingEnded', ({ reason }) => deps.end(reason, new ConnectionError('ended', 'not_found', `The meeting ended: ${reason}`)));
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return;
+    const state = deps.machine.state;
+    if (state === 'connected') return deps.reconnect(`connection lost (${reason})`);
+    // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
+    if (state === 'connecting') deps.end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
+    // Reconnecting: a try that was past its requests could otherwise finish without a socket.
+    if (state === 'reconnecting') deps.reconnect(`connection lost (${reason})`, { restart: true });
+  });
+}

@@ -1,0 +1,45 @@
+import type { types } from 'mediasoup-client';
+import type { ConnectionStateMachine } from './ConnectionStateMachine';
+import type { Emit } from './events';
+import { NetworkWatcher } from './NetworkWatcher';
+import type { Publisher } from './Publisher';
+import type { RoomState } from './RoomState';
+import type { SignalingClient } from './SignalingClient';
+
+export interface NetworkWatchingDeps {
+  machine: ConnectionStateMachine;
+  /** The current session's send transport, if any. */
+  sendTransport: () => types.Transport | undefined;
+  publisher: Publisher;
+  room: RoomState;
+  signaling: SignalingClient;
+  emit: Emit;
+  /** Rejoin now (fresh socket first): the path to the host is dead. */
+  rejoinNow: (reason: string) => void;
+}
+
+/**
+ * The Conference's NetworkWatcher: what "media expected" means for each transport (something
+ * unpaused is being sent, or an unpaused consumer of an unpaused producer), and how a repair is done.
+ */
+export function watchNetwork(deps: NetworkWatchingDeps): NetworkWatcher {
+  const { machine, publisher, room, signaling } = deps;
+  return new NetworkWatcher({
+    get state() {
+      return machine.state;
+    },
+    expectsMedia: (transport) => {
+      if (transport === deps.sendTransport()) return [...publisher.streams].some((s) => s.producer && !s.producer.closed && !s.paused);
+      return [...room.participants.values()].some((participant) =>
+        [...participant.streams.values()].some(({ consumer }) => !consumer.closed && !consumer.paused && participant.producers.get(consumer.producerId)?.paused !== true),
+      );
+    },
+    signalingAnswers: (timeoutMs) => signaling.answers(timeoutMs),
+    restartIce: async (transport) => {
+      const { iceParameters } = await signaling.request('restartIce', { transportId: transport.id });
+      if (!transport.closed) await transport.restartIce({ iceParameters });
+    },
+    repairing: (event) => deps.emit('networkRepair', event),
+    rejoinNow: deps.rejoinNow,
+  });
+}
