@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Conference } from '../../../renderer/src/conference';
-import type { Host } from '../Host';
-import type { Room } from '../Room';
-import { countFrames, installWrtcGlobals, syntheticMedia } from '../../../tests/support/wrtc';
-import { startTestHost, waitFor } from '../../../tests/support/testHost';
+import { Conference } from '../../renderer/src/conference';
+import type { Host } from '../../electron/host/Host';
+import type { Room } from '../../electron/host/Room';
+import { countFrames, installWrtcGlobals, syntheticMedia } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
 
 installWrtcGlobals();
 

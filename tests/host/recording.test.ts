@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
-import type { Host } from './Host';
-import { installWrtcGlobals } from '../../tests/support/wrtc';
-import { startTestHost, waitFor } from '../../tests/support/testHost';
+import type { Host } from '../../electron/host/Host';
+import { installWrtcGlobals } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
 
 installWrtcGlobals();
 
