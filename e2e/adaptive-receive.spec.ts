@@ -47,10 +47,16 @@ test('adaptive receive: small tiles get a lower layer than a large one; a hidden
     await expect
       .poll(async () => (await cameraConsumersOf(request, room, 'Carol')).get('Alice')?.preferredLayers?.spatialLayer, { message: 'Carol asks for the lowest layer' })
       .toBe(0);
-    // A new consumer starts low and ramps up as bandwidth estimation allows.
-    await expect.poll(() => receivedWidth(bob, 'Alice'), { message: 'Bob decodes a large picture', timeout: 45_000 }).toBeGreaterThanOrEqual(1280);
+    // A new consumer starts low and ramps up as bandwidth estimation allows: Bob gets the top layer.
+    await expect
+      .poll(async () => (await cameraConsumersOf(request, room, 'Bob')).get('Alice')?.currentLayers?.spatialLayer, { message: 'Bob receives the top layer', timeout: 45_000 })
+      .toBe(2);
+    // Widths: the top layer is 720p unless Alice's encoder scales it down under CPU load (960 wide
+    // was seen on a busy 2-core machine), so Bob's picture is compared with Carol's, not with 1280.
+    await expect.poll(() => receivedWidth(bob, 'Alice'), { message: 'Bob decodes a large picture', timeout: 30_000 }).toBeGreaterThanOrEqual(640);
     await expect.poll(() => receivedWidth(carol, 'Alice'), { message: 'Carol decodes a small picture', timeout: 30_000 }).toBeLessThanOrEqual(320);
     expect(await receivedWidth(carol, 'Alice')).toBeGreaterThan(0);
+    expect(await receivedWidth(bob, 'Alice')).toBeGreaterThanOrEqual(2 * (await receivedWidth(carol, 'Alice')));
     expect((await cameraConsumersOf(request, room, 'Carol')).get('Alice')?.currentLayers?.spatialLayer).toBe(0);
   });
 
