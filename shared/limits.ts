@@ -34,6 +34,19 @@ export const limits = {
   /** Largest maxBitrate a participant may declare for one encoding, by source. */
   maxEncodingBitrate: { camera: 2_500_000, screen: 4_000_000, mic: 256_000, 'screen-audio': 256_000 },
   maxEncodingsPerProducer: 3,
+  /** File transfer: offers per peer per 10 s, transfers a peer may send at once, name length. */
+  fileOffersPer10s: 10,
+  maxOutgoingFileTransfers: 4,
+  maxFileNameLength: 255,
+  /** Default size cap of one file (the host's ROUNDTABLE_MAX_FILE_BYTES overrides it). */
+  defaultMaxFileBytes: 2 * 1024 ** 3,
+  /**
+   * A sender may run this far ahead of its slowest recipient's acknowledgements, which come every
+   * `fileAckBytes`: the SFU drops messages its send buffer cannot hold, so that buffer must be larger.
+   */
+  fileWindowBytes: 8 * 1024 ** 2,
+  fileAckBytes: 1024 ** 2,
+  fileChunkBytes: 64 * 1024,
 } as const;
 
 export const allowedReactions = ['👍', '👏', '😂', '🎉', '❤️', '😮'] as const;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { allowedReactions, limits } from './limits';
 import { unsafeNameMessages, unsafeNameReason } from './text';
+import { fileNotifications, fileRequests } from './fileTransfer';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -248,6 +249,8 @@ export const requests = {
   /** Tell the room this participant started or stopped a local recording (host, or anyone when allowed). */
   setRecording: { request: z.object({ recording: z.boolean() }), response: z.object({}) },
   hostAllowRecording: { request: z.object({ allowed: z.boolean() }), response: z.object({}) },
+  /** File transfer and private messages (shared/fileTransfer.ts). */
+  ...fileRequests,
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -263,7 +266,12 @@ export const requestNames = Object.keys(requests) as RequestName[];
 
 export const notifications = {
   /** Sent on connect, before any request: lets the client load its Device while it asks to join. */
-  welcome: z.object({ routerRtpCapabilities: RtpCapabilities, protocolVersion: z.literal(1) }),
+  welcome: z.object({
+    routerRtpCapabilities: RtpCapabilities,
+    protocolVersion: z.literal(1),
+    /** Largest file this host relays (ROUNDTABLE_MAX_FILE_BYTES). */
+    maxFileBytes: z.number().optional(),
+  }),
   peerJoined: PeerInfo,
   peerLeft: z.object({ peerId: id }),
   peerUpdated: z.object({ peerId: id, displayName: z.string().optional(), isHost: z.boolean().optional() }),
@@ -295,6 +303,8 @@ export const notifications = {
   rejoinRequired: z.object({ reason: z.string() }),
   /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
   meetingEnded: z.object({ reason: z.string() }),
+  /** File transfer and private messages (shared/fileTransfer.ts). */
+  ...fileNotifications,
 } as const;
 
 export type NotificationName = keyof typeof notifications;

@@ -127,6 +127,7 @@ export class Host {
         actionLimits: new ActionLimits(),
         connections: new ConnectionGuard({ maxPerAddress: config.maxConnectionsPerAddress, joinDeadlineMs: config.joinDeadlineMs }),
         joinDeadlineMs: config.joinDeadlineMs,
+        maxFileBytes: config.maxFileBytes,
         origins: new OriginPolicy({
           port: httpPort,
           hosts: webAppHosts(config.listenIp, announcedIp),

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { limits } from '../../shared/limits';
 
 /** Everything the host can be told. Env vars map 1:1 (see README "Configuration"). */
 export const HostConfig = z.object({
@@ -39,6 +40,8 @@ export const HostConfig = z.object({
   lastNMinPeers: z.number().int().min(2).default(12),
   /** Audio forwarded from this many most recent speakers in such rooms. */
   lastN: z.number().int().min(1).max(32).default(4),
+  /** Largest file relayed between participants (checked at offer time; nothing is stored). */
+  maxFileBytes: z.number().int().min(0).default(limits.defaultMaxFileBytes),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HostConfig = z.output<typeof HostConfig>;
@@ -71,6 +74,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
     lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),
     lastN: intFromEnv(env.ROUNDTABLE_LAST_N),
+    maxFileBytes: intFromEnv(env.ROUNDTABLE_MAX_FILE_BYTES),
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

@@ -3,6 +3,7 @@ import { limits } from '../../../shared/limits';
 import type { Logger } from '../logger';
 import type { Peer } from '../Peer';
 import type { PoolSlot, WorkerPool } from '../WorkerPool';
+import { pipeSctpOptions, sctpOptions } from './DataChannels';
 import type { MediaGraphRehome } from './MediaGraphRehome';
 
 /** One of a room's routers and the worker slot it lives on. */
@@ -110,7 +111,7 @@ export class RoomRouters {
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: 1_000_000,
-      enableSctp: true,
+      ...sctpOptions,
       appData: { peerId },
     };
     const [send, recv] = await Promise.allSettled([placed.router.createWebRtcTransport(options), placed.router.createWebRtcTransport(options)]);
@@ -173,7 +174,7 @@ export class RoomRouters {
   async #pipe(producer: types.Producer, from: types.Router, to: types.Router, key: string): Promise<void> {
     const forget = () => this.#pipes.delete(key);
     try {
-      const { pipeProducer, pipeConsumer } = await from.pipeToRouter({ producerId: producer.id, router: to });
+      const { pipeProducer, pipeConsumer } = await from.pipeToRouter({ producerId: producer.id, router: to, ...pipeSctpOptions });
       // mediasoup closes the pair when the producer or either router closes; the cache follows.
       pipeProducer?.observer.once('close', forget);
       pipeConsumer?.observer.once('close', forget);

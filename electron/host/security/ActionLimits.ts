@@ -3,7 +3,7 @@ import { limits } from '../../../shared/limits';
 import { HostError } from '../errors';
 
 /** Everything a participant can do that costs the host or reaches everyone else. */
-export type LimitedAction = 'request' | 'join' | 'chat' | 'rename' | 'hand' | 'reaction' | 'recording';
+export type LimitedAction = 'request' | 'join' | 'chat' | 'rename' | 'hand' | 'reaction' | 'recording' | 'fileOffer';
 
 const budgets: Record<LimitedAction, { points: number; duration: number; what: string }> = {
   request: { points: limits.requestsPerSecond, duration: 1, what: 'requests' },
@@ -13,6 +13,7 @@ const budgets: Record<LimitedAction, { points: number; duration: number; what: s
   hand: { points: limits.handTogglesPer10s, duration: 10, what: 'hand raises' },
   reaction: { points: limits.reactionsPerSecond, duration: 1, what: 'reactions' },
   recording: { points: limits.handTogglesPer10s, duration: 10, what: 'recording changes' },
+  fileOffer: { points: limits.fileOffersPer10s, duration: 10, what: 'file offers' },
 };
 
 /**

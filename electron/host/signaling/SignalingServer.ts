@@ -68,7 +68,7 @@ export class SignalingServer {
     session.armJoinDeadline(this.#deps.connections.joinDeadlineMs);
     const logger = this.#deps.logger.child({ socketId: socket.id });
     logger.debug({ address: session.address }, 'signaling connected');
-    session.notify('welcome', { routerRtpCapabilities: toWireRtpCapabilities(this.#deps.routerRtpCapabilities()), protocolVersion: 1 });
+    session.notify('welcome', { routerRtpCapabilities: toWireRtpCapabilities(this.#deps.routerRtpCapabilities()), protocolVersion: 1, maxFileBytes: this.#deps.maxFileBytes });
 
     socket.onAny((name: string, ...args: unknown[]) => {
       const ack = args.at(-1);

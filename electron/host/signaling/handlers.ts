@@ -8,6 +8,9 @@ import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
 import { fromWireDtlsParameters, fromWireRtpCapabilities, fromWireRtpParameters, toWireRtpCapabilities, toWireTransport } from './wire';
 import { allowRecording, setRecording } from '../recording';
+import type { Logger } from '../logger';
+import { fileHandlers } from './fileHandlers';
+import { joined } from './joined';
 
 export interface HandlerContext {
   session: Session;
@@ -18,15 +21,13 @@ export interface HandlerContext {
   isOwnerKey: (key: string | undefined) => boolean;
   /** How long a connection may stay without joining (re-armed when a participant leaves). */
   joinDeadlineMs: number;
+  /** Largest file relayed between participants (ROUNDTABLE_MAX_FILE_BYTES); the default cap when absent. */
+  maxFileBytes?: number;
+  logger?: Logger;
 }
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
 
-function joined(ctx: HandlerContext): { peer: Peer; room: Room } {
-  const { peer, room } = ctx.session;
-  if (!peer || !room || peer.closed) throw new HostError('not_joined', 'join a meeting first');
-  return { peer, room };
-}
 
 export const handlers: { [N in RequestName]: Handler<N> } = {
   async join(ctx, data) {
@@ -210,4 +211,6 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     allowRecording(room, peer, data.allowed);
     return {};
   },
+
+  ...fileHandlers,
 };

@@ -4,6 +4,7 @@ import type { ChatMessage, MediaSource, NewConsumer } from '../../../shared/prot
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
+import { FileTransfers } from './FileTransfers';
 import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
@@ -12,6 +13,7 @@ import type { NetworkWatcher } from './NetworkWatcher';
 import { watchNetwork } from './networkWatching';
 import { listenForConnectionEvents } from './connectionEvents';
 import { NotificationGate, routeRoomNotifications } from './notifications';
+import { PrivateMessages } from './PrivateMessages';
 import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 import { Reconnector } from './Reconnector';
@@ -52,6 +54,9 @@ function sameJoin(a: JoinParams, b: JoinParams): boolean {
  * decides which run of them is current. Framework-agnostic: the UI listens to its events.
  */
 export class Conference extends MeetingControls {
+  /** Files to everyone or to one participant, and private messages (FileTransfers.ts, PrivateMessages.ts). */
+  readonly files: FileTransfers;
+  readonly privateMessages: PrivateMessages;
   readonly #signaling: SignalingClient;
   readonly #machine: ConnectionStateMachine;
   readonly #handshake: JoinHandshake;
@@ -81,6 +86,8 @@ export class Conference extends MeetingControls {
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
     this.#room = new RoomState(emit);
+    this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)) });
+    this.privateMessages = new PrivateMessages(signaling);
     this.#publisher = new Publisher(this.#signaling, emit);
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
@@ -290,7 +297,6 @@ export class Conference extends MeetingControls {
     void this.#reconnector.run(attempt, options);
   }
 
-  /** Network resilience (NetworkWatcher): what it needs from this meeting. */
   /** Ends the meeting for good (fatal error, kicked, gave up): nothing in flight may act after this. */
   #end(reason: string, error: ConferenceError): void {
     this.#joining = undefined;

@@ -13,3 +13,5 @@ export { RemoteParticipant, type RemoteProducer, type RemoteStream } from './Rem
 export { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 export { adaptVideo, layerForHeight, type AdaptiveTarget } from './AdaptiveVideo';
 export type { MediaRequest } from './Publisher';
+export { FileTransfers, formatBytes, type FileTransfer, type FileTransferState } from './FileTransfers';
+export { PrivateMessages, type PrivateChatEntry } from './PrivateMessages';

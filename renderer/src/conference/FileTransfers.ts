@@ -1,0 +1,194 @@
+import { EventEmitter } from 'eventemitter3';
+import type { types } from 'mediasoup-client';
+import type { FileOffer } from '../../../shared/fileTransfer';
+import { limits } from '../../../shared/limits';
+import type { ConnectionState } from './ConnectionStateMachine';
+import { ConferenceError } from './errors';
+import { FileReceiver } from './fileTransfer/FileReceiver';
+import { FileSender } from './fileTransfer/FileSender';
+import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
+import type { SignalingClient } from './SignalingClient';
+
+export type { FileTransfer, FileTransferState } from './fileTransfer/FileTransfer';
+
+export type FileTransferEvents = {
+  /** A transfer started, progressed (at most every 100 ms), or ended. */
+  transfer: [transfer: FileTransfer];
+};
+
+export interface FileTransfersDeps {
+  signaling: SignalingClient;
+  /** The current session's transports (none between sessions). */
+  transports(): { send: types.Transport; recv: types.Transport } | undefined;
+  /** The conference's connection state changes: transfers do not survive a lost session. */
+  onConnectionState(listener: (state: ConnectionState) => void): void;
+}
+
+const transferIdOf = (data: { transferId: string }) => data.transferId;
+
+/**
+ * Files sent to everyone or to one participant, at LAN speed, through the SFU's data channels;
+ * never stored on the host. One data producer per transfer; the host creates data consumers only
+ * for its recipients. Both sides see progress, either side can cancel, and the receiver checks
+ * the SHA-256 before offering the file (a Blob URL) for download.
+ */
+export class FileTransfers extends EventEmitter<FileTransferEvents> {
+  readonly #deps: FileTransfersDeps;
+  readonly #senders = new Map<string, FileSender>();
+  readonly #receivers = new Map<string, FileReceiver>();
+  readonly #transfers = new Map<string, FileTransfer>();
+  readonly #wired = new WeakSet<types.Transport>();
+  #maxFileBytes: number = limits.defaultMaxFileBytes;
+
+  constructor(deps: FileTransfersDeps) {
+    super();
+    this.#deps = deps;
+    const socket = deps.signaling.socket;
+    socket.on('welcome', (data) => {
+      if (data.maxFileBytes !== undefined) this.#maxFileBytes = data.maxFileBytes;
+    });
+    socket.on('fileOffered', (offer) => this.#onOffer(offer));
+    socket.on('fileProgress', (data) => this.#senders.get(transferIdOf(data))?.onProgress(data));
+    socket.on('fileRecipientEnded', (data) => this.#senders.get(transferIdOf(data))?.onRecipientEnded(data));
+    socket.on('fileHash', (data) => this.#receivers.get(transferIdOf(data))?.onHash(data));
+    socket.on('fileEnded', (data) => {
+      this.#senders.get(transferIdOf(data))?.onEnded(data);
+      this.#receivers.get(transferIdOf(data))?.onEnded(data);
+    });
+    deps.onConnectionState((state) => {
+      if (state !== 'connected') this.#abandonAll('the connection to the meeting was lost');
+    });
+  }
+
+  /** The largest file the host relays (it says so when we connect). */
+  get maxFileBytes(): number {
+    return this.#maxFileBytes;
+  }
+
+  /** Every transfer of this meeting, oldest first. */
+  get list(): FileTransfer[] {
+    return [...this.#transfers.values()];
+  }
+
+  get(transferId: string): FileTransfer | undefined {
+    return this.#transfers.get(transferId);
+  }
+
+  /**
+   * Sends `file` to one participant (`to`) or to everyone else. Resolves with the transfer once the
+   * host accepted the offer; progress and the outcome come as `transfer` events.
+   */
+  async send(file: Blob, options: { name?: string; to?: string } = {}): Promise<FileTransfer> {
+    const name = options.name ?? (file instanceof File ? file.name : '') ?? '';
+    if (file.size > this.#maxFileBytes) throw new ConferenceError('limit_exceeded', `files may be at most ${formatBytes(this.#maxFileBytes)} in this meeting`);
+    const transports = this.#deps.transports();
+    if (!transports) throw new ConferenceError('not_joined', 'not in a meeting');
+    this.#wire(transports.send);
+    const { transferId, recipients } = await this.#deps.signaling.request('offerFile', {
+      toPeerId: options.to,
+      name: name.trim() || 'file',
+      size: file.size,
+      mimeType: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '',
+    });
+    const record = this.#record({
+      id: transferId,
+      direction: 'outgoing',
+      name: name.trim() || 'file',
+      size: file.size,
+      mimeType: file.type,
+      peerId: options.to ?? null,
+      private: options.to !== undefined,
+      state: 'starting',
+      bytes: 0,
+      recipients,
+      outcomes: {},
+      startedAt: Date.now(),
+    });
+    const sender = new FileSender(record, file, this.#deps.signaling);
+    this.#senders.set(transferId, sender);
+    sender.run(transports.send).catch((error: unknown) => sender.stop('failed', error instanceof Error ? error.message : String(error)));
+    return record.value;
+  }
+
+  /** Cancels a transfer: the whole transfer when sending, this participant's part when receiving. */
+  cancel(transferId: string): void {
+    this.#senders.get(transferId)?.cancel();
+    this.#receivers.get(transferId)?.cancel();
+  }
+
+  /** Forgets an ended transfer and releases its download URL. */
+  dismiss(transferId: string): void {
+    const transfer = this.#transfers.get(transferId);
+    if (!transfer || (transfer.state !== 'done' && transfer.state !== 'corrupted' && transfer.state !== 'cancelled' && transfer.state !== 'failed')) return;
+    if (transfer.url) URL.revokeObjectURL(transfer.url);
+    this.#transfers.delete(transferId);
+  }
+
+  #onOffer(offer: FileOffer): void {
+    const record = this.#record({
+      id: offer.transferId,
+      direction: 'incoming',
+      name: offer.name,
+      size: offer.size,
+      mimeType: offer.mimeType,
+      peerId: offer.fromPeerId,
+      displayName: offer.displayName,
+      private: offer.private,
+      state: 'starting',
+      bytes: 0,
+      startedAt: Date.now(),
+    });
+    const receiver = new FileReceiver(record, offer, this.#deps.signaling);
+    this.#receivers.set(offer.transferId, receiver);
+    const recv = this.#deps.transports()?.recv;
+    if (!recv) return receiver.abandon('not in a meeting');
+    receiver.start(recv).catch((error: unknown) => receiver.abandon(error instanceof Error ? error.message : String(error)));
+  }
+
+  #record(initial: FileTransfer): TransferRecord {
+    this.#transfers.set(initial.id, initial);
+    const record = new TransferRecord(initial, (value) => {
+      this.#transfers.set(value.id, value);
+      if (value.state === 'done' || value.state === 'corrupted' || value.state === 'cancelled' || value.state === 'failed') {
+        this.#senders.delete(value.id);
+        this.#receivers.delete(value.id);
+      }
+      this.emit('transfer', value);
+    });
+    this.emit('transfer', initial);
+    return record;
+  }
+
+  /** mediasoup-client asks for a data producer on the host through this transport's `producedata`. */
+  #wire(transport: types.Transport): void {
+    if (this.#wired.has(transport)) return;
+    this.#wired.add(transport);
+    transport.on('producedata', ({ sctpStreamParameters, label, protocol, appData }, callback, errback) => {
+      this.#deps.signaling
+        .request('produceFileData', {
+          transportId: transport.id,
+          transferId: String(appData.transferId),
+          sctpStreamParameters: { streamId: sctpStreamParameters.streamId ?? -1, ordered: true },
+          label: label ?? '',
+          protocol: protocol ?? '',
+        })
+        .then(({ dataProducerId }) => callback({ id: dataProducerId }), errback);
+    });
+  }
+
+  #abandonAll(message: string): void {
+    for (const sender of [...this.#senders.values()]) sender.stop('failed', message);
+    for (const receiver of [...this.#receivers.values()]) receiver.abandon(message);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} ${units[0]}` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,153 @@
+import { createSHA256, type IHasher } from 'hash-wasm';
+import type { types } from 'mediasoup-client';
+import type { FileOffer } from '../../../../shared/fileTransfer';
+import { limits } from '../../../../shared/limits';
+import type { NotificationData } from '../../../../shared/protocol';
+import type { SignalingClient } from '../SignalingClient';
+import { CLOSE_GRACE_MS } from './FileSender';
+import type { TransferRecord } from './FileTransfer';
+
+/** Received chunks are gathered into Blobs of about this size, which the browser may keep on disk. */
+const BLOB_PART_BYTES = 16 * 1024 ** 2;
+
+/**
+ * The receiving side of one transfer: the data consumer, the file hashed as it arrives (SHA-256,
+ * incrementally), acknowledgements every `limits.fileAckBytes` (the sender's window), and at the
+ * end the hash compared with the sender's: a Blob URL to download, or the "corrupted" state.
+ */
+export class FileReceiver {
+  readonly record: TransferRecord;
+  readonly #offer: FileOffer;
+  readonly #signaling: SignalingClient;
+  #consumer?: types.DataConsumer;
+  #hasher?: IHasher;
+  #parts: ArrayBuffer[] = [];
+  #partBytes = 0;
+  #blobs: Blob[] = [];
+  #received = 0;
+  #acked = 0;
+  #expectedSha?: string;
+  #stopped = false;
+
+  constructor(record: TransferRecord, offer: FileOffer, signaling: SignalingClient) {
+    this.record = record;
+    this.#offer = offer;
+    this.#signaling = signaling;
+  }
+
+  get id(): string {
+    return this.#offer.transferId;
+  }
+
+  /** Creates the data consumer and tells the host it is ready (acknowledges 0 bytes) once its channel is open. */
+  async start(transport: types.Transport): Promise<void> {
+    this.#hasher = await createSHA256();
+    this.#hasher.init();
+    const { dataConsumer } = this.#offer;
+    const consumer = await transport.consumeData({
+      id: dataConsumer.id,
+      dataProducerId: dataConsumer.dataProducerId,
+      sctpStreamParameters: dataConsumer.sctpStreamParameters,
+      label: dataConsumer.label,
+      protocol: dataConsumer.protocol,
+      appData: { transferId: this.id },
+    });
+    this.#consumer = consumer;
+    if (this.#stopped) return consumer.close();
+    consumer.binaryType = 'arraybuffer';
+    consumer.on('message', (data: unknown) => this.#onChunk(data));
+    const lost = () => setTimeout(() => this.#stop('failed', 'the connection to the meeting was lost'), CLOSE_GRACE_MS);
+    consumer.on('transportclose', lost);
+    consumer.on('close', lost);
+    if (consumer.readyState !== 'open') await new Promise<void>((resolve) => consumer.once('open', () => resolve()));
+    if (this.#stopped) return;
+    this.record.update({ state: 'transferring' });
+    await this.#signaling.request('fileAck', { transferId: this.id, received: 0 });
+    if (this.#offer.size === 0) this.#verify();
+  }
+
+  onHash(data: NotificationData<'fileHash'>): void {
+    this.#expectedSha = data.sha256;
+    this.record.update({ sha256: data.sha256 });
+    this.#verify();
+  }
+
+  onEnded(data: NotificationData<'fileEnded'>): void {
+    if (data.reason === 'cancelled') this.#stop('cancelled', `${this.#offer.displayName} cancelled`);
+    else if (data.reason === 'sender_left') this.#stop('failed', `${this.#offer.displayName} left before the file arrived`);
+    else if (data.reason === 'oversize') this.#stop('corrupted', 'the sender sent more than the file size');
+    else if (data.reason === 'timeout') this.#stop('failed', 'the file did not start in time');
+  }
+
+  /** The user cancels: the host is told, this side stops. */
+  cancel(): void {
+    if (this.#stopped) return;
+    this.#finish('cancelled', { message: 'cancelled' }, this.#signaling.request('cancelFile', { transferId: this.id }));
+  }
+
+  /** Ends this side without telling the host (the session is gone). */
+  abandon(message: string): void {
+    this.#stop('failed', message);
+  }
+
+  #onChunk(data: unknown): void {
+    if (this.#stopped || !this.#hasher) return;
+    if (!(data instanceof ArrayBuffer)) return this.#corrupted('a message that is not file data arrived');
+    this.#received += data.byteLength;
+    if (this.#received > this.#offer.size) return this.#corrupted('more data arrived than the file size');
+    this.#hasher.update(new Uint8Array(data));
+    this.#parts.push(data);
+    this.#partBytes += data.byteLength;
+    if (this.#partBytes >= BLOB_PART_BYTES) this.#flushParts();
+    this.record.update({ bytes: this.#received });
+    if (this.#received - this.#acked >= limits.fileAckBytes || this.#received === this.#offer.size) {
+      this.#acked = this.#received;
+      this.#signaling.request('fileAck', { transferId: this.id, received: this.#received }).catch(() => undefined);
+    }
+    if (this.#received === this.#offer.size) {
+      this.record.update({ state: 'verifying' });
+      this.#verify();
+    }
+  }
+
+  #flushParts(): void {
+    if (this.#parts.length === 0) return;
+    this.#blobs.push(new Blob(this.#parts));
+    this.#parts = [];
+    this.#partBytes = 0;
+  }
+
+  #verify(): void {
+    if (this.#stopped || !this.#hasher || this.#received !== this.#offer.size || !this.#expectedSha) return;
+    const actual = this.#hasher.digest('hex');
+    if (actual !== this.#expectedSha) return this.#corrupted('the file does not match the sender’s SHA-256');
+    this.#flushParts();
+    const url = URL.createObjectURL(new Blob(this.#blobs, { type: this.#offer.mimeType || 'application/octet-stream' }));
+    this.#blobs = [];
+    this.#finish('done', { url }, this.#signaling.request('fileResult', { transferId: this.id, outcome: 'received' }));
+  }
+
+  #corrupted(message: string): void {
+    if (this.#stopped) return;
+    this.#finish('corrupted', { message }, this.#signaling.request('fileResult', { transferId: this.id, outcome: 'corrupted' }));
+  }
+
+  #stop(state: 'cancelled' | 'failed' | 'corrupted', message: string): void {
+    this.#finish(state, { message });
+  }
+
+  /**
+   * Ends this side. When the host is being told (`telling`), the data consumer is closed only after
+   * it answered: the host would otherwise take the closed channel for a recipient that left.
+   */
+  #finish(state: 'done' | 'cancelled' | 'failed' | 'corrupted', change: { url?: string; message?: string }, telling?: Promise<unknown>): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#parts = [];
+    this.#blobs = [];
+    this.record.update({ state, ...change });
+    const close = () => this.#consumer?.close();
+    if (telling) telling.then(close, close);
+    else close();
+  }
+}

@@ -1,0 +1,151 @@
+import { createSHA256 } from 'hash-wasm';
+import type { types } from 'mediasoup-client';
+import type { NotificationData } from '../../../../shared/protocol';
+import { limits } from '../../../../shared/limits';
+import type { SignalingClient } from '../SignalingClient';
+import type { TransferRecord } from './FileTransfer';
+
+export const FILE_PROTOCOL = 'roundtable-file/1';
+/** Read from the file this much at a time, sent as `limits.fileChunkBytes` messages. */
+const READ_BYTES = 1024 ** 2;
+/** Data channel back-pressure: stop writing above HIGH, resume at LOW (`bufferedamountlow`). */
+const BUFFER_HIGH = 4 * 1024 ** 2;
+const BUFFER_LOW = 1024 ** 2;
+/** No acknowledgement or drain for this long: the transfer has stalled. */
+const STALL_MS = 30_000;
+/** A data channel closed under a transfer: how long to wait for the host's word on why. */
+export const CLOSE_GRACE_MS = 3_000;
+
+/**
+ * The sending side of one transfer: the data producer, the file read in blocks and hashed as it
+ * goes, each chunk written only while (a) the data channel's buffer is below its high-water mark
+ * and (b) the slowest recipient has acknowledged all but a window of what was sent (the SFU drops
+ * what it cannot buffer for a slow recipient, so the data channel alone is not back-pressure enough).
+ */
+export class FileSender {
+  readonly record: TransferRecord;
+  readonly #file: Blob;
+  readonly #signaling: SignalingClient;
+  #producer?: types.DataProducer;
+  /** Bytes every recipient has acknowledged; undefined until they are all ready. */
+  #delivered?: number;
+  #wake?: () => void;
+  #stopped = false;
+
+  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient) {
+    this.record = record;
+    this.#file = file;
+    this.#signaling = signaling;
+  }
+
+  get id(): string {
+    return this.record.value.id;
+  }
+
+  /** Creates the data producer and sends the whole file; resolves once every byte is written and the hash is sent. */
+  async run(transport: types.Transport): Promise<void> {
+    const producer = await transport.produceData({ ordered: true, label: 'file', protocol: FILE_PROTOCOL, appData: { transferId: this.id } });
+    this.#producer = producer;
+    if (this.#stopped) return producer.close();
+    producer.bufferedAmountLowThreshold = BUFFER_LOW;
+    producer.on('bufferedamountlow', () => this.#wakeUp());
+    producer.on('open', () => this.#wakeUp());
+    // The host closes the channel when the transfer ends and says why on signaling: give that a moment to arrive.
+    const lost = () => setTimeout(() => this.stop('failed', 'the connection to the meeting was lost'), CLOSE_GRACE_MS);
+    producer.on('transportclose', lost);
+    producer.on('close', lost);
+    const hasher = await createSHA256();
+    hasher.init();
+    const size = this.record.value.size;
+    const chunkBytes = limits.fileChunkBytes;
+    let offset = 0;
+    while (offset < size) {
+      const block = await this.#file.slice(offset, Math.min(size, offset + READ_BYTES)).arrayBuffer();
+      for (let at = 0; at < block.byteLength; at += chunkBytes) {
+        const chunk = block.slice(at, Math.min(block.byteLength, at + chunkBytes));
+        await this.#roomFor(offset + chunk.byteLength);
+        if (this.#stopped) return;
+        hasher.update(new Uint8Array(chunk));
+        producer.send(chunk);
+        offset += chunk.byteLength;
+      }
+    }
+    await this.#roomFor(0);
+    if (this.#stopped) return;
+    await this.#signaling.request('fileSent', { transferId: this.id, sha256: hasher.digest('hex') });
+  }
+
+  onProgress(data: NotificationData<'fileProgress'>): void {
+    this.#delivered = data.delivered;
+    this.record.update({ bytes: data.delivered, recipients: data.recipients, state: 'transferring' });
+    this.#wakeUp();
+  }
+
+  onRecipientEnded(data: NotificationData<'fileRecipientEnded'>): void {
+    const outcomes = { ...this.record.value.outcomes };
+    outcomes[data.outcome] = (outcomes[data.outcome] ?? 0) + 1;
+    this.record.update({ outcomes });
+  }
+
+  onEnded(data: NotificationData<'fileEnded'>): void {
+    const outcomes = this.record.value.outcomes ?? {};
+    if (data.reason === 'done') {
+      if (outcomes.received) this.stop('done');
+      else if (outcomes.corrupted) this.stop('corrupted', 'the file arrived corrupted');
+      else if (outcomes.cancelled) this.stop('cancelled', 'the recipient cancelled');
+      else this.stop('failed', 'nobody received the file');
+    } else if (data.reason === 'cancelled') this.stop('cancelled', 'cancelled');
+    else if (data.reason === 'oversize') this.stop('failed', 'more data was sent than the file size');
+    else this.stop('failed', 'the recipients were not ready in time');
+  }
+
+  /** The user cancels: the host ends the transfer for everyone, then the data producer closes. */
+  cancel(): void {
+    this.stop('cancelled', 'cancelled', this.#signaling.request('cancelFile', { transferId: this.id }));
+  }
+
+  /** Ends this side: wakes the send loop so it returns, closes the data producer (after the host is told, if it is). */
+  stop(state: 'done' | 'corrupted' | 'cancelled' | 'failed', message?: string, telling?: Promise<unknown>): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.record.update({ state, message, ...(state === 'done' ? { bytes: this.record.value.size } : {}) });
+    const close = () => this.#producer?.close();
+    if (telling) telling.then(close, close);
+    else close();
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Waits until `upTo` bytes may be written (0: until the channel is open and drained below its mark). */
+  async #roomFor(upTo: number): Promise<void> {
+    const producer = this.#producer!;
+    const fits = () =>
+      producer.readyState === 'open' &&
+      producer.bufferedAmount <= BUFFER_HIGH &&
+      this.#delivered !== undefined &&
+      upTo <= this.#delivered + limits.fileWindowBytes;
+    let lastChange = Date.now();
+    let lastDelivered = this.#delivered;
+    while (!this.#stopped && !fits()) {
+      await new Promise<void>((resolve) => {
+        // Also re-checks every second: a missed event must not hang the transfer.
+        const timer = setTimeout(resolve, 1_000);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.#delivered !== lastDelivered) {
+        lastDelivered = this.#delivered;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > STALL_MS) {
+        this.stop('failed', 'the transfer stalled');
+      }
+    }
+  }
+}
