@@ -177,7 +177,7 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
   }
 
   #abandonAll(message: string): void {
-    for (const sender of [...this.#senders.values()]) sender.stop('failed', message);
+    for (const sender of [...this.#senders.values()]) sender.stop('failed', message, true);
     for (const receiver of [...this.#receivers.values()]) receiver.abandon(message);
   }
 }

@@ -4,7 +4,7 @@ import type { FileOffer } from '../../../../shared/fileTransfer';
 import { limits } from '../../../../shared/limits';
 import type { NotificationData } from '../../../../shared/protocol';
 import type { SignalingClient } from '../SignalingClient';
-import { CLOSE_GRACE_MS } from './FileSender';
+import { CLOSE_GRACE_MS, closeLater } from './FileSender';
 import type { TransferRecord } from './FileTransfer';
 
 /** Received chunks are gathered into Blobs of about this size, which the browser may keep on disk. */
@@ -87,7 +87,7 @@ export class FileReceiver {
 
   /** Ends this side without telling the host (the session is gone). */
   abandon(message: string): void {
-    this.#stop('failed', message);
+    this.#finish('failed', { message }, undefined, true);
   }
 
   #onChunk(data: unknown): void {
@@ -136,18 +136,14 @@ export class FileReceiver {
     this.#finish(state, { message });
   }
 
-  /**
-   * Ends this side. When the host is being told (`telling`), the data consumer is closed only after
-   * it answered: the host would otherwise take the closed channel for a recipient that left.
-   */
-  #finish(state: 'done' | 'cancelled' | 'failed' | 'corrupted', change: { url?: string; message?: string }, telling?: Promise<unknown>): void {
+  /** Ends this side; the host closes the data consumer (see closeLater), or this side at once when the session is gone (`now`). */
+  #finish(state: 'done' | 'cancelled' | 'failed' | 'corrupted', change: { url?: string; message?: string }, telling?: Promise<unknown>, now = false): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#parts = [];
     this.#blobs = [];
     this.record.update({ state, ...change });
-    const close = () => this.#consumer?.close();
-    if (telling) telling.then(close, close);
-    else close();
+    telling?.catch(() => undefined);
+    closeLater(this.#consumer, now);
   }
 }

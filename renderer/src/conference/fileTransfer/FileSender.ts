@@ -15,6 +15,22 @@ const BUFFER_LOW = 1024 ** 2;
 const STALL_MS = 30_000;
 /** A data channel closed under a transfer: how long to wait for the host's word on why. */
 export const CLOSE_GRACE_MS = 3_000;
+/** The host closes a transfer's data channels; this side closes one itself only if that has not happened by then. */
+const CLOSE_FALLBACK_MS = 10_000;
+
+/**
+ * The host closes the data channels of a transfer that ended. Both ends resetting the same SCTP
+ * stream at once wedged the whole association (seen with wrtc and mediasoup 3.27: later channels
+ * on that transport stayed silent), so this side closes its end only as a fallback, or at once when
+ * the session is gone anyway.
+ */
+export function closeLater(channel: { closed: boolean; close(): void } | undefined, now: boolean): void {
+  if (!channel || channel.closed) return;
+  if (now) return channel.close();
+  setTimeout(() => {
+    if (!channel.closed) channel.close();
+  }, CLOSE_FALLBACK_MS);
+}
 
 /**
  * The sending side of one transfer: the data producer, the file read in blocks and hashed as it
@@ -99,19 +115,19 @@ export class FileSender {
     else this.stop('failed', 'the recipients were not ready in time');
   }
 
-  /** The user cancels: the host ends the transfer for everyone, then the data producer closes. */
+  /** The user cancels: the host ends the transfer for everyone (and closes the data channel). */
   cancel(): void {
-    this.stop('cancelled', 'cancelled', this.#signaling.request('cancelFile', { transferId: this.id }));
+    if (this.#stopped) return;
+    this.#signaling.request('cancelFile', { transferId: this.id }).catch(() => undefined);
+    this.stop('cancelled', 'cancelled');
   }
 
-  /** Ends this side: wakes the send loop so it returns, closes the data producer (after the host is told, if it is). */
-  stop(state: 'done' | 'corrupted' | 'cancelled' | 'failed', message?: string, telling?: Promise<unknown>): void {
+  /** Ends this side and wakes the send loop so it returns. `now`: close the data producer here at once (the session is gone). */
+  stop(state: 'done' | 'corrupted' | 'cancelled' | 'failed', message?: string, now = false): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.record.update({ state, message, ...(state === 'done' ? { bytes: this.record.value.size } : {}) });
-    const close = () => this.#producer?.close();
-    if (telling) telling.then(close, close);
-    else close();
+    closeLater(this.#producer, now);
     this.#wakeUp();
   }
 

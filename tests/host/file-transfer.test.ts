@@ -1,0 +1,205 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { resolveObjectURL } from 'node:buffer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { Conference, type FileTransfer } from '../../renderer/src/conference';
+import type { Host } from '../../electron/host/Host';
+import type { Room } from '../../electron/host/Room';
+import { installWrtcGlobals } from '../support/wrtc';
+import { startTestHost, waitFor } from '../support/testHost';
+
+installWrtcGlobals();
+
+const MAX_FILE_BYTES = 8 * 1024 ** 2;
+
+/** What the worker holds for a room: every data producer and the data consumers of each. */
+async function dataGraph(room: Room): Promise<{ producers: number; consumers: number }> {
+  const dump = (await room.router.dump()) as { mapDataProducerIdDataConsumerIds: { key: string; values: string[] }[]; mapDataConsumerIdDataProducerId: unknown[] };
+  return { producers: dump.mapDataProducerIdDataConsumerIds.length, consumers: dump.mapDataConsumerIdDataProducerId.length };
+}
+
+async function recvDataConsumers(room: Room, peerId: string): Promise<number> {
+  const dump = (await room.peers.get(peerId)!.recvTransport.dump()) as { dataConsumerIds: string[] };
+  return dump.dataConsumerIds.length;
+}
+
+function ended(conference: Conference, transferId: () => string | undefined): Promise<FileTransfer> {
+  return waitFor(() => {
+    const id = transferId();
+    const transfer = id ? conference.files.get(id) : undefined;
+    return transfer && !['starting', 'transferring', 'verifying'].includes(transfer.state) ? transfer : undefined;
+  }, 'the transfer to end', 30_000);
+}
+
+async function downloaded(transfer: FileTransfer): Promise<Buffer> {
+  const blob = resolveObjectURL(transfer.url!);
+  return Buffer.from(await blob!.arrayBuffer());
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const raw = (conference: Conference) => conference.socket as unknown as Socket;
+
+describe('file transfer through the SFU (real worker, wrtc peers)', () => {
+  let host: Host;
+  const cleanups: (() => unknown)[] = [];
+  let counter = 0;
+  const newRoom = () => `files-${++counter}`;
+
+  beforeAll(async () => {
+    host = await startTestHost({ maxFileBytes: MAX_FILE_BYTES });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  async function joined(roomId: string, displayName: string): Promise<Conference> {
+    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+    cleanups.push(() => conference.leave());
+    await conference.join({ roomId, displayName });
+    return conference;
+  }
+
+  it('sends a file to everyone: each copy matches, both sides see progress, nothing is left on the worker', async () => {
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
+    const cat = await joined(roomId, 'Cat');
+    expect(ann.files.maxFileBytes).toBe(MAX_FILE_BYTES);
+    const bytes = randomBytes(3 * 1024 ** 2 + 123);
+    const seen = { sender: new Set<string>(), receiver: [] as number[] };
+    ann.files.on('transfer', (t) => seen.sender.add(t.state));
+    ben.files.on('transfer', (t) => seen.receiver.push(t.bytes));
+
+    const sent = await ann.files.send(new Blob([bytes], { type: 'application/octet-stream' }), { name: 'report.bin' });
+    const outgoing = await ended(ann, () => sent.id);
+    const [forBen, forCat] = await Promise.all([ended(ben, () => ben.files.list[0]?.id), ended(cat, () => cat.files.list[0]?.id)]);
+
+    expect(outgoing).toMatchObject({ state: 'done', bytes: bytes.length, outcomes: { received: 2 } });
+    for (const incoming of [forBen, forCat]) {
+      expect(incoming).toMatchObject({ state: 'done', name: 'report.bin', size: bytes.length, private: false, displayName: 'Ann', sha256: sha256(bytes) });
+      expect(sha256(await downloaded(incoming))).toBe(sha256(bytes));
+    }
+    expect(seen.sender.has('transferring')).toBe(true);
+    expect(seen.receiver.some((n) => n > 0 && n < bytes.length)).toBe(true);
+    const room = host.rooms.get(roomId)!;
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'data producers and consumers closed');
+  });
+
+  it('a private file and a private message reach only their recipient and are not kept in the room', async () => {
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
+    const cat = await joined(roomId, 'Cat');
+    const catSaw: string[] = [];
+    raw(cat).on('fileOffered', () => catSaw.push('fileOffered'));
+    raw(cat).on('privateMessage', () => catSaw.push('privateMessage'));
+    raw(cat).on('chatMessage', () => catSaw.push('chatMessage'));
+    const room = host.rooms.get(roomId)!;
+
+    const bytes = randomBytes(2 * 1024 ** 2);
+    const sent = await ann.files.send(new Blob([bytes]), { name: 'salary.pdf', to: ben.peerId });
+    await waitFor(() => ben.files.list[0]?.state === 'transferring', 'Ben receiving');
+    expect(await recvDataConsumers(room, ben.peerId!)).toBe(1);
+    expect(await recvDataConsumers(room, cat.peerId!)).toBe(0);
+    const incoming = await ended(ben, () => ben.files.list[0]?.id);
+    expect(incoming).toMatchObject({ state: 'done', private: true });
+    expect(sha256(await downloaded(incoming))).toBe(sha256(bytes));
+    expect((await ended(ann, () => sent.id)).state).toBe('done');
+
+    const got = new Promise((resolve) => ben.privateMessages.once('message', resolve));
+    const message = await ann.privateMessages.send(ben.peerId!, 'just for you');
+    expect(await got).toMatchObject({ text: 'just for you', peerId: ann.peerId, toPeerId: ben.peerId, local: false });
+    expect(message).toMatchObject({ local: true, toDisplayName: 'Ben' });
+    const late = await joined(roomId, 'Late');
+    expect(late.chatHistory).toEqual([]);
+    expect(cat.files.list).toEqual([]);
+    expect(cat.privateMessages.list).toEqual([]);
+    expect(catSaw).toEqual([]);
+    await expect(ann.privateMessages.send('nobody', 'hello')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('cancel from either side and leaving close every data producer and consumer', async () => {
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
+    const room = host.rooms.get(roomId)!;
+    const big = () => new Blob([randomBytes(MAX_FILE_BYTES)]);
+    const receiving = (c: Conference, n: number) =>
+      waitFor(() => c.files.list.length === n && c.files.list[n - 1]!.bytes > 0 && c.files.list[n - 1], 'bytes arriving');
+
+    // The sender cancels.
+    const first = await ann.files.send(big(), { to: ben.peerId });
+    await receiving(ben, 1);
+    ann.files.cancel(first.id);
+    expect((await ended(ben, () => ben.files.list[0]?.id)).state).toBe('cancelled');
+    expect((await ended(ann, () => first.id)).state).toBe('cancelled');
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the sender cancelled');
+
+    // The recipient cancels.
+    const second = await ann.files.send(big(), { to: ben.peerId });
+    const incoming = await receiving(ben, 2);
+    ben.files.cancel(incoming.id);
+    expect((await ended(ann, () => second.id)).state).toBe('cancelled');
+    expect(ann.files.get(second.id)!.outcomes).toEqual({ cancelled: 1 });
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the recipient cancelled');
+
+    // The sender leaves mid-transfer.
+    const cat = await joined(roomId, 'Cat');
+    await cat.files.send(big(), { to: ben.peerId });
+    await receiving(ben, 3);
+    await cat.leave();
+    const orphan = await ended(ben, () => ben.files.list[2]?.id);
+    expect(orphan).toMatchObject({ state: 'failed', message: 'Cat left before the file arrived' });
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the sender left');
+
+    // The recipient leaves mid-transfer.
+    const third = await ann.files.send(big(), { to: ben.peerId });
+    await receiving(ben, 4);
+    await ben.leave();
+    const outgoing = await ended(ann, () => third.id);
+    expect(outgoing.state).toBe('failed');
+    expect(outgoing.outcomes).toEqual({ left: 1 });
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the recipient left');
+  });
+
+  it('refuses offers over the cap and too many offers; a sender that sends more than it declared loses its data producer', async () => {
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
+    const room = host.rooms.get(roomId)!;
+
+    await expect(ann.files.send(new Blob([new Uint8Array(MAX_FILE_BYTES + 1)]))).rejects.toMatchObject({ code: 'limit_exceeded' });
+    // Past the SDK's own check, the host refuses as well.
+    const overCap = await raw(ann).emitWithAck('offerFile', { name: 'big.iso', size: MAX_FILE_BYTES + 1, mimeType: '' });
+    expect(overCap).toMatchObject({ ok: false, error: { code: 'limit_exceeded' } });
+    const spoofed = await raw(ann).emitWithAck('offerFile', { name: 'invoice\u202Efdp.exe', size: 10, mimeType: '' });
+    expect(spoofed).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+
+    // Declares 1000 bytes, sends 200 KB through a data producer of its own. Ben's SDK stays out of
+    // it (it would itself stop at 1000 bytes and report the file corrupted): the host must catch it.
+    raw(ben).off('fileOffered');
+    const endedForBen = new Promise((resolve) => raw(ben).on('fileEnded', resolve));
+    const offer = (await raw(ann).emitWithAck('offerFile', { name: 'small.txt', size: 1000, mimeType: 'text/plain' })) as { ok: true; data: { transferId: string } };
+    const send = ann.transports.send!;
+    send.on('producedata', ({ sctpStreamParameters, label, protocol }, callback, errback) => {
+      raw(ann)
+        .emitWithAck('produceFileData', { transportId: send.id, transferId: offer.data.transferId, sctpStreamParameters: { streamId: sctpStreamParameters.streamId, ordered: true }, label, protocol })
+        .then((ack: { ok: boolean; data: { dataProducerId: string } }) => (ack.ok ? callback({ id: ack.data.dataProducerId }) : errback(new Error('refused'))), errback);
+    });
+    const endedForAnn = new Promise((resolve) => raw(ann).on('fileEnded', resolve));
+    const producer = await send.produceData({ ordered: true, label: 'file', protocol: 'roundtable-file/1' });
+    await waitFor(() => producer.readyState === 'open', 'data channel open');
+    for (let i = 0; i < 4; i++) producer.send(new ArrayBuffer(50_000));
+    expect(await endedForAnn).toEqual({ transferId: offer.data.transferId, reason: 'oversize' });
+    expect(await endedForBen).toEqual({ transferId: offer.data.transferId, reason: 'oversize' });
+    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'the oversize producer closed');
+
+    // Offers are rate-limited (ActionLimits): the budget is 10 per 10 s, two were used above.
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push((await raw(ann).emitWithAck('offerFile', { name: `f${i}`, size: 1, mimeType: '' })) as { ok: boolean; error?: { code: string } });
+    expect(results.map((r) => r.error?.code)).toContain('rate_limited');
+  });
+});
