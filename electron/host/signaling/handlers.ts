@@ -1,8 +1,6 @@
 import type { ParsedRequest, RequestName, ResponseData } from '../../../shared/protocol';
 import type { IceServer } from '../../../shared/protocol';
 import { HostError } from '../errors';
-import type { Peer } from '../Peer';
-import type { Room } from '../Room';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
