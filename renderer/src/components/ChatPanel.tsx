@@ -1,13 +1,39 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { limits } from '../../../shared/limits';
 import type { ChatEntry } from '../hooks/useChat';
+import type { DirectChat } from '../hooks/useDirectChat';
 import { describeError } from '../messages';
+import { formatBytes } from '../conference';
+import { FileTransferCard } from './chat/FileTransferCard';
+import { RecipientPicker, type ChatParticipant } from './chat/RecipientPicker';
+import { chatTimeline } from './chat/timeline';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** Messages (newest at the bottom, announced politely) and a box to send one. */
-export function ChatPanel({ messages, onSend, disabled = false }: { messages: ChatEntry[]; onSend(text: string): Promise<void>; disabled?: boolean }) {
+/**
+ * Messages, private messages and files (newest at the bottom, announced politely) and a box to
+ * send one, to everyone or privately to one participant (`direct`: files and private messages).
+ */
+export function ChatPanel({
+  messages,
+  onSend,
+  disabled = false,
+  direct,
+  participants = [],
+}: {
+  messages: ChatEntry[];
+  onSend(text: string): Promise<void>;
+  disabled?: boolean;
+  direct?: DirectChat;
+  participants?: ChatParticipant[];
+}) {
   const [draft, setDraft] = useState('');
+  const [chosenTo, setTo] = useState('');
+  // A participant who left is no longer a recipient.
+  const to = participants.some((p) => p.id === chosenTo) ? chosenTo : '';
+  const toName = participants.find((p) => p.id === to)?.displayName;
+  const nameOf = (id: string | null) => participants.find((p) => p.id === id)?.displayName;
+  const timeline = chatTimeline(messages, direct?.privateMessages, direct?.transfers);
   const [error, setError] = useState<string | undefined>();
   const [sending, setSending] = useState(false);
   const listRef = useRef<HTMLOListElement>(null);
@@ -16,7 +42,7 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
   useEffect(() => {
     const list = listRef.current;
     if (list) list.scrollTop = list.scrollHeight;
-  }, [messages.length]);
+  }, [timeline.length]);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -28,7 +54,8 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
     if (!text || sending) return;
     setSending(true);
     try {
-      await onSend(text);
+      if (to && direct) await direct.sendPrivate(to, text);
+      else await onSend(text);
       setDraft('');
       setError(undefined);
     } catch (failure) {
@@ -38,25 +65,56 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
     }
   };
 
+  const sendFile = async (file: File) => {
+    if (!direct) return;
+    if (file.size > direct.maxFileBytes) return setError(`${file.name} is too large: files may be at most ${formatBytes(direct.maxFileBytes)}.`);
+    try {
+      await direct.sendFile(file, to || undefined);
+      setError(undefined);
+    } catch (failure) {
+      setError(`File not sent. ${describeError(failure)}`);
+    }
+  };
+  const placeholder = toName ? `Message ${toName} privately` : 'Message everyone';
+
   return (
     <div className="chat">
       <div role="log" aria-label="Chat messages" className="chat-log">
-        {messages.length === 0 && <p className="empty">No messages yet.</p>}
+        {timeline.length === 0 && <p className="empty">No messages yet.</p>}
         <ol ref={listRef} data-testid="chat-messages" className="chat-messages">
-          {messages.map((message) => (
-            <li key={message.id} className={message.local ? 'mine' : undefined}>
-              <span className="chat-meta">
-                <bdi className="chat-author">{message.local ? 'You' : message.displayName}</bdi>{' '}
-                <time dateTime={new Date(message.sentAt).toISOString()}>{time.format(message.sentAt)}</time>
-              </span>
-              <bdi className="chat-text">{message.text}</bdi>
-            </li>
-          ))}
+          {timeline.map((item) => {
+            if (item.kind === 'file') {
+              return (
+                <li key={item.key} className={item.transfer.direction === 'outgoing' ? 'mine' : undefined}>
+                  <FileTransferCard transfer={item.transfer} recipientName={nameOf(item.transfer.peerId)} onCancel={() => direct?.cancelFile(item.transfer.id)} />
+                </li>
+              );
+            }
+            const message = item.message;
+            const privately = item.kind === 'private' ? item.message : undefined;
+            return (
+              <li key={item.key} className={[message.local ? 'mine' : '', privately ? 'private' : ''].join(' ').trim() || undefined} data-private={privately ? 'true' : undefined}>
+                <span className="chat-meta">
+                  <bdi className="chat-author">{message.local ? 'You' : message.displayName}</bdi>
+                  {privately && (
+                    <>
+                      {' → '}
+                      <bdi className="chat-author">{privately.local ? privately.toDisplayName : 'you'}</bdi>
+                      <span className="private-badge"> (private)</span>
+                    </>
+                  )}{' '}
+                  <time dateTime={new Date(message.sentAt).toISOString()}>{time.format(message.sentAt)}</time>
+                </span>
+                <bdi className="chat-text">{message.text}</bdi>
+              </li>
+            );
+          })}
         </ol>
       </div>
+      {direct && <RecipientPicker participants={participants} to={to} onChange={setTo} onFile={(file) => void sendFile(file)} disabled={disabled} />}
       <form className="chat-form" onSubmit={(event) => void submit(event)}>
         <label htmlFor="chat-input" className="visually-hidden">
-          Message everyone
+          {placeholder}
         </label>
         <textarea
           id="chat-input"
@@ -64,7 +122,7 @@ export function ChatPanel({ messages, onSend, disabled = false }: { messages: Ch
           rows={2}
           value={draft}
           maxLength={limits.maxChatMessageLength}
-          placeholder="Message everyone"
+          placeholder={placeholder}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conference } from '../conference';
 import { useAnnouncements } from '../hooks/useAnnouncements';
 import { useChat } from '../hooks/useChat';
+import { useDirectChat } from '../hooks/useDirectChat';
 import { useConferenceSnapshot } from '../hooks/useConferenceSnapshot';
 import { useLocalMedia } from '../hooks/useLocalMedia';
 import { useMeetingSession } from '../hooks/useMeetingSession';
@@ -80,6 +81,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
   const [pinnedId, setPinnedId] = useState<string | undefined>();
   const [dialog, setDialog] = useState<'invite' | 'settings' | null>(request.hosting ? 'invite' : null);
   const chat = useChat(conference, panel === 'chat');
+  const direct = useDirectChat(conference, panel === 'chat');
   const reactions = useReactions(conference);
   const stageArea = useRef<HTMLDivElement>(null);
   const recording = useRecording(conference, {
@@ -207,7 +209,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
         />
         {panel === 'chat' && (
           <SidePanel title="Chat" onClose={() => setPanel(null)}>
-            <ChatPanel messages={chat.messages} onSend={chat.send} disabled={!joined} />
+            <ChatPanel messages={chat.messages} onSend={chat.send} disabled={!joined} direct={direct} participants={participants} />
           </SidePanel>
         )}
         {panel === 'participants' && (
@@ -224,7 +226,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
         canShareScreen={canShareScreen()}
         handRaised={local.handRaised}
         panel={panel}
-        unreadChat={chat.unread}
+        unreadChat={chat.unread + direct.unread}
         participantCount={participants.length + 1}
         connected={joined}
         recording={{ canRecord: recording.canRecord, phase: recording.phase }}
