@@ -1,0 +1,129 @@
+/**
+ * File transfer throughput on loopback: one Chromium page sends a file of random bytes to another
+ * through the SFU (data channels, the app's own SDK: window back-pressure, SHA-256 on both sides).
+ * Timed from `files.send()` to the receiver's `done` (every byte in, hash checked). The pages join
+ * through the web app and then stop their camera and microphone, so only the file moves.
+ * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3; one JSON line last)
+ */
+import { chromium, type Page } from '@playwright/test';
+import { Host } from '../electron/host/Host';
+import { createLogger } from '../electron/host/logger';
+import type { Conference } from '../renderer/src/conference';
+import { buildRenderer, removeDir } from './lib/builds';
+import { chromiumLaunchOptions, exitNow, finish, loadNote, log, machine, median, round, watchdog } from './lib/common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 200);
+const RUNS = Number(process.env.BENCH_FILE_RUNS ?? 3);
+const GOAL_MB_S = 40;
+
+type Hooked = Window & { __roundtable?: { conference: Conference } };
+
+async function join(page: Page, baseUrl: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/?room=bench-files&name=${name}`);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByTestId('local-tile').waitFor();
+  await page.waitForFunction(() => (window as Hooked).__roundtable?.conference.state === 'connected');
+  // Only the file should load the machine: stop the fake camera and microphone.
+  await page.evaluate(() => {
+    for (const stream of (window as Hooked).__roundtable!.conference.localStreams) void stream.stop();
+  });
+}
+
+/** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
+async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ ms: number; senderMs: number }> {
+  const received = receiver.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const files = (window as Hooked).__roundtable!.conference.files;
+        const onTransfer = (t: { direction: string; state: string; message?: string }) => {
+          if (t.direction !== 'incoming') return;
+          if (t.state === 'done') resolve(performance.timeOrigin + performance.now());
+          else if (t.state === 'corrupted' || t.state === 'failed' || t.state === 'cancelled') reject(new Error(`${t.state}: ${t.message}`));
+          else return;
+          files.off('transfer', onTransfer);
+        };
+        files.on('transfer', onTransfer);
+      }),
+  );
+  const { startedAt, senderDoneAt } = await sender.evaluate(async (size) => {
+    const chunk = new Uint8Array(65536);
+    const parts: Uint8Array[] = [];
+    for (let at = 0; at < size; at += chunk.length) {
+      crypto.getRandomValues(chunk);
+      parts.push(chunk.slice(0, Math.min(chunk.length, size - at)));
+    }
+    const file = new File(parts as BlobPart[], 'bench.bin', { type: 'application/octet-stream' });
+    const files = (window as Hooked).__roundtable!.conference.files;
+    const start = performance.timeOrigin + performance.now();
+    const sent = await files.send(file);
+    const doneAt = await new Promise<number>((resolve, reject) => {
+      const onTransfer = (t: { id: string; state: string; message?: string }) => {
+        if (t.id !== sent.id) return;
+        if (t.state === 'done') resolve(performance.timeOrigin + performance.now());
+        else if (t.state !== 'starting' && t.state !== 'transferring') reject(new Error(`${t.state}: ${t.message}`));
+      };
+      files.on('transfer', onTransfer);
+    });
+    return { startedAt: start, senderDoneAt: doneAt };
+  }, bytes);
+  const receivedAt = await received;
+  return { ms: receivedAt - startedAt, senderMs: senderDoneAt - startedAt };
+}
+
+async function main(): Promise<void> {
+  log(`file transfer bench: ${RUNS} × ${FILE_MB} MB page → page through the SFU; ${loadNote()}`);
+  const webRoot = await buildRenderer();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-files-'));
+  const host = await Host.start(
+    { listenIp: '127.0.0.1', announcedIp: '127.0.0.1', httpPort: 0, rtcPort: 0, workers: 1, tls: false, discovery: false, dataDir, webRoot },
+    { logger: createLogger('warn') },
+  );
+  const launch = await chromiumLaunchOptions();
+  const browser = await chromium.launch(launch);
+  const guard = watchdog('files', 9 * 60_000, async () => {
+    await browser.close();
+    await host.stop();
+  });
+  let summary: Record<string, unknown>;
+  let details: Record<string, unknown>;
+  try {
+    const pages: Page[] = [];
+    for (const name of ['Sender', 'Receiver']) {
+      const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+      await join(page, host.baseUrl, name);
+      pages.push(page);
+    }
+    const [sender, receiver] = pages as [Page, Page];
+    const bytes = FILE_MB * 1024 * 1024;
+    const runs: { mbPerS: number; ms: number; senderMs: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const { ms, senderMs } = await transfer(sender, receiver, bytes);
+      const mbPerS = bytes / 1024 / 1024 / (ms / 1000);
+      runs.push({ mbPerS: round(mbPerS)!, ms: round(ms)!, senderMs: round(senderMs)! });
+      log(`run ${i + 1}: ${FILE_MB} MB in ${round(ms / 1000, 2)} s = ${round(mbPerS)} MB/s (sender saw done after ${round(senderMs / 1000, 2)} s)`);
+    }
+    const mbPerS = median(runs.map((r) => r.mbPerS));
+    log(`median ${round(mbPerS)} MB/s (goal ≥ ${GOAL_MB_S} MB/s: ${mbPerS >= GOAL_MB_S ? 'met' : 'MISSED'})`);
+    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, loadavg: machine().loadavg };
+    details = { machine: machine(), runs };
+  } finally {
+    guard.clear();
+    await browser.close();
+    await host.stop();
+    removeDir(webRoot);
+    removeDir(dataDir);
+  }
+  finish('files', summary, details);
+}
+
+main().then(
+  () => undefined,
+  (error: unknown) => {
+    console.error(error);
+    process.stdout.write(JSON.stringify({ bench: 'files', ok: false, error: String(error) }) + '\n');
+    exitNow(1);
+  },
+);

@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { expect, type Page } from '@playwright/test';
+import { joinAs, test, type HookedWindow } from './support';
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Records every transfer event's byte count in the page (progress as the SDK reports it to the UI). */
+async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as HookedWindow & { __progress?: number[] };
+    w.__progress = [];
+    w.__roundtable!.conference.files.on('transfer', (t) => w.__progress!.push(t.bytes));
+  });
+}
+const progressOf = (page: Page) => page.evaluate(() => (window as Window & { __progress?: number[] }).__progress ?? []);
+
+test('a 20 MB file and a private message reach only their recipient; the file arrives with the same SHA-256', async ({ browser }) => {
+  const alice = await joinAs(browser, 'files', 'Alice');
+  const bob = await joinAs(browser, 'files', 'Bob');
+  const carol = await joinAs(browser, 'files', 'Carol');
+  for (const page of [alice, bob, carol]) {
+    await button(page, 'Chat').click();
+    await recordProgress(page);
+  }
+  const bytes = randomBytes(20 * 1024 * 1024);
+
+  await test.step('Alice sends the file to Bob privately; both see progress; Bob downloads it intact', async () => {
+    await alice.getByLabel('To').selectOption({ label: 'Bob (private)' });
+    await alice.getByTestId('chat-file-input').setInputFiles({ name: 'random.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    const incoming = bob.getByTestId('file-transfer').filter({ hasText: 'random.bin' });
+    await expect(incoming).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+    await expect(incoming).toContainText('Alice → you (private)');
+    await expect(incoming).toContainText('Received, SHA-256 checked');
+    await expect(alice.getByTestId('file-transfer').filter({ hasText: 'random.bin' })).toHaveAttribute('data-state', 'done');
+
+    const partial = (values: number[]) => values.some((n) => n > 0 && n < bytes.length);
+    expect(partial(await progressOf(bob)), 'Bob saw the file arrive in parts').toBe(true);
+    expect(partial(await progressOf(alice)), 'Alice saw delivery progress').toBe(true);
+
+    const [download] = await Promise.all([bob.waitForEvent('download'), incoming.getByRole('link', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('random.bin');
+    expect(sha256(await readFile(await download.path()))).toBe(sha256(bytes));
+  });
+
+  await test.step('a private message is shown as private to its recipient only', async () => {
+    await alice.getByPlaceholder('Message Bob privately').fill('Only for Bob');
+    await alice.getByPlaceholder('Message Bob privately').press('Enter');
+    const atBob = bob.getByTestId('chat-messages').getByRole('listitem').filter({ hasText: 'Only for Bob' });
+    await expect(atBob).toContainText('(private)');
+    await expect(atBob).toHaveAttribute('data-private', 'true');
+    await expect(alice.getByTestId('chat-messages').getByRole('listitem').filter({ hasText: 'Only for Bob' })).toContainText('You → Bob (private)');
+    // A message to everyone after it: once Carol has that, she would have had the private one too.
+    await alice.getByLabel('To').selectOption({ label: 'Everyone' });
+    await alice.getByPlaceholder('Message everyone').fill('Hello all');
+    await alice.getByPlaceholder('Message everyone').press('Enter');
+    await expect(carol.getByTestId('chat-messages').getByRole('listitem').filter({ hasText: 'Hello all' })).toBeVisible();
+    await expect(carol.getByTestId('chat-messages').getByRole('listitem')).toHaveCount(1);
+    await expect(carol.getByTestId('file-transfer')).toHaveCount(0);
+    expect(await progressOf(carol)).toEqual([]);
+  });
+});
