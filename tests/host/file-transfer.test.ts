@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { Conference, type FileTransfer } from '../../renderer/src/conference';
 import type { Host } from '../../electron/host/Host';
 import type { Room } from '../../electron/host/Room';
-import { installWrtcGlobals } from '../support/wrtc';
+import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
 import { startTestHost, waitFor } from '../support/testHost';
 
 installWrtcGlobals();
@@ -201,5 +201,56 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     const results = [];
     for (let i = 0; i < 10; i++) results.push((await raw(ann).emitWithAck('offerFile', { name: `f${i}`, size: 1, mimeType: '' })) as { ok: boolean; error?: { code: string } });
     expect(results.map((r) => r.error?.code)).toContain('rate_limited');
+  });
+});
+
+describe('file transfer in a room spanning two workers', () => {
+  let host: Host;
+  const cleanups: (() => unknown)[] = [];
+
+  beforeAll(async () => {
+    host = await startTestHost({ workers: 2, workerMaxConsumers: 1 });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  async function joined(roomId: string, displayName: string): Promise<Conference> {
+    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+    cleanups.push(() => conference.leave());
+    await conference.join({ roomId, displayName });
+    return conference;
+  }
+
+  it('pipes a transfer to a recipient on the other worker, both ways', async () => {
+    const ann = await joined('span-files', 'Ann');
+    const media = syntheticMedia({ width: 160, height: 120, fps: 10 });
+    cleanups.push(() => media.stop());
+    await ann.produceTrack(media.video, 'camera');
+    const ben = await joined('span-files', 'Ben');
+    const room = host.rooms.get('span-files')!;
+    await waitFor(() => room.slot.consumers >= 1, 'home worker forwarding');
+    const cid = await joined('span-files', 'Cid');
+    const routerOf = (c: Conference) => room.media.routers.routerOf(room.peers.get(c.peerId!)!)!.router;
+    expect(routerOf(cid)).not.toBe(routerOf(ann));
+
+    const bytes = randomBytes(1024 ** 2 + 7);
+    const toAll = await ann.files.send(new Blob([bytes]), { name: 'all.bin' });
+    for (const c of [ben, cid]) expect(sha256(await downloaded(await ended(c, () => c.files.list[0]?.id)))).toBe(sha256(bytes));
+    expect((await ended(ann, () => toAll.id)).outcomes).toEqual({ received: 2 });
+
+    const back = randomBytes(512 * 1024);
+    await cid.files.send(new Blob([back]), { name: 'back.bin', to: ben.peerId });
+    expect(sha256(await downloaded(await ended(ben, () => ben.files.list[1]?.id)))).toBe(sha256(back));
+    expect(ann.files.list).toHaveLength(1);
+    for (const router of [routerOf(ann), routerOf(cid)]) {
+      await waitFor(async () => {
+        const dump = (await router.dump()) as { mapDataConsumerIdDataProducerId: unknown[]; mapDataProducerIdDataConsumerIds: unknown[] };
+        return dump.mapDataConsumerIdDataProducerId.length === 0 && dump.mapDataProducerIdDataConsumerIds.length === 0;
+      }, 'no data producer or consumer left on either router');
+    }
   });
 });
