@@ -50,7 +50,10 @@ export class JoinHandshake {
    * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
    */
   async join(params: JoinParams, resumeToken: string | undefined, attempt?: Attempt, onWaiting: () => void = () => undefined): Promise<{ device: Device; answer: JoinAnswer }> {
-    const device = await this.prepare();
+    // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
+    // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
+    const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
+    const device = warm ?? (await this.prepare());
     const request = {
       roomId: params.roomId,
       displayName: params.displayName,
