@@ -34,20 +34,21 @@ async function join(page: Page, baseUrl: string, name: string): Promise<void> {
 
 /** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
 async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ ms: number; senderMs: number }> {
+  // No named functions inside evaluate(): tsx would wrap them in a helper the page does not have.
   const received = receiver.evaluate(
     () =>
       new Promise<number>((resolve, reject) => {
-        const files = (window as Hooked).__roundtable!.conference.files;
-        const onTransfer = (t: { direction: string; state: string; message?: string }) => {
-          if (t.direction !== 'incoming') return;
+        let settled = false;
+        (window as Hooked).__roundtable!.conference.files.on('transfer', (t: { direction: string; state: string; message?: string }) => {
+          if (settled || t.direction !== 'incoming') return;
           if (t.state === 'done') resolve(performance.timeOrigin + performance.now());
           else if (t.state === 'corrupted' || t.state === 'failed' || t.state === 'cancelled') reject(new Error(`${t.state}: ${t.message}`));
           else return;
-          files.off('transfer', onTransfer);
-        };
-        files.on('transfer', onTransfer);
+          settled = true;
+        });
       }),
   );
+  received.catch(() => undefined);
   const { startedAt, senderDoneAt } = await sender.evaluate(async (size) => {
     const chunk = new Uint8Array(65536);
     const parts: Uint8Array[] = [];
@@ -60,12 +61,11 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
     const start = performance.timeOrigin + performance.now();
     const sent = await files.send(file);
     const doneAt = await new Promise<number>((resolve, reject) => {
-      const onTransfer = (t: { id: string; state: string; message?: string }) => {
+      files.on('transfer', (t: { id: string; state: string; message?: string }) => {
         if (t.id !== sent.id) return;
         if (t.state === 'done') resolve(performance.timeOrigin + performance.now());
         else if (t.state !== 'starting' && t.state !== 'transferring') reject(new Error(`${t.state}: ${t.message}`));
-      };
-      files.on('transfer', onTransfer);
+      });
     });
     return { startedAt: start, senderDoneAt: doneAt };
   }, bytes);

@@ -40,6 +40,10 @@ export const HostConfig = z.object({
   lastNMinPeers: z.number().int().min(2).default(12),
   /** Audio forwarded from this many most recent speakers in such rooms. */
   lastN: z.number().int().min(1).max(32).default(4),
+  /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
+  waitingRoom: z.boolean().default(false),
+  /** How long one may wait to be let in before being told nobody did. */
+  waitingRoomMaxWaitMs: z.number().int().min(1_000).default(15 * 60_000),
   /** Largest file relayed between participants (checked at offer time; nothing is stored). */
   maxFileBytes: z.number().int().min(0).default(limits.defaultMaxFileBytes),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -74,6 +78,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
     lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),
     lastN: intFromEnv(env.ROUNDTABLE_LAST_N),
+    waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
+    waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     maxFileBytes: intFromEnv(env.ROUNDTABLE_MAX_FILE_BYTES),
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };

@@ -1,6 +1,7 @@
 import type { ParsedRequest, RequestName, ResponseData } from '../../../shared/protocol';
 import type { IceServer } from '../../../shared/protocol';
 import { HostError } from '../errors';
+import type { Room } from '../Room';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
@@ -26,6 +27,15 @@ export interface HandlerContext {
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
 
+/** The meeting's waiting room (part of its admission, which outlives a room moved to another worker). */
+const waitingRoomOf = (room: Room) => room.meetingState.admission.waiting;
+
+/** The host's own request about the waiting room. */
+function hostOfWaitingRoom(ctx: HandlerContext): { room: Room; waiting: ReturnType<typeof waitingRoomOf> } {
+  const { peer, room } = joined(ctx);
+  room.assertHost(peer);
+  return { room, waiting: waitingRoomOf(room) };
+}
 
 export const handlers: { [N in RequestName]: Handler<N> } = {
   async join(ctx, data) {
@@ -67,6 +77,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             locked: room.locked,
             iceServers: ctx.iceServers(),
             recordingAllowed: room.recordingAllowed,
+            waitingRoom: waitingRoomOf(room).enabled,
+            waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.
@@ -210,5 +222,26 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
+  hostSetWaitingRoom(ctx, data) {
+    const { room, waiting } = hostOfWaitingRoom(ctx);
+    if (waiting.enabled === data.enabled) return {};
+    waiting.setEnabled(data.enabled);
+    room.broadcast('waitingRoomChanged', { enabled: data.enabled });
+    return {};
+  },
+
+  hostAdmit(ctx, data) {
+    hostOfWaitingRoom(ctx).waiting.admit(data.waitingId);
+    return {};
+  },
+
+  hostDeny(ctx, data) {
+    hostOfWaitingRoom(ctx).waiting.deny(data.waitingId);
+    return {};
+  },
+
+  hostAdmitAll(ctx) {
+    return { admitted: hostOfWaitingRoom(ctx).waiting.admitAll() };
+  },
   ...fileHandlers,
 };
