@@ -2,7 +2,7 @@
  * File transfer throughput on loopback: one Chromium page sends a file of random bytes to another
  * through the SFU (data channels, the app's own SDK: window back-pressure, SHA-256 on both sides).
  * Timed from `files.send()` to the receiver's `done` (every byte in, hash checked). The pages join
- * through the web app and then stop their camera and microphone, so only the file moves.
+ * through the web app with their (fake) camera and microphone on, as in a meeting.
  * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3; one JSON line last)
  */
 import { chromium, type Page } from '@playwright/test';
@@ -26,10 +26,6 @@ async function join(page: Page, baseUrl: string, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByTestId('local-tile').waitFor();
   await page.waitForFunction(() => (window as Hooked).__roundtable?.conference.state === 'connected');
-  // Only the file should load the machine: stop the fake camera and microphone.
-  await page.evaluate(() => {
-    for (const stream of (window as Hooked).__roundtable!.conference.localStreams) void stream.stop();
-  });
 }
 
 /** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
