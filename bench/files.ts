@@ -51,6 +51,8 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
     for (let at = 0; at < size; at += chunk.length) {
       crypto.getRandomValues(chunk);
       parts.push(chunk.slice(0, Math.min(chunk.length, size - at)));
+      // Yield now and then: a page busy for seconds misses socket.io's heartbeat and is dropped.
+      if (parts.length % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const file = new File(parts as BlobPart[], 'bench.bin', { type: 'application/octet-stream' });
     const files = (window as Hooked).__roundtable!.conference.files;
