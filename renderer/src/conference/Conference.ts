@@ -142,6 +142,10 @@ export class Conference extends MeetingControls {
   get transports(): { send?: types.Transport; recv?: types.Transport } {
     return { send: this.#session?.transports.send, recv: this.#session?.transports.recv };
   }
+  /** End-to-end media encryption (../e2ee) for the sessions of the next join(). */
+  set mediaEncryption(encryption: Publisher['encryption']) {
+    this.#publisher.encryption = this.#subscriber.encryption = encryption;
+  }
   /** For test hooks: drops the signaling connection as a network failure would. */
   get socket() {
     return this.#signaling.socket;
@@ -269,6 +273,7 @@ export class Conference extends MeetingControls {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
       tcpOnly: this.#network.tcpOnly,
+      encryption: { media: this.#publisher.encryption, localParticipantId: answer.peerId },
     });
     this.#network.watchTransport(transports.send);
     this.#network.watchTransport(transports.recv);
