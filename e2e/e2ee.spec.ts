@@ -11,7 +11,7 @@ import { expectLiveVideo, test, tileOf } from './support';
  * End-to-end encryption (issue 14, part 1), in Chromium against a host in this process, so the
  * test can look at what the host forwards and everything it receives over signaling and HTTP.
  */
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 240_000 });
 
 const KEY = 'Kq3v9TzX1bN0pQ7rS2uW4y'; // what a meeting link's #key= carries
 const WRONG_KEY = 'wrong-key-typed-by-cat';
@@ -61,7 +61,7 @@ async function join(browser: Browser, room: string, name: string, fragment: stri
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error));
   await page.goto(`${host.baseUrl}/?room=${room}&name=${name}${fragment}`);
   // The key left the address bar at once (it is not shown, bookmarked or shared with the page).
-  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('');
+  await expect.poll(() => page.evaluate(() => window.location.hash), { timeout: 30_000 }).toBe('');
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   // Three pages encoding 720p simulcast on a shared 2-core machine: joining can take a while.
   await expect(page.locator('main.meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 45_000 });

@@ -85,9 +85,9 @@ function assembleFrames(packets: RtpPacket[]): Vp8Recording {
       continue;
     }
     expected = (packet.sequence + 1) & 0xffff;
-    parts!.push(vp8.data);
+    parts.push(vp8.data);
     if (!packet.marker) continue;
-    const data = Buffer.concat(parts!);
+    const data = Buffer.concat(parts);
     parts = undefined;
     const key = (data[0]! & 0x01) === 0;
     if (key && data.length >= 10) {

@@ -37,6 +37,8 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   #key: string;
   #epoch = 0;
   #meetingKey: Promise<CryptoKey>;
+  /** The current key once imported: posted to the worker now and to any worker started later. */
+  #loaded?: { meetingKey: CryptoKey; epoch: number };
   #code?: string;
   #localId = '';
   #worker?: Worker;
@@ -77,20 +79,23 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   }
 
   /** Switches to another meeting key (typed by the user): new sender keys, new key frames. */
-  setKey(meetingKey: string): Promise<void> {
+  async setKey(meetingKey: string): Promise<void> {
     this.#key = normalizeMeetingKey(meetingKey);
     this.#epoch = (this.#epoch + 1) % 256;
     this.#code = undefined;
+    this.#loaded = undefined;
     this.#meetingKey = this.#load(this.#key);
     this.emit('change');
-    return this.#meetingKey.then(() => undefined);
+    await this.#meetingKey;
   }
 
   #load(key: string): Promise<CryptoKey> {
     const loaded = importMeetingKey(key);
     const epoch = this.#epoch;
     void loaded.then((meetingKey) => {
-      if (key === this.#key && this.#worker) this.#post({ type: 'key', meetingKey, epoch });
+      if (key !== this.#key) return;
+      this.#loaded = { meetingKey, epoch };
+      this.#post({ type: 'key', meetingKey, epoch });
     });
     void verificationCode(key).then((code) => {
       if (key !== this.#key) return;
@@ -152,11 +157,7 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
       this.#workerFailed = true;
       this.emit('change');
     };
-    const epoch = this.#epoch;
-    const key = this.#key;
-    void this.#meetingKey.then((meetingKey) => {
-      if (this.#worker === worker && key === this.#key) this.#post({ type: 'key', meetingKey, epoch });
-    });
+    if (this.#loaded) this.#post({ type: 'key', ...this.#loaded });
     return worker;
   }
 
@@ -169,7 +170,7 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
     let states = this.#states.get(participantId);
     const before = this.cannotDecrypt(participantId);
     if (message.type === 'decryptState') {
-      if (!states) this.#states.set(participantId, (states = new Map()));
+      if (!states) this.#states.set(participantId, (states = new Map<string, 'ok' | 'failing'>()));
       states.set(transformId, message.state);
     } else {
       states?.delete(transformId);

@@ -11,7 +11,7 @@ export interface TransformGlobals {
   RTCRtpSender?: { prototype: object };
 }
 
-export function detectTransformApi(globals: TransformGlobals = globalThis as TransformGlobals): TransformApi {
+export function detectTransformApi(globals: TransformGlobals = globalThis): TransformApi {
   if (typeof globals.RTCRtpScriptTransform === 'function') return 'script-transform';
   if (globals.RTCRtpSender && 'createEncodedStreams' in globals.RTCRtpSender.prototype) return 'encoded-streams';
   return 'none';
