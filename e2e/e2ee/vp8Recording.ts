@@ -50,8 +50,8 @@ function parseVp8Payload(payload: Buffer): { start: boolean; data: Buffer } | un
   return { start: (first & 0x10) !== 0 && (first & 0x07) === 0, data: payload.subarray(offset) };
 }
 
-/** Records `ms` of the producer's video as the host forwards it, from the first key frame on. */
-export async function recordForwardedVp8(router: types.Router, producerId: string, ms: number): Promise<Vp8Recording> {
+/** Records the producer's video as the host forwards it, from the first key frame on, until `frames` complete frames or `maxMs`. */
+export async function recordForwardedVp8(router: types.Router, producerId: string, frames: number, maxMs: number): Promise<Vp8Recording> {
   const transport = await router.createDirectTransport();
   const packets: RtpPacket[] = [];
   try {
@@ -62,7 +62,8 @@ export async function recordForwardedVp8(router: types.Router, producerId: strin
       if (parsed && packets.length < 20_000) packets.push(parsed);
     });
     await consumer.requestKeyFrame();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline && assembleFrames(packets).frames.length < frames) await new Promise((resolve) => setTimeout(resolve, 250));
   } finally {
     transport.close();
   }

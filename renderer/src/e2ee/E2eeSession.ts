@@ -51,7 +51,8 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   constructor(meetingKey: string, options: { api?: TransformApi; createWorker?: () => Worker } = {}) {
     super();
     this.api = options.api ?? detectTransformApi();
-    if (this.api === 'none') throw new E2eeUnsupportedError();
+    // WebCrypto exists only in secure contexts (https, or http on loopback).
+    if (this.api === 'none' || typeof globalThis.crypto?.subtle?.importKey !== 'function') throw new E2eeUnsupportedError();
     this.peerConnectionSettings = peerConnectionSettingsFor(this.api);
     this.#createWorker = options.createWorker ?? createWorker;
     this.#key = normalizeMeetingKey(meetingKey);
@@ -68,7 +69,7 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
     return this.#code;
   }
 
-  /** The worker could not start (e.g. blocked): nothing can be sent or received. */
+  /** The worker or the key could not be set up: nothing can be sent or received. */
   get failed(): boolean {
     return this.#workerFailed;
   }
@@ -92,16 +93,20 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   #load(key: string): Promise<CryptoKey> {
     const loaded = importMeetingKey(key);
     const epoch = this.#epoch;
-    void loaded.then((meetingKey) => {
+    const failed = () => {
+      this.#workerFailed = true;
+      this.emit('change');
+    };
+    loaded.then((meetingKey) => {
       if (key !== this.#key) return;
       this.#loaded = { meetingKey, epoch };
       this.#post({ type: 'key', meetingKey, epoch });
-    });
-    void verificationCode(key).then((code) => {
+    }, failed);
+    verificationCode(key).then((code) => {
       if (key !== this.#key) return;
       this.#code = code;
       this.emit('change');
-    });
+    }, failed);
     return loaded;
   }
 
