@@ -1,9 +1,11 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RemoteParticipant, type Conference } from '../conference';
 import { E2eeSession } from '../e2ee';
 import { createBrowserPlatform } from '../platform/browser';
 import { Lobby } from './Lobby';
 import type { JoinRequest } from './Meeting';
+import { ParticipantTile } from './ParticipantTile';
 
 const noop = () => {};
 const globals = globalThis as { RTCRtpScriptTransform?: unknown };
@@ -57,5 +59,17 @@ describe('Lobby: end-to-end encryption', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
     expect(within(screen.getByRole('form', { name: 'Join a meeting' })).getByRole('alert').textContent).toMatch(/cannot encrypt media end to end/);
     expect(onJoin).not.toHaveBeenCalled();
+  });
+});
+
+describe('ParticipantTile: end-to-end encryption', () => {
+  it('says "Cannot decrypt" on the tile of a participant whose media fails to decrypt, nothing otherwise', () => {
+    const bob = new RemoteParticipant({ id: 'bob', displayName: 'Bob', isHost: false, handRaised: false, producers: [] });
+    const conference = {} as Conference;
+    const { rerender } = render(<ParticipantTile conference={conference} participant={bob} speaking={false} cannotDecrypt />);
+    expect(screen.getByTestId('participant-tile').dataset.cannotDecrypt).toBe('true');
+    expect(screen.getByTestId('cannot-decrypt').textContent).toMatch(/Cannot decrypt/);
+    rerender(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    expect(screen.queryByTestId('cannot-decrypt')).toBeNull();
   });
 });
