@@ -52,6 +52,7 @@ export class JoinHandshake {
       ownerKey: params.ownerKey,
       resumeToken,
       rtpCapabilities: device.rtpCapabilities,
+      consumerBatches: true,
     });
     return { device, answer };
   }
