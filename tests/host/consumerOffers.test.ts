@@ -3,6 +3,7 @@ import { Conference } from '../../renderer/src/conference';
 import type { Host } from '../../electron/host/Host';
 import { countFrames, installWrtcGlobals, syntheticMedia } from '../support/wrtc';
 import { startTestHost, waitFor } from '../support/testHost';
+import { rawClient } from '../support/rawClient';
 
 installWrtcGlobals();
 
@@ -129,4 +130,53 @@ describe('consumer offers (batched per receiver, offered again when not taken)',
     expect(total / n).toBeLessThanOrEqual(12 + 3 * n);
     for (const p of peers) expect(hostConsumers(roomId, p).duplicates).toBe(0);
   }, 60_000);
+
+  /** A socket-level client (no SDK) joined to `roomId`, and a sender there with a mic. */
+  async function rawReceiver(roomId: string, join: Record<string, unknown>) {
+    const raw = await rawClient(host.baseUrl);
+    cleanups.push(() => raw.close());
+    const { routerRtpCapabilities } = await raw.welcome;
+    const joined = await raw.request('join', { roomId, displayName: 'Raw', rtpCapabilities: routerRtpCapabilities, ...join });
+    expect(joined.ok).toBe(true);
+    const peerId = (joined as { data: { peerId: string } }).data.peerId;
+    return { raw, consumers: () => [...(host.rooms.get(roomId)?.peers.get(peerId)?.consumers.values() ?? [])] };
+  }
+
+  it('a client from before batching gets one newConsumer per consumer, and its ack starts forwarding', async () => {
+    const roomId = 'legacy-client';
+    const sender = client();
+    await sender.join({ roomId, displayName: 'Sender' });
+    const { raw, consumers } = await rawReceiver(roomId, {});
+    const offers: string[] = [];
+    raw.socket.on('newConsumer', (data: { consumerId: string }, ack: (r: unknown) => void) => {
+      offers.push(data.consumerId);
+      ack({ ok: true, data: {} });
+    });
+    raw.socket.on('newConsumers', () => offers.push('batch'));
+    const m = media();
+    await sender.produceTrack(m.audio, 'mic');
+    await sender.produceTrack(m.video, 'camera');
+    await waitFor(() => consumers().length === 2 && consumers().every((c) => !c.paused), 'both consumers forwarding');
+    expect(offers.sort()).toEqual(consumers().map((c) => c.id).sort());
+  });
+
+  it('a malformed answer to an offer is a failed offer: offered again, then closed, never a crash', async () => {
+    const roomId = 'bad-answers';
+    const sender = client();
+    await sender.join({ roomId, displayName: 'Sender' });
+    const { raw, consumers } = await rawReceiver(roomId, { consumerBatches: true });
+    const answers: unknown[] = [{ ok: true, data: { results: 'nope' } }, { ok: true }, null, { ok: true, data: { results: [{ consumerId: 42 }] } }];
+    let offers = 0;
+    const closed: string[] = [];
+    raw.socket.on('consumerClosed', ({ consumerId }: { consumerId: string }) => closed.push(consumerId));
+    raw.socket.on('newConsumers', (_data: unknown, ack: (r: unknown) => void) => ack(answers[offers++ % answers.length]));
+    const m = media();
+    await sender.produceTrack(m.audio, 'mic');
+    const [consumer] = await waitFor(() => (consumers().length === 1 ? consumers() : undefined), 'the consumer');
+    await waitFor(() => closed.includes(consumer!.id), 'the consumer closed after its last offer', 15_000);
+    expect(offers).toBe(4);
+    expect(consumers()).toHaveLength(0);
+    // The host still serves this client.
+    expect((await raw.request('ping', {})).ok).toBe(true);
+  });
 });
