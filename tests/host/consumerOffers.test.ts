@@ -17,13 +17,16 @@ type Listener = (data: unknown, ack: (result: unknown) => void) => void;
  * host no earlier than `until` (a client starved of CPU). Only this test's client is slowed.
  */
 function slowAcks(conference: Conference, until: number): void {
-  const socket = conference.socket;
+  // Untyped on purpose: the same injection must work on either offer event.
+  const socket = conference.socket as unknown as {
+    listeners(event: string): Listener[];
+    off(event: string, listener: Listener): void;
+    on(event: string, listener: Listener): void;
+  };
   for (const event of OFFER_EVENTS) {
-    for (const listener of socket.listeners(event) as Listener[]) {
+    for (const listener of socket.listeners(event)) {
       socket.off(event, listener);
-      socket.on(event, (data: unknown, ack: (result: unknown) => void) =>
-        listener(data, (result) => setTimeout(() => ack(result), Math.max(0, until - Date.now()))),
-      );
+      socket.on(event, (data, ack) => listener(data, (result) => setTimeout(() => ack(result), Math.max(0, until - Date.now()))));
     }
   }
 }
