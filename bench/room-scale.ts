@@ -13,17 +13,19 @@
  * far more decoders than two cores run: so each client pauses a stream (pauseConsumer, as the app
  * does for tiles off screen) as soon as its first audio/video has been decoded. That keeps the load
  * generator alive and does not touch what is timed. These bench pauses are not counted as
- * signaling messages.
+ * signaling messages. First media is noticed from each client's receive stats, polled every
+ * 200 ms (bench/lib/firstMedia.ts): a sink per track costs N²·100 calls a second at N = 30.
  *
  * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (60), BENCH_REPEAT (2:
- * each size twice, medians reported).
- * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 9 minutes.
+ * each size twice, medians reported), and the large room's (see bench/lib/largeRoom.ts and below).
+ * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 25 minutes.
  */
 import { Conference } from '../renderer/src/conference';
 import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
-import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
+import { watchFirstMedia } from './lib/firstMedia';
+import { benchMedia, type BenchMedia } from './lib/media';
 import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
@@ -117,23 +119,19 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
       }
     });
     conference.socket.onAnyOutgoing((name: string) => bump(peer.outgoing, name));
+    const firstMedia = watchFirstMedia(conference);
+    peer.stops.push(() => firstMedia.stop());
     conference.on('streamAdded', (event) => {
       const key = `${event.participantId}:${event.kind}`;
-      const track = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
-      if (!track || peer.received.has(key)) return;
-      const onFirst = () => {
+      if (peer.received.has(key)) return;
+      firstMedia.add(event.consumerId, event.kind, () => {
         if (peer.received.has(key)) return;
         peer.received.set(key, since());
         receivedPairs++;
         if (receivedPairs === expectedPairs) fullAt = since();
         // Stop decoding what has been seen (see the header): the host stops forwarding it.
-        setImmediate(() => {
-          sink.stop();
-          void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
-        });
-      };
-      const sink = event.kind === 'video' ? frameCounter(track, onFirst) : firstAudio(track, onFirst);
-      peer.stops.push(() => sink.stop());
+        void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+      });
     });
     return peer;
   });

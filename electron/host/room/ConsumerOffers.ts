@@ -14,7 +14,7 @@ export interface ConsumerOffersOptions {
   maxAttempts: number;
   /** Wait before offering again after a failure: this, doubled per failed attempt. */
   retryBaseMs: number;
-  /** The client must answer an offer within this, plus `ackMsPerConsumer` per consumer in it. */
+  /** The client must answer an offer within this, plus `ackMsPerConsumer` per consumer in it (doubled per retry). */
   ackTimeoutMs: number;
   ackMsPerConsumer: number;
 }
@@ -122,7 +122,9 @@ export class ConsumerOffers {
     try {
       // producerPaused as it is now: it may have changed since the consumer was created.
       const offers = batch.map(({ consumer, attempt }) => ({ ...announce(consumer), ...(attempt >= maxAttempts ? { lastOffer: true } : {}) }));
-      const answered = await peer.channel.offerConsumers(offers, ackTimeoutMs + ackMsPerConsumer * batch.length);
+      // A client that was too slow to answer gets longer each time: offering again does not make it faster.
+      const retry = Math.max(...batch.map((w) => w.attempt)) - 1;
+      const answered = await peer.channel.offerConsumers(offers, (ackTimeoutMs + ackMsPerConsumer * batch.length) * 2 ** retry);
       results = new Map(answered.map((result) => [result.consumerId, result]));
     } catch (error) {
       failure = (error as Error).message;

@@ -215,8 +215,14 @@ export class MediaGraph {
   }
 
   /** The client paused or resumed one of its consumers (a tile hidden or shown, a pin). */
-  setConsumerPausedByClient(consumer: types.Consumer<ConsumerAppData>, paused: boolean): Promise<void> {
-    return this.forwarding.setClientChoice(consumer, paused);
+  async setConsumerPausedByClient(consumer: types.Consumer<ConsumerAppData>, paused: boolean): Promise<void> {
+    try {
+      await this.forwarding.setClientChoice(consumer, paused);
+    } catch (error) {
+      // Closed in the worker meanwhile (its producer or transport went): the client's request is moot, not a host failure.
+      if (consumer.closed || (error as Error).name === 'NotFoundError') throw new HostError('not_found', 'that stream has ended');
+      throw error;
+    }
   }
 
   close(): void {
