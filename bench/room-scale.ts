@@ -16,7 +16,7 @@
  * signaling messages. First media is noticed from each client's receive stats, polled every
  * 200 ms (bench/lib/firstMedia.ts): a sink per track costs N²·100 calls a second at N = 30.
  *
- * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (60), BENCH_REPEAT (2:
+ * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (120), BENCH_REPEAT (2:
  * each size twice, medians reported), and the large room's (see bench/lib/largeRoom.ts and below).
  * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 25 minutes.
  */
@@ -24,7 +24,7 @@ import { Conference } from '../renderer/src/conference';
 import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
-import { watchFirstMedia } from './lib/firstMedia';
+import { stopForwarding, watchFirstMedia } from './lib/firstMedia';
 import { benchMedia, type BenchMedia } from './lib/media';
 import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
@@ -43,7 +43,7 @@ const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(proce
 /** Large room: clients that join at once (the load generator's pace on this machine). */
 const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 10);
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
-const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
+const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 120) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
 const LIMIT_MS = 25 * 60_000;
@@ -130,7 +130,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
         receivedPairs++;
         if (receivedPairs === expectedPairs) fullAt = since();
         // Stop decoding what has been seen (see the header): the host stops forwarding it.
-        void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+        stopForwarding(conference, event.consumerId);
       });
     });
     return peer;
