@@ -97,6 +97,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const produceFailures: string[] = [];
   let receivedPairs = 0;
   let reoffers = 0;
+  /** Sessions a client had to rebuild (a lost transport, a rejoin asked by the host): each costs a join. */
+  let rejoins = 0;
   let fullAt = 0;
   const cpu0 = process.cpuUsage();
   const machine0 = machineCpu();
@@ -108,6 +110,9 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   peers = Array.from({ length: n }, (_, index) => {
     const conference = new Conference({ url: server!.baseUrl, handlerName: 'Chrome111' });
     const peer: Peer = { name: `peer-${index}`, index, conference, incoming: new Map(), outgoing: new Map(), received: new Map(), offered: new Set(), stops: [] };
+    conference.on('connectionStateChanged', ({ state }) => {
+      if (state === 'reconnecting') rejoins++;
+    });
     conference.socket.onAny((name: string, data?: { consumers?: { consumerId: string }[]; consumerId?: string }) => {
       bump(peer.incoming, name);
       if (!OFFERS.has(name)) return;
@@ -187,6 +192,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     missingStreams: missing,
     /** Consumers the host offered a client again (its answer came late or said no): 0 without a retry storm. */
     reoffers,
+    rejoins,
     /** Produce attempts a reconnect interrupted (retried). */
     produceRetries: produceFailures.length,
     allJoinsAnsweredMs: round(allJoinedAt, 0),
@@ -212,8 +218,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   };
   log(
     `N=${String(n).padStart(2)}: full mesh ${result.fullMeshMs ?? `NOT reached (${missing} of ${expectedPairs} streams missing)`} ms ` +
-      `(joins answered ${result.allJoinsAnsweredMs} ms, ${reoffers} re-offers,${duplicateConsumers ? ` ${duplicateConsumers} DUPLICATE consumers,` : ''} last newConsumer ${result.lastNewConsumerMs} ms), ${result.messagesPerJoin} messages/join, ` +
-      `host RSS +${result.hostRssPerPeerKiB} KiB/peer (heap +${result.hostHeapPerPeerKiB}), worker RSS +${result.workerRssPerPeerKiB} KiB/peer; ` +
+      `(joins answered ${result.allJoinsAnsweredMs} ms, ${reoffers} re-offers, ${rejoins} rejoins,${duplicateConsumers ? ` ${duplicateConsumers} DUPLICATE consumers,` : ''} last newConsumer ${result.lastNewConsumerMs} ms), ${result.messagesPerJoin} messages/join, ` +
+      `(${Object.entries(byName).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}), host RSS +${result.hostRssPerPeerKiB} KiB/peer (heap +${result.hostHeapPerPeerKiB}), worker RSS +${result.workerRssPerPeerKiB} KiB/peer; ` +
       `CPU during formation: host ${result.hostCpuSeconds} s, worker ${result.workerCpuSeconds} s, load generator ${result.loadGenCpuSeconds} s; machine ${result.machineBusyPct} % busy (others ${result.otherCpuPct} %)`,
   );
   await Promise.all(peers.map((p) => leave(p)));
@@ -264,6 +270,7 @@ async function main(): Promise<void> {
     row.missingStreams = Math.max(...mine.map((r) => r.missingStreams as number));
     row.duplicateConsumers = Math.max(...mine.map((r) => r.duplicateConsumers as number));
     row.reoffers = Math.max(...mine.map((r) => r.reoffers as number));
+    row.rejoins = Math.max(...mine.map((r) => r.rejoins as number));
     return row;
   });
   const summary = {

@@ -17,8 +17,14 @@ export interface SubscriberOptions {
   onReceiveBroken(reason: string): void;
 }
 
-/** Failures of one consumer (bad parameters, a closed transport, a timeout); anything else is the PeerConnection's. */
-const PER_CONSUMER_ERRORS = new Set(['TypeError', 'UnsupportedError', 'InvalidStateError', 'TimeoutError']);
+/**
+ * A failure of the receive PeerConnection itself: it refused the SDP mediasoup-client gave it.
+ * Anything else (bad parameters, a closed transport, a timeout on a busy machine) is one consumer's.
+ */
+function isSdpFailure(error: Error | undefined): boolean {
+  if (!error || error.name === 'TimeoutError') return false;
+  return error.name === 'OperationError' || error.name === 'InvalidAccessError' || /\bsdp\b|session description/i.test(error.message ?? '');
+}
 
 interface Outcome {
   result: ConsumerTakeResult;
@@ -122,7 +128,7 @@ export class Subscriber {
       (error: Error): Outcome => {
         // Timed out here but created later: nobody holds it, and the host offers it again.
         consuming.then((late) => late.close(), () => undefined);
-        return { result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) }, sdpFailure: !PER_CONSUMER_ERRORS.has(error?.name) && !transport.closed, fresh: true };
+        return { result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) }, sdpFailure: isSdpFailure(error) && !transport.closed, fresh: true };
       },
     );
     this.#taking.set(data.consumerId, outcome);
