@@ -99,6 +99,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   let reoffers = 0;
   /** Sessions a client had to rebuild (a lost transport, a rejoin asked by the host): each costs a join. */
   let rejoins = 0;
+  const rejoinReasons = new Set<string>();
   let fullAt = 0;
   const cpu0 = process.cpuUsage();
   const machine0 = machineCpu();
@@ -110,8 +111,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   peers = Array.from({ length: n }, (_, index) => {
     const conference = new Conference({ url: server!.baseUrl, handlerName: 'Chrome111' });
     const peer: Peer = { name: `peer-${index}`, index, conference, incoming: new Map(), outgoing: new Map(), received: new Map(), offered: new Set(), stops: [] };
-    conference.on('connectionStateChanged', ({ state }) => {
-      if (state === 'reconnecting') rejoins++;
+    conference.on('connectionStateChanged', ({ state, reason }) => {
+      if (state !== 'reconnecting') return;
+      rejoins++;
+      rejoinReasons.add(reason ?? '?');
     });
     conference.socket.onAny((name: string, data?: { consumers?: { consumerId: string }[]; consumerId?: string }) => {
       bump(peer.incoming, name);
@@ -193,6 +196,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     /** Consumers the host offered a client again (its answer came late or said no): 0 without a retry storm. */
     reoffers,
     rejoins,
+    rejoinReasons: [...rejoinReasons],
     /** Produce attempts a reconnect interrupted (retried). */
     produceRetries: produceFailures.length,
     allJoinsAnsweredMs: round(allJoinedAt, 0),

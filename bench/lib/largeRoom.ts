@@ -100,6 +100,9 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       for (let attempt = 1; ; attempt++) {
         const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
         const client: Client = { index, conference, received: new Set(), stops: [] };
+        conference.on('connectionStateChanged', ({ state, reason }) => {
+          if (state === 'reconnecting') failures.push(`rejoin: ${reason}`);
+        });
         const firstMedia = watchFirstMedia(conference);
         client.stops.push(() => firstMedia.stop());
         conference.on('streamAdded', (event) => {
@@ -170,7 +173,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       missing: missing.slice(0, 10),
       /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
       failedAttempts: failures.length,
-      failureSamples: [...new Set(failures)].slice(0, 5),
+      failureSamples: [...new Set(failures)].slice(0, 8),
       joinsDoneMs: round(joinedAt, 0),
       allReceivedMs: completeAt ? round(completeAt, 0) : null,
       /** At most lastN: the host forwards no silent participant's audio. */
