@@ -36,6 +36,14 @@ export const limits = {
   maxEncodingsPerProducer: 3,
   /** Consumers named in one offer or re-offer request: every producer of a full room (49 × 4). */
   maxConsumersPerOffer: 200,
+  /** People waiting to be let in, per room; more knocks get `limit_exceeded`. */
+  maxWaitingPerRoom: 100,
+  /** Of those, at most this many from one client address (IPv6: /64). */
+  maxWaitingPerAddress: 10,
+  /** Knocks per (client address, room) per minute; more get `rate_limited`. */
+  knocksPerAddressPerMinute: 10,
+  /** How long one may wait to be let in before `waiting_timeout` (separate from the join deadline). */
+  maxWaitMs: 15 * 60_000,
 } as const;
 
 export const allowedReactions = ['👍', '👏', '😂', '🎉', '❤️', '😮'] as const;

@@ -22,6 +22,7 @@ export class Session implements PeerChannel {
   /** The client said in its join that it takes `newConsumers` batches. */
   consumerBatches = false;
   #joinDeadline?: NodeJS.Timeout;
+  readonly #gone = new AbortController();
 
   constructor(socket: RoundtableSocket) {
     this.socket = socket;
@@ -30,6 +31,11 @@ export class Session implements PeerChannel {
 
   get id(): string {
     return this.socket.id;
+  }
+
+  /** Aborted once the connection has closed. */
+  get signal(): AbortSignal {
+    return this.#gone.signal;
   }
 
   /** Closes the connection if it has not joined within `ms` (and again after every drop back to unjoined). */
@@ -64,6 +70,7 @@ export class Session implements PeerChannel {
 
   closed(): void {
     this.#clearJoinDeadline();
+    this.#gone.abort();
   }
 
   async offerConsumers(batch: NewConsumer[], timeoutMs: number): Promise<ConsumerTakeResult[]> {
