@@ -1,10 +1,10 @@
 import { MeetingControls } from './MeetingControls';
 import type { types } from 'mediasoup-client';
-import type { ChatMessage, MediaSource, NewConsumer } from '../../../shared/protocol';
+import type { ChatMessage, ConsumerTakeResult, MediaSource, NewConsumer } from '../../../shared/protocol';
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
-import { FileTransfers } from './FileTransfers';
+import { FileTransfers, PrivateMessages } from './FileTransfers';
 import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, sameJoin, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
@@ -13,7 +13,6 @@ import type { NetworkWatcher } from './NetworkWatcher';
 import { watchNetwork } from './networkWatching';
 import { listenForConnectionEvents } from './connectionEvents';
 import { NotificationGate, routeRoomNotifications } from './notifications';
-import { PrivateMessages } from './PrivateMessages';
 import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 import { Reconnector } from './Reconnector';
@@ -88,7 +87,9 @@ export class Conference extends MeetingControls {
     this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)) });
     this.privateMessages = new PrivateMessages(signaling);
     this.#publisher = new Publisher(this.#signaling, emit);
-    this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
+    this.#subscriber = new Subscriber(this.#room, this.#signaling, emit, {
+      onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
+    });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
       establish: (attempt) => this.#establish(attempt, this.#joinParams!),
       discard: () => this.#teardownSession(),
@@ -147,6 +148,10 @@ export class Conference extends MeetingControls {
   /** For diagnostics and tests: the mediasoup-client transports of the current session. */
   get transports(): { send?: types.Transport; recv?: types.Transport } {
     return { send: this.#session?.transports.send, recv: this.#session?.transports.recv };
+  }
+  /** End-to-end media encryption (../e2ee) for the sessions of the next join(). */
+  set mediaEncryption(encryption: Publisher['encryption']) {
+    this.#publisher.encryption = this.#subscriber.encryption = encryption;
   }
   /** For test hooks: drops the signaling connection as a network failure would. */
   get socket() {
@@ -238,13 +243,7 @@ export class Conference extends MeetingControls {
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-      // Audio first, video a macrotask later: mediasoup-client batches consumes of one tick into one
-      // renegotiation, and a small audio-only first SDP lets DTLS start while video is negotiated.
-      const consume = (data: JoinAnswer['consumers'][number]) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current);
-      const audio = answer.consumers.filter((data) => data.kind === 'audio').map(consume);
-      if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-      const video = answer.consumers.filter((data) => data.kind !== 'audio').map(consume);
-      await Promise.all([...audio, ...video]);
+      await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current);
       attempt.check();
       markReady();
       this.#gate.release();
@@ -275,6 +274,7 @@ export class Conference extends MeetingControls {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
       tcpOnly: this.#network.tcpOnly,
+      encryption: { media: this.#publisher.encryption, localParticipantId: answer.peerId },
     });
     this.#network.watchTransport(transports.send);
     this.#network.watchTransport(transports.recv);
@@ -334,11 +334,11 @@ export class Conference extends MeetingControls {
 
   // --- Receiving -----------------------------------------------------------------------------
 
-  async #onNewConsumer(data: NewConsumer): Promise<void> {
+  async #onNewConsumers(offer: NewConsumer[]): Promise<ConsumerTakeResult[]> {
     await this.#sessionReady;
     const session = this.#session;
     if (!session) throw new ConferenceError('not_joined', 'not in a meeting');
-    await this.#subscriber.consume(session.transports.recv, data, () => session.attempt.current && this.#session === session);
+    return this.#subscriber.take(session.transports.recv, offer, () => session.attempt.current && this.#session === session);
   }
 
   /** Pause or resume receiving one stream (e.g. its tile scrolled out of view). */
@@ -388,7 +388,7 @@ export class Conference extends MeetingControls {
     });
     listenForConnectionEvents(socket, {
       machine: this.#machine,
-      onNewConsumer: (data) => this.#onNewConsumer(data),
+      onNewConsumers: (offer) => this.#onNewConsumers(offer),
       reconnect: (reason, options) => this.#reconnect(reason, options),
       end: (reason, error) => {
         // Only the meeting's end stops local media here; a failed join keeps the user's devices.

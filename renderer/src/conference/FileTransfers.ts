@@ -10,6 +10,7 @@ import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
 import type { SignalingClient } from './SignalingClient';
 
 export type { FileTransfer, FileTransferState } from './fileTransfer/FileTransfer';
+export { PrivateMessages } from './PrivateMessages';
 
 export type FileTransferEvents = {
   /** A transfer started, progressed (at most every 100 ms), or ended. */
