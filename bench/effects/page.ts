@@ -51,8 +51,8 @@ async function renderAudio(seconds: number, withRnnoise: boolean): Promise<{ ms:
  * Runs the background effect on the (fake) camera for `seconds`; answers the worker's per-frame
  * timings and how many frames the effect's track delivered (counted on a <video> playing it).
  */
-async function runBackground(kind: 'blur' | 'image', seconds: number): Promise<{ frames: FrameTiming[]; delivered: number; seconds: number; tooSlow?: number; failed?: string }> {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
+async function runBackground(kind: 'blur' | 'image', seconds: number, width = 640, height = 480): Promise<{ frames: FrameTiming[]; delivered: number; seconds: number; tooSlow?: number; failed?: string }> {
+  const media = await navigator.mediaDevices.getUserMedia({ video: { width, height, frameRate: 30 } });
   const camera = media.getVideoTracks()[0]!;
   const frames: FrameTiming[] = [];
   let tooSlow: number | undefined;

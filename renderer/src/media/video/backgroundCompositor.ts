@@ -51,11 +51,13 @@ export class BackgroundCompositor {
     this.smallContext.filter = `blur(${BLUR_PX}px)`;
   }
 
-  /** Takes in the camera's frame; answers it at the model's size, as RGBA pixels. */
-  load(frame: CanvasImageSource): Uint8ClampedArray {
+  /** Takes in the camera's frame; answers a function that gives it at the model's size, as RGBA pixels. */
+  load(frame: CanvasImageSource): () => Uint8ClampedArray {
     this.frameContext.drawImage(frame, 0, 0, this.width, this.height);
-    this.inputContext.drawImage(this.frame, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
-    return this.inputContext.getImageData(0, 0, MODEL_WIDTH, MODEL_HEIGHT).data;
+    return () => {
+      this.inputContext.drawImage(this.frame, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
+      return this.inputContext.getImageData(0, 0, MODEL_WIDTH, MODEL_HEIGHT).data;
+    };
   }
 
   /** Composes the loaded frame with the person given by `confidence` (256×144, 0…1) into `output`. */

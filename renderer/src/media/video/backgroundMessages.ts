@@ -13,6 +13,6 @@ export interface StartMessage {
 /** Background worker → page. */
 export type WorkerMessage =
   | { type: 'ready' }
-  /** One frame made: ms spent segmenting, compositing, and in all (worker time). */
+  /** One frame made, worker time: taking the frame in and segmenting it (every other frame at 30 fps), compositing, and in all. */
   | { type: 'frame'; segmentMs: number; composeMs: number; totalMs: number }
   | { type: 'failed'; message: string };
