@@ -92,6 +92,16 @@ async function expectEffectStillOn(sender: Page): Promise<void> {
   expect(alerts.filter((text) => /background effect/i.test(text)), 'alerts about the background effect at the sender').toEqual([]);
 }
 
+/** Runs `wait`; if it fails, says what the sender's page was told (an effect that did not start says why). */
+async function withSenderAlerts(sender: Page, wait: () => Promise<void>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const alerts = await sender.getByRole('alert').allTextContents().catch(() => []);
+    throw new Error(`${(error as Error).message}\nalerts at the sender: ${JSON.stringify(alerts)}`, { cause: error });
+  }
+}
+
 // eslint-disable-next-line no-empty-pattern -- Playwright needs the fixtures argument destructured
 test('background blur and picture at the sender: the receiver sees the pattern blurred or replaced, the person kept', async ({}, testInfo) => {
   const browser = await launchWithFakeMedia(testInfo, { video: await personOverPattern() });
@@ -108,9 +118,11 @@ test('background blur and picture at the sender: the receiver sees the pattern b
 
     await chooseBackground(alice, (settings) => settings.getByRole('radio', { name: 'Blur' }).check());
     let blurred = plain;
-    await expect
-      .poll(async () => (blurred = await sharpness(bob, 'Alice')).background.detail, { message: 'the background loses its detail at the receiver', timeout: 40_000 })
-      .toBeLessThanOrEqual(plain.background.detail / 5);
+    await withSenderAlerts(alice, () =>
+      expect
+        .poll(async () => (blurred = await sharpness(bob, 'Alice')).background.detail, { message: 'the background loses its detail at the receiver', timeout: 40_000 })
+        .toBeLessThanOrEqual(plain.background.detail / 5),
+    );
     await expectEffectStillOn(alice);
     // The person keeps most of her detail.
     expect(blurred.face.detail, 'face detail with blur').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
@@ -121,9 +133,11 @@ test('background blur and picture at the sender: the receiver sees the pattern b
     });
     let replaced = plain;
     const distance = (s: RegionStats) => Math.max(Math.abs(s.r - pictureColour.r), Math.abs(s.g - pictureColour.g), Math.abs(s.b - pictureColour.b));
-    await expect
-      .poll(async () => distance((replaced = await sharpness(bob, 'Alice')).background), { message: 'the picture replaces the pattern at the receiver', timeout: 40_000 })
-      .toBeLessThanOrEqual(30);
+    await withSenderAlerts(alice, () =>
+      expect
+        .poll(async () => distance((replaced = await sharpness(bob, 'Alice')).background), { message: 'the picture replaces the pattern at the receiver', timeout: 40_000 })
+        .toBeLessThanOrEqual(30),
+    );
     await expectEffectStillOn(alice);
     expect(replaced.background.detail, 'background detail with the picture').toBeLessThanOrEqual(plain.background.detail / 5);
     expect(replaced.face.detail, 'face detail with the picture').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
