@@ -7,7 +7,8 @@ import { loadRnnoise, RnnoiseWorkletNode } from '@sapphi-red/web-noise-suppresso
 import rnnoiseWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise.wasm?url';
 import rnnoiseSimdWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm?url';
 import rnnoiseWorkletUrl from '@sapphi-red/web-noise-suppressor/rnnoiseWorklet.js?url';
-import { applyBackground } from '../../renderer/src/media/video/backgroundEffect';
+import { applyBackground, type FrameTiming } from '../../renderer/src/media/video/backgroundEffect';
+import { timeLegacyWebgl } from './legacyWebgl';
 
 /**
  * Renders `seconds` of noisy audio offline (a tone every other second over noise), with or
@@ -46,17 +47,34 @@ async function renderAudio(seconds: number, withRnnoise: boolean): Promise<{ ms:
   return { ms, noiseDb: 10 * Math.log10(sum / count + 1e-12) };
 }
 
-/** Runs the background effect on the (fake) camera for `seconds`; answers per-frame ms. */
-async function runBackground(kind: 'blur' | 'image', seconds: number): Promise<{ frames: number[]; tooSlow?: number }> {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
+/**
+ * Runs the background effect on the (fake) camera for `seconds`; answers the worker's per-frame
+ * timings and how many frames the effect's track delivered (counted on a <video> playing it).
+ */
+async function runBackground(kind: 'blur' | 'image', seconds: number, width = 640, height = 480): Promise<{ frames: FrameTiming[]; delivered: number; seconds: number; tooSlow?: number; failed?: string }> {
+  const media = await navigator.mediaDevices.getUserMedia({ video: { width, height, frameRate: 30 } });
   const camera = media.getVideoTracks()[0]!;
-  const frames: number[] = [];
+  const frames: FrameTiming[] = [];
   let tooSlow: number | undefined;
+  let failed: string | undefined;
   const picture = kind === 'image' ? makePicture() : undefined;
-  const track = await applyBackground(camera, { kind, imageUrl: picture, onTooSlow: (ms) => (tooSlow = ms), onFrame: (ms) => frames.push(ms) });
+  const track = await applyBackground(camera, { kind, imageUrl: picture, onTooSlow: (ms) => (tooSlow = ms), onFailed: (message) => (failed = message), onFrame: (timing) => frames.push(timing) });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = new MediaStream([track]);
+  await video.play();
+  let delivered = 0;
+  const count = () => {
+    delivered++;
+    video.requestVideoFrameCallback(count);
+  };
+  video.requestVideoFrameCallback(count);
+  const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (performance.now() - started) / 1000;
   track.stop();
-  return { frames, tooSlow };
+  video.srcObject = null;
+  return { frames, delivered, seconds: elapsed, tooSlow, failed };
 }
 
 function makePicture(): string {
@@ -72,4 +90,15 @@ function makePicture(): string {
   return canvas.toDataURL('image/jpeg');
 }
 
-(window as unknown as { bench: unknown }).bench = { renderAudio, runBackground };
+/** MediaPipe's WebGL graph on the main thread, for comparison (see legacyWebgl.ts). */
+async function runLegacyWebgl(seconds: number): Promise<{ frames: number[]; renderer: string }> {
+  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
+  const camera = media.getVideoTracks()[0]!;
+  try {
+    return await timeLegacyWebgl(camera, seconds);
+  } finally {
+    camera.stop();
+  }
+}
+
+(window as unknown as { bench: unknown }).bench = { renderAudio, runBackground, runLegacyWebgl };

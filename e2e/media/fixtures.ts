@@ -37,24 +37,63 @@ export function speechInNoise(): Promise<string> {
   });
 }
 
+/** Debian's Python, which has python3-skimage (a `python3` earlier on PATH, e.g. pyenv's, may not). */
+const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** A box in a frame, as fractions of its width and height (the same at any decoded resolution). */
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /**
- * A person in front of a detailed background: scikit-image's astronaut photo (a real portrait)
- * on the right, over a fine checkerboard, as a 640×480 .y4m for the fake camera.
+ * Where things are in personOverPattern(), as fractions of the frame: `background` is all
+ * pattern, far from the person; `face` is inside the person's outline (face and hair).
+ */
+export const personOverPatternLayout: { background: Region; face: Region } = {
+  background: { x0: 16 / 640, y0: 24 / 480, x1: 136 / 640, y1: 456 / 480 },
+  // The astronaut's face in the 512-pixel photo (175…275, 55…175), scaled by 400/512 and placed at (180, 80).
+  face: { x0: (180 + 137) / 640, y0: (80 + 43) / 480, x1: (180 + 215) / 640, y1: (80 + 137) / 480 },
+};
+
+/**
+ * A person in front of a detailed background: scikit-image's astronaut photo (a real portrait),
+ * cut out along her head and shoulders (ellipse + polygon; the photo's own backdrop is dropped),
+ * 400×400 at (180, 80) over a sharp 8-pixel checkerboard, as a 640×480 .y4m for the fake camera.
  */
 export function personOverPattern(): Promise<string> {
-  return cached('person-over-pattern.y4m', async (file) => {
-    const png = path.join(dir, 'person-over-pattern.png');
+  return cached('person-cutout-over-pattern.y4m', async (file) => {
+    const png = path.join(dir, 'person-cutout-over-pattern.png');
     const script = [
-      'import numpy as np, skimage.data, skimage.transform, skimage.io',
+      'import numpy as np, skimage.data, skimage.draw, skimage.transform, skimage.io',
       'h, w = 480, 640',
       'y, x = np.mgrid[0:h, 0:w]',
-      'frame = (((x // 4) + (y // 4)) % 2 * 255).astype(np.uint8)',
+      'frame = (((x // 8) + (y // 8)) % 2 * 255).astype(np.uint8)',
       'frame = np.stack([frame] * 3, axis=-1)',
-      'person = (skimage.transform.resize(skimage.data.astronaut(), (400, 400), anti_aliasing=True) * 255).astype(np.uint8)',
-      'frame[h - 400:, w - 400:] = person',
+      'photo = skimage.data.astronaut()',
+      'mask = np.zeros(photo.shape[:2], dtype=bool)',
+      'mask[skimage.draw.ellipse(105, 225, 100, 82, shape=mask.shape)] = True',
+      'rows = [150, 150, 200, 300, 511, 511, 330, 270, 200]',
+      'cols = [140, 310, 330, 365, 370, 20, 25, 60, 110]',
+      'mask[skimage.draw.polygon(rows, cols, shape=mask.shape)] = True',
+      'person = (skimage.transform.resize(photo, (400, 400), anti_aliasing=True) * 255).astype(np.uint8)',
+      'cut = skimage.transform.resize(mask.astype(float), (400, 400)) > 0.5',
+      'region = frame[80:480, 180:580]',
+      'region[cut] = person[cut]',
       `skimage.io.imsave(${JSON.stringify(png)}, frame)`,
     ].join('\n');
-    await run('python3', ['-c', script]);
+    await run(python, ['-c', script]);
     await run('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', png, '-t', '2', '-r', '15', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', file]);
+  });
+}
+
+/** A plain picture (one known colour, 640×480 PNG) to choose as the background. */
+export const pictureColour = { r: 42, g: 157, b: 143 };
+export function backgroundPicture(): Promise<string> {
+  return cached('background-picture.png', async (file) => {
+    const hex = [pictureColour.r, pictureColour.g, pictureColour.b].map((c) => c.toString(16).padStart(2, '0')).join('');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${hex}:s=640x480`, '-frames:v', '1', file]);
   });
 }

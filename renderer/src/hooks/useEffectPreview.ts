@@ -18,8 +18,8 @@ export function useEffectPreview(stream: MediaStream | undefined, effects: Effec
     let cancelled = false;
     let made: MediaStreamTrack | undefined;
     const settings = { noiseSuppression: false, background, backgroundImage };
-    void processCamera(camera.clone(), settings, (averageMs) => {
-      if (!cancelled) setPreview({ stream, problem: `This computer needs ${Math.round(averageMs)} ms per frame for the background effect: too slow, so the meeting will use the plain camera.` });
+    void processCamera(camera.clone(), settings, (reason) => {
+      if (!cancelled) setPreview({ stream, problem: `The background effect is off: ${reason}. The meeting will use the plain camera.` });
     }).then((processed) => {
       made = processed.track;
       if (cancelled) return made.stop();

@@ -105,8 +105,8 @@ export function useLocalMedia(
     const processed =
       track.kind === 'audio'
         ? await processMicrophone(track, settings)
-        : await processCamera(track, settings, (averageMs) => {
-            latest.current.report({ kind: 'alert', text: `Background effect turned off: this computer needs ${Math.round(averageMs)} ms per frame, too slow for the camera.` });
+        : await processCamera(track, settings, (reason) => {
+            latest.current.report({ kind: 'alert', text: `Background effect turned off: ${reason}.` });
             latest.current.onEffectsFailed({ background: 'none' });
           });
     if (processed.problem) {

@@ -35,11 +35,27 @@ export async function processMicrophone(track: MediaStreamTrack, settings: Effec
   }
 }
 
-/** The camera with the chosen background. Falls back to the plain camera, saying why. */
-export async function processCamera(track: MediaStreamTrack, settings: EffectSettings, onTooSlow: (averageMs: number) => void): Promise<Processed> {
+/**
+ * The camera with the chosen background. Falls back to the plain camera, saying why. If the effect
+ * later cannot keep up with the camera or stops working, `onGaveUp` says why (once): the owner
+ * should switch the effect off.
+ */
+export async function processCamera(track: MediaStreamTrack, settings: EffectSettings, onGaveUp: (reason: string) => void): Promise<Processed> {
   if (settings.background === 'none' || (settings.background === 'image' && !settings.backgroundImage)) return { track };
+  let gaveUp = false;
+  const giveUp = (reason: string) => {
+    if (gaveUp) return;
+    gaveUp = true;
+    onGaveUp(reason);
+  };
   try {
-    return { track: await applyBackground(track, { kind: settings.background, imageUrl: settings.backgroundImage, onTooSlow }) };
+    const processed = await applyBackground(track, {
+      kind: settings.background,
+      imageUrl: settings.backgroundImage,
+      onTooSlow: (averageMs) => giveUp(`this computer needs ${Math.round(averageMs)} ms per frame, too slow for the camera`),
+      onFailed: (message) => giveUp(`it stopped working (${message})`),
+    });
+    return { track: processed };
   } catch (error) {
     return { track, problem: `Background effects are not available here (${(error as Error).message}).` };
   }

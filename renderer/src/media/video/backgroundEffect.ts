@@ -1,9 +1,15 @@
-import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
-import { startTicker } from '../ticker';
 import { processedTrack } from '../processedTrack';
-import { loadSelfieSegmentation, locateFile } from './mediapipeAssets';
+import type { StartMessage, WorkerMessage } from './backgroundMessages';
+import { segmentationAssets } from './segmentationAssets';
 
 export type BackgroundKind = 'none' | 'blur' | 'image';
+
+export interface FrameTiming {
+  /** Worker time for the whole frame, and its two parts. */
+  totalMs: number;
+  segmentMs: number;
+  composeMs: number;
+}
 
 export interface BackgroundOptions {
   kind: Exclude<BackgroundKind, 'none'>;
@@ -11,111 +17,107 @@ export interface BackgroundOptions {
   imageUrl?: string;
   /** Called once if segmentation cannot keep up with the camera; the owner should drop the effect. */
   onTooSlow(averageMs: number): void;
+  /** Called once if the effect stopped working after it started; the owner should drop the effect. */
+  onFailed?(message: string): void;
   /** Per-frame processing times, for benchmarks. */
-  onFrame?(ms: number): void;
+  onFrame?(timing: FrameTiming): void;
 }
 
-const BLUR_PX = 14;
 /** Judged after this many frames (the first ones include model start-up). */
 const WARMUP_FRAMES = 15;
 const JUDGE_FRAMES = 30;
 const JUDGE_AFTER_MS = 10_000;
 /** Slower than this (≈ 12 fps) is not "keeping up" with a camera. */
 const TOO_SLOW_MS = 85;
+const START_TIMEOUT_MS = 30_000;
 
-function loadImage(url: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error('the background picture could not be read'));
-    image.src = url;
-  });
+/** Chromium's breakout-box API (not in TypeScript's DOM types yet). */
+interface BreakoutBox {
+  MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
+  MediaStreamTrackGenerator: new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
+}
+
+function breakoutBox(): BreakoutBox | undefined {
+  const scope = globalThis as unknown as Partial<BreakoutBox>;
+  if (!scope.MediaStreamTrackProcessor || !scope.MediaStreamTrackGenerator || typeof OffscreenCanvas === 'undefined' || typeof VideoFrame === 'undefined') return undefined;
+  return scope as BreakoutBox;
+}
+
+async function loadPicture(url: string): Promise<ImageBitmap> {
+  const image = new Image();
+  image.src = url;
+  try {
+    await image.decode();
+    return await createImageBitmap(image);
+  } catch {
+    throw new Error('the background picture could not be read');
+  }
 }
 
 /**
- * The camera with its background blurred or replaced: MediaPipe selfie segmentation (wasm
- * inference, WebGL where available) finds the person; a 2D canvas composes person over the
- * blurred frame or the picture. Stopping the returned track stops the camera and the model.
+ * The camera with its background blurred or replaced. The camera's frames go to a worker
+ * (background.worker.ts) that segments and composes them; the page only wires the streams.
+ * Stopping the returned track stops the camera and the worker.
  */
 export async function applyBackground(camera: MediaStreamTrack, options: BackgroundOptions): Promise<MediaStreamTrack> {
-  const settings = camera.getSettings();
-  const width = settings.width ?? 640;
-  const height = settings.height ?? 480;
-  const fps = Math.min(settings.frameRate ?? 30, 30);
-  const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = new MediaStream([camera]);
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext('2d');
-  if (!context) throw new Error('no 2D canvas');
-  const picture = options.kind === 'image' && options.imageUrl ? await loadImage(options.imageUrl) : undefined;
-
-  const Segmenter = await loadSelfieSegmentation();
-  const segmenter: SelfieSegmentation = new Segmenter({ locateFile });
-  segmenter.setOptions({ modelSelection: 1 });
-  segmenter.onResults((results) => compose(context, results, width, height, picture));
-  await video.play();
-  await segmenter.initialize();
+  const box = breakoutBox();
+  if (!box) throw new Error('this browser cannot process camera frames in a worker');
+  const picture = options.kind === 'image' && options.imageUrl ? await loadPicture(options.imageUrl) : undefined;
+  const { readable } = new box.MediaStreamTrackProcessor({ track: camera, maxBufferSize: 1 });
+  const generator = new box.MediaStreamTrackGenerator({ kind: 'video' });
+  const worker = new Worker(new URL('./background.worker.ts', import.meta.url), { type: 'module', name: 'background effect' });
 
   const times: number[] = [];
   const startedAt = performance.now();
-  let busy = false;
-  let stopped = false;
   let judged = false;
-  const stopTicker = startTicker(1000 / fps, () => {
-    if (busy || stopped || video.readyState < 2) return;
-    busy = true;
-    const started = performance.now();
-    segmenter
-      .send({ image: video })
-      .then(() => {
-        const ms = performance.now() - started;
-        options.onFrame?.(ms);
-        times.push(ms);
-        // Judged after enough frames, or after a while on a machine too slow to produce them.
-        const waited = performance.now() - startedAt > JUDGE_AFTER_MS && times.length >= 3;
-        if (!judged && (times.length >= WARMUP_FRAMES + JUDGE_FRAMES || waited)) {
-          judged = true;
-          const recent = times.slice(Math.min(WARMUP_FRAMES, Math.floor(times.length / 3)));
-          const average = recent.reduce((a, b) => a + b, 0) / recent.length;
-          if (average > TOO_SLOW_MS) options.onTooSlow(average);
-        }
-        if (times.length > 1000) times.splice(WARMUP_FRAMES, times.length - WARMUP_FRAMES - JUDGE_FRAMES);
-      })
-      .catch(() => undefined)
-      .finally(() => (busy = false));
-  });
-
-  const [output] = canvas.captureStream(fps).getVideoTracks();
-  if (!output) throw new Error('this browser cannot send a canvas');
-  return processedTrack(output, camera, () => {
+  let stopped = false;
+  let started = false;
+  const stop = () => {
     stopped = true;
-    stopTicker();
-    video.srcObject = null;
-    void segmenter.close().catch(() => undefined);
-  });
-}
+    worker.terminate();
+  };
+  const judge = (ms: number) => {
+    times.push(ms);
+    // Judged after enough frames, or after a while on a machine too slow to produce them.
+    const waited = performance.now() - startedAt > JUDGE_AFTER_MS && times.length >= 3;
+    if (judged || (times.length < WARMUP_FRAMES + JUDGE_FRAMES && !waited)) return;
+    judged = true;
+    // The median: a few frames that waited for a busy CPU (another app, a build) do not decide.
+    const recent = times.slice(Math.min(WARMUP_FRAMES, Math.floor(times.length / 3))).sort((a, b) => a - b);
+    const typical = recent[Math.floor(recent.length / 2)]!;
+    if (typical > TOO_SLOW_MS) options.onTooSlow(typical);
+  };
 
-function compose(context: CanvasRenderingContext2D, results: Results, width: number, height: number, picture?: HTMLImageElement): void {
-  context.save();
-  context.clearRect(0, 0, width, height);
-  // The person: the mask, then the frame only where the mask is.
-  context.drawImage(results.segmentationMask, 0, 0, width, height);
-  context.globalCompositeOperation = 'source-in';
-  context.drawImage(results.image, 0, 0, width, height);
-  // Behind the person: the blurred frame, or the picture (cover-fitted).
-  context.globalCompositeOperation = 'destination-over';
-  if (picture) {
-    const scale = Math.max(width / picture.naturalWidth, height / picture.naturalHeight);
-    const w = picture.naturalWidth * scale;
-    const h = picture.naturalHeight * scale;
-    context.drawImage(picture, (width - w) / 2, (height - h) / 2, w, h);
-  } else {
-    context.filter = `blur(${BLUR_PX}px)`;
-    context.drawImage(results.image, 0, 0, width, height);
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the segmentation model did not start in time')), START_TIMEOUT_MS);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      reject(new Error(event.message || 'the effect worker could not start'));
+    };
+    worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
+      if (data.type === 'ready') {
+        clearTimeout(timer);
+        started = true;
+        resolve();
+      } else if (data.type === 'frame') {
+        options.onFrame?.(data);
+        judge(data.totalMs);
+      } else if (data.type === 'failed') {
+        clearTimeout(timer);
+        if (!started) reject(new Error(data.message));
+        else if (!stopped) options.onFailed?.(data.message);
+      }
+    };
+  });
+  const start: StartMessage = { type: 'start', frames: readable, output: generator.writable, assets: segmentationAssets(), picture };
+  worker.postMessage(start, [readable, generator.writable, ...(picture ? [picture] : [])] as Transferable[]);
+  try {
+    await ready;
+  } catch (error) {
+    stop();
+    generator.stop();
+    throw error;
   }
-  context.restore();
+  return processedTrack(generator, camera, stop);
 }

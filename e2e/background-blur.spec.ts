@@ -1,0 +1,154 @@
+import { expect, type Page } from '@playwright/test';
+import { expectLiveVideo, joinWith, test, tileOf } from './support';
+import { backgroundPicture, personOverPattern, personOverPatternLayout, pictureColour, type Region } from './media/fixtures';
+import { launchWithFakeMedia } from './media/launch';
+
+test.describe.configure({ timeout: 150_000 });
+
+interface RegionStats {
+  /** Variance of the Laplacian of the grey image: high for sharp detail, near 0 for a blur or a plain colour. */
+  detail: number;
+  r: number;
+  g: number;
+  b: number;
+}
+interface Sharpness {
+  background: RegionStats;
+  face: RegionStats;
+  width: number;
+}
+
+/**
+ * What `viewer` decodes from `sender`'s camera (the tile's <video>): the background and face
+ * regions' detail and mean colour, averaged over 5 decoded frames. Frames are drawn at 320×240
+ * whatever layer arrives, so figures from different simulcast layers compare.
+ */
+async function sharpness(viewer: Page, sender: string): Promise<Sharpness> {
+  return tileOf(viewer, sender)
+    .locator('video')
+    .evaluate(async (video: HTMLVideoElement, regions: Record<'background' | 'face', Region>) => {
+      const W = 320;
+      const H = 240;
+      const canvas = document.createElement('canvas');
+      canvas.width = W;
+      canvas.height = H;
+      const context = canvas.getContext('2d', { willReadFrequently: true })!;
+      context.imageSmoothingQuality = 'high';
+      const measure = (pixels: Uint8ClampedArray, region: Region) => {
+        const x0 = Math.round(region.x0 * W) + 1;
+        const x1 = Math.round(region.x1 * W) - 1;
+        const y0 = Math.round(region.y0 * H) + 1;
+        const y1 = Math.round(region.y1 * H) - 1;
+        const grey = (x: number, y: number) => {
+          const i = (y * W + x) * 4;
+          return 0.299 * pixels[i]! + 0.587 * pixels[i + 1]! + 0.114 * pixels[i + 2]!;
+        };
+        let sum = 0;
+        let sumSquares = 0;
+        let n = 0;
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let y = y0; y < y1; y++) {
+          for (let x = x0; x < x1; x++) {
+            const laplacian = 4 * grey(x, y) - grey(x - 1, y) - grey(x + 1, y) - grey(x, y - 1) - grey(x, y + 1);
+            sum += laplacian;
+            sumSquares += laplacian * laplacian;
+            const i = (y * W + x) * 4;
+            r += pixels[i]!;
+            g += pixels[i + 1]!;
+            b += pixels[i + 2]!;
+            n++;
+          }
+        }
+        return { detail: sumSquares / n - (sum / n) ** 2, r: r / n, g: g / n, b: b / n };
+      };
+      const samples: { background: ReturnType<typeof measure>; face: ReturnType<typeof measure> }[] = [];
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => video.requestVideoFrameCallback(resolve));
+        context.drawImage(video, 0, 0, W, H);
+        const pixels = context.getImageData(0, 0, W, H).data;
+        samples.push({ background: measure(pixels, regions.background), face: measure(pixels, regions.face) });
+      }
+      const average = (pick: (s: (typeof samples)[number]) => ReturnType<typeof measure>) => {
+        const all = samples.map(pick);
+        const mean = (key: 'detail' | 'r' | 'g' | 'b') => all.reduce((total, s) => total + s[key], 0) / all.length;
+        return { detail: mean('detail'), r: mean('r'), g: mean('g'), b: mean('b') };
+      };
+      return { background: average((s) => s.background), face: average((s) => s.face), width: video.videoWidth };
+    }, personOverPatternLayout);
+}
+
+async function chooseBackground(page: Page, choose: (settings: ReturnType<Page['getByRole']>) => Promise<void>): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Audio and video' });
+  await choose(settings);
+  await settings.getByRole('button', { name: 'Done' }).click();
+}
+
+/** Fails with what the sender was told, if the app turned the effect off (too slow, or broken). */
+async function expectEffectStillOn(sender: Page): Promise<void> {
+  const alerts = await sender.getByRole('alert').allTextContents();
+  expect(alerts.filter((text) => /background effect/i.test(text)), 'alerts about the background effect at the sender').toEqual([]);
+}
+
+/** Runs `wait`; if it fails, says what the sender's page was told (an effect that did not start says why). */
+async function withSenderAlerts(sender: Page, wait: () => Promise<void>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const alerts = await sender.getByRole('alert').allTextContents().catch(() => []);
+    throw new Error(`${(error as Error).message}\nalerts at the sender: ${JSON.stringify(alerts)}`, { cause: error });
+  }
+}
+
+// eslint-disable-next-line no-empty-pattern -- Playwright needs the fixtures argument destructured
+test('background blur and picture at the sender: the receiver sees the pattern blurred or replaced, the person kept', async ({}, testInfo) => {
+  const browser = await launchWithFakeMedia(testInfo, { video: await personOverPattern() });
+  const picture = await backgroundPicture();
+  try {
+    const room = `background-${Date.now()}`;
+    const alice = await joinWith(browser, room, 'Alice');
+    const bob = await joinWith(browser, room, 'Bob');
+    await expectLiveVideo(bob, 'Alice');
+
+    const plain = await sharpness(bob, 'Alice');
+    // The pattern really arrives sharp without the effect (else "blurred" would prove nothing).
+    expect(plain.background.detail, 'background detail without the effect').toBeGreaterThan(1000);
+
+    await chooseBackground(alice, (settings) => settings.getByRole('radio', { name: 'Blur' }).check());
+    let blurred = plain;
+    await withSenderAlerts(alice, () =>
+      expect
+        .poll(async () => (blurred = await sharpness(bob, 'Alice')).background.detail, { message: 'the background loses its detail at the receiver', timeout: 40_000 })
+        .toBeLessThanOrEqual(plain.background.detail / 5),
+    );
+    await expectEffectStillOn(alice);
+    // The person keeps most of her detail.
+    expect(blurred.face.detail, 'face detail with blur').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
+
+    await chooseBackground(alice, async (settings) => {
+      await settings.getByRole('radio', { name: 'Picture' }).check();
+      await settings.getByLabel('Choose a picture').setInputFiles(picture);
+    });
+    let replaced = plain;
+    const distance = (s: RegionStats) => Math.max(Math.abs(s.r - pictureColour.r), Math.abs(s.g - pictureColour.g), Math.abs(s.b - pictureColour.b));
+    await withSenderAlerts(alice, () =>
+      expect
+        .poll(async () => distance((replaced = await sharpness(bob, 'Alice')).background), { message: 'the picture replaces the pattern at the receiver', timeout: 40_000 })
+        .toBeLessThanOrEqual(30),
+    );
+    await expectEffectStillOn(alice);
+    expect(replaced.background.detail, 'background detail with the picture').toBeLessThanOrEqual(plain.background.detail / 5);
+    expect(replaced.face.detail, 'face detail with the picture').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
+
+    const figures = { plain, blurred, replaced };
+    testInfo.annotations.push({ type: 'sharpness', description: JSON.stringify(figures) });
+    console.log(
+      `background detail: plain ${plain.background.detail.toFixed(0)}, blurred ${blurred.background.detail.toFixed(0)}, picture ${replaced.background.detail.toFixed(0)}; ` +
+        `face detail: plain ${plain.face.detail.toFixed(0)}, blurred ${blurred.face.detail.toFixed(0)}, picture ${replaced.face.detail.toFixed(0)}; widths ${plain.width}/${blurred.width}/${replaced.width}`,
+    );
+  } finally {
+    await browser.close();
+  }
+});
