@@ -74,6 +74,7 @@ test('knock, admit, deny, admit all, and the host leaving while people wait', as
     await expect(mallory.locator('main.meeting')).toHaveAttribute('data-phase', 'joined');
     await expect(tileOf(host, 'Bo')).toBeVisible();
     await expect(tileOf(host, 'Mallory')).toBeVisible();
+    await mallory.context().close(); // not needed further: one page fewer encoding video
   });
 
   await test.step('Bo leaves and knocks again; Hana leaves while he waits: Ann, the new host, sees the list and lets him in', async () => {

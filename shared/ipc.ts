@@ -190,7 +190,7 @@ export type MeetingCommand = z.infer<typeof MeetingCommand>;
 
 /** An OS notification the page asks for; main shows it only while the window is not focused. */
 export const NotificationRequest = z.object({
-  kind: z.enum(['chat', 'hand']),
+  kind: z.enum(['chat', 'hand', 'knock']),
   title: z.string().max(120),
   body: z.string().max(300),
 });

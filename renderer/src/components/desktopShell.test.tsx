@@ -66,7 +66,8 @@ describe('update banner', () => {
 describe('useDesktopMeeting', () => {
   it('reports the meeting, obeys tray commands, notifies for others\' chat and hands, and reports the end', () => {
     const { desktop, emitCommand } = fakeDesktop();
-    const conference = Object.assign(new EventEmitter(), { participants: new Map([['p2', { displayName: 'Bob' }]]) }) as unknown as Conference;
+    const waitingRoom = new EventEmitter();
+    const conference = Object.assign(new EventEmitter(), { participants: new Map([['p2', { displayName: 'Bob' }]]), waitingRoom }) as unknown as Conference;
     const toggleMute = vi.fn();
     const leave = vi.fn();
     const platform = { desktop } as unknown as Platform;
@@ -84,7 +85,12 @@ describe('useDesktopMeeting', () => {
     (conference as unknown as EventEmitter).emit('chatMessage', { local: false, displayName: 'Bob', text: 'hello' });
     (conference as unknown as EventEmitter).emit('handRaised', { participantId: 'p2', raised: true });
     (conference as unknown as EventEmitter).emit('handRaised', { participantId: 'p2', raised: false });
-    expect(vi.mocked(desktop.notify).mock.calls).toEqual([[{ kind: 'chat', title: 'Bob', body: 'hello' }], [{ kind: 'hand', title: 'Bob raised a hand', body: '' }]]);
+    waitingRoom.emit('knock', { id: 'w1', displayName: 'Cleo', since: 0 });
+    expect(vi.mocked(desktop.notify).mock.calls).toEqual([
+      [{ kind: 'chat', title: 'Bob', body: 'hello' }],
+      [{ kind: 'hand', title: 'Bob raised a hand', body: '' }],
+      [{ kind: 'knock', title: 'Cleo is waiting to join', body: 'Let them in from the meeting window.' }],
+    ]);
     unmount();
     expect(desktop.reportMeeting).toHaveBeenLastCalledWith({ inMeeting: false, hosting: false, muted: false, sharing: false });
   });

@@ -37,11 +37,15 @@ export function useDesktopMeeting(platform: Platform, { state, conference, onCom
       const name = conference.participants.get(participantId)?.displayName;
       if (raised && name) desktop.notify({ kind: 'hand', title: `${name.slice(0, 100)} raised a hand`, body: '' });
     };
+    // Only the host hears knocks: someone is waiting in the waiting room.
+    const onKnock = ({ displayName }: { displayName: string }) => desktop.notify({ kind: 'knock', title: `${displayName.slice(0, 90)} is waiting to join`, body: 'Let them in from the meeting window.' });
     conference.on('chatMessage', onChat);
     conference.on('handRaised', onHand);
+    conference.waitingRoom.on('knock', onKnock);
     return () => {
       conference.off('chatMessage', onChat);
       conference.off('handRaised', onHand);
+      conference.waitingRoom.off('knock', onKnock);
     };
   }, [desktop, conference]);
 }
