@@ -130,6 +130,9 @@ async function decodeAtHost(room: string, name: string): Promise<DecodeResult & 
   const recording = await recordForwardedVp8(meeting.router, camera.id, RECORD_FRAMES, RECORD_MAX_MS);
   expect(recording.frames.length, `VP8 frames of ${name} recorded at the host`).toBeGreaterThan(10);
   expect(recording.width, 'the key frame header (kept clear for the SFU) gives the size').toBeGreaterThan(0);
+  console.log(`${name}: simulcast layers the host switched through: ${recording.spatialLayers.join(' → ')}`);
+  expect(recording.spatialLayers, 'the host forwards the lowest layer first').toContain(0);
+  expect(Math.max(...recording.spatialLayers), 'and switches up at a key frame it recognised').toBeGreaterThan(0);
   const file = path.join(os.tmpdir(), `roundtable-e2ee-${room}-${name}.ivf`);
   writeIvf(recording, file);
   try {
