@@ -66,6 +66,7 @@ export class JoinHandshake {
       ownerKey: params.ownerKey,
       resumeToken,
       rtpCapabilities: device.rtpCapabilities,
+      consumerBatches: true,
     };
     const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
       attempt?.check();
