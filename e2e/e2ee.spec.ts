@@ -119,13 +119,20 @@ async function expectRealPicture(page: Page, sender: string): Promise<void> {
 
 /** What the host could make of `name`'s camera: its forwarded RTP, depacketized and decoded with ffmpeg. */
 async function decodeAtHost(room: string, name: string): Promise<DecodeResult & { frames: number }> {
-  const meeting = host.rooms.get(room);
-  const peer = [...(meeting?.peers.values() ?? [])].find((p) => p.displayName === name);
-  const camera = [...(peer?.producers.values() ?? [])].find((p) => p.appData.source === 'camera');
-  if (!meeting || !camera) throw new Error(`${name} has no camera producer in ${room}`);
+  // A starved page may be rejoining (new producers): wait for the camera the host forwards now.
+  const cameraProducer = () => {
+    const peer = [...(host.rooms.get(room)?.peers.values() ?? [])].find((p) => p.displayName === name);
+    return [...(peer?.producers.values() ?? [])].find((p) => p.appData.source === 'camera' && !p.closed);
+  };
+  await expect.poll(() => cameraProducer() !== undefined, { message: `${name}'s camera at the host`, timeout: 60_000 }).toBe(true);
+  const meeting = host.rooms.get(room)!;
+  const camera = cameraProducer()!;
   const recording = await recordForwardedVp8(meeting.router, camera.id, RECORD_FRAMES, RECORD_MAX_MS);
   expect(recording.frames.length, `VP8 frames of ${name} recorded at the host`).toBeGreaterThan(10);
   expect(recording.width, 'the key frame header (kept clear for the SFU) gives the size').toBeGreaterThan(0);
+  console.log(`${name}: simulcast layers the host switched through: ${recording.spatialLayers.join(' → ')}`);
+  expect(recording.spatialLayers, 'the host forwards the lowest layer first').toContain(0);
+  expect(Math.max(...recording.spatialLayers), 'and switches up at a key frame it recognised').toBeGreaterThan(0);
   const file = path.join(os.tmpdir(), `roundtable-e2ee-${room}-${name}.ivf`);
   writeIvf(recording, file);
   try {

@@ -12,6 +12,8 @@ export interface Vp8Recording {
   frames: { data: Buffer; timestamp: number; key: boolean }[];
   width: number;
   height: number;
+  /** Simulcast layers the host's consumer switched to while recording (each switch needs a key frame the SFU recognised). */
+  spatialLayers: number[];
 }
 
 interface RtpPacket {
@@ -54,24 +56,37 @@ function parseVp8Payload(payload: Buffer): { start: boolean; data: Buffer } | un
 export async function recordForwardedVp8(router: types.Router, producerId: string, frames: number, maxMs: number): Promise<Vp8Recording> {
   const transport = await router.createDirectTransport();
   const packets: RtpPacket[] = [];
+  const spatialLayers: number[] = [];
   try {
-    const consumer = await transport.consume({ producerId, rtpCapabilities: router.rtpCapabilities });
+    const consumer = await transport.consume({ producerId, rtpCapabilities: router.rtpCapabilities, preferredLayers: { spatialLayer: 0 } });
     if (consumer.rtpParameters.codecs[0]?.mimeType.toLowerCase() !== 'video/vp8') throw new Error(`the camera is not VP8: ${consumer.rtpParameters.codecs[0]?.mimeType}`);
     consumer.on('rtp', (packet) => {
       const parsed = parseRtp(packet);
       if (parsed && packets.length < 20_000) packets.push(parsed);
     });
+    consumer.on('layerschange', (layers) => {
+      if (layers && spatialLayers.at(-1) !== layers.spatialLayer) spatialLayers.push(layers.spatialLayer);
+    });
+    // Start on the lowest layer, then ask for the highest: the SFU switches only at a key frame it
+    // recognises, so a switch shows the clear VP8 header still does its job.
     await consumer.requestKeyFrame();
     const deadline = Date.now() + maxMs;
-    while (Date.now() < deadline && assembleFrames(packets).frames.length < frames) await new Promise((resolve) => setTimeout(resolve, 250));
+    let askedHigher = false;
+    while (Date.now() < deadline && (assembleFrames(packets).frames.length < frames || spatialLayers.length < 2)) {
+      if (!askedHigher && spatialLayers.includes(0)) {
+        askedHigher = true;
+        await consumer.setPreferredLayers({ spatialLayer: 2 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   } finally {
     transport.close();
   }
-  return assembleFrames(packets);
+  return { ...assembleFrames(packets), spatialLayers };
 }
 
-function assembleFrames(packets: RtpPacket[]): Vp8Recording {
-  const recording: Vp8Recording = { frames: [], width: 0, height: 0 };
+function assembleFrames(packets: RtpPacket[]): Omit<Vp8Recording, 'spatialLayers'> {
+  const recording: Omit<Vp8Recording, 'spatialLayers'> = { frames: [], width: 0, height: 0 };
   let parts: Buffer[] | undefined;
   let expected = -1;
   let timestamp = 0;
@@ -101,7 +116,7 @@ function assembleFrames(packets: RtpPacket[]): Vp8Recording {
   return recording;
 }
 
-export function writeIvf(recording: Vp8Recording, file: string): void {
+export function writeIvf(recording: Omit<Vp8Recording, 'spatialLayers'>, file: string): void {
   const header = Buffer.alloc(32);
   header.write('DKIF', 0, 'ascii');
   header.writeUInt16LE(0, 4);
