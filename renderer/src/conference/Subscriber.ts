@@ -2,6 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import { StreamError } from './errors';
 import type { Emit } from './events';
+import type { MediaEncryption } from './MediaEncryption';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 import { withTimeout } from './timeouts';
@@ -46,6 +47,8 @@ export class Subscriber {
   readonly #room: RoomState;
   readonly #signaling: SignalingClient;
   readonly #emit: Emit;
+  /** End-to-end decryption of what we receive (set by Conference.mediaEncryption). */
+  encryption?: MediaEncryption;
   readonly #options: SubscriberOptions;
   readonly #taking = new Map<string, Promise<Outcome>>();
   /** Closed by the host while being created here: dropped as soon as it exists. */
@@ -113,12 +116,14 @@ export class Subscriber {
     if (!stillCurrent() || transport.closed) {
       return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'session replaced' }, fresh: false });
     }
+    const { encryption } = this;
     const consuming = transport.consume({
       id: data.consumerId,
       producerId: data.producerId,
       kind: data.kind,
       rtpParameters: data.rtpParameters as unknown as types.RtpParameters,
       appData: { peerId: data.peerId, source: data.source },
+      onRtpReceiver: encryption && ((receiver) => encryption.decryptReceiver(receiver, data.kind, data.peerId)),
     });
     const outcome = withTimeout(consuming, CONSUME_TIMEOUT_MS, () => Object.assign(new Error(`consume took longer than ${CONSUME_TIMEOUT_MS} ms`), { name: 'TimeoutError' })).then(
       (consumer): Outcome => {
