@@ -24,7 +24,7 @@ import { Conference } from '../renderer/src/conference';
 import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
-import { stopForwarding, watchFirstMedia } from './lib/firstMedia';
+import { watchFirstMedia } from './lib/firstMedia';
 import { benchMedia, type BenchMedia } from './lib/media';
 import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
@@ -138,7 +138,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
         receivedPairs++;
         if (receivedPairs === expectedPairs) fullAt = since();
         // Stop decoding what has been seen (see the header): the host stops forwarding it.
-        stopForwarding(conference, event.consumerId);
+        void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
       });
     });
     return peer;

@@ -68,13 +68,3 @@ export function watchFirstMedia(conference: Conference, intervalMs = 200): First
   };
 }
 
-/**
- * Asks the host to stop forwarding a stream this load client has seen (`pauseConsumer`, as the app
- * does for a hidden tile) without pausing the local consumer: mediasoup-client renegotiates the
- * receive PeerConnection for every local pause, which would double the load generator's SDP work.
- * With no RTP arriving, wrtc's decoder for the stream idles.
- */
-export function stopForwarding(conference: Conference, consumerId: string): void {
-  const socket = conference.socket as unknown as { emit(event: string, data: unknown, ack: () => void): void };
-  socket.emit('pauseConsumer', { consumerId }, () => undefined);
-}

@@ -12,7 +12,7 @@
  */
 import { Conference } from '../../renderer/src/conference';
 import { log, round, sleep } from './common';
-import { stopForwarding, watchFirstMedia } from './firstMedia';
+import { watchFirstMedia } from './firstMedia';
 import { benchMedia, type BenchMedia } from './media';
 import { startServerProcess, type ServerHandle } from './serverProcess';
 
@@ -115,7 +115,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
             if (client.received.has(key)) return;
             client.received.add(key);
             if (++receivedTotal === expectedTotal) completeAt = since();
-            if (event.kind === 'video') stopForwarding(conference, event.consumerId);
+            if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
           });
         });
         try {
