@@ -44,7 +44,10 @@ export class JoinHandshake {
   }
 
   async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
-    const device = await this.prepare();
+    // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
+    // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
+    const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
+    const device = warm ?? (await this.prepare());
     const answer = await this.#signaling.request('join', {
       roomId: params.roomId,
       displayName: params.displayName,
