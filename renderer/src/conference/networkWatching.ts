@@ -40,6 +40,7 @@ export function watchNetwork(deps: NetworkWatchingDeps): NetworkWatcher {
       if (!transport.closed) await transport.restartIce({ iceParameters });
     },
     repairing: (event) => deps.emit('networkRepair', event),
+    abandonConnectAttempt: () => void signaling.abandonConnect(),
     rejoinNow: deps.rejoinNow,
   });
 }
