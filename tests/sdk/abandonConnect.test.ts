@@ -25,6 +25,7 @@ describe('SignalingClient.abandonConnect', () => {
     expect(client.abandonConnect()).toBe(false);
     const attempt = client.connect();
     await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(client.abandonConnect(1_000), 'an attempt younger than the minimum age is kept').toBe(false);
     const started = Date.now();
     expect(client.abandonConnect()).toBe(true);
     const error = await attempt.then(() => undefined, (e: unknown) => e);
