@@ -39,6 +39,10 @@ export const HostConfig = z.object({
   lastNMinPeers: z.number().int().min(2).default(12),
   /** Audio forwarded from this many most recent speakers in such rooms. */
   lastN: z.number().int().min(1).max(32).default(4),
+  /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
+  waitingRoom: z.boolean().default(false),
+  /** How long one may wait to be let in before being told nobody did. */
+  waitingRoomMaxWaitMs: z.number().int().min(1_000).default(15 * 60_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HostConfig = z.output<typeof HostConfig>;
@@ -71,6 +75,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
     lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),
     lastN: intFromEnv(env.ROUNDTABLE_LAST_N),
+    waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
+    waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

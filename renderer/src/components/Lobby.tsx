@@ -43,6 +43,11 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
   const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string | undefined>();
   const hosting = useHosting(platform);
+  const [waitingRoom, setWaitingRoom] = useState(preferences.waitingRoom ?? false);
+  const changeWaitingRoom = (enabled: boolean) => {
+    setWaitingRoom(enabled);
+    platform.savePreferences({ waitingRoom: enabled }).catch((failure: unknown) => setError(`Could not save the waiting room setting: ${(failure as Error).message}`));
+  };
   const lanMeetings = useDiscoveredMeetings(platform);
 
   useEffect(() => {
@@ -148,7 +153,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
             </button>
           </form>
           {platform.hosting && (
-            <HostMeetingPanel hosting={hosting.info} onHost={host} onStop={stopHosting} onReturn={(info) => requireName() && joinHosted(info, displayName.trim())} />
+            <HostMeetingPanel hosting={hosting.info} waitingRoom={waitingRoom} onWaitingRoomChange={changeWaitingRoom} onHost={host} onStop={stopHosting} onReturn={(info) => requireName() && joinHosted(info, displayName.trim())} />
           )}
           {platform.discovery && <LanMeetings meetings={lanMeetings} onPick={pickLan} />}
         </div>

@@ -10,6 +10,7 @@ import { useReactions } from '../hooks/useReactions';
 import { useRecording } from '../hooks/useRecording';
 import { takeConference } from '../warmConference';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useWaitingRoom } from '../hooks/useWaitingRoom';
 import { describeError, texts } from '../messages';
 import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { HostingInfo, Platform, Preferences } from '../platform';
@@ -30,6 +31,8 @@ import { findPresenter, ScreenShareView } from './ScreenShareView';
 import { SettingsDialog, type DeviceKind } from './SettingsDialog';
 import { SidePanel } from './SidePanel';
 import { Stage, type Layout } from './Stage';
+import { WaitingRoomPanel } from './WaitingRoomPanel';
+import { WaitingScreen } from './WaitingScreen';
 
 export interface JoinRequest {
   hostUrl: string;
@@ -90,6 +93,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
     report,
   });
   useAnnouncements(conference, report);
+  const waitingRoom = useWaitingRoom(conference, true);
   useShortcuts({ a: () => void media.toggleMic(), v: () => void media.toggleCamera() });
 
   useEffect(() => {
@@ -174,6 +178,9 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
     })),
   ];
 
+  // In the waiting room nothing of the meeting shows: only your preview until the host lets you in.
+  if (conference.state === 'waiting') return <WaitingScreen roomId={request.roomId} cameraId={devices.cameraId} microphoneId={devices.microphoneId} onLeave={() => onLeave()} />;
+
   return (
     <main className="meeting" data-state={conference.state} data-phase={session.phase.kind}>
       <header className="meeting-header">
@@ -205,6 +212,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
           featuredId={pinned ?? lastSpeaker.current ?? participants[0]?.id}
           presentation={presenter ? <ScreenShareView conference={conference} presenter={presenter} /> : undefined}
         />
+        {local.isHost && waitingRoom.entries.length > 0 && <WaitingRoomPanel conference={conference} view={waitingRoom} report={report} />}
         {panel === 'chat' && (
           <SidePanel title="Chat" onClose={() => setPanel(null)}>
             <ChatPanel messages={chat.messages} onSend={chat.send} disabled={!joined} />

@@ -18,6 +18,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
+import { WaitingRoomControls } from './WaitingRoomControls';
 
 export type { ConnectionState } from './ConnectionStateMachine';
 export type { ConferenceEvents, StreamEvent } from './events';
@@ -61,6 +62,8 @@ export class Conference extends MeetingControls {
   readonly #reconnector: Reconnector;
   readonly #network: NetworkWatcher;
   readonly #gate = new NotificationGate();
+  /** The meeting's waiting room: for its host, who waits, with Admit / Deny / Admit all. */
+  readonly waitingRoom: WaitingRoomControls;
   /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
   readonly #emitter: Emit = (event, ...args) => void (this.emit as (name: string, ...rest: unknown[]) => boolean)(event, ...args);
   #session?: Session;
@@ -80,6 +83,7 @@ export class Conference extends MeetingControls {
     this.#signaling = signaling;
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
+    this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
     this.#publisher = new Publisher(this.#signaling, emit);
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
@@ -228,7 +232,7 @@ export class Conference extends MeetingControls {
     let session: Session | undefined;
     try {
       this.#gate.hold();
-      const { device, answer } = await this.#handshake.join(params, this.#resumeToken);
+      const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // A rejoin sends beside its consumes: the others wait for our media as we wait for theirs.
@@ -279,6 +283,7 @@ export class Conference extends MeetingControls {
     this.#session = session;
     this.#publisher.setTransport(transports.send);
     this.#room.applyJoin(answer, params.displayName);
+    this.waitingRoom.applyJoin(answer);
     return session;
   }
 

@@ -1,8 +1,10 @@
 import { Device, type types } from 'mediasoup-client';
 import type { ResponseData } from '../../../shared/protocol';
 import { ConferenceError, ConnectionError } from './errors';
+import type { Attempt } from './ConnectionStateMachine';
 import type { SignalingClient } from './SignalingClient';
 import { withTimeout } from './timeouts';
+import { requestJoin } from './WaitingRoomControls';
 
 export interface JoinParams {
   roomId: string;
@@ -43,18 +45,26 @@ export class JoinHandshake {
     return this.#preparing;
   }
 
-  async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
+  /**
+   * `onWaiting`: the host put this join in its waiting room (the answer comes once let in). A
+   * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
+   */
+  async join(params: JoinParams, resumeToken: string | undefined, attempt?: Attempt, onWaiting: () => void = () => undefined): Promise<{ device: Device; answer: JoinAnswer }> {
     // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
     // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
     const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
     const device = warm ?? (await this.prepare());
-    const answer = await this.#signaling.request('join', {
+    const request = {
       roomId: params.roomId,
       displayName: params.displayName,
       passcode: params.passcode,
       ownerKey: params.ownerKey,
       resumeToken,
       rtpCapabilities: device.rtpCapabilities,
+    };
+    const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
+      attempt?.check();
+      throw error;
     });
     return { device, answer };
   }
