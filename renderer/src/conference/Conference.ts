@@ -220,7 +220,7 @@ export class Conference extends MeetingControls {
     return (await this.#session?.transports.restartIce()) ?? false;
   }
 
-  /** Connect (if needed), load the device, join, consume what is there, then (re)send every local stream (at once on a rejoin). */
+  /** Connect (if needed), load the device, join, consume, then (re)send local streams; a rejoin sends at once (the others wait for it too). */
   async #establish(attempt: Attempt, params: JoinParams, rejoin = false): Promise<void> {
     let markReady!: () => void;
     let markFailed!: (error: unknown) => void;
@@ -235,7 +235,6 @@ export class Conference extends MeetingControls {
       const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
-      // A rejoin sends beside its consumes: the others wait for our media as we wait for theirs.
       const sending = rejoin ? this.#publisher.sendAll(session.transports.send, () => attempt.current) : undefined;
       sending?.catch(() => undefined);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
@@ -298,7 +297,6 @@ export class Conference extends MeetingControls {
     void this.#reconnector.run(attempt, options);
   }
 
-  /** Network resilience (NetworkWatcher): what it needs from this meeting. */
   /** Ends the meeting for good (fatal error, kicked, gave up): nothing in flight may act after this. */
   #end(reason: string, error: ConferenceError): void {
     this.#joining = undefined;
