@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conference } from '../conference';
+import type { E2eeSession } from '../e2ee';
+import { useE2eeSession } from '../e2ee/useE2eeSession';
 import { useAnnouncements } from '../hooks/useAnnouncements';
 import { useChat } from '../hooks/useChat';
 import { useConferenceSnapshot } from '../hooks/useConferenceSnapshot';
@@ -18,8 +20,9 @@ import { useDesktopMeeting } from '../platform/useDesktopMeeting';
 import { ChatPanel } from './ChatPanel';
 import { Controls, MeetingTools, type Panel } from './Controls';
 import { Dialog } from './Dialog';
+import { E2eeIndicator } from './E2eeIndicator';
 import { InviteDetails } from './InviteDetails';
-import { inviteLink } from './inviteLink';
+import { inviteLink, withMeetingKey } from './inviteLink';
 import { LocalTile } from './LocalTile';
 import { Notices } from './Notices';
 import { ParticipantTile } from './ParticipantTile';
@@ -44,6 +47,8 @@ export interface JoinRequest {
   fingerprint?: string;
   /** Set when this app hosts the meeting: the invite shows the ports to allow. */
   hosting?: HostingInfo;
+  /** End-to-end encryption of this meeting's media (its key stays in this window). */
+  e2ee?: E2eeSession;
 }
 
 interface MeetingProps {
@@ -66,7 +71,8 @@ const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigato
 
 /** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
 export function Meeting({ platform, request, preferences, onLeave, onEffectsChange }: MeetingProps) {
-  const [conference] = useState(() => takeConference(request.hostUrl));
+  const [conference] = useState(() => takeConference(request.hostUrl, request.e2ee));
+  useE2eeSession(request.e2ee);
   useConferenceSnapshot(conference);
   const { notices, report, dismiss } = useNotices();
   const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));
@@ -172,6 +178,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
           speaking={speakerId === participant.id}
           reactions={reactions.get(participant.id)}
           pinned={pinned === participant.id}
+          cannotDecrypt={request.e2ee?.cannotDecrypt(participant.id)}
           onTogglePin={() => togglePin(participant.id)}
         />
       ),
@@ -185,6 +192,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
     <main className="meeting" data-state={conference.state} data-phase={session.phase.kind}>
       <header className="meeting-header">
         <h1>{request.roomId}</h1>
+        {request.e2ee && <E2eeIndicator session={request.e2ee} />}
         {conference.locked && <span className="pill">Locked</span>}
         <RecordingIndicator self={recording.phase === 'recording' || recording.phase === 'stopping'} others={recording.othersRecording} />
         {session.phase.kind === 'joining' && (
@@ -251,7 +259,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
       )}
       {dialog === 'invite' && (
         <Dialog title="Invite people" onClose={() => setDialog(null)} testId="invite-dialog">
-          <InviteDetails link={request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint)} ports={request.hosting?.ports} />
+          <InviteDetails link={withMeetingKey(request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint), request.e2ee?.key)} ports={request.hosting?.ports} />
         </Dialog>
       )}
       {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} effects={effects} onEffectsChange={changeEffects} onClose={() => setDialog(null)} />}

@@ -13,10 +13,12 @@ interface ParticipantTileProps {
   reactions?: ShownReaction[];
   pinned?: boolean;
   onTogglePin?(): void;
+  /** End-to-end encrypted meeting, and this participant's media fails to decrypt with our key. */
+  cannotDecrypt?: boolean;
 }
 
 /** One remote participant: camera video (or an avatar), name and state badges. Audio plays elsewhere. */
-export function ParticipantTile({ conference, participant, speaking, reactions = [], pinned = false, onTogglePin }: ParticipantTileProps) {
+export function ParticipantTile({ conference, participant, speaking, reactions = [], pinned = false, onTogglePin, cannotDecrypt = false }: ParticipantTileProps) {
   const camera = participant.streamFor('camera');
   const cameraOff = participant.cameraOff || !camera;
   const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
@@ -33,6 +35,7 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       data-speaking={String(speaking)}
       data-pinned={String(pinned)}
       data-reconnecting={String(reconnecting)}
+      data-cannot-decrypt={String(cannotDecrypt)}
       aria-label={displayName}
     >
       {camera && consumerId && !cameraOff ? (
@@ -43,6 +46,11 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       {reconnecting && (
         <div className="tile-reconnecting" role="status">
           Reconnecting…
+        </div>
+      )}
+      {cannotDecrypt && (
+        <div className="tile-cannot-decrypt" role="status" data-testid="cannot-decrypt">
+          Cannot decrypt: {displayName} uses another meeting key
         </div>
       )}
       <ReactionOverlay reactions={reactions} />

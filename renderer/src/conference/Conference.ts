@@ -5,7 +5,7 @@ import { type Attempt, ConnectionStateMachine, type ConnectionState } from './Co
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
 import { firstMediaArrived } from './firstMedia';
-import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
+import { JoinHandshake, sameJoin, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
 import { MediaTransports } from './MediaTransports';
 import type { NetworkWatcher } from './NetworkWatcher';
@@ -41,10 +41,6 @@ interface Session {
 const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
 /** While rejoining, one connection attempt to a host that is still away must not hold up the next. */
 const REJOIN_CONNECT_TIMEOUT_MS = 2_500;
-
-function sameJoin(a: JoinParams, b: JoinParams): boolean {
-  return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
-}
 
 /**
  * A meeting, from the client's side: join, send local media, receive everyone else's, and keep it
@@ -146,6 +142,10 @@ export class Conference extends MeetingControls {
   get transports(): { send?: types.Transport; recv?: types.Transport } {
     return { send: this.#session?.transports.send, recv: this.#session?.transports.recv };
   }
+  /** End-to-end media encryption (../e2ee) for the sessions of the next join(). */
+  set mediaEncryption(encryption: Publisher['encryption']) {
+    this.#publisher.encryption = this.#subscriber.encryption = encryption;
+  }
   /** For test hooks: drops the signaling connection as a network failure would. */
   get socket() {
     return this.#signaling.socket;
@@ -235,8 +235,7 @@ export class Conference extends MeetingControls {
       const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
-      const sending = rejoin ? this.#publisher.sendAll(session.transports.send, () => attempt.current) : undefined;
-      sending?.catch(() => undefined);
+      const sending = rejoin ? this.#publisher.startSendAll(session.transports.send, () => attempt.current) : undefined;
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
       // Audio first, video a macrotask later: mediasoup-client batches consumes of one tick into one
       // renegotiation, and a small audio-only first SDP lets DTLS start while video is negotiated.
@@ -275,6 +274,7 @@ export class Conference extends MeetingControls {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
       tcpOnly: this.#network.tcpOnly,
+      encryption: { media: this.#publisher.encryption, localParticipantId: answer.peerId },
     });
     this.#network.watchTransport(transports.send);
     this.#network.watchTransport(transports.recv);

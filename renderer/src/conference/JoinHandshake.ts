@@ -14,6 +14,11 @@ export interface JoinParams {
   ownerKey?: string;
 }
 
+/** The same join (join() is idempotent for it). */
+export function sameJoin(a: JoinParams, b: JoinParams): boolean {
+  return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
+}
+
 export type JoinAnswer = ResponseData<'join'>;
 
 /** Bound on loading the Device (it creates a throwaway RTCPeerConnection to read capabilities). */
