@@ -5,7 +5,7 @@
  * advancing > 500 ms), audio concealment, layers received, RTT. One JSON line per fault, then one
  * summary line last. Needs root on Linux with iproute2 + nftables, and the built web app.
  *
- * Env: BENCH_FAULTS (comma-separated subset of the names below). Bounded to 10 minutes.
+ * Env: BENCH_FAULTS (comma-separated subset of the names below). Bounded to 12 minutes.
  */
 import { labAvailability } from '../tests/lab/availability';
 import { LabMeeting } from '../tests/lab/LabMeeting';
@@ -13,6 +13,7 @@ import {
   addressChange,
   downlinkCap,
   downlinkLoss,
+  latencyAndJitter,
   linkDownFor,
   udpBlockedFromStart,
   udpBlockedMidCall,
@@ -20,7 +21,7 @@ import {
 } from '../tests/lab/scenarios';
 import { exitNow, finish, loadNote, log, machine, watchdog } from './lib/common';
 
-const LIMIT_MS = 10 * 60_000;
+const LIMIT_MS = 12 * 60_000;
 
 const FAULTS: Record<string, (meeting: LabMeeting) => Promise<ScenarioResult>> = {
   udpBlockedFromStart,
@@ -30,6 +31,8 @@ const FAULTS: Record<string, (meeting: LabMeeting) => Promise<ScenarioResult>> =
   loss5pct: (meeting) => downlinkLoss(meeting, 5, 30),
   cap500k: (meeting) => downlinkCap(meeting, 500, 15),
   hostLinkDown: (meeting) => linkDownFor(meeting, 'host', 10),
+  latency30ms: (meeting) => latencyAndJitter(meeting, 15, 5),
+  latencyBaseline: (meeting) => latencyAndJitter(meeting, 0, 0),
 };
 
 let meeting: LabMeeting | undefined;

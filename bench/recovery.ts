@@ -30,43 +30,40 @@ interface Participant {
   media: SyntheticMedia;
 }
 
-/** Resolves when `viewer` decodes fresh frames of every other participant's camera. */
-async function allVideoFlowing(participants: Participant[], deadline: number): Promise<boolean> {
-  const counters: { stop(): void; readonly frames: number }[] = [];
-  const wanted = new Map<Participant, Set<string>>();
+/**
+ * Resolves true once every participant decodes fresh frames (2, counted from when its stream
+ * appeared) of every other participant's camera. All pairs are watched at once: checking them one
+ * after the other would add each pair's frame interval to the figure.
+ */
+async function allVideoFlowing(participants: Participant[], deadline: number, stale = new Set<MediaStreamTrack>()): Promise<boolean> {
+  const counters = new Map<string, { track: MediaStreamTrack; counter: ReturnType<typeof countFrames> }>();
   try {
     while (Date.now() < deadline) {
       let ready = true;
       for (const viewer of participants) {
-        if (viewer.conference.state !== 'connected') {
-          ready = false;
-          continue;
-        }
-        const seen = wanted.get(viewer) ?? new Set<string>();
-        wanted.set(viewer, seen);
         for (const sender of participants) {
-          if (sender === viewer || seen.has(sender.name)) continue;
-          const stream = viewer.conference.participants.get(sender.conference.peerId ?? '')?.streamFor('camera');
+          if (sender === viewer) continue;
+          const key = `${viewer.name}<${sender.name}`;
+          const stream = viewer.conference.state === 'connected' ? viewer.conference.participants.get(sender.conference.peerId ?? '')?.streamFor('camera') : undefined;
           const track = stream?.stream.getVideoTracks()[0];
-          if (!track || track.readyState !== 'live') {
+          const watched = counters.get(key);
+          if (!track || track.readyState !== 'live' || stale.has(track)) {
             ready = false;
             continue;
           }
-          const counter = countFrames(track);
-          counters.push(counter);
-          const start = Date.now();
-          while (counter.frames < 2 && Date.now() - start < 1_000 && Date.now() < deadline) await sleep(20);
-          if (counter.frames >= 2) seen.add(sender.name);
-          else ready = false;
+          if (watched?.track !== track) {
+            watched?.counter.stop();
+            counters.set(key, { track, counter: countFrames(track) });
+            ready = false;
+          } else if (watched.counter.frames < 2) ready = false;
         }
-        if (seen.size < participants.length - 1) ready = false;
       }
       if (ready) return true;
-      await sleep(25);
+      await sleep(10);
     }
     return false;
   } finally {
-    for (const counter of counters) counter.stop();
+    for (const { counter } of counters.values()) counter.stop();
   }
 }
 
@@ -106,10 +103,11 @@ async function main(): Promise<void> {
     const room = host.rooms.get('recovery');
     if (!room) throw new Error('room gone');
     const pid = room.slot.worker.pid;
+    // Frames must come from the new consumers: the tracks of before the kill do not count.
+    const stale = new Set(participants.flatMap((p) => [...p.conference.participants.values()].flatMap((r) => [...r.streams.values()].flatMap((s) => s.stream.getTracks()))));
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
-    await sleep(100); // let every participant notice before polling "connected"
-    const ok = await allVideoFlowing(participants, killedAt + RECOVERY_LIMIT_MS);
+    const ok = await allVideoFlowing(participants, killedAt + RECOVERY_LIMIT_MS, stale);
     const ms = Date.now() - killedAt;
     if (ok) recoveries.push(ms);
     else failures++;

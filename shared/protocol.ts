@@ -142,6 +142,8 @@ export const PeerInfo = z.object({
   producers: z.array(ProducerInfo),
   /** Recording the meeting locally (everyone sees an indicator). */
   recording: z.boolean().optional(),
+  /** Its connection dropped; the host keeps it listed until it resumes or its resume window lapses. */
+  reconnecting: z.boolean().optional(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
 
@@ -223,7 +225,8 @@ export const requests = {
       waitingList: WaitingList.optional(),
     }),
   },
-  leave: { request: z.object({}).optional(), response: z.object({}) },
+  /** `rejoining`: the client leaves only to rejoin at once (to repair its media): it stays listed as reconnecting. */
+  leave: { request: z.object({ rejoining: z.boolean().optional() }).optional(), response: z.object({}) },
   /** Liveness probe: after a network change the client asks whether signaling and its session still work. */
   ping: { request: z.object({}).optional(), response: z.object({}) },
   connectTransport: {
@@ -306,7 +309,7 @@ export const notifications = {
   }),
   peerJoined: PeerInfo,
   peerLeft: z.object({ peerId: id }),
-  peerUpdated: z.object({ peerId: id, displayName: z.string().optional(), isHost: z.boolean().optional() }),
+  peerUpdated: z.object({ peerId: id, displayName: z.string().optional(), isHost: z.boolean().optional(), reconnecting: z.boolean().optional() }),
   producerPaused: z.object({ peerId: id, producerId: id }),
   producerResumed: z.object({ peerId: id, producerId: id }),
   producerClosed: z.object({ peerId: id, producerId: id }),

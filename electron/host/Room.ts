@@ -12,6 +12,7 @@ import { ChatHistory } from './room/ChatHistory';
 import { HostRole } from './room/HostRole';
 import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions } from './room/MediaGraph';
 import { MediaGraphRehome } from './room/MediaGraphRehome';
+import { PeerDepartures, type DepartureDeps } from './room/PeerDepartures';
 import { owned } from './room/ownership';
 import type { PasscodeGuard } from './security/PasscodeGuard';
 
@@ -75,7 +76,7 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #chat: ChatHistory;
   readonly #rehome: MediaGraphRehome;
   readonly #media: MediaGraph;
-  readonly #lapseTimers = new Set<NodeJS.Timeout>();
+  readonly #departures: PeerDepartures;
   /** Participants other than the host may record (see recording.ts). */
   recordingAllowed = false;
   readonly #logger: Logger;
@@ -93,6 +94,8 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#everOccupied = state !== undefined;
     this.#rehome = rehome;
     this.#media = new MediaGraph(this, rehome, { pool: deps.pool, scale: { ...defaultScaleOptions, ...deps.scale }, logger: this.#logger });
+    const broadcast: DepartureDeps['broadcast'] = (name, data, except) => this.broadcast(name, data, except);
+    this.#departures = new PeerDepartures({ peers: this.peers, tokens: this.#admission.tokens, hostRole: this.#hostRole, broadcast, logger: this.#logger });
   }
 
   /** A new room, or — with `state` — the same meeting (lock, passcode, host, tokens, chat) on a new router. */
@@ -182,6 +185,7 @@ export class Room extends EventEmitter<RoomEvents> {
       const isHost = this.#decideHost(peer, ticket.asOwner, ticket.resumed?.wasHost === true);
       const resumeToken = this.#admission.complete(ticket, peerId);
       this.peers.set(peerId, peer);
+      this.#departures.resumed(peerId);
       this.#media.peerJoined(peer, placed);
       this.#everOccupied = true;
       peer.once('close', (cause) => this.#onPeerClosed(peer, cause));
@@ -202,49 +206,14 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   peerInfos(except?: Peer): PeerInfo[] {
-    return [...this.peers.values()].filter((p) => p !== except).map((p) => p.info(this.#hostRole.is(p.id)));
+    return [...[...this.peers.values()].filter((p) => p !== except).map((p) => p.info(this.#hostRole.is(p.id))), ...this.#departures.reconnecting];
   }
 
   #onPeerClosed(peer: Peer, cause: PeerCloseCause): void {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
     const routerDied = this.#media.peerLeft(peer);
-    if (cause === 'replaced' || cause === 'room_closed') return;
-    if (cause === 'transport_closed' && (this.awaitingRehome || routerDied)) {
-      // The worker died under this peer (its router closed, the room did not): it comes back with its token.
-      this.#admission.tokens.disconnected(peer.id, this.#hostRole.is(peer.id));
-      peer.channel.notify('rejoinRequired', { reason: 'the media server restarted' });
-      this.#scheduleLapse();
-      return;
-    }
-    this.broadcast('peerLeft', { peerId: peer.id });
-    this.#logger.info({ peerId: peer.id, peers: this.peers.size, cause }, 'peer left');
-    if (cause === 'disconnected' || cause === 'transport_closed') {
-      // It may come back within the resume window, as host if it was host.
-      this.#admission.tokens.disconnected(peer.id, this.#hostRole.is(peer.id));
-      this.#scheduleLapse();
-    } else {
-      this.#admission.tokens.revoke(peer.id);
-      if (this.#hostRole.is(peer.id)) this.#handOverHost();
-    }
-    if (this.idle) this.emit('empty');
-  }
-
-  #handOverHost(): void {
-    const next = this.#hostRole.handOver(this.peers.values());
-    if (next) this.broadcast('peerUpdated', { peerId: next, isHost: true });
-  }
-
-  /** When a dropped participant's resume window ends: forget it; if it was host, hand the role on. */
-  #scheduleLapse(): void {
-    const timer = setTimeout(() => {
-      this.#lapseTimers.delete(timer);
-      const lapsed = this.#admission.tokens.prune();
-      const host = this.#hostRole.peerId;
-      if (host && lapsed.includes(host) && !this.peers.has(host)) this.#handOverHost();
-    }, this.#admission.tokens.windowMs + 10);
-    timer.unref();
-    this.#lapseTimers.add(timer);
+    if (this.#departures.peerClosed(peer, cause, this.awaitingRehome || routerDied) && this.idle) this.emit('empty');
   }
 
   // -------------------------------------------------------------------------------------------
@@ -343,12 +312,14 @@ export class Room extends EventEmitter<RoomEvents> {
   setLocked(host: Peer, locked: boolean): void {
     this.assertHost(host);
     this.#admission.setLocked(locked, new Set(this.peers.keys()));
+    if (locked) this.#departures.forgetReconnecting();
     this.broadcast('roomLocked', { locked });
   }
 
   setPasscode(host: Peer, passcode: string | null): void {
     this.assertHost(host);
     this.#admission.setPasscode(passcode, new Set(this.peers.keys()));
+    this.#departures.forgetReconnecting();
   }
 
   #peerOrThrow(peerId: string): Peer {
@@ -389,8 +360,7 @@ export class Room extends EventEmitter<RoomEvents> {
       peer.close('room_closed');
     }
     this.peers.clear();
-    for (const timer of this.#lapseTimers) clearTimeout(timer);
-    this.#lapseTimers.clear();
+    this.#departures.close();
     this.#media.close();
     this.#rehome.close(new HostError('not_found', CLOSE_MESSAGES[cause]));
     this.#logger.info({ cause }, 'room closed');

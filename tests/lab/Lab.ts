@@ -29,6 +29,8 @@ export class Lab {
   readonly lan: string;
   readonly host: LabNode;
   readonly participants: LabNode[];
+  /** Namespaces a fault added (a delay line's relay): removed with the lab. */
+  readonly #extra = new Set<string>();
   #destroyed = false;
 
   private constructor(participantCount: number) {
@@ -78,6 +80,20 @@ export class Lab {
     }
   }
 
+  /** A namespace of this lab for a fault's own use (named after the lab, so stale-lab cleanup finds it too). */
+  async addNamespace(suffix: string): Promise<string> {
+    const namespace = `${this.id}-${suffix}`;
+    this.#extra.add(namespace);
+    await run('ip', ['netns', 'add', namespace]);
+    await quietNamespace(namespace);
+    return namespace;
+  }
+
+  removeNamespace(namespace: string): void {
+    this.#extra.delete(namespace);
+    deleteNamespace(namespace);
+  }
+
   participant(name: string): LabNode {
     const node = this.participants.find((p) => p.name === name);
     if (!node) throw new Error(`lab: no participant ${name}`);
@@ -89,7 +105,7 @@ export class Lab {
     if (this.#destroyed) return;
     this.#destroyed = true;
     liveLabs.delete(this);
-    for (const namespace of [...this.nodes.map((n) => n.namespace), this.lan]) deleteNamespace(namespace);
+    for (const namespace of [...this.#extra, ...this.nodes.map((n) => n.namespace), this.lan]) deleteNamespace(namespace);
   }
 }
 

@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Lab, LabNode } from './Lab';
 import { inNamespace, run } from './shell';
+
+const DELAY_LINE = fileURLToPath(new URL('./delay-line.py', import.meta.url));
 
 /** Undoes a fault; safe to call twice. */
 export type Restore = () => Promise<void>;
@@ -61,4 +65,39 @@ export async function bandwidthCap(lab: Lab, node: LabNode, kbit: number, direct
   const burstBytes = Math.max(3000, Math.round((kbit * 1000 * 0.04) / 8));
   await run('tc', ['-n', namespace, 'qdisc', 'replace', 'dev', device, 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', String(burstBytes), 'latency', '200ms']);
   return once(() => run('tc', ['-n', namespace, 'qdisc', 'del', 'dev', device, 'root']).then(() => undefined));
+}
+
+/**
+ * Latency and jitter on the node's link (no netem in this kernel): its cable is unplugged from the
+ * bridge and plugged into a relay namespace, where a user-space delay line (delay-line.py) holds
+ * every frame `delayMs` ± `jitterMs` in each direction (so the round trip through it is twice
+ * that), without reordering, before passing it on to a new cable into the bridge.
+ */
+export async function delayLine(lab: Lab, node: LabNode, delayMs: number, jitterMs: number): Promise<Restore> {
+  if (!(delayMs >= 0 && jitterMs >= 0 && jitterMs <= delayMs)) throw new RangeError(`delay ${delayMs} ms ± ${jitterMs} ms is not a delay`);
+  const relay = await lab.addNamespace(`d${node.bridgePort}`);
+  const inLan = (...args: string[]) => run('ip', ['-n', lab.lan, ...args]);
+  const inRelay = (...args: string[]) => run('ip', ['-n', relay, ...args]);
+  const [toBridge, bridgeSide] = [`${node.bridgePort}r`, `${node.bridgePort}q`];
+  await inLan('link', 'set', 'dev', node.bridgePort, 'nomaster');
+  await inLan('link', 'set', 'dev', node.bridgePort, 'netns', relay);
+  await inRelay('link', 'add', 'name', toBridge, 'type', 'veth', 'peer', 'name', bridgeSide, 'netns', lab.lan);
+  await inLan('link', 'set', 'dev', bridgeSide, 'master', 'br0', 'up');
+  await inRelay('link', 'set', 'dev', node.bridgePort, 'up');
+  await inRelay('link', 'set', 'dev', toBridge, 'up');
+  const line = spawn('ip', ['netns', 'exec', relay, 'python3', DELAY_LINE, node.bridgePort, toBridge, String(delayMs), String(jitterMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  line.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lab: the delay line did not start: ${stderr}`)), 10_000);
+    line.stdout?.once('data', () => (clearTimeout(timer), resolve()));
+    line.once('exit', (code) => (clearTimeout(timer), reject(new Error(`lab: the delay line exited (${code}): ${stderr}`))));
+  });
+  return once(async () => {
+    line.kill('SIGTERM');
+    // The node's cable goes back into the bridge; the relay namespace (and its cable) goes away.
+    await inRelay('link', 'set', 'dev', node.bridgePort, 'netns', lab.lan);
+    await inLan('link', 'set', 'dev', node.bridgePort, 'master', 'br0', 'up');
+    lab.removeNamespace(relay);
+  });
 }

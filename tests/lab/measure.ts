@@ -48,12 +48,18 @@ export async function waitForMediaBack(participants: LabParticipant[], since: nu
   return false;
 }
 
-/** Polls until every participant has painted a frame from every other since `since`; false after `timeoutMs`. */
-export async function waitForFrames(participants: LabParticipant[], since: number, timeoutMs: number): Promise<boolean> {
+/**
+ * Polls until every participant has painted a frame from every other (or from each of `senders`)
+ * since `since`; false after `timeoutMs`.
+ */
+export async function waitForFrames(participants: LabParticipant[], since: number, timeoutMs: number, senders?: string[]): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const states = await Promise.all(participants.map((p) => p.probe().catch(() => undefined)));
-    const all = states.every((state, i) => state && participants.every((other, j) => j === i || (state.videos[other.name]?.frameTimes ?? []).some((t) => t > since)));
+    const all = states.every((state, i) => {
+      const from = senders ?? participants.filter((_, j) => j !== i).map((other) => other.name);
+      return state && from.every((name) => (state.videos[name]?.frameTimes ?? []).some((t) => t > since));
+    });
     if (all) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

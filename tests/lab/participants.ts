@@ -61,9 +61,10 @@ export class LabBrowser {
     await page.addInitScript(PROBE_SCRIPT);
     if (options.camera === 'small') await page.addInitScript(SMALL_CAMERA_SCRIPT);
     await page.goto(`${baseUrl}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}`);
+    const joinClickedAt = Date.now();
     await page.getByRole('button', { name: 'Join', exact: true }).click();
     await page.locator('main.meeting[data-phase="joined"]').waitFor({ timeout: 30_000 });
-    return new LabParticipant(name, this.node, page, room);
+    return new LabParticipant(name, this.node, page, room, joinClickedAt);
   }
 
   close(): Promise<void> {
@@ -77,6 +78,8 @@ export class LabParticipant {
     readonly node: LabNode,
     readonly page: Page,
     readonly room: string,
+    /** When the Join button was clicked (the lobby had loaded). */
+    readonly joinClickedAt: number,
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import { bandwidthCap, blockUdp, changeAddress, linkDown, randomLoss } from './faults';
+import { bandwidthCap, blockUdp, changeAddress, delayLine, linkDown, randomLoss } from './faults';
 import type { LabMeeting } from './LabMeeting';
 import { figuresOf, freezesWithin, round, snapshot, waitForFrames, waitForMediaBack, worst, type ParticipantFigures } from './measure';
 import type { LabParticipant } from './participants';
@@ -237,4 +237,50 @@ function lossRatio(lostBefore: number, lostAfter: number, receivedBefore: number
   const lost = lostAfter - lostBefore;
   const total = lost + receivedAfter - receivedBefore;
   return total > 0 ? round(lost / total, 3) : null;
+}
+
+/**
+ * Behaviour 6: the host's link behind a delay line of `delayMs` ± `jitterMs` each way (a round
+ * trip of twice that to every participant). Ann, Ben and Cat join one after the other; per joiner,
+ * the time from the Join click until it paints every participant already there; then 10 s of the
+ * call: freezes, audio concealment and the RTT the browsers measure. `delayMs` 0: the same without
+ * the delay line (the baseline).
+ */
+export async function latencyAndJitter(meeting: LabMeeting, delayMs = 15, jitterMs = 5): Promise<ScenarioResult> {
+  const restore = delayMs > 0 ? await delayLine(meeting.lab, meeting.lab.host, delayMs, jitterMs) : async () => undefined;
+  try {
+    const [p1, p2, p3] = meeting.lab.participants;
+    const people: LabParticipant[] = [];
+    const joinToMediaMs: (number | null)[] = [];
+    for (const [name, node] of [['Ann', p1!], ['Ben', p2!], ['Cat', p3!]] as const) {
+      const [joiner] = await meeting.joinRoom([{ name, node }]);
+      const present = people.map((p) => p.name);
+      people.push(joiner!);
+      if (present.length === 0) continue;
+      const seen = await waitForFrames([joiner!], joiner!.joinClickedAt, 20_000, present);
+      const state = await joiner!.probe();
+      const firsts = present.map((sender) => state.videos[sender]?.frameTimes.find((t) => t >= joiner!.joinClickedAt));
+      joinToMediaMs.push(seen && firsts.every((t) => t !== undefined) ? Math.max(...(firsts)) - joiner!.joinClickedAt : null);
+    }
+    await expectEveryoneLive(people);
+    const from = Date.now();
+    await sleep(10_000);
+    const to = Date.now();
+    const figures = await Promise.all(people.map((p) => figuresOf(p, namesOtherThan(people, p), { from, to, faultEnd: from })));
+    const rtts = figures.map((f) => f.rttMs).filter((v): v is number => v !== null);
+    return {
+      fault: delayMs > 0 ? `${2 * delayMs} ms RTT ± ${2 * jitterMs} ms jitter on the host's link` : 'no added latency (baseline)',
+      summary: {
+        joinToMediaMs,
+        rttMs: rtts.length ? Math.max(...rtts) : null,
+        rttPerPageMs: figures.map((f) => f.rttMs),
+        freezeTotalMs: Math.max(...figures.map((f) => f.freezeTotalMs)),
+        longestFreezeMs: Math.max(...figures.map((f) => f.longestFreezeMs)),
+        audioConcealment: Math.max(...figures.map((f) => f.audioConcealment ?? 0)),
+      },
+      participants: figures,
+    };
+  } finally {
+    await restore();
+  }
 }

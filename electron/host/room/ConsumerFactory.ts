@@ -34,6 +34,9 @@ export async function createConsumer(
       producerId: producer.id,
       rtpCapabilities: consumerPeer.rtpCapabilities,
       paused,
+      // Retransmissions for audio too (Opus answers NACKs; mediasoup keeps `nack` only with this):
+      // a receiver behind a lossy link gets lost audio packets resent instead of concealing them.
+      enableRtx: true,
       appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
     });
   } catch (error) {

@@ -97,9 +97,9 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
-  leave(ctx) {
+  leave(ctx, data) {
     const { peer } = joined(ctx);
-    peer.close('left');
+    peer.close(data?.rejoining ? 'disconnected' : 'left');
     return {};
   },
 

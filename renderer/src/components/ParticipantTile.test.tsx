@@ -47,6 +47,19 @@ describe('ParticipantTile', () => {
     expect(tile.querySelector('video')).toBeNull();
   });
 
+  it('keeps the tile of a participant whose connection dropped, marked "Reconnecting…"', () => {
+    const bob = participant({ camera: false });
+    render(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    expect(screen.getByTestId('participant-tile').dataset.reconnecting).toBe('false');
+    expect(screen.queryByText('Reconnecting…')).toBeNull();
+    cleanup();
+    bob.reconnecting = true;
+    render(<ParticipantTile conference={conference} participant={bob} speaking={false} />);
+    const tile = screen.getByTestId('participant-tile');
+    expect(tile.dataset.reconnecting).toBe('true');
+    expect(screen.getByRole('status').textContent).toBe('Reconnecting…');
+  });
+
   it('turns consumer scores into a connection-quality indicator', () => {
     const bob = participant();
     const { rerender } = render(<ParticipantTile conference={conference} participant={bob} speaking={false} />);

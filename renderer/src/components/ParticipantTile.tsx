@@ -22,10 +22,10 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
   const camera = participant.streamFor('camera');
   const cameraOff = participant.cameraOff || !camera;
   const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
-  const { muted, handRaised, displayName } = participant;
+  const { muted, handRaised, displayName, reconnecting } = participant;
   return (
     <article
-      className={`tile${speaking ? ' speaking' : ''}${handRaised ? ' hand-raised' : ''}`}
+      className={`tile${speaking ? ' speaking' : ''}${handRaised ? ' hand-raised' : ''}${reconnecting ? ' is-reconnecting' : ''}`}
       data-testid="participant-tile"
       data-participant-name={displayName}
       data-participant-id={participant.id}
@@ -34,6 +34,7 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       data-hand-raised={String(handRaised)}
       data-speaking={String(speaking)}
       data-pinned={String(pinned)}
+      data-reconnecting={String(reconnecting)}
       data-cannot-decrypt={String(cannotDecrypt)}
       aria-label={displayName}
     >
@@ -41,6 +42,11 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
         <RemoteVideo conference={conference} consumerId={consumerId} stream={camera.stream} label={`${displayName}'s camera`} />
       ) : (
         <Avatar name={displayName} />
+      )}
+      {reconnecting && (
+        <div className="tile-reconnecting" role="status">
+          Reconnecting…
+        </div>
       )}
       {cannotDecrypt && (
         <div className="tile-cannot-decrypt" role="status" data-testid="cannot-decrypt">

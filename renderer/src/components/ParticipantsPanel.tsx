@@ -32,8 +32,9 @@ export function ParticipantsPanel({ conference, localName, micOn, report }: Part
           {!micOn && <MutedIcon />}
         </li>
         {participants.map((participant: RemoteParticipant) => (
-          <li key={participant.id} data-participant-name={participant.displayName}>
+          <li key={participant.id} data-participant-name={participant.displayName} data-reconnecting={String(participant.reconnecting)}>
             <bdi className="name">{participant.displayName}</bdi>
+            {participant.reconnecting && <span className="participant-reconnecting">reconnecting…</span>}
             {participant.isHost && <HostBadge />}
             {participant.handRaised && <HandIcon />}
             {participant.muted && <MutedIcon />}

@@ -91,9 +91,9 @@ export class Conference extends MeetingControls {
       onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
     });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
-      establish: (attempt) => this.#establish(attempt, this.#joinParams!),
+      establish: (attempt) => this.#establish(attempt, this.#joinParams!, true),
       discard: () => this.#teardownSession(),
-      leaveOnHost: () => this.#signaling.request('leave', {}, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
+      leaveOnHost: () => this.#signaling.request('leave', { rejoining: true }, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
       wait: (ms) => this.#network.sleep(ms),
     });
@@ -227,8 +227,8 @@ export class Conference extends MeetingControls {
     return (await this.#session?.transports.restartIce()) ?? false;
   }
 
-  /** Connect (if needed), load the device, join, consume what is there, then (re)send every local stream. */
-  async #establish(attempt: Attempt, params: JoinParams): Promise<void> {
+  /** Connect (if needed), load the device, join, consume, then (re)send local streams; a rejoin sends at once (the others wait for it too). */
+  async #establish(attempt: Attempt, params: JoinParams, rejoin = false): Promise<void> {
     let markReady!: () => void;
     let markFailed!: (error: unknown) => void;
     this.#sessionReady = new Promise<void>((resolve, reject) => {
@@ -242,6 +242,7 @@ export class Conference extends MeetingControls {
       const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
+      const sending = rejoin ? this.#publisher.startSendAll(session.transports.send, () => attempt.current) : undefined;
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
       await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current);
       attempt.check();
@@ -249,11 +250,11 @@ export class Conference extends MeetingControls {
       this.#gate.release();
       // The receive side first: local media starts once the remote media is flowing (bounded).
       const consumers = [...this.#room.participants.values()].flatMap((participant) => [...participant.streams.values()].map((remote) => remote.consumer));
-      this.#publisher.holdUntil(firstMediaArrived(session.transports.recv, consumers));
+      if (!rejoin) this.#publisher.holdUntil(firstMediaArrived(session.transports.recv, consumers));
       this.#machine.transition('connected', { attempt });
       // A rejoin is a new participant for the host: say again that we are recording.
       if (this.#recording) await this.#signaling.request('setRecording', { recording: true }).catch(() => undefined);
-      await this.#publisher.sendAll(session.transports.send, () => attempt.current);
+      await (sending ?? this.#publisher.sendAll(session.transports.send, () => attempt.current));
       attempt.check();
     } catch (error) {
       markFailed(error);

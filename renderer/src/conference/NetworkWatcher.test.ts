@@ -41,6 +41,7 @@ function setup(options: { answers: boolean; iceRecovers: boolean }) {
       if (options.iceRecovers) (transport as unknown as FakeTransport).inflow = 5_000;
     }),
     rejoinNow: vi.fn(),
+    abandonConnectAttempt: vi.fn(),
   } satisfies WatchedMeeting;
   const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100 });
   const send = new FakeTransport('send');
@@ -139,6 +140,24 @@ describe('network watcher', () => {
     await settle(800);
     expect(meeting.restartIce).toHaveBeenCalledTimes(2);
     expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('the network coming back while a rejoin is connecting: that attempt is abandoned and the next one does not wait', async () => {
+    const { watcher, meeting, goOnline, done } = setup({ answers: true, iceRecovers: true });
+    meeting.state = 'reconnecting';
+    goOnline(); // no backoff wait in progress: a connection attempt is
+    expect(meeting.abandonConnectAttempt).toHaveBeenCalledTimes(1);
+    const started = Date.now();
+    await watcher.sleep(10_000);
+    expect(Date.now() - started).toBeLessThan(100);
+    // Only that one wait is skipped.
+    const second = Date.now();
+    await watcher.sleep(300);
+    expect(Date.now() - second).toBeGreaterThanOrEqual(250);
+    meeting.state = 'connected';
+    goOnline();
+    expect(meeting.abandonConnectAttempt).toHaveBeenCalledTimes(1);
     done();
   });
 

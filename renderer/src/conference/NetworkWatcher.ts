@@ -16,6 +16,8 @@ export interface WatchedMeeting {
   restartIce(transport: types.Transport): Promise<void>;
   /** The path is dead: drop signaling and rejoin now (resume token), without backoff. */
   rejoinNow(reason: string): void;
+  /** The network changed while rejoining: a connection attempt in flight (sent on the old network) should start over. */
+  abandonConnectAttempt?(): void;
   /** Told of every repair the watcher starts (diagnostics). */
   repairing?(event: { action: 'iceRestart' | 'rejoin'; reason: string }): void;
 }
@@ -74,6 +76,8 @@ export class NetworkWatcher {
   readonly #heard = new Map<types.Transport, Heard>();
   #tcpOnly = false;
   readonly #wakers = new Set<() => void>();
+  /** A network change that no backoff wait has seen yet: the next wait is skipped. */
+  #changeUnseen = false;
   #checking?: Promise<void>;
   #disposed = false;
 
@@ -115,6 +119,10 @@ export class NetworkWatcher {
 
   /** Waits `ms`, or less when the network changes meanwhile (a reconnect attempt is worth it now). */
   sleep(ms: number): Promise<void> {
+    if (this.#changeUnseen) {
+      this.#changeUnseen = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -142,6 +150,11 @@ export class NetworkWatcher {
 
   readonly #onNetworkChange = (): void => {
     this.#tcpOnly = false; // a new network: UDP may work again
+    if (this.#meeting.state === 'reconnecting') {
+      // Whatever the rejoin is doing now, it should try again at once on the new network.
+      this.#changeUnseen = this.#wakers.size === 0;
+      this.#meeting.abandonConnectAttempt?.();
+    }
     for (const wake of [...this.#wakers]) wake();
     void this.#check('network changed', [...this.#transports]);
   };

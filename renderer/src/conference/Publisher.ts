@@ -108,6 +108,13 @@ export class Publisher implements LocalStreamOwner {
     }
   }
 
+  /** `sendAll`, started now and awaited later (a failure meanwhile is not an unhandled rejection). */
+  startSendAll(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
+    const sending = this.sendAll(transport, stillCurrent);
+    sending.catch(() => undefined);
+    return sending;
+  }
+
   async stopAll(): Promise<void> {
     for (const stream of [...this.streams]) await stream.stop();
   }

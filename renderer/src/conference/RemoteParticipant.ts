@@ -22,6 +22,8 @@ export class RemoteParticipant {
   handRaised: boolean;
   /** Recording the meeting locally. */
   recording: boolean;
+  /** Its connection dropped and the host keeps it listed while it may come back (show its tile as reconnecting). */
+  reconnecting: boolean;
   readonly producers = new Map<string, RemoteProducer>();
   /** Live consumers by consumer id. */
   readonly streams = new Map<string, RemoteStream>();
@@ -34,6 +36,7 @@ export class RemoteParticipant {
     this.isHost = info.isHost;
     this.handRaised = info.handRaised;
     this.recording = info.recording ?? false;
+    this.reconnecting = info.reconnecting ?? false;
     for (const producer of info.producers) this.producers.set(producer.id, { ...producer });
   }
 

@@ -61,10 +61,19 @@ export class RoomState {
     return undefined;
   }
 
+  /** A participant joined, or one listed as reconnecting came back (the same participant: updated, not joined). */
   peerJoined(info: PeerInfo): void {
+    const existing = this.participants.get(info.id);
     const participant = new RemoteParticipant(info);
-    this.participants.set(info.id, participant);
-    this.#emit('participantJoined', participant);
+    if (!existing) {
+      this.participants.set(info.id, participant);
+      this.#emit('participantJoined', participant);
+      return;
+    }
+    Object.assign(existing, { displayName: info.displayName, isHost: info.isHost, handRaised: info.handRaised, recording: participant.recording, reconnecting: participant.reconnecting });
+    existing.producers.clear();
+    for (const [id, producer] of participant.producers) existing.producers.set(id, producer);
+    this.#emit('participantUpdated', existing);
   }
 
   /** Removes the participant; its streams must already be gone (the Subscriber's job). */
@@ -75,7 +84,7 @@ export class RoomState {
     this.#emit('participantLeft', participant);
   }
 
-  peerUpdated({ peerId, displayName, isHost }: NotificationData<'peerUpdated'>): void {
+  peerUpdated({ peerId, displayName, isHost, reconnecting }: NotificationData<'peerUpdated'>): void {
     if (peerId === this.localParticipant.id) {
       if (displayName !== undefined) this.localParticipant.displayName = displayName;
       if (isHost !== undefined) this.localParticipant.isHost = isHost;
@@ -86,6 +95,7 @@ export class RoomState {
     if (!participant) return;
     if (displayName !== undefined) participant.displayName = displayName;
     if (isHost !== undefined) participant.isHost = isHost;
+    if (reconnecting !== undefined) participant.reconnecting = reconnecting;
     this.#emit('participantUpdated', participant);
   }
 

@@ -16,6 +16,9 @@ export class SignalingClient {
   /** How long one connection attempt may take (the Conference shortens it while rejoining). */
   connectTimeoutMs = CONNECT_TIMEOUT_MS;
   #welcome?: Promise<Welcome>;
+  /** Fails the connection attempt in flight (see `abandonConnect`), and when it started. */
+  #abandon?: (error: ConnectionError) => void;
+  #connectStartedAt = 0;
 
   constructor(url: string) {
     this.socket = io(url, {
@@ -42,6 +45,7 @@ export class SignalingClient {
       const cleanup = () => {
         this.socket.off('connect', onConnect);
         this.socket.off('connect_error', onError);
+        this.#abandon = undefined;
       };
       const onConnect = () => {
         cleanup();
@@ -50,6 +54,12 @@ export class SignalingClient {
       const onError = (error: Error) => {
         cleanup();
         reject(new ConnectionError('unreachable', 'host_unreachable', `Cannot reach the meeting host (${error.message})`, { cause: error }));
+      };
+      this.#connectStartedAt = Date.now();
+      this.#abandon = (error) => {
+        cleanup();
+        this.socket.disconnect();
+        reject(error);
       };
       this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
@@ -88,6 +98,20 @@ export class SignalingClient {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Gives up the connection attempt in flight, if any (it fails as unreachable): its TCP SYN went
+   * out while the network was down and would only be retried after the kernel's backoff, so a fresh
+   * attempt is quicker once the network is back. An attempt younger than `minAgeMs` went out on
+   * the network as it is now and is kept (browsers report one change as several events).
+   * Returns whether one was abandoned.
+   */
+  abandonConnect(minAgeMs = 0): boolean {
+    const abandon = this.#abandon;
+    if (!abandon || this.socket.connected || Date.now() - this.#connectStartedAt < minAgeMs) return false;
+    abandon(new ConnectionError('unreachable', 'host_unreachable', 'Connection attempt abandoned: the network changed'));
+    return true;
   }
 
   disconnect(): void {

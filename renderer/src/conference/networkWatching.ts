@@ -6,6 +6,9 @@ import type { Publisher } from './Publisher';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 
+/** A connection attempt this young was made on the network as it is now: not abandoned on a change. */
+const ABANDON_MIN_AGE_MS = 400;
+
 export interface NetworkWatchingDeps {
   machine: ConnectionStateMachine;
   /** The current session's send transport, if any. */
@@ -40,6 +43,7 @@ export function watchNetwork(deps: NetworkWatchingDeps): NetworkWatcher {
       if (!transport.closed) await transport.restartIce({ iceParameters });
     },
     repairing: (event) => deps.emit('networkRepair', event),
+    abandonConnectAttempt: () => void signaling.abandonConnect(ABANDON_MIN_AGE_MS),
     rejoinNow: deps.rejoinNow,
   });
 }
