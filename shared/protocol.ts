@@ -26,6 +26,8 @@ export const errorCodes = [
   'limit_exceeded',
   'rate_limited',
   'internal',
+  /** Clustered hosts: the meeting is hosted by another node; `nodeUrl` says which. */
+  'wrong_node',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
 
@@ -43,7 +45,12 @@ export const clientErrorCodes = [
 export type ClientErrorCode = (typeof clientErrorCodes)[number];
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ProtocolError = z.object({ code: ErrorCode, message: z.string() });
+export const ProtocolError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** With `wrong_node`: where to join instead (same meeting, another node of the cluster). */
+  nodeUrl: z.string().optional(),
+});
 export type ProtocolError = z.infer<typeof ProtocolError>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
@@ -195,6 +202,8 @@ export const requests = {
       iceServers: z.array(IceServer),
       /** Participants other than the host may record. */
       recordingAllowed: z.boolean().optional(),
+      /** Clustered hosts: every live node's URL, to reconnect to another one if this one fails. */
+      clusterNodes: z.array(z.string()).optional(),
     }),
   },
   leave: { request: z.object({}).optional(), response: z.object({}) },

@@ -29,6 +29,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #idleCloseMs: number;
   readonly #roomDeps: RoomDeps;
   readonly #logger: Logger;
+  /** Clustered hosts: asked before a room that is not open here opens (throws `wrong_node` when another node hosts it). */
+  placement?: { claim(roomId: string): Promise<void> };
 
   constructor(pool: WorkerPool, idleCloseMs: number, roomDeps: RoomDeps) {
     super();
@@ -66,7 +68,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     if (existing) return existing;
     let pending = this.#pending.get(roomId);
     if (!pending) {
-      pending = this.#open(roomId).finally(() => this.#pending.delete(roomId));
+      const placement = this.placement;
+      pending = (placement ? placement.claim(roomId).then(() => this.#open(roomId)) : this.#open(roomId)).finally(() => this.#pending.delete(roomId));
       this.#pending.set(roomId, pending);
     }
     return pending;

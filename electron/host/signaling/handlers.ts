@@ -18,6 +18,8 @@ export interface HandlerContext {
   isOwnerKey: (key: string | undefined) => boolean;
   /** How long a connection may stay without joining (re-armed when a participant leaves). */
   joinDeadlineMs: number;
+  /** Clustered: every live node's URL, given in the join answer for failover. */
+  clusterNodes?: () => string[];
 }
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
@@ -68,6 +70,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             locked: room.locked,
             iceServers: ctx.iceServers(),
             recordingAllowed: room.recordingAllowed,
+            ...(ctx.clusterNodes ? { clusterNodes: ctx.clusterNodes() } : {}),
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.

@@ -14,6 +14,9 @@ export interface JoinParams {
 
 export type JoinAnswer = ResponseData<'join'>;
 
+/** A clustered host sends a join to the meeting's node; more hops than this are a loop. */
+const MAX_NODE_HOPS = 3;
+
 /** Bound on loading the Device (it creates a throwaway RTCPeerConnection to read capabilities). */
 export const DEVICE_LOAD_TIMEOUT_MS = 10_000;
 
@@ -43,17 +46,27 @@ export class JoinHandshake {
     return this.#preparing;
   }
 
+  /** Joins; a clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays). */
   async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
-    const device = await this.prepare();
-    const answer = await this.#signaling.request('join', {
-      roomId: params.roomId,
-      displayName: params.displayName,
-      passcode: params.passcode,
-      ownerKey: params.ownerKey,
-      resumeToken,
-      rtpCapabilities: device.rtpCapabilities,
-    });
-    return { device, answer };
+    for (let hop = 0; ; hop++) {
+      const device = await this.prepare();
+      try {
+        const answer = await this.#signaling.request('join', {
+          roomId: params.roomId,
+          displayName: params.displayName,
+          passcode: params.passcode,
+          ownerKey: params.ownerKey,
+          resumeToken,
+          rtpCapabilities: device.rtpCapabilities,
+        });
+        if (answer.clusterNodes) this.#signaling.setClusterNodes(answer.clusterNodes);
+        return { device, answer };
+      } catch (error) {
+        const nodeUrl = error instanceof ConferenceError && error.code === 'wrong_node' ? error.nodeUrl : undefined;
+        if (!nodeUrl || hop >= MAX_NODE_HOPS) throw error;
+        this.#signaling.moveTo(nodeUrl);
+      }
+    }
   }
 
   async #connectAndLoad(): Promise<Device> {

@@ -16,8 +16,12 @@ export class SignalingClient {
   /** How long one connection attempt may take (the Conference shortens it while rejoining). */
   connectTimeoutMs = CONNECT_TIMEOUT_MS;
   #welcome?: Promise<Welcome>;
+  #url: string;
+  /** A clustered host's nodes (from the join answer): a failed connect moves the next one to the next node. */
+  #nodes: string[] = [];
 
   constructor(url: string) {
+    this.#url = url;
     this.socket = io(url, {
       path: '/socket.io',
       // Straight to WebSocket: the long-polling handshake would add round trips to every join.
@@ -30,6 +34,33 @@ export class SignalingClient {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** The host (cluster node) this client connects to. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The cluster's node URLs, as the host gave them (http(s) only, bounded). */
+  setClusterNodes(urls: readonly string[]): void {
+    this.#nodes = urls.filter((url) => /^https?:\/\/[^\s]+$/.test(url)).slice(0, 64);
+  }
+
+  /**
+   * Connects to another node of the cluster from now on (the meeting is hosted there, or this
+   * node failed). The socket object, and every listener on it, stays: only the address its
+   * manager opens next changes (socket.io's Manager builds a new engine from `uri` on each open).
+   */
+  moveTo(url: string): void {
+    this.disconnect();
+    this.#url = url;
+    (this.socket.io as unknown as { uri: string }).uri = url;
+  }
+
+  #failover(): void {
+    if (this.#nodes.length < 2) return;
+    const next = this.#nodes[(this.#nodes.indexOf(this.#url) + 1) % this.#nodes.length]!;
+    if (next !== this.#url) this.moveTo(next);
   }
 
   /** Connects (if needed). Bounded by socket.io's own connect timeout. */
@@ -49,6 +80,8 @@ export class SignalingClient {
       };
       const onError = (error: Error) => {
         cleanup();
+        // The next try goes to the cluster's next node (this one may be down for good).
+        this.#failover();
         reject(new ConnectionError('unreachable', 'host_unreachable', `Cannot reach the meeting host (${error.message})`, { cause: error }));
       };
       this.socket.on('connect', onConnect);
