@@ -61,4 +61,16 @@ describe('join order', () => {
     expect(events[0]).toBe('receive connected');
     expect(events).toContain('produce');
   });
+
+  it('a warm conference sends the join request within startJoin(), before anything else can run', async () => {
+    const joiner = client();
+    await joiner.prepare();
+    const sent: string[] = [];
+    joiner.socket.onAnyOutgoing((event) => sent.push(event));
+    joiner.startJoin({ roomId: 'warm-join', displayName: 'Warm' });
+    // Synchronously: a UI render queued by the same click (a microtask) would otherwise go first.
+    expect(sent).toEqual(['join']);
+    await joiner.join({ roomId: 'warm-join', displayName: 'Warm' });
+    expect(joiner.state).toBe('connected');
+  });
 });

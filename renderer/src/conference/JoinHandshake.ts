@@ -49,7 +49,10 @@ export class JoinHandshake {
   /** Joins; a clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays). */
   async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
     for (let hop = 0; ; hop++) {
-      const device = await this.prepare();
+      // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
+      // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
+      const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
+      const device = warm ?? (await this.prepare());
       try {
         const answer = await this.#signaling.request('join', {
           roomId: params.roomId,
