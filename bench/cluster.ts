@@ -1,8 +1,8 @@
 /**
  * bench:cluster — a Redis-coordinated cluster on 127.0.0.1: redis-server + 3 headless host
  * processes (one mediasoup worker each). 60 participants in 6 rooms of 10 join through the nodes
- * in turn (each join arrives at node i % 3, so most are sent on to the meeting's node); rooms are
- * placed by load. Then:
+ * in turn (room r's k-th participant arrives at node (r + k) % 3, so most are sent on to the
+ * meeting's node); rooms are placed by load. Then:
  *   1. the node hosting the most participants is SIGKILLed: time until every participant of its
  *      meetings decodes media again (through another node);
  *   2. redis-server is SIGKILLed and restarted empty: whether any meeting lost media meanwhile,
@@ -123,17 +123,17 @@ async function main(): Promise<void> {
   for (let waited = 0; waited < 20 && (await nodes[0]!.health()).cluster?.nodes.length !== NODES; waited++) await sleep(500);
 
   // Rooms opened one after another through the nodes in turn: placement by load decides their home.
-  let joinIndex = 0;
   for (let r = 0; r < ROOMS; r++) {
-    const sender = await join(nodes[joinIndex++ % NODES]!, `room-${r}`, `sender-${r}`, true);
+    const sender = await join(nodes[r % NODES]!, `room-${r}`, `sender-${r}`, true);
     const media = syntheticMedia({ width: 160, height: 120, fps: 10 });
     medias.push(media);
     await sender.conference.produceTrack(media.video, 'camera');
     await sender.conference.produceTrack(media.audio, 'mic');
   }
-  // Receivers join in waves of one per room, each through the next node in turn.
+  // Receivers join in waves of one per room; room r's k-th receiver arrives at node (r + k) % NODES,
+  // so most joins arrive at a node that does not host the meeting.
   for (let k = 1; k < ROOM_SIZE; k++) {
-    await Promise.all(Array.from({ length: ROOMS }, (_, r) => join(nodes[joinIndex++ % NODES]!, `room-${r}`, `viewer-${r}-${k}`, false)));
+    await Promise.all(Array.from({ length: ROOMS }, (_, r) => join(nodes[(r + k) % NODES]!, `room-${r}`, `viewer-${r}-${k}`, false)));
   }
   const joinMs = participants.map((p) => p.joinMs);
   const placement = await homes();

@@ -91,6 +91,23 @@ describe('a cluster of two hosts (Redis)', () => {
     expect(byId.get('node-b')).toMatchObject({ url: b.baseUrl, rooms: ['second'], load: { peers: 1, rooms: 1 }, self: true });
   });
 
+  it('never leaves a meeting split: when another node became its home, participants here move there', async () => {
+    const fay = await kit.join(a.baseUrl, 'split', 'Fay');
+    const room = a.rooms.get('split')!;
+    expect(room.peers.size).toBe(1);
+    // As if node A had been taken for dead (a stall longer than the TTL) and B had claimed the room.
+    const raw = new Redis(redis.url);
+    try {
+      await raw.set(clusterKeys.room('split'), 'node-b', 'PX', 60_000);
+    } finally {
+      raw.disconnect();
+    }
+    await waitFor(() => b.rooms.get('split')?.peers.size === 1, 'Fay rejoined at node B', 15_000);
+    expect(room.closed).toBe(true);
+    await waitFor(() => fay.state === 'connected', 'Fay connected');
+    expect(b.rooms.get('split')!.peers.get(fay.peerId!)).toBeDefined();
+  });
+
   it('ignores records that are not signed with the cluster secret: no forged node is listed or joined', async () => {
     const raw = new Redis(redis.url);
     try {

@@ -151,8 +151,26 @@ export class ClusterNode {
     const record = this.#record();
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
-    if (lost.length > 0) this.#logger.warn({ rooms: lost }, 'cluster: another node claimed rooms open here (a partition or a long stall)');
     this.#nodes = await this.#registry.live();
+    // if (lost.length > 0) this.#handOver(lost);
+  }
+
+  /**
+   * Another node became home of rooms open here (this node was taken for dead during a stall or a
+   * partition, or Redis restarted empty and a join reached another node first). A meeting must not
+   * stay split: this copy closes, and its participants rejoin, which sends them to the new home.
+   */
+  #handOver(roomIds: readonly string[]): void {
+    this.#logger.warn({ rooms: roomIds }, 'cluster: another node is home of rooms open here; moving their participants there');
+    for (const roomId of roomIds) {
+      const room = this.#rooms.get(roomId);
+      if (!room || room.closed) continue;
+      for (const peer of [...room.peers.values()]) {
+        peer.channel.notify('rejoinRequired', { reason: 'the meeting moved to another server' });
+        peer.close('room_closed');
+      }
+      room.close('idle');
+    }
   }
 
   async stop(): Promise<void> {
