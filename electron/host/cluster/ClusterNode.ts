@@ -152,7 +152,7 @@ export class ClusterNode {
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
     this.#nodes = await this.#registry.live();
-    // if (lost.length > 0) this.#handOver(lost);
+    if (lost.length > 0) this.#handOver(lost);
   }
 
   /**
