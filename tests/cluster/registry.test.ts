@@ -93,19 +93,20 @@ describe('a cluster of two hosts (Redis)', () => {
 
   it('never leaves a meeting split: when another node became its home, participants here move there', async () => {
     const fay = await kit.join(a.baseUrl, 'split', 'Fay');
-    const room = a.rooms.get('split')!;
+    const [home, other] = a.rooms.get('split') ? [a, b] : [b, a];
+    const room = home.rooms.get('split')!;
     expect(room.peers.size).toBe(1);
-    // As if node A had been taken for dead (a stall longer than the TTL) and B had claimed the room.
+    // As if the home had been taken for dead (a stall longer than the TTL) and the other node had claimed the room.
     const raw = new Redis(redis.url);
     try {
-      await raw.set(clusterKeys.room('split'), 'node-b', 'PX', 60_000);
+      await raw.set(clusterKeys.room('split'), other.cluster!.nodeId, 'PX', 60_000);
     } finally {
       raw.disconnect();
     }
-    await waitFor(() => b.rooms.get('split')?.peers.size === 1, 'Fay rejoined at node B', 15_000);
+    await waitFor(() => other.rooms.get('split')?.peers.size === 1, 'Fay rejoined at the new home', 15_000);
     expect(room.closed).toBe(true);
     await waitFor(() => fay.state === 'connected', 'Fay connected');
-    expect(b.rooms.get('split')!.peers.get(fay.peerId!)).toBeDefined();
+    expect(other.rooms.get('split')!.peers.get(fay.peerId!)).toBeDefined();
   });
 
   it('ignores records that are not signed with the cluster secret: no forged node is listed or joined', async () => {
@@ -125,5 +126,21 @@ describe('a cluster of two hosts (Redis)', () => {
       await raw.del(clusterKeys.node('evil'), clusterKeys.node('junk'), clusterKeys.room('hijacked'));
       raw.disconnect();
     }
+  });
+
+  it('a graceful stop hands the node\'s meetings to another node: participants move and media flows again', async () => {
+    const gus = await kit.join(a.baseUrl, 'drain', 'Gus');
+    const hal = await kit.join(b.baseUrl, 'drain', 'Hal');
+    const [leaving, staying] = a.rooms.get('drain') ? [a, b] : [b, a];
+    expect(leaving.rooms.get('drain')?.peers.size).toBe(2);
+    await kit.send(gus);
+    await kit.decodes(hal, () => gus.peerId, 'Hal sees Gus');
+    const before = gus.peerId;
+
+    await leaving.stop();
+    await waitFor(() => staying.rooms.get('drain')?.peers.size === 2, 'both rejoined at the other node', 20_000);
+    await kit.decodes(hal, () => (gus.peerId !== before ? gus.peerId : undefined), 'Hal sees Gus again', 20_000);
+    expect(gus.state).toBe('connected');
+    expect(hal.state).toBe('connected');
   });
 });

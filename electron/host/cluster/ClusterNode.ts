@@ -25,6 +25,8 @@ export interface ClusterHealth {
 
 /** Rooms placed by weight: participants, plus rooms (a room costs more than its first participant). */
 const ROOM_WEIGHT = 5;
+/** A node leaving gives its participants this long to rejoin through it and be sent on to their meeting's new home. */
+const DRAIN_GRACE_MS = 1_500;
 
 /**
  * This host as one node of a cluster: registers itself with its load (heartbeat), keeps the
@@ -97,12 +99,13 @@ export class ClusterNode {
     try {
       [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
       const live = (id: string | undefined) => nodes.find((node) => node.id === id);
-      if (home === this.nodeId) return;
-      if (!live(home)) home = await this.#directory.claim(roomId, await this.#leastLoaded(nodes));
+      if (home === this.nodeId && !this.#stopped) return;
+      if (!live(home)) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
     } catch (error) {
       this.#logger.warn({ roomId, err: (error as Error).message }, 'cluster: directory unavailable');
       throw new HostError('internal', 'the meeting directory is unavailable; try again');
     }
+    if (home === this.nodeId && this.#stopped) throw new HostError('internal', 'this server is shutting down; try again');
     if (home === this.nodeId) return;
     const target = nodes.find((node) => node.id === home);
     if (!target) throw new HostError('internal', 'the meeting is moving to another server; try again');
@@ -110,7 +113,8 @@ export class ClusterNode {
   }
 
   async #leastLoaded(nodes: NodeRecord[]): Promise<string> {
-    const candidates = nodes.some((node) => node.id === this.nodeId) ? nodes : [...nodes, this.#record()];
+    const candidates = nodes.some((node) => node.id === this.nodeId) || this.#stopped ? nodes : [...nodes, this.#record()];
+    if (candidates.length === 0) throw new Error('no live node to place a room on');
     const placed = await this.#directory.recentPlacements(candidates.map((node) => node.id));
     const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * (node.load.rooms + (placed.get(node.id) ?? 0)) + (node.load.workers === 0 ? 1e9 : 0);
     // Ties go to this node: no redirect.
@@ -173,12 +177,33 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * Graceful stop: this node leaves the registry (no new room is placed here), its meetings get the
+   * least-loaded other nodes as homes, and their participants rejoin and are sent there.
+   */
+  async #drain(): Promise<void> {
+    const others = (await this.#registry.live()).filter((node) => node.id !== this.nodeId);
+    const rooms = this.#rooms.all().filter((room) => !room.closed && room.peers.size > 0);
+    await this.#registry.withdraw(this.nodeId);
+    if (others.length === 0 || rooms.length === 0) return;
+    const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * node.load.rooms;
+    const moved: string[] = [];
+    for (const room of rooms) {
+      const target = others.reduce((best, node) => (weight(node) < weight(best) ? node : best));
+      if (await this.#directory.handTo(room.id, this.nodeId, target.id)) moved.push(room.id);
+      target.load = { ...target.load, peers: target.load.peers + room.peers.size, rooms: target.load.rooms + 1 };
+    }
+    this.#handOver(moved);
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+  }
+
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#beating;
     if (this.#redis.status === 'ready') {
+      await this.#drain().catch((error: unknown) => this.#logger.warn({ err: (error as Error).message }, 'cluster: could not hand meetings on'));
       await Promise.all(this.#rooms.all().map((room) => this.#directory.release(room.id, this.nodeId))).catch(() => undefined);
       await this.#registry.withdraw(this.nodeId).catch(() => undefined);
       await this.#redis.quit().catch(() => undefined);

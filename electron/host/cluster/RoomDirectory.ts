@@ -21,6 +21,10 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+const HAND_TO = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0`;
+
 const nodeIdPattern = /^[\w.-]{1,64}$/;
 
 /**
@@ -59,6 +63,11 @@ export class RoomDirectory {
       const [error, holder] = results[i] ?? [null, nodeId];
       return !error && holder !== nodeId;
     });
+  }
+
+  /** Makes `to` the room's home if `from` still is (a node leaving hands its meetings on). */
+  async handTo(roomId: string, from: string, to: string): Promise<boolean> {
+    return (await this.#redis.eval(HAND_TO, 1, clusterKeys.room(roomId), from, to, this.#ttlMs)) === 1;
   }
 
   async release(roomId: string, nodeId: string): Promise<void> {
