@@ -96,10 +96,21 @@ async function sampleFrames(who: Participant[]): Promise<Map<Participant, number
   return new Map(await Promise.all(who.map(async (p) => [p, await framesDecoded(p.conference)] as const)));
 }
 
+/** Joins that failed and were tried again (once), with their errors: reported, not hidden. */
+const joinFailures: string[] = [];
+
 async function join(node: HostProcess, room: string, name: string, sender: boolean): Promise<Participant> {
-  const conference = new Conference({ url: node.url, handlerName: 'Chrome111' });
+  let conference = new Conference({ url: node.url, handlerName: 'Chrome111' });
   const startedAt = Date.now();
-  await conference.join({ roomId: room, displayName: name });
+  try {
+    await conference.join({ roomId: room, displayName: name });
+  } catch (error) {
+    joinFailures.push(`${name} via ${node.nodeId}: ${(error as Error).message}`);
+    log(`join failed (${name} via ${node.nodeId}): ${(error as Error).message}; trying once more`);
+    for (const dead of nodes.filter((n) => !n.alive)) log(`node down: ${dead.logTail}`);
+    conference = new Conference({ url: node.url, handlerName: 'Chrome111' });
+    await conference.join({ roomId: room, displayName: name });
+  }
   const participant: Participant = { name, room, sender, conference, joinMs: Date.now() - startedAt, arrivedAt: node.nodeId };
   participants.push(participant);
   return participant;
@@ -196,6 +207,7 @@ async function main(): Promise<void> {
     joinMsP50: median(joinMs),
     joinMsP95: percentile(joinMs, 95),
     joinsSentToAnotherNode: redirected,
+    joinFailures,
     roomsPerNode,
     receivingAtStart: initial.size,
     killedNode: victim.nodeId,
@@ -216,6 +228,7 @@ async function main(): Promise<void> {
 
 main().catch(async (error: unknown) => {
   process.stdout.write(`bench:cluster failed: ${(error as Error).stack ?? String(error)}\n`);
+  for (const node of nodes) process.stdout.write(`--- ${node.logTail}\n`);
   await cleanup().catch(() => undefined);
   process.stdout.write(JSON.stringify({ bench: 'cluster', ok: false, error: (error as Error).message }) + '\n');
   process.exit(1);

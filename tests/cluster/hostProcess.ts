@@ -66,6 +66,12 @@ export class HostProcess {
     return host;
   }
 
+  /** The end of the node's log (stderr) and how it exited, for a failure report. */
+  get logTail(): string {
+    const exit = this.alive ? 'running' : `exited (${this.#child.exitCode ?? this.#child.signalCode})`;
+    return `${this.nodeId} ${exit}:\n${this.#output}`;
+  }
+
   get pid(): number {
     return this.#child.pid!;
   }

@@ -66,7 +66,8 @@ export class JoinHandshake {
         return { device, answer };
       } catch (error) {
         const nodeUrl = error instanceof ConferenceError && error.code === 'wrong_node' ? error.nodeUrl : undefined;
-        if (!nodeUrl || hop >= MAX_NODE_HOPS) throw error;
+        // Sent to a node that just refused us (dead, its record not expired yet): retry here later instead.
+        if (!nodeUrl || hop >= MAX_NODE_HOPS || this.#signaling.recentlyUnreachable(nodeUrl)) throw error;
         this.#signaling.moveTo(nodeUrl);
       }
     }

@@ -9,6 +9,8 @@ export type Welcome = NotificationData<'welcome'>;
 export const REQUEST_TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 8_000;
 export const WELCOME_TIMEOUT_MS = 5_000;
+/** How long a node that refused a connection is passed over (a dead node's record lives on for its TTL). */
+const UNREACHABLE_MEMORY_MS = 10_000;
 
 /** The socket.io connection with typed, promise-returning requests. Reconnection is the Reconnector's job. */
 export class SignalingClient {
@@ -19,6 +21,8 @@ export class SignalingClient {
   #url: string;
   /** A clustered host's nodes (from the join answer): a failed connect moves the next one to the next node. */
   #nodes: string[] = [];
+  /** When a connect to a node last failed: a dead node is not tried again at once (its record may outlive it by seconds). */
+  readonly #failedAt = new Map<string, number>();
 
   constructor(url: string) {
     this.#url = url;
@@ -57,10 +61,20 @@ export class SignalingClient {
     (this.socket.io as unknown as { uri: string }).uri = url;
   }
 
+  /** Whether a connect to `url` failed within the last `withinMs`. */
+  recentlyUnreachable(url: string, withinMs = UNREACHABLE_MEMORY_MS): boolean {
+    const failedAt = this.#failedAt.get(url);
+    return failedAt !== undefined && Date.now() - failedAt < withinMs;
+  }
+
+  /** The next node in the list, skipping nodes that failed recently (unless all did). */
   #failover(): void {
+    this.#failedAt.set(this.#url, Date.now());
     if (this.#nodes.length < 2) return;
-    const next = this.#nodes[(this.#nodes.indexOf(this.#url) + 1) % this.#nodes.length]!;
-    if (next !== this.#url) this.moveTo(next);
+    const start = this.#nodes.indexOf(this.#url);
+    const order = this.#nodes.map((_, i) => this.#nodes[(start + 1 + i) % this.#nodes.length]!).filter((url) => url !== this.#url);
+    const next = order.find((url) => !this.recentlyUnreachable(url)) ?? order[0];
+    if (next) this.moveTo(next);
   }
 
   /** Connects (if needed). Bounded by socket.io's own connect timeout. */
