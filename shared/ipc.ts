@@ -101,6 +101,8 @@ export const Preferences = z.object({
     .max(4_000_000)
     .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'must be a data: URL of a picture')
     .optional(),
+  /** Desktop: meetings hosted on this computer start with a waiting room. */
+  waitingRoom: z.boolean().optional(),
 });
 export type Preferences = z.infer<typeof Preferences>;
 

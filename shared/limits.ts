@@ -34,6 +34,14 @@ export const limits = {
   /** Largest maxBitrate a participant may declare for one encoding, by source. */
   maxEncodingBitrate: { camera: 2_500_000, screen: 4_000_000, mic: 256_000, 'screen-audio': 256_000 },
   maxEncodingsPerProducer: 3,
+  /** People waiting to be let in, per room; more knocks get `limit_exceeded`. */
+  maxWaitingPerRoom: 100,
+  /** Of those, at most this many from one client address (IPv6: /64). */
+  maxWaitingPerAddress: 10,
+  /** Knocks per (client address, room) per minute; more get `rate_limited`. */
+  knocksPerAddressPerMinute: 10,
+  /** How long one may wait to be let in before `waiting_timeout` (separate from the join deadline). */
+  maxWaitMs: 15 * 60_000,
 } as const;
 
 export const allowedReactions = ['👍', '👏', '😂', '🎉', '❤️', '😮'] as const;

@@ -28,6 +28,10 @@ export const errorCodes = [
   'internal',
   /** Clustered hosts: the meeting is hosted by another node; `nodeUrl` says which. */
   'wrong_node',
+  /** The host did not let this participant in from the waiting room. */
+  'denied',
+  /** Nobody let this participant in from the waiting room in time. */
+  'waiting_timeout',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
 
@@ -157,6 +161,14 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 
 export const Reaction = z.enum(allowedReactions);
 
+/** Someone in the waiting room, as the host sees them (the name passed the DisplayName rules). */
+export const WaitingEntry = z.object({ id, displayName: z.string(), since: z.number() });
+export type WaitingEntry = z.infer<typeof WaitingEntry>;
+
+/** The whole waiting list; `version` grows with every change, so an older copy never replaces a newer one. */
+export const WaitingList = z.object({ version: z.number().int(), entries: z.array(WaitingEntry) });
+export type WaitingList = z.infer<typeof WaitingList>;
+
 /** A consumer the host created for the client (in the join answer, or announced by `newConsumer`). */
 export const NewConsumer = z.object({
   consumerId: id,
@@ -204,6 +216,10 @@ export const requests = {
       recordingAllowed: z.boolean().optional(),
       /** Clustered hosts: every live node's URL, to reconnect to another one if this one fails. */
       clusterNodes: z.array(z.string()).optional(),
+      /** Arrivals wait until the host lets them in. */
+      waitingRoom: z.boolean().optional(),
+      /** For the host: who is waiting now. */
+      waitingList: WaitingList.optional(),
     }),
   },
   leave: { request: z.object({}).optional(), response: z.object({}) },
@@ -257,6 +273,11 @@ export const requests = {
   /** Tell the room this participant started or stopped a local recording (host, or anyone when allowed). */
   setRecording: { request: z.object({ recording: z.boolean() }), response: z.object({}) },
   hostAllowRecording: { request: z.object({ allowed: z.boolean() }), response: z.object({}) },
+  /** Host only: turn the waiting room on or off (off lets everyone waiting in). */
+  hostSetWaitingRoom: { request: z.object({ enabled: z.boolean() }), response: z.object({}) },
+  hostAdmit: { request: z.object({ waitingId: id }), response: z.object({}) },
+  hostDeny: { request: z.object({ waitingId: id }), response: z.object({}) },
+  hostAdmitAll: { request: z.object({}).optional(), response: z.object({ admitted: z.number() }) },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -304,6 +325,17 @@ export const notifications = {
   rejoinRequired: z.object({ reason: z.string() }),
   /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
   meetingEnded: z.object({ reason: z.string() }),
+  /**
+   * To an arrival: the meeting has a waiting room; the join's answer comes when the host lets it in
+   * (or a `denied` / `waiting_timeout` error), at most `maxWaitMs` from now.
+   */
+  waiting: z.object({ maxWaitMs: z.number() }),
+  /** To the host: the waiting list changed (or the host role just came to this participant). */
+  waitingList: WaitingList,
+  /** To the host: someone new is waiting (play the knock). */
+  knock: WaitingEntry,
+  /** The host turned the waiting room on or off. */
+  waitingRoomChanged: z.object({ enabled: z.boolean() }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;

@@ -15,6 +15,7 @@ import { isLoopback, pickAnnouncedIp } from './network';
 import { RoomRegistry } from './RoomRegistry';
 import { ActionLimits } from './security/ActionLimits';
 import { OriginPolicy } from './security/OriginPolicy';
+import { KnockGuard } from './security/KnockGuard';
 import { PasscodeGuard } from './security/PasscodeGuard';
 import { installProcessGuards } from './security/processGuards';
 import { newSecret, secretsEqual } from './security/secrets';
@@ -113,7 +114,12 @@ export class Host {
 
     const pool = await WorkerPool.create({ size: config.workers, listenIp: config.listenIp, announcedIp, basePort: config.rtcPort, logger });
     const scale = { workerMaxConsumers: config.workerMaxConsumers, lastN: config.lastN, lastNMinPeers: config.lastNMinPeers };
-    const rooms = new RoomRegistry(pool, config.roomIdleCloseMs, { logger, passcodeGuard: new PasscodeGuard(), resumeWindowMs: config.resumeWindowMs, scale });
+    const rooms = new RoomRegistry(
+      pool,
+      config.roomIdleCloseMs,
+      { logger, passcodeGuard: new PasscodeGuard(), resumeWindowMs: config.resumeWindowMs, scale },
+      { byDefault: config.waitingRoom, maxWaitMs: config.waitingRoomMaxWaitMs, guard: new KnockGuard() },
+    );
     const iceServers = (user: string): IceServer[] =>
       config.turnUrl && config.turnSecret ? [turnCredentials(config.turnUrl, config.turnSecret, user)] : [];
 
@@ -187,6 +193,11 @@ export class Host {
   /** The link that makes whoever opens it the room's host (the key stays in the fragment, never sent over HTTP). */
   ownerJoinUrl(roomId: string): string {
     return `${this.joinUrl(roomId)}#owner=${encodeURIComponent(this.ownerKey)}`;
+  }
+
+  /** Whether rooms opened from now on start with a waiting room (the desktop app's setting). */
+  setWaitingRoomDefault(enabled: boolean): void {
+    this.rooms.waitingRoomByDefault = enabled;
   }
 
   get ports(): { http: number; rtc: number[] } {

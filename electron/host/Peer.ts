@@ -13,6 +13,8 @@ export interface PeerChannel {
   readonly address: string;
   /** Ends the connection (after the notifications already sent). */
   disconnect(): void;
+  /** Aborted when the connection closes (ends a wait in the waiting room). */
+  readonly signal?: AbortSignal;
 }
 
 export type ProducerAppData = { peerId: string; source: MediaSource };

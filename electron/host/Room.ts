@@ -154,8 +154,8 @@ export class Room extends EventEmitter<RoomEvents> {
   async join(options: JoinOptions & { address: string }): Promise<JoinResult> {
     if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
     const ticket = await this.#admission.admit(
-      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true },
-      this.peers.size,
+      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel },
+      () => this.peers.size,
     );
     try {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
@@ -164,8 +164,8 @@ export class Room extends EventEmitter<RoomEvents> {
       const [sendTransport, recvTransport] = transports;
       try {
         if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
-        // Locked while this newcomer waited for its transports: the lock wins.
-        if (!ticket.asOwner && !ticket.resumed) this.#admission.assertOpen();
+        // Locked while this newcomer waited for its transports: the lock wins (over all but the host's own admission).
+        if (!ticket.asOwner && !ticket.resumed && !ticket.letIn) this.#admission.assertOpen();
       } catch (error) {
         sendTransport.close();
         recvTransport.close();

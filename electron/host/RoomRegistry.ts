@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from './logger';
 import { Room, type MeetingState, type RoomDeps } from './Room';
+import type { WaitingRoomSettings } from './room/WaitingRoom';
 import type { PoolSlot, WorkerPool } from './WorkerPool';
 
 type RoomRegistryEvents = {
@@ -31,9 +32,15 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #logger: Logger;
   /** Clustered hosts: asked before a room that is not open here opens (throws `wrong_node` when another node hosts it). */
   placement?: { claim(roomId: string): Promise<void> };
+  readonly #waitingRoom: Partial<WaitingRoomSettings>;
+  /** New rooms start with their waiting room on (the host can turn it off in the meeting). */
+  waitingRoomByDefault: boolean;
 
-  constructor(pool: WorkerPool, idleCloseMs: number, roomDeps: RoomDeps) {
+  constructor(pool: WorkerPool, idleCloseMs: number, roomDeps: RoomDeps, waitingRoom: Partial<WaitingRoomSettings> & { byDefault?: boolean } = {}) {
     super();
+    const { byDefault, ...waitingSettings } = waitingRoom;
+    this.waitingRoomByDefault = byDefault ?? false;
+    this.#waitingRoom = waitingSettings;
     this.#pool = pool;
     this.#idleCloseMs = idleCloseMs;
     this.#roomDeps = roomDeps;
@@ -88,6 +95,9 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
       this.#orphans.delete(roomId);
     }
     this.#rooms.set(roomId, room);
+    const { admission, hostRole } = room.meetingState;
+    admission.waiting.attach(room, hostRole, this.#waitingRoom);
+    if (!orphan) admission.waiting.enabled = this.waitingRoomByDefault;
     room.on('empty', () => this.#onIdle(room));
     room.once('close', (cause) => {
       this.#cancelIdleClose(room);

@@ -49,6 +49,10 @@ export const HostConfig = z.object({
   clusterSecret: z.string().min(32, 'the cluster secret must be at least 32 characters').optional(),
   /** A node whose heartbeat is older than this is dead: its rooms move. */
   clusterNodeTtlMs: z.number().int().min(1_000).default(4_000),
+  /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
+  waitingRoom: z.boolean().default(false),
+  /** How long one may wait to be let in before being told nobody did. */
+  waitingRoomMaxWaitMs: z.number().int().min(1_000).default(15 * 60_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HostConfig = z.output<typeof HostConfig>;
@@ -86,6 +90,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     publicUrl: env.ROUNDTABLE_PUBLIC_URL || undefined,
     clusterSecret: env.ROUNDTABLE_CLUSTER_SECRET || undefined,
     clusterNodeTtlMs: intFromEnv(env.ROUNDTABLE_CLUSTER_NODE_TTL_MS),
+    waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
+    waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     logLevel: env.ROUNDTABLE_LOG_LEVEL || undefined,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

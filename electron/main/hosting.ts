@@ -14,6 +14,8 @@ export interface HostLike {
   readonly rooms: { all(): Array<{ peers: ReadonlyMap<string, { channel: { address: string } }> }> };
   joinUrl(roomId: string): string;
   stop(): Promise<void>;
+  /** Whether rooms opened from now on start with a waiting room. */
+  setWaitingRoomDefault?(enabled: boolean): void;
 }
 
 export interface HostingOptions {
@@ -34,6 +36,7 @@ export function desktopHostConfig(settings: Settings, paths: { dataDir: string; 
     rtcPort: settings.hostPorts.rtc,
     tls: true,
     discovery: true,
+    ...(settings.waitingRoom ? { waitingRoom: true } : {}),
     dataDir: paths.dataDir,
     webRoot: paths.webRoot,
   };
@@ -81,6 +84,8 @@ export class HostingService {
 
   async start(roomId: string): Promise<HostingInfo> {
     const host = this.#host ?? (await this.#launch());
+    // The setting as it is now (it may have changed since the host started) for the room about to open.
+    host.setWaitingRoomDefault?.(this.#options.config().waitingRoom ?? false);
     this.#roomId = roomId;
     return this.#info(host, roomId);
   }

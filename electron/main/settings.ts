@@ -45,6 +45,8 @@ const fields = {
   updateUrl: z.string().max(2048).optional(),
   /** OS notifications for chat and raised hands while the window is not focused. */
   notifications: z.boolean().default(true),
+  /** Meetings this computer hosts start with a waiting room (the host can turn it off in the meeting). */
+  waitingRoom: z.boolean().catch(false).default(false),
 };
 
 export const Settings = z.object({ version: z.literal(SETTINGS_VERSION), ...fields });
@@ -166,16 +168,17 @@ export class SettingsStore {
   }
 
   preferences(): Preferences {
-    const { displayName, devices, effects } = this.#settings;
-    return { displayName, ...stripUndefined(devices), ...stripUndefined(effects) };
+    const { displayName, devices, effects, waitingRoom } = this.#settings;
+    return { displayName, ...stripUndefined(devices), ...stripUndefined(effects), ...(waitingRoom ? { waitingRoom } : {}) };
   }
 
   setPreferences(patch: Partial<Preferences>): Preferences {
-    const { displayName, noiseSuppression, backgroundEffect, backgroundImage, ...devices } = patch;
+    const { displayName, noiseSuppression, backgroundEffect, backgroundImage, waitingRoom, ...devices } = patch;
     const effects = { noiseSuppression, backgroundEffect, backgroundImage };
     this.update((current) => ({
       ...current,
       ...(displayName !== undefined ? { displayName } : {}),
+      ...(waitingRoom !== undefined ? { waitingRoom } : {}),
       devices: stripUndefined({ ...current.devices, ...devices }),
       effects: { ...current.effects, ...stripUndefined(effects) },
     }));

@@ -24,6 +24,10 @@ export function describeError(error: unknown): string {
       return 'The host has locked this meeting. Ask them to unlock it.';
     case 'room_full':
       return 'This meeting is full.';
+    case 'denied':
+      return 'The host did not let you in.';
+    case 'waiting_timeout':
+      return `Nobody let you in: ${known.message}.`;
     case 'rate_limited':
       return `Too many attempts: ${known.message}.`;
     case 'not_found':
@@ -57,7 +61,7 @@ export function needsPasscode(error: unknown): boolean {
 
 /** Joining again cannot help: the meeting said no, or the user was removed. */
 export function isFinal(error: unknown): boolean {
-  return error instanceof ConferenceError && ['room_locked', 'room_full', 'kicked', 'not_found', 'bad_request'].includes(error.code);
+  return error instanceof ConferenceError && ['room_locked', 'room_full', 'kicked', 'not_found', 'bad_request', 'denied', 'waiting_timeout'].includes(error.code);
 }
 
 /** Cancelling the screen picker is not an error; failing to capture is. */
@@ -72,6 +76,8 @@ export const texts = {
   reconnecting: 'Reconnecting…',
   reconnected: 'Reconnected.',
   joining: 'Joining…',
+  waitingForHost: 'Waiting for the host to let you in',
+  waitingRoom: (enabled: boolean) => (enabled ? 'Waiting room on: people joining wait until you let them in.' : 'Waiting room off: people join directly.'),
   mutedByHost: (name?: string) => `${name ?? 'The host'} muted your microphone. Unmute when you want to speak.`,
   handRaised: (name: string) => `${name} raised their hand.`,
   roomLocked: (locked: boolean) => (locked ? 'The meeting is now locked: nobody else can join.' : 'The meeting is unlocked.'),

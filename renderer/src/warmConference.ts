@@ -1,4 +1,5 @@
 import { Conference } from './conference';
+import type { E2eeSession } from './e2ee';
 
 /**
  * One Conference warmed up while the user is still in the lobby (socket connected, Device loaded),
@@ -19,16 +20,21 @@ export function warmUp(url: string): void {
  * Starts joining on the warm Conference the moment the user presses Join, before the meeting view
  * has rendered; the view's own join() (same parameters) then takes this attempt over.
  */
-export function startJoin(request: { hostUrl: string; roomId: string; displayName: string; passcode?: string; ownerKey?: string }): void {
+export function startJoin(request: { hostUrl: string; roomId: string; displayName: string; passcode?: string; ownerKey?: string; e2ee?: E2eeSession }): void {
   if (warm?.url !== request.hostUrl) return;
+  request.e2ee?.attach(warm.conference);
   warm.conference.startJoin({ roomId: request.roomId, displayName: request.displayName, passcode: request.passcode, ownerKey: request.ownerKey });
 }
 
-export function takeConference(url: string): Conference {
+/** The warm Conference for `url` (or a new one), encrypting with `e2ee` when the meeting is end-to-end encrypted. */
+export function takeConference(url: string, e2ee?: E2eeSession): Conference {
+  let conference: Conference;
   if (warm?.url === url) {
-    const { conference } = warm;
+    conference = warm.conference;
     warm = undefined;
-    return conference;
+  } else {
+    conference = new Conference({ url });
   }
-  return new Conference({ url });
+  e2ee?.attach(conference);
+  return conference;
 }

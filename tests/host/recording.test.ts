@@ -1,38 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Conference } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { installWrtcGlobals } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 
 describe('local recording: who may record, and everyone is told', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
   let roomCounter = 0;
   const newRoom = () => `recording-${++roomCounter}`;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
-  async function joined(roomId: string, displayName: string, ownerKey?: string): Promise<Conference> {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName, ownerKey });
-    return conference;
-  }
+  const joined = (roomId: string, displayName: string, ownerKey?: string) => fixture.joined(roomId, displayName, { ownerKey });
 
   it('the host records; the others are told, and late joiners see it too', async () => {
     const room = newRoom();
     // Ann opens the host link: she is the room's host.
-    const ann = await joined(room, 'Ann', host.ownerKey);
+    const ann = await joined(room, 'Ann', fixture.host.ownerKey);
     const ben = await joined(room, 'Ben');
     expect(ann.localParticipant.isHost).toBe(true);
     const told = new Promise<{ participantId: string; recording: boolean }>((resolve) => ben.once('recordingChanged', resolve));
@@ -50,7 +31,7 @@ describe('local recording: who may record, and everyone is told', () => {
   it('others may record only when the host allows it; only the host decides', async () => {
     const room = newRoom();
     // Ann opens the host link: she is the room's host.
-    const ann = await joined(room, 'Ann', host.ownerKey);
+    const ann = await joined(room, 'Ann', fixture.host.ownerKey);
     const ben = await joined(room, 'Ben');
     await expect(ben.setRecording(true)).rejects.toMatchObject({ code: 'unauthorized' });
     expect(ben.recording).toBe(false);

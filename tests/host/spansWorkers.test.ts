@@ -1,42 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
 import type { Room } from '../../electron/host/Room';
-import { countFrames, installWrtcGlobals, syntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { countFrames } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 
 /**
  * A room over two workers: the home worker takes participants until it forwards one consumer
  * (ROUNDTABLE_WORKER_MAX_CONSUMERS=1), so the third participant lands on the other worker.
  */
 describe('a room spanning two workers', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost({ workers: 2, workerMaxConsumers: 1 });
+  const { joined } = fixture;
   let roomCounter = 0;
 
-  beforeAll(async () => {
-    host = await startTestHost({ workers: 2, workerMaxConsumers: 1 });
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
-  async function joined(roomId: string, displayName: string, extra: { ownerKey?: string } = {}): Promise<Conference> {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName, ...extra });
-    return conference;
-  }
-  function media() {
-    const m = syntheticMedia({ width: 160, height: 120, fps: 10 });
-    cleanups.push(() => m.stop());
-    return m;
-  }
+  const media = () => fixture.media({ width: 160, height: 120, fps: 10 });
   async function decodes(viewer: Conference, senderId: string, what: string): Promise<void> {
     const remote = await waitFor(() => viewer.participants.get(senderId)?.streamFor('camera'), `${what}: stream`, 15_000);
     const frames = countFrames(remote.stream.getVideoTracks()[0]!);
@@ -51,10 +30,10 @@ describe('a room spanning two workers', () => {
   /** Three participants; the third is placed on the second worker. */
   async function spanningRoom() {
     const roomId = `span-${++roomCounter}`;
-    const ann = await joined(roomId, 'Ann', { ownerKey: host.ownerKey });
+    const ann = await joined(roomId, 'Ann', { ownerKey: fixture.host.ownerKey });
     await ann.produceTrack(media().video, 'camera');
     const ben = await joined(roomId, 'Ben');
-    const room = host.rooms.get(roomId)!;
+    const room = fixture.host.rooms.get(roomId)!;
     await waitFor(() => room.slot.consumers >= 1, 'home worker forwarding');
     const cid = await joined(roomId, 'Cid');
     return { roomId, room, ann, ben, cid };

@@ -1,40 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
 import { limits } from '../../shared/limits';
-import type { Host } from '../../electron/host/Host';
-import { countFrames, installWrtcGlobals, syntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
+import { countFrames, syntheticMedia } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 import { rawClient } from '../support/rawClient';
 
-installWrtcGlobals();
-
 describe('meeting features, media controls and host controls', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
+  const { media, joined } = fixture;
   let roomCounter = 0;
   const newRoom = () => `room-${++roomCounter}`;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
-  async function joined(roomId: string, displayName: string, extra: { passcode?: string; ownerKey?: string } = {}): Promise<Conference> {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName, ...extra });
-    return conference;
-  }
-  function media() {
-    const m = syntheticMedia();
-    cleanups.push(() => m.stop());
-    return m;
-  }
   const next = <T,>(conference: Conference, event: Parameters<Conference['once']>[0]) =>
     new Promise<T>((resolve) => conference.once(event, ((value: T) => resolve(value)) as never));
 
@@ -93,7 +71,7 @@ describe('meeting features, media controls and host controls', () => {
 
     const videoConsumerId = annAtBen().streamFor('camera')!.consumer.id;
     await ben.setConsumerPaused(videoConsumerId, true);
-    const serverConsumer = host.rooms.get(room)!.peers.get(ben.peerId!)!.consumers.get(videoConsumerId)!;
+    const serverConsumer = fixture.host.rooms.get(room)!.peers.get(ben.peerId!)!.consumers.get(videoConsumerId)!;
     expect(serverConsumer.paused).toBe(true);
     await ben.setConsumerPaused(videoConsumerId, false);
     expect(serverConsumer.paused).toBe(false);
@@ -110,15 +88,15 @@ describe('meeting features, media controls and host controls', () => {
     const room = newRoom();
     const ann = await joined(room, 'Ann');
     const hd = syntheticMedia({ width: 1280, height: 720, fps: 15 });
-    cleanups.push(() => hd.stop());
+    fixture.defer(() => hd.stop());
     await ann.produceTrack(hd.video, 'camera');
-    const serverProducer = await waitFor(() => [...(host.rooms.get(room)?.peers.get(ann.peerId!)?.producers.values() ?? [])][0], 'producer');
+    const serverProducer = await waitFor(() => [...(fixture.host.rooms.get(room)?.peers.get(ann.peerId!)?.producers.values() ?? [])][0], 'producer');
     expect(serverProducer.rtpParameters.encodings).toHaveLength(3);
 
     const ben = await joined(room, 'Ben');
     const remote = await waitFor(() => ben.participants.get(ann.peerId!)?.streamFor('camera'), 'camera at Ben');
     const frames = countFrames(remote.stream.getVideoTracks()[0]!);
-    cleanups.push(() => frames.stop());
+    fixture.defer(() => frames.stop());
     const layers: (number | null)[] = [];
     ben.on('consumerLayersChanged', (e) => layers.push(e.spatialLayer));
     await ben.setPreferredLayers(remote.consumer.id, 0);
@@ -139,7 +117,7 @@ describe('meeting features, media controls and host controls', () => {
 
   it('lets the host mute, remove and lock; others get unauthorized', async () => {
     const room = newRoom();
-    const hostUser = await joined(room, 'Hosting', { ownerKey: host.ownerKey });
+    const hostUser = await joined(room, 'Hosting', { ownerKey: fixture.host.ownerKey });
     expect(hostUser.localParticipant.isHost).toBe(true);
     const guest = await joined(room, 'Guest');
     expect(guest.localParticipant.isHost).toBe(false);
@@ -153,7 +131,7 @@ describe('meeting features, media controls and host controls', () => {
     await waitFor(() => hostUser.participants.get(guest.peerId!)?.muted, 'host sees guest muted');
 
     await hostUser.setLocked(true);
-    const outsider = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+    const outsider = new Conference({ url: fixture.host.baseUrl, handlerName: 'Chrome111' });
     await expect(outsider.join({ roomId: room, displayName: 'Outsider' })).rejects.toMatchObject({ code: 'room_locked' });
     await hostUser.setLocked(false);
 
@@ -164,7 +142,7 @@ describe('meeting features, media controls and host controls', () => {
     await hostUser.removeParticipant(guest.peerId!);
     expect((await kicked).error?.code).toBe('kicked');
     await left;
-    expect(host.rooms.get(room)!.peers.size).toBe(1);
+    expect(fixture.host.rooms.get(room)!.peers.size).toBe(1);
   });
 
   it('makes the desktop app (owner key) host of any room, and restarts ICE on request', async () => {
@@ -172,14 +150,14 @@ describe('meeting features, media controls and host controls', () => {
     const first = await joined(room, 'First');
     // Arriving first makes nobody host: the owner key does.
     expect(first.localParticipant.isHost).toBe(false);
-    const owner = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => owner.leave());
-    await owner.join({ roomId: room, displayName: 'Desk', ownerKey: host.ownerKey });
+    const owner = new Conference({ url: fixture.host.baseUrl, handlerName: 'Chrome111' });
+    fixture.defer(() => owner.leave());
+    await owner.join({ roomId: room, displayName: 'Desk', ownerKey: fixture.host.ownerKey });
     expect(owner.localParticipant.isHost).toBe(true);
     expect(first.localParticipant.isHost).toBe(false);
 
-    const raw = await rawClient(host.baseUrl);
-    cleanups.push(() => raw.close());
+    const raw = await rawClient(fixture.host.baseUrl);
+    fixture.defer(() => raw.close());
     const caps = (await raw.welcome).routerRtpCapabilities;
     const join = await raw.request('join', { roomId: room, displayName: 'Raw', rtpCapabilities: caps, ownerKey: 'not-the-key' });
     expect(join.ok && join.data.isHost).toBe(false);
@@ -192,14 +170,14 @@ describe('meeting features, media controls and host controls', () => {
   it('never gives a peer two consumers of one producer when consume paths overlap', async () => {
     const room = newRoom();
     const ann = await joined(room, 'Ann');
-    const raw = await rawClient(host.baseUrl);
-    cleanups.push(() => raw.close());
+    const raw = await rawClient(fixture.host.baseUrl);
+    fixture.defer(() => raw.close());
     const caps = (await raw.welcome).routerRtpCapabilities;
     const join = await raw.request('join', { roomId: room, displayName: 'Racer', rtpCapabilities: caps });
     const m = media();
     await ann.produceTrack(m.audio, 'mic');
     await ann.produceTrack(m.video, 'camera');
-    const hostRoom = host.rooms.get(room)!;
+    const hostRoom = fixture.host.rooms.get(room)!;
     const racer = hostRoom.peers.get(join.ok ? join.data.peerId : '')!;
     await waitFor(() => racer.consumers.size === 2, 'racer consumes mic and camera');
     for (const consumer of [...racer.consumers.values()]) consumer.close();
@@ -212,9 +190,9 @@ describe('meeting features, media controls and host controls', () => {
 
   it('enforces the passcode and rate-limits guessing per address', async () => {
     const room = newRoom();
-    const hostUser = await joined(room, 'Hosting', { ownerKey: host.ownerKey });
+    const hostUser = await joined(room, 'Hosting', { ownerKey: fixture.host.ownerKey });
     await hostUser.setPasscode('s3cret');
-    const guess = (passcode?: string) => new Conference({ url: host.baseUrl, handlerName: 'Chrome111' }).join({ roomId: room, displayName: 'Guesser', passcode });
+    const guess = (passcode?: string) => new Conference({ url: fixture.host.baseUrl, handlerName: 'Chrome111' }).join({ roomId: room, displayName: 'Guesser', passcode });
     await expect(guess()).rejects.toMatchObject({ code: 'unauthorized', message: 'this meeting needs a passcode' });
     const right = await joined(room, 'Friend', { passcode: 's3cret' });
     expect(right.state).toBe('connected');
@@ -232,13 +210,13 @@ describe('meeting features, media controls and host controls', () => {
     const raws = [];
     try {
       for (let i = 1; i < limits.maxPeersPerRoom; i++) {
-        const raw = await rawClient(host.baseUrl);
+        const raw = await rawClient(fixture.host.baseUrl);
         raws.push(raw);
         const { routerRtpCapabilities } = await raw.welcome;
         const ack = await raw.request('join', { roomId: room, displayName: `Filler ${i}`, rtpCapabilities: routerRtpCapabilities });
         expect(ack.ok).toBe(true);
       }
-      const overflow = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
+      const overflow = new Conference({ url: fixture.host.baseUrl, handlerName: 'Chrome111' });
       await expect(overflow.join({ roomId: room, displayName: 'One too many' })).rejects.toMatchObject({ code: 'room_full' });
     } finally {
       for (const raw of raws) raw.close();

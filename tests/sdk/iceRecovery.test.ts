@@ -1,37 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { syntheticMedia } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 
 /** Issue 10, item 5: each ICE restart used to add a connectionstatechange listener that was never removed. */
 describe('ICE recovery', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
   it('leaves no listener behind after repeated ICE restarts, and the transport stays usable', async () => {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
+    const conference = new Conference({ url: fixture.host.baseUrl, handlerName: 'Chrome111' });
+    fixture.defer(() => conference.leave());
     await conference.join({ roomId: 'ice', displayName: 'Restarter' });
     const media = syntheticMedia();
-    cleanups.push(() => media.stop());
+    fixture.defer(() => media.stop());
     await conference.produceTrack(media.video, 'camera');
     const send = conference.transports.send!;
     await waitFor(() => send.connectionState === 'connected', 'the send transport to connect');
     const before = send.listenerCount('connectionstatechange');
-    const hostTransport = host.rooms.get('ice')!.peers.get(conference.peerId!)!.sendTransport;
+    const hostTransport = fixture.host.rooms.get('ice')!.peers.get(conference.peerId!)!.sendTransport;
 
     // What a real ICE failure looks like to the SDK: the transport reports `failed`. The restart
     // that follows is real (host request, new ICE credentials, renegotiation).

@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Conference, type StreamEvent } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
+import { describe, expect, it } from 'vitest';
+import { type StreamEvent } from '../../renderer/src/conference';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 import { startFaultRelay, type FaultRelay, type FaultRules } from '../support/faultRelay';
-
-installWrtcGlobals();
 
 const STILL_WAITING = 'still waiting';
 const within = <T,>(promise: Promise<T>, ms: number) =>
@@ -13,33 +10,14 @@ const within = <T,>(promise: Promise<T>, ms: number) =>
 
 /** A host that misbehaves on purpose (a relay in front of the real one): the client must not hang or forget (issue 10, items 2 and 3). */
 describe('join against a misbehaving host', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
+  const { client, media } = fixture;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
   async function relay(rules: FaultRules): Promise<FaultRelay> {
-    const started = await startFaultRelay(host.baseUrl, rules);
-    cleanups.push(() => started.close());
+    const started = await startFaultRelay(fixture.host.baseUrl, rules);
+    fixture.defer(() => started.close());
     return started;
-  }
-  function client(url = host.baseUrl): Conference {
-    const conference = new Conference({ url, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    return conference;
-  }
-  function media(): SyntheticMedia {
-    const m = syntheticMedia();
-    cleanups.push(() => m.stop());
-    return m;
   }
 
   it('a host that never sends welcome: join() fails with a typed timeout instead of hanging', async () => {
@@ -88,7 +66,7 @@ describe('join against a misbehaving host', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ consumerId: brokenConsumerId, source: 'camera', error: { name: 'StreamError', code: 'media_failed' } });
     // The host stops forwarding what nobody can play.
-    const room = host.rooms.get('bad-consumer')!;
+    const room = fixture.host.rooms.get('bad-consumer')!;
     const viewerPeer = room.peers.get(viewer.peerId!)!;
     await waitFor(() => viewerPeer.consumers.get(brokenConsumerId!)?.paused, 'the broken consumer to be paused on the host');
   });

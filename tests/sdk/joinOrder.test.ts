@@ -1,35 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Conference } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../support/wrtc';
-import { startTestHost } from '../support/testHost';
+import { describe, expect, it } from 'vitest';
+import { useTestHost } from '../support/meetingFixture';
 import { startFaultRelay } from '../support/faultRelay';
-
-installWrtcGlobals();
 
 /** Join latency (issue 10): the receive side's first media must not wait on the send side's set-up. */
 describe('join order', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
-  function client(url = host.baseUrl): Conference {
-    const conference = new Conference({ url, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    return conference;
-  }
-  function media(): SyntheticMedia {
-    const m = syntheticMedia();
-    cleanups.push(() => m.stop());
-    return m;
-  }
+  const fixture = useTestHost();
+  const { client, media } = fixture;
 
   it('local media sent right after join waits until the receive transport is connected', async () => {
     const sender = client();
@@ -39,14 +15,14 @@ describe('join order', () => {
 
     // A slow receive side (its DTLS parameters take 600 ms to be accepted): sending must still wait for it.
     let recvTransportId: string | undefined;
-    const relay = await startFaultRelay(host.baseUrl, {
+    const relay = await startFaultRelay(fixture.host.baseUrl, {
       rewriteAnswer: (request, ack) => {
         if (request === 'join' && ack?.ok) recvTransportId = ack.data.recvTransport.id;
         return ack;
       },
       delayAnswerMs: (request, data) => (request === 'connectTransport' && (data as { transportId: string }).transportId === recvTransportId ? 600 : 0),
     });
-    cleanups.push(() => relay.close());
+    fixture.defer(() => relay.close());
     const joiner = client(relay.url);
     const events: string[] = [];
     joiner.socket.onAnyOutgoing((event) => {

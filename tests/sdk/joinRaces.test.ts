@@ -1,36 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conference, type ConnectionState } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 
 /** Races between join, leave and a dropped connection (issue 10, items 1 and 10). */
 describe('join under races', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
+  const { client, media } = fixture;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
-  function client(): Conference {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    return conference;
-  }
-  function media(): SyntheticMedia {
-    const m = syntheticMedia();
-    cleanups.push(() => m.stop());
-    return m;
-  }
   function recordStates(conference: Conference): ConnectionState[] {
     const states: ConnectionState[] = [];
     conference.on('connectionStateChanged', ({ state }) => states.push(state));
@@ -63,7 +41,7 @@ describe('join under races', () => {
     expect(outcome).toBe('cancelled');
     expect(viewer.state).toBe('disconnected');
     expect(states).not.toContain('connected');
-    await waitFor(() => host.rooms.get('race-leave')?.peers.size === 1, 'the host to drop the viewer');
+    await waitFor(() => fixture.host.rooms.get('race-leave')?.peers.size === 1, 'the host to drop the viewer');
   });
 
   it('a drop while connecting fails the join (typed) and starts no reconnection beside it', async () => {
@@ -93,7 +71,7 @@ describe('join under races', () => {
     await conference.join(params); // and again once connected
     expect(conference.state).toBe('connected');
     expect(joins.count).toBe(1);
-    expect(host.rooms.get('idempotent')?.peers.size).toBe(1);
+    expect(fixture.host.rooms.get('idempotent')?.peers.size).toBe(1);
     await expect(conference.join({ ...params, roomId: 'elsewhere' })).rejects.toMatchObject({ code: 'already_joined' });
   });
 
@@ -106,7 +84,7 @@ describe('join under races', () => {
     expect(early.state).toBe('connected');
 
     const host1 = client();
-    await host1.join({ roomId: 'early-locked', displayName: 'Host', ownerKey: host.ownerKey });
+    await host1.join({ roomId: 'early-locked', displayName: 'Host', ownerKey: fixture.host.ownerKey });
     await host1.setPasscode('secret');
     const guest = client();
     const guestJoins = countJoins(guest);

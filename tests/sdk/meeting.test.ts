@@ -1,35 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Conference, type StreamEvent } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
-import { countFrames, installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { describe, expect, it } from 'vitest';
+import { type StreamEvent } from '../../renderer/src/conference';
+import { countFrames } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+import { useTestHost } from '../support/meetingFixture';
 
 describe('a meeting through the real SFU (Node WebRTC clients)', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const fixture = useTestHost();
+  const { client, media } = fixture;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
 
-  function client(): Conference {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    return conference;
-  }
-  function media(): SyntheticMedia {
-    const m = syntheticMedia();
-    cleanups.push(() => m.stop());
-    return m;
-  }
 
   it('joins in one request, auto-consumes, delivers decoded video, and leave closes everything the peer owned', async () => {
     const alice = client();
@@ -48,11 +27,11 @@ describe('a meeting through the real SFU (Node WebRTC clients)', () => {
     const video = await waitFor(() => bobStreams.find((s) => s.source === 'camera'), "Alice's camera at Bob");
     await waitFor(() => bobStreams.find((s) => s.source === 'mic'), "Alice's mic at Bob");
     const frames = countFrames(video.stream.getVideoTracks()[0]!);
-    cleanups.push(() => frames.stop());
+    fixture.defer(() => frames.stop());
     await waitFor(() => frames.frames > 5, 'decoded frames at Bob', 15_000);
     expect(frames.width).toBeGreaterThan(0);
 
-    const room = host.rooms.get('standup')!;
+    const room = fixture.host.rooms.get('standup')!;
     const bobPeer = room.peers.get(bob.peerId!)!;
     const bobTransportIds = [bobPeer.sendTransport.id, bobPeer.recvTransport.id];
     const bobConsumerIds = [...bobPeer.consumers.keys()];
@@ -72,12 +51,12 @@ describe('a meeting through the real SFU (Node WebRTC clients)', () => {
   it('closes the room (and its router) shortly after the last peer leaves', async () => {
     const carol = client();
     await carol.join({ roomId: 'brief', displayName: 'Carol' });
-    const room = host.rooms.get('brief')!;
+    const room = fixture.host.rooms.get('brief')!;
     const routerId = room.router.id;
     await carol.leave();
-    await waitFor(() => host.rooms.get('brief') === undefined, 'room to close');
+    await waitFor(() => fixture.host.rooms.get('brief') === undefined, 'room to close');
     expect(room.closed).toBe(true);
-    const workerDump = await host.pool.slots[0]!.worker.dump();
+    const workerDump = await fixture.host.pool.slots[0]!.worker.dump();
     expect(workerDump.routerIds).not.toContain(routerId);
   });
 });

@@ -3,6 +3,7 @@ import { HostError } from '../errors';
 import type { PasscodeGuard } from '../security/PasscodeGuard';
 import { secretsEqual } from '../security/secrets';
 import { ResumeTokens, type ResumeGrant } from './ResumeTokens';
+import { WaitingRoom, type Knock } from './WaitingRoom';
 
 export interface AdmissionRequest {
   /** Client address (rate limits). */
@@ -11,6 +12,9 @@ export interface AdmissionRequest {
   resumeToken?: string;
   /** Proved the owner key or the admin token: enters whatever the lock, passcode or size. */
   asOwner: boolean;
+  /** Who knocks when the waiting room is on (absent: this join cannot wait, e.g. a test's direct join). */
+  displayName?: string;
+  channel?: Knock['channel'];
 }
 
 /** What an admission decided; handed back to `complete` or `abort`. */
@@ -18,18 +22,22 @@ export interface AdmissionTicket {
   readonly resumed?: ResumeGrant;
   readonly asOwner: boolean;
   readonly token?: string;
+  /** The host let this newcomer in from the waiting room: the lock no longer stops it. */
+  readonly letIn?: boolean;
 }
 
 /**
- * Who may enter one room: the lock, the passcode (rate-limited), the size cap and the resume
- * tokens that let a participant come back after a drop. The size cap counts joins in progress,
- * so concurrent joins cannot overfill the room while they wait for their transports.
+ * Who may enter one room: the lock, the passcode (rate-limited), the waiting room, the size cap and
+ * the resume tokens that let a participant come back after a drop (without knocking again). The
+ * size cap counts joins in progress, so concurrent joins cannot overfill the room while they wait
+ * for their transports; people in the waiting room hold no seat.
  */
 export class Admission {
   locked = false;
   #passcode: string | null = null;
   #inProgress = 0;
   readonly tokens: ResumeTokens;
+  readonly waiting = new WaitingRoom();
   readonly #roomId: string;
   readonly #guard: PasscodeGuard;
 
@@ -47,22 +55,31 @@ export class Admission {
     return this.#inProgress;
   }
 
-  /** Throws a HostError when the request may not enter. `present` = participants in the room now. */
-  async admit(request: AdmissionRequest, present: number): Promise<AdmissionTicket> {
+  /**
+   * Throws a HostError when the request may not enter. A newcomer passes the lock and passcode
+   * first, then the waiting room (if on). `present` = participants in the room now.
+   */
+  async admit(request: AdmissionRequest, present: () => number): Promise<AdmissionTicket> {
     const resumed = this.tokens.claim(request.resumeToken);
-    const ticket: AdmissionTicket = { resumed, asOwner: request.asOwner, token: resumed ? request.resumeToken : undefined };
-    this.#inProgress++;
+    let letIn = false;
     try {
-      if (!resumed && !request.asOwner) await this.#checkNewcomer(request);
-      // Counted after the awaits above: the joins still in progress hold their seats.
-      if (!request.asOwner && present + this.#inProgress > limits.maxPeersPerRoom) {
-        throw new HostError('room_full', `this meeting is full (${limits.maxPeersPerRoom} participants)`);
+      if (!resumed && !request.asOwner) {
+        await this.#checkNewcomer(request);
+        const { displayName, channel } = request;
+        letIn = displayName !== undefined && channel !== undefined && (await this.waiting.wait({ displayName, channel, address: request.address }));
       }
-      return ticket;
     } catch (error) {
-      this.abort(ticket);
+      this.tokens.unclaim(resumed ? request.resumeToken : undefined);
       throw error;
     }
+    const ticket: AdmissionTicket = { resumed, asOwner: request.asOwner, token: resumed ? request.resumeToken : undefined, letIn };
+    // Counted after the awaits above, checked at once: the joins still in progress hold their seats.
+    this.#inProgress++;
+    if (!request.asOwner && present() + this.#inProgress > limits.maxPeersPerRoom) {
+      this.abort(ticket);
+      throw new HostError('room_full', `this meeting is full (${limits.maxPeersPerRoom} participants)`);
+    }
+    return ticket;
   }
 
   /** The participant is in: its single-use token is replaced by a fresh one. */

@@ -15,6 +15,7 @@ export class Session implements PeerChannel {
   room?: Room;
   joining = false;
   #joinDeadline?: NodeJS.Timeout;
+  readonly #gone = new AbortController();
 
   constructor(socket: RoundtableSocket) {
     this.socket = socket;
@@ -23,6 +24,11 @@ export class Session implements PeerChannel {
 
   get id(): string {
     return this.socket.id;
+  }
+
+  /** Aborted once the connection has closed. */
+  get signal(): AbortSignal {
+    return this.#gone.signal;
   }
 
   /** Closes the connection if it has not joined within `ms` (and again after every drop back to unjoined). */
@@ -57,6 +63,7 @@ export class Session implements PeerChannel {
 
   closed(): void {
     this.#clearJoinDeadline();
+    this.#gone.abort();
   }
 
   async requestNewConsumer(data: NewConsumer): Promise<void> {

@@ -24,6 +24,16 @@ export interface HandlerContext {
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
 
+/** The meeting's waiting room (part of its admission, which outlives a room moved to another worker). */
+const waitingRoomOf = (room: Room) => room.meetingState.admission.waiting;
+
+/** The host's own request about the waiting room. */
+function hostOfWaitingRoom(ctx: HandlerContext): { room: Room; waiting: ReturnType<typeof waitingRoomOf> } {
+  const { peer, room } = joined(ctx);
+  room.assertHost(peer);
+  return { room, waiting: waitingRoomOf(room) };
+}
+
 function joined(ctx: HandlerContext): { peer: Peer; room: Room } {
   const { peer, room } = ctx.session;
   if (!peer || !room || peer.closed) throw new HostError('not_joined', 'join a meeting first');
@@ -71,6 +81,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             iceServers: ctx.iceServers(),
             recordingAllowed: room.recordingAllowed,
             ...(ctx.clusterNodes ? { clusterNodes: ctx.clusterNodes() } : {}),
+            waitingRoom: waitingRoomOf(room).enabled,
+            waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.
@@ -212,5 +224,27 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     const { peer, room } = joined(ctx);
     allowRecording(room, peer, data.allowed);
     return {};
+  },
+
+  hostSetWaitingRoom(ctx, data) {
+    const { room, waiting } = hostOfWaitingRoom(ctx);
+    if (waiting.enabled === data.enabled) return {};
+    waiting.setEnabled(data.enabled);
+    room.broadcast('waitingRoomChanged', { enabled: data.enabled });
+    return {};
+  },
+
+  hostAdmit(ctx, data) {
+    hostOfWaitingRoom(ctx).waiting.admit(data.waitingId);
+    return {};
+  },
+
+  hostDeny(ctx, data) {
+    hostOfWaitingRoom(ctx).waiting.deny(data.waitingId);
+    return {};
+  },
+
+  hostAdmitAll(ctx) {
+    return { admitted: hostOfWaitingRoom(ctx).waiting.admitAll() };
   },
 };

@@ -2,13 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { limits } from '../../../shared/limits';
 import type { Conference } from '../conference';
 import type { Notice } from '../hooks/useNotices';
-import { describeError } from '../messages';
+import { useWaitingRoom } from '../hooks/useWaitingRoom';
+import { describeError, texts } from '../messages';
 
-/** Meeting-wide controls for the host: lock, and a passcode for people who join later. */
+/** Meeting-wide controls for the host: lock, waiting room, and a passcode for people who join later. */
 export function HostControls({ conference, report }: { conference: Conference; report(notice: Notice): void }) {
   const [passcode, setPasscode] = useState('');
   const [hasPasscode, setHasPasscode] = useState(false);
   const locked = conference.locked;
+  const waitingRoom = useWaitingRoom(conference).enabled;
 
   const apply = async (action: () => Promise<void>, done: string) => {
     try {
@@ -35,6 +37,9 @@ export function HostControls({ conference, report }: { conference: Conference; r
     <section className="host-controls" aria-label="Host controls">
       <button type="button" aria-pressed={locked} onClick={() => void apply(() => conference.setLocked(!locked), locked ? 'Meeting unlocked.' : 'Meeting locked.')}>
         {locked ? 'Unlock meeting' : 'Lock meeting'}
+      </button>
+      <button type="button" aria-pressed={waitingRoom} onClick={() => void apply(() => conference.waitingRoom.setEnabled(!waitingRoom), texts.waitingRoom(!waitingRoom))}>
+        {waitingRoom ? 'Turn off waiting room' : 'Turn on waiting room'}
       </button>
       <button
         type="button"

@@ -52,6 +52,16 @@ describe('Lobby', () => {
     );
   });
 
+  it('on the desktop: "Start with a waiting room" shows the saved choice and saves a change before hosting', async () => {
+    const platform = createTestPlatform({});
+    render(<Lobby platform={platform} preferences={{ displayName: 'Hana', waitingRoom: true }} onDevicesChange={noop} onJoin={noop} />);
+    const checkbox = screen.getByRole<HTMLInputElement>('checkbox', { name: /Start with a waiting room/ });
+    expect(checkbox.checked).toBe(true);
+    fireEvent.click(checkbox);
+    expect(checkbox.checked).toBe(false);
+    await waitFor(() => expect(platform.calls).toContainEqual({ method: 'savePreferences', args: [{ waitingRoom: false }] }));
+  });
+
   it('on the desktop: lists LAN meetings as they are found and joins one by its link', async () => {
     const platform = createTestPlatform({ discovery: [] });
     const onJoin = vi.fn();

@@ -2,11 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { limits } from '../../../shared/limits';
 import type { Notice } from '../hooks/useNotices';
 import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
-import { parseJoinInput, takeOwnerKey } from '../joinLink';
+import { E2eeSession, generateMeetingKey } from '../e2ee';
+import { parseJoinInput, takeMeetingKey, takeOwnerKey } from '../joinLink';
 import { warmUp } from '../warmConference';
 import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
 import { DevicePreview } from './DevicePreview';
+import { E2eeLobbyFields, type E2eeChoice } from './E2eeLobbyFields';
 import { HostMeetingPanel } from './HostMeetingPanel';
 import { LanMeetings } from './LanMeetings';
 import type { JoinRequest } from './Meeting';
@@ -41,8 +43,17 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
   const [displayName, setDisplayName] = useState(params.get('name') ?? preferences.displayName);
   const [room, setRoom] = useState(params.get('room') ?? '');
   const [passcode, setPasscode] = useState('');
+  const [e2ee, setE2ee] = useState<E2eeChoice>(() => {
+    const key = takeMeetingKey();
+    return { enabled: key !== undefined, key: key ?? '' };
+  });
   const [error, setError] = useState<string | undefined>();
   const hosting = useHosting(platform);
+  const [waitingRoom, setWaitingRoom] = useState(preferences.waitingRoom ?? false);
+  const changeWaitingRoom = (enabled: boolean) => {
+    setWaitingRoom(enabled);
+    platform.savePreferences({ waitingRoom: enabled }).catch((failure: unknown) => setError(`Could not save the waiting room setting: ${(failure as Error).message}`));
+  };
   const lanMeetings = useDiscoveredMeetings(platform);
 
   useEffect(() => {
@@ -61,6 +72,18 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
     return name || undefined;
   };
 
+  /** The meeting's encryption: the pasted link's key, the typed one, or a new one; false when it cannot run here. */
+  const encryption = (linkKey?: string): { session?: E2eeSession } | false => {
+    const key = linkKey ?? (e2ee.enabled ? e2ee.key.trim() || generateMeetingKey() : undefined);
+    if (!key) return {};
+    try {
+      return { session: new E2eeSession(key) };
+    } catch (failure) {
+      setError((failure as Error).message);
+      return false;
+    }
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const name = requireName();
@@ -70,11 +93,15 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
     const hostUrl = target.hostUrl ?? platform.defaultHostUrl();
     if (!hostUrl) return setError('Paste the meeting link you were sent (a room code alone only works for meetings hosted here).');
     setError(undefined);
-    onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, ownerKey, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined });
+    const encrypted = encryption(target.meetingKey);
+    if (!encrypted) return;
+    onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, ownerKey, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined, e2ee: encrypted.session });
   };
 
-  const joinHosted = (info: HostingInfo, name: string) =>
-    onJoin({ hostUrl: info.baseUrl, roomId: info.roomId, displayName: name, ownerKey: info.ownerKey, fingerprint: info.fingerprint, hosting: info });
+  const joinHosted = (info: HostingInfo, name: string) => {
+    const encrypted = encryption();
+    if (encrypted) onJoin({ hostUrl: info.baseUrl, roomId: info.roomId, displayName: name, ownerKey: info.ownerKey, fingerprint: info.fingerprint, hosting: info, e2ee: encrypted.session });
+  };
 
   const host = async () => {
     const name = requireName();
@@ -111,7 +138,8 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
       }
     }
     setError(undefined);
-    onJoin({ hostUrl, roomId: meeting.roomId, displayName: name, passcode: passcode || undefined, fingerprint: meeting.fingerprint ?? target?.fingerprint });
+    const encrypted = encryption(target?.meetingKey);
+    if (encrypted) onJoin({ hostUrl, roomId: meeting.roomId, displayName: name, passcode: passcode || undefined, fingerprint: meeting.fingerprint ?? target?.fingerprint, e2ee: encrypted.session });
   };
 
   return (
@@ -138,6 +166,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
               Passcode (if the host set one)
               <input value={passcode} onChange={(e) => setPasscode(e.target.value)} type="password" autoComplete="off" maxLength={limits.maxPasscodeLength} />
             </label>
+            <E2eeLobbyFields choice={e2ee} onChange={setE2ee} />
             {error && (
               <p role="alert" className="error">
                 {error}
@@ -148,7 +177,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
             </button>
           </form>
           {platform.hosting && (
-            <HostMeetingPanel hosting={hosting.info} onHost={host} onStop={stopHosting} onReturn={(info) => requireName() && joinHosted(info, displayName.trim())} />
+            <HostMeetingPanel hosting={hosting.info} waitingRoom={waitingRoom} onWaitingRoomChange={changeWaitingRoom} onHost={host} onStop={stopHosting} onReturn={(info) => requireName() && joinHosted(info, displayName.trim())} />
           )}
           {platform.discovery && <LanMeetings meetings={lanMeetings} onPick={pickLan} />}
         </div>

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conference } from '../conference';
+import type { E2eeSession } from '../e2ee';
+import { useE2eeSession } from '../e2ee/useE2eeSession';
 import { useAnnouncements } from '../hooks/useAnnouncements';
 import { useChat } from '../hooks/useChat';
 import { useConferenceSnapshot } from '../hooks/useConferenceSnapshot';
@@ -10,6 +12,7 @@ import { useReactions } from '../hooks/useReactions';
 import { useRecording } from '../hooks/useRecording';
 import { takeConference } from '../warmConference';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { useWaitingRoom } from '../hooks/useWaitingRoom';
 import { describeError, texts } from '../messages';
 import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { HostingInfo, Platform, Preferences } from '../platform';
@@ -17,8 +20,9 @@ import { useDesktopMeeting } from '../platform/useDesktopMeeting';
 import { ChatPanel } from './ChatPanel';
 import { Controls, MeetingTools, type Panel } from './Controls';
 import { Dialog } from './Dialog';
+import { E2eeIndicator } from './E2eeIndicator';
 import { InviteDetails } from './InviteDetails';
-import { inviteLink } from './inviteLink';
+import { inviteLink, withMeetingKey } from './inviteLink';
 import { LocalTile } from './LocalTile';
 import { Notices } from './Notices';
 import { ParticipantTile } from './ParticipantTile';
@@ -30,6 +34,8 @@ import { findPresenter, ScreenShareView } from './ScreenShareView';
 import { SettingsDialog, type DeviceKind } from './SettingsDialog';
 import { SidePanel } from './SidePanel';
 import { Stage, type Layout } from './Stage';
+import { WaitingRoomPanel } from './WaitingRoomPanel';
+import { WaitingScreen } from './WaitingScreen';
 
 export interface JoinRequest {
   hostUrl: string;
@@ -41,6 +47,8 @@ export interface JoinRequest {
   fingerprint?: string;
   /** Set when this app hosts the meeting: the invite shows the ports to allow. */
   hosting?: HostingInfo;
+  /** End-to-end encryption of this meeting's media (its key stays in this window). */
+  e2ee?: E2eeSession;
 }
 
 interface MeetingProps {
@@ -63,7 +71,8 @@ const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigato
 
 /** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
 export function Meeting({ platform, request, preferences, onLeave, onEffectsChange }: MeetingProps) {
-  const [conference] = useState(() => takeConference(request.hostUrl));
+  const [conference] = useState(() => takeConference(request.hostUrl, request.e2ee));
+  useE2eeSession(request.e2ee);
   useConferenceSnapshot(conference);
   const { notices, report, dismiss } = useNotices();
   const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));
@@ -90,6 +99,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
     report,
   });
   useAnnouncements(conference, report);
+  const waitingRoom = useWaitingRoom(conference, true);
   useShortcuts({ a: () => void media.toggleMic(), v: () => void media.toggleCamera() });
 
   useEffect(() => {
@@ -168,16 +178,21 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
           speaking={speakerId === participant.id}
           reactions={reactions.get(participant.id)}
           pinned={pinned === participant.id}
+          cannotDecrypt={request.e2ee?.cannotDecrypt(participant.id)}
           onTogglePin={() => togglePin(participant.id)}
         />
       ),
     })),
   ];
 
+  // In the waiting room nothing of the meeting shows: only your preview until the host lets you in.
+  if (conference.state === 'waiting') return <WaitingScreen roomId={request.roomId} cameraId={devices.cameraId} microphoneId={devices.microphoneId} onLeave={() => onLeave()} />;
+
   return (
     <main className="meeting" data-state={conference.state} data-phase={session.phase.kind}>
       <header className="meeting-header">
         <h1>{request.roomId}</h1>
+        {request.e2ee && <E2eeIndicator session={request.e2ee} />}
         {conference.locked && <span className="pill">Locked</span>}
         <RecordingIndicator self={recording.phase === 'recording' || recording.phase === 'stopping'} others={recording.othersRecording} />
         {session.phase.kind === 'joining' && (
@@ -205,6 +220,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
           featuredId={pinned ?? lastSpeaker.current ?? participants[0]?.id}
           presentation={presenter ? <ScreenShareView conference={conference} presenter={presenter} /> : undefined}
         />
+        {local.isHost && waitingRoom.entries.length > 0 && <WaitingRoomPanel conference={conference} view={waitingRoom} report={report} />}
         {panel === 'chat' && (
           <SidePanel title="Chat" onClose={() => setPanel(null)}>
             <ChatPanel messages={chat.messages} onSend={chat.send} disabled={!joined} />
@@ -243,7 +259,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
       )}
       {dialog === 'invite' && (
         <Dialog title="Invite people" onClose={() => setDialog(null)} testId="invite-dialog">
-          <InviteDetails link={request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint)} ports={request.hosting?.ports} />
+          <InviteDetails link={withMeetingKey(request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint), request.e2ee?.key)} ports={request.hosting?.ports} />
         </Dialog>
       )}
       {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} effects={effects} onEffectsChange={changeEffects} onClose={() => setDialog(null)} />}

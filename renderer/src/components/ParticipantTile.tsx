@@ -13,10 +13,12 @@ interface ParticipantTileProps {
   reactions?: ShownReaction[];
   pinned?: boolean;
   onTogglePin?(): void;
+  /** End-to-end encrypted meeting, and this participant's media fails to decrypt with our key. */
+  cannotDecrypt?: boolean;
 }
 
 /** One remote participant: camera video (or an avatar), name and state badges. Audio plays elsewhere. */
-export function ParticipantTile({ conference, participant, speaking, reactions = [], pinned = false, onTogglePin }: ParticipantTileProps) {
+export function ParticipantTile({ conference, participant, speaking, reactions = [], pinned = false, onTogglePin, cannotDecrypt = false }: ParticipantTileProps) {
   const camera = participant.streamFor('camera');
   const cameraOff = participant.cameraOff || !camera;
   const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
@@ -32,12 +34,18 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       data-hand-raised={String(handRaised)}
       data-speaking={String(speaking)}
       data-pinned={String(pinned)}
+      data-cannot-decrypt={String(cannotDecrypt)}
       aria-label={displayName}
     >
       {camera && consumerId && !cameraOff ? (
         <RemoteVideo conference={conference} consumerId={consumerId} stream={camera.stream} label={`${displayName}'s camera`} />
       ) : (
         <Avatar name={displayName} />
+      )}
+      {cannotDecrypt && (
+        <div className="tile-cannot-decrypt" role="status" data-testid="cannot-decrypt">
+          Cannot decrypt: {displayName} uses another meeting key
+        </div>
       )}
       <ReactionOverlay reactions={reactions} />
       {handRaised && (

@@ -5,7 +5,7 @@ import { type Attempt, ConnectionStateMachine, type ConnectionState } from './Co
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
 import { firstMediaArrived } from './firstMedia';
-import { JoinHandshake, type JoinAnswer, type JoinParams } from './JoinHandshake';
+import { JoinHandshake, sameJoin, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
 import { MediaTransports } from './MediaTransports';
 import type { NetworkWatcher } from './NetworkWatcher';
@@ -18,6 +18,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
+import { WaitingRoomControls } from './WaitingRoomControls';
 
 export type { ConnectionState } from './ConnectionStateMachine';
 export type { ConferenceEvents, StreamEvent } from './events';
@@ -41,10 +42,6 @@ const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
 /** While rejoining, one connection attempt to a host that is still away must not hold up the next. */
 const REJOIN_CONNECT_TIMEOUT_MS = 2_500;
 
-function sameJoin(a: JoinParams, b: JoinParams): boolean {
-  return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
-}
-
 /**
  * A meeting, from the client's side: join, send local media, receive everyone else's, and keep it
  * all alive across dropped connections. A facade: the handshake, transports, reconnector,
@@ -61,6 +58,8 @@ export class Conference extends MeetingControls {
   readonly #reconnector: Reconnector;
   readonly #network: NetworkWatcher;
   readonly #gate = new NotificationGate();
+  /** The meeting's waiting room: for its host, who waits, with Admit / Deny / Admit all. */
+  readonly waitingRoom: WaitingRoomControls;
   /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
   readonly #emitter: Emit = (event, ...args) => void (this.emit as (name: string, ...rest: unknown[]) => boolean)(event, ...args);
   #session?: Session;
@@ -80,6 +79,7 @@ export class Conference extends MeetingControls {
     this.#signaling = signaling;
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
+    this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
     this.#publisher = new Publisher(this.#signaling, emit);
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
@@ -141,6 +141,10 @@ export class Conference extends MeetingControls {
   /** For diagnostics and tests: the mediasoup-client transports of the current session. */
   get transports(): { send?: types.Transport; recv?: types.Transport } {
     return { send: this.#session?.transports.send, recv: this.#session?.transports.recv };
+  }
+  /** End-to-end media encryption (../e2ee) for the sessions of the next join(). */
+  set mediaEncryption(encryption: Publisher['encryption']) {
+    this.#publisher.encryption = this.#subscriber.encryption = encryption;
   }
   /** For test hooks: drops the signaling connection as a network failure would. */
   get socket() {
@@ -228,7 +232,7 @@ export class Conference extends MeetingControls {
     let session: Session | undefined;
     try {
       this.#gate.hold();
-      const { device, answer } = await this.#handshake.join(params, this.#resumeToken);
+      const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
@@ -269,6 +273,7 @@ export class Conference extends MeetingControls {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
       tcpOnly: this.#network.tcpOnly,
+      encryption: { media: this.#publisher.encryption, localParticipantId: answer.peerId },
     });
     this.#network.watchTransport(transports.send);
     this.#network.watchTransport(transports.recv);
@@ -276,6 +281,7 @@ export class Conference extends MeetingControls {
     this.#session = session;
     this.#publisher.setTransport(transports.send);
     this.#room.applyJoin(answer, params.displayName);
+    this.waitingRoom.applyJoin(answer);
     return session;
   }
 

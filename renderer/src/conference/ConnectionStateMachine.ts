@@ -1,13 +1,15 @@
 import { ConnectionError } from './errors';
 import type { ConferenceError } from './errors';
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+/** `waiting`: the host put this join in its waiting room; the join goes on once let in. */
+export type ConnectionState = 'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'disconnected';
 
 const ALLOWED: Record<ConnectionState, readonly ConnectionState[]> = {
   idle: ['connecting'],
-  connecting: ['connected', 'disconnected'],
+  connecting: ['waiting', 'connected', 'disconnected'],
+  waiting: ['connected', 'disconnected'],
   connected: ['reconnecting', 'disconnected'],
-  reconnecting: ['reconnecting', 'connected', 'disconnected'],
+  reconnecting: ['reconnecting', 'waiting', 'connected', 'disconnected'],
   disconnected: ['connecting'],
 };
 

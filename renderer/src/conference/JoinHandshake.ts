@@ -1,8 +1,10 @@
 import { Device, type types } from 'mediasoup-client';
 import type { ResponseData } from '../../../shared/protocol';
 import { ConferenceError, ConnectionError } from './errors';
+import type { Attempt } from './ConnectionStateMachine';
 import type { SignalingClient } from './SignalingClient';
 import { withTimeout } from './timeouts';
+import { requestJoin } from './WaitingRoomControls';
 
 export interface JoinParams {
   roomId: string;
@@ -10,6 +12,11 @@ export interface JoinParams {
   passcode?: string;
   /** The desktop app's owner key when it joins the meeting it hosts. */
   ownerKey?: string;
+}
+
+/** The same join (join() is idempotent for it). */
+export function sameJoin(a: JoinParams, b: JoinParams): boolean {
+  return a.roomId === b.roomId && a.displayName === b.displayName && a.passcode === b.passcode && a.ownerKey === b.ownerKey;
 }
 
 export type JoinAnswer = ResponseData<'join'>;
@@ -46,21 +53,29 @@ export class JoinHandshake {
     return this.#preparing;
   }
 
-  /** Joins; a clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays). */
-  async join(params: JoinParams, resumeToken: string | undefined): Promise<{ device: Device; answer: JoinAnswer }> {
+  /**
+   * `onWaiting`: the host put this join in its waiting room (the answer comes once let in). A
+   * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
+   * A clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays).
+   */
+  async join(params: JoinParams, resumeToken: string | undefined, attempt?: Attempt, onWaiting: () => void = () => undefined): Promise<{ device: Device; answer: JoinAnswer }> {
     for (let hop = 0; ; hop++) {
       // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
       // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
       const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
       const device = warm ?? (await this.prepare());
+      const request = {
+        roomId: params.roomId,
+        displayName: params.displayName,
+        passcode: params.passcode,
+        ownerKey: params.ownerKey,
+        resumeToken,
+        rtpCapabilities: device.rtpCapabilities,
+      };
       try {
-        const answer = await this.#signaling.request('join', {
-          roomId: params.roomId,
-          displayName: params.displayName,
-          passcode: params.passcode,
-          ownerKey: params.ownerKey,
-          resumeToken,
-          rtpCapabilities: device.rtpCapabilities,
+        const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
+          attempt?.check();
+          throw error;
         });
         if (answer.clusterNodes) this.#signaling.setClusterNodes(answer.clusterNodes);
         return { device, answer };

@@ -1,5 +1,6 @@
 import type { Device, types } from 'mediasoup-client';
 import type { MediaSource, TransportOptions } from '../../../shared/protocol';
+import type { MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
 
 export const ICE_RESTART_GRACE_MS = 6_000;
@@ -38,12 +39,23 @@ export class MediaTransports {
   constructor(
     device: Device,
     signaling: SignalingClient,
-    options: { send: TransportOptions; recv: TransportOptions; iceServers: RTCIceServer[]; onLost(reason: string): void; tcpOnly?: boolean },
+    options: {
+      send: TransportOptions;
+      recv: TransportOptions;
+      iceServers: RTCIceServer[];
+      onLost(reason: string): void;
+      tcpOnly?: boolean;
+      /** End-to-end encryption of this session's media, sent as `localParticipantId`. */
+      encryption?: { media?: MediaEncryption; localParticipantId: string };
+    },
   ) {
     this.#signaling = signaling;
     this.#onLost = (reason) => options.onLost(reason);
+    const encryption = options.encryption?.media;
+    encryption?.setLocalParticipant(options.encryption!.localParticipantId);
     const common = (transport: TransportOptions) => {
       const opts = { ...(transport as unknown as types.TransportOptions), iceServers: options.iceServers };
+      if (encryption) opts.additionalSettings = { ...opts.additionalSettings, ...(encryption.peerConnectionSettings as Partial<RTCConfiguration>) };
       // UDP to the host was found blocked (NetworkWatcher): offer ICE only the host's TCP candidates.
       if (options.tcpOnly) opts.iceCandidates = opts.iceCandidates.filter((candidate) => candidate.protocol === 'tcp');
       return opts;

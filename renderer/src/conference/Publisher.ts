@@ -3,6 +3,7 @@ import type { MediaSource } from '../../../shared/protocol';
 import { ConferenceError, MediaDeviceError } from './errors';
 import type { Emit } from './events';
 import { LocalStream, type LocalStreamOwner } from './LocalStream';
+import type { MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
 
 const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
@@ -24,6 +25,8 @@ export interface MediaRequest {
  */
 export class Publisher implements LocalStreamOwner {
   readonly streams = new Set<LocalStream>();
+  /** End-to-end encryption of what we send (set by Conference.mediaEncryption). */
+  encryption?: MediaEncryption;
   readonly #signaling: SignalingClient;
   readonly #emit: Emit;
   #transport?: types.Transport;
@@ -120,6 +123,9 @@ export class Publisher implements LocalStreamOwner {
     } else if (stream.source === 'mic') {
       options.codecOptions = { opusDtx: true, opusFec: true };
     }
+    const { encryption } = this;
+    // Attached as the sender is created, before its first frame: nothing is ever sent in the clear.
+    if (encryption) options.onRtpSender = (sender) => encryption.encryptSender(sender, stream.track.kind === 'audio' ? 'audio' : 'video');
     const producer = await transport.produce(options);
     if (stream.paused) producer.pause();
     stream.attach(producer);

@@ -4,7 +4,7 @@ import type { ReconnectPolicy } from './ReconnectPolicy';
 import { sleep } from './timeouts';
 
 /** Errors after which retrying cannot help. */
-const FATAL_CODES = new Set(['unauthorized', 'room_locked', 'room_full', 'bad_request', 'kicked', 'rate_limited', 'unsupported_browser']);
+const FATAL_CODES = new Set(['unauthorized', 'room_locked', 'room_full', 'bad_request', 'kicked', 'rate_limited', 'unsupported_browser', 'denied', 'waiting_timeout']);
 /** A hard cap beside the policy's own deadline: the loop is bounded whatever the policy says. */
 const MAX_ATTEMPTS = 500;
 

@@ -2,6 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { NewConsumer } from '../../../shared/protocol';
 import { StreamError } from './errors';
 import type { Emit } from './events';
+import type { MediaEncryption } from './MediaEncryption';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 import { withTimeout } from './timeouts';
@@ -17,6 +18,8 @@ export class Subscriber {
   readonly #room: RoomState;
   readonly #signaling: SignalingClient;
   readonly #emit: Emit;
+  /** End-to-end decryption of what we receive (set by Conference.mediaEncryption). */
+  encryption?: MediaEncryption;
 
   constructor(room: RoomState, signaling: SignalingClient, emit: Emit) {
     this.#room = room;
@@ -47,6 +50,7 @@ export class Subscriber {
   }
 
   async #consumeOnce(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<void> {
+    const { encryption } = this;
     const consumer = await withTimeout(
       transport.consume({
         id: data.consumerId,
@@ -54,6 +58,7 @@ export class Subscriber {
         kind: data.kind,
         rtpParameters: data.rtpParameters as unknown as types.RtpParameters,
         appData: { peerId: data.peerId, source: data.source },
+        onRtpReceiver: encryption && ((receiver) => encryption.decryptReceiver(receiver, data.kind, data.peerId)),
       }),
       CONSUME_TIMEOUT_MS,
       () => new Error(`consume took longer than ${CONSUME_TIMEOUT_MS} ms`),

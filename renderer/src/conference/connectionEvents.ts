@@ -29,7 +29,7 @@ export function listenForConnectionEvents(socket: ClientSocket, deps: Connection
     const state = deps.machine.state;
     if (state === 'connected') return deps.reconnect(`connection lost (${reason})`);
     // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
-    if (state === 'connecting') deps.end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
+    if (state === 'connecting' || state === 'waiting') deps.end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
     // Reconnecting: a try that was past its requests could otherwise finish without a socket.
     if (state === 'reconnecting') deps.reconnect(`connection lost (${reason})`, { restart: true });
   });

@@ -13,3 +13,4 @@ export { RemoteParticipant, type RemoteProducer, type RemoteStream } from './Rem
 export { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 export { adaptVideo, layerForHeight, type AdaptiveTarget } from './AdaptiveVideo';
 export type { MediaRequest } from './Publisher';
+export { WaitingRoomControls, type WaitingRoomEvents } from './WaitingRoomControls';

@@ -13,6 +13,8 @@ export interface Preferences {
   noiseSuppression?: boolean;
   backgroundEffect?: 'none' | 'blur' | 'image';
   backgroundImage?: string;
+  /** Desktop: meetings hosted on this computer start with a waiting room. */
+  waitingRoom?: boolean;
 }
 
 /** The same shapes main validates on the IPC boundary (shared/ipc.ts). */

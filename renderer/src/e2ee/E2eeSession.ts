@@ -1,0 +1,195 @@
+import { EventEmitter } from 'eventemitter3';
+import type { MediaEncryption } from '../conference/MediaEncryption';
+import { importMeetingKey, normalizeMeetingKey, verificationCode } from './keys';
+import type { FromWorker, ToWorker, TransformOptions } from './protocol';
+import { detectTransformApi, peerConnectionSettingsFor, type TransformApi } from './transformSupport';
+
+export class E2eeUnsupportedError extends Error {
+  override readonly name = 'E2eeUnsupportedError';
+  constructor() {
+    super('This browser cannot encrypt media end to end (no encoded transforms); use a current Chrome, Edge, Safari or Firefox, or the desktop app.');
+  }
+}
+
+/** The SDK object this session plugs into (Conference). */
+export interface EncryptableConference {
+  mediaEncryption: MediaEncryption | undefined;
+  on(event: 'connectionStateChanged', listener: (change: { state: string }) => void): unknown;
+  off(event: 'connectionStateChanged', listener: (change: { state: string }) => void): unknown;
+}
+
+type ScriptTransformConstructor = new (worker: Worker, options: TransformOptions) => unknown;
+type WithTransform = { transform: unknown };
+type WithEncodedStreams = { createEncodedStreams(): { readable: ReadableStream; writable: WritableStream } };
+
+function createWorker(): Worker {
+  return new Worker(new URL('./e2ee.worker.ts', import.meta.url), { type: 'module', name: 'roundtable-e2ee' });
+}
+
+/**
+ * One meeting's end-to-end encryption, from the page's side: the meeting key (never sent to the
+ * host), its verification code, the worker that encrypts and decrypts frames, and which remote
+ * participants cannot be decrypted with our key. Plugs into a Conference as its MediaEncryption.
+ */
+export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEncryption {
+  readonly api: TransformApi;
+  readonly peerConnectionSettings: Record<string, unknown>;
+  #key: string;
+  #epoch = 0;
+  #meetingKey: Promise<CryptoKey>;
+  /** The current key once imported: posted to the worker now and to any worker started later. */
+  #loaded?: { meetingKey: CryptoKey; epoch: number };
+  #code?: string;
+  #localId = '';
+  #worker?: Worker;
+  #workerFailed = false;
+  #transforms = 0;
+  /** participant id → transform id → last state reported by the worker. */
+  readonly #states = new Map<string, Map<string, 'ok' | 'failing'>>();
+  readonly #createWorker: () => Worker;
+
+  constructor(meetingKey: string, options: { api?: TransformApi; createWorker?: () => Worker } = {}) {
+    super();
+    this.api = options.api ?? detectTransformApi();
+    // WebCrypto exists only in secure contexts (https, or http on loopback).
+    if (this.api === 'none' || typeof globalThis.crypto?.subtle?.importKey !== 'function') throw new E2eeUnsupportedError();
+    this.peerConnectionSettings = peerConnectionSettingsFor(this.api);
+    this.#createWorker = options.createWorker ?? createWorker;
+    this.#key = normalizeMeetingKey(meetingKey);
+    this.#meetingKey = this.#load(this.#key);
+  }
+
+  /** The meeting key (for the invite link's fragment). */
+  get key(): string {
+    return this.#key;
+  }
+
+  /** The code to compare aloud; undefined until computed (a `change` event follows). */
+  get verificationCode(): string | undefined {
+    return this.#code;
+  }
+
+  /** The worker or the key could not be set up: nothing can be sent or received. */
+  get failed(): boolean {
+    return this.#workerFailed;
+  }
+
+  /** True while some stream of this participant fails to decrypt with our key. */
+  cannotDecrypt(participantId: string): boolean {
+    return [...(this.#states.get(participantId)?.values() ?? [])].includes('failing');
+  }
+
+  /** Switches to another meeting key (typed by the user): new sender keys, new key frames. */
+  async setKey(meetingKey: string): Promise<void> {
+    this.#key = normalizeMeetingKey(meetingKey);
+    this.#epoch = (this.#epoch + 1) % 256;
+    this.#code = undefined;
+    this.#loaded = undefined;
+    this.#meetingKey = this.#load(this.#key);
+    this.emit('change');
+    await this.#meetingKey;
+  }
+
+  #load(key: string): Promise<CryptoKey> {
+    const loaded = importMeetingKey(key);
+    const epoch = this.#epoch;
+    const failed = () => {
+      this.#workerFailed = true;
+      this.emit('change');
+    };
+    loaded.then((meetingKey) => {
+      if (key !== this.#key) return;
+      this.#loaded = { meetingKey, epoch };
+      this.#post({ type: 'key', meetingKey, epoch });
+    }, failed);
+    verificationCode(key).then((code) => {
+      if (key !== this.#key) return;
+      this.#code = code;
+      this.emit('change');
+    }, failed);
+    return loaded;
+  }
+
+  /** Makes `conference` encrypt its media with this session; the worker stops when the meeting ends. */
+  attach(conference: EncryptableConference): () => void {
+    conference.mediaEncryption = this;
+    const onState = ({ state }: { state: string }) => {
+      if (state === 'disconnected') this.#stopWorker();
+    };
+    conference.on('connectionStateChanged', onState);
+    return () => {
+      conference.off('connectionStateChanged', onState);
+      if (conference.mediaEncryption === this) conference.mediaEncryption = undefined;
+      this.#stopWorker();
+    };
+  }
+
+  // --- MediaEncryption ---------------------------------------------------------------------
+
+  setLocalParticipant(participantId: string): void {
+    this.#localId = participantId;
+  }
+
+  encryptSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void {
+    this.#attach(sender, { operation: 'encrypt', kind, participantId: this.#localId, transformId: this.#nextId() });
+  }
+
+  decryptReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', participantId: string): void {
+    this.#attach(receiver, { operation: 'decrypt', kind, participantId, transformId: this.#nextId() });
+  }
+
+  #nextId(): string {
+    return `t${++this.#transforms}`;
+  }
+
+  #attach(endpoint: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {
+    const worker = this.#ensureWorker();
+    if (this.api === 'script-transform') {
+      const ScriptTransform = (globalThis as unknown as { RTCRtpScriptTransform: ScriptTransformConstructor }).RTCRtpScriptTransform;
+      (endpoint as unknown as WithTransform).transform = new ScriptTransform(worker, options);
+    } else {
+      const { readable, writable } = (endpoint as unknown as WithEncodedStreams).createEncodedStreams();
+      this.#post({ type: 'streams', options, readable, writable }, [readable, writable]);
+    }
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = this.#createWorker();
+    this.#worker = worker;
+    worker.onmessage = ({ data }: MessageEvent<FromWorker>) => this.#onWorkerMessage(data);
+    worker.onerror = () => {
+      this.#workerFailed = true;
+      this.emit('change');
+    };
+    if (this.#loaded) this.#post({ type: 'key', ...this.#loaded });
+    return worker;
+  }
+
+  #post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.#worker?.postMessage(message, transfer);
+  }
+
+  #onWorkerMessage(message: FromWorker): void {
+    const { participantId, transformId } = message;
+    let states = this.#states.get(participantId);
+    const before = this.cannotDecrypt(participantId);
+    if (message.type === 'decryptState') {
+      if (!states) this.#states.set(participantId, (states = new Map<string, 'ok' | 'failing'>()));
+      states.set(transformId, message.state);
+    } else {
+      states?.delete(transformId);
+      if (states?.size === 0) this.#states.delete(participantId);
+    }
+    if (this.cannotDecrypt(participantId) !== before) this.emit('change');
+  }
+
+  #stopWorker(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    if (this.#states.size > 0) {
+      this.#states.clear();
+      this.emit('change');
+    }
+  }
+}
