@@ -222,6 +222,7 @@ async function main(): Promise<void> {
     reRegisteredAfterRedisMs: reRegisteredMs,
     machine: machine(),
   };
+  if (!summary.ok) for (const node of nodes) log(`--- ${node.logTail}`);
   await cleanup();
   finish('cluster', summary);
 }
