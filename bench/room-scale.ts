@@ -3,7 +3,7 @@
  * WebRTC through @roamhq/wrtc). Measured per N:
  *   - time from the start of the burst until every peer has decoded every other peer's media
  *     (first non-silent audio chunk; first decoded video frame), with the split: every join
- *     answered, every consumer delivered (last newConsumer), full mesh;
+ *     answered, every consumer delivered (last consumer offer), full mesh;
  *   - signaling messages per join (socket.io packets both ways, acks included, by name);
  *   - host RSS per peer (Node host process and mediasoup worker, after a GC, minus the empty host).
  *
@@ -13,33 +13,42 @@
  * far more decoders than two cores run: so each client pauses a stream (pauseConsumer, as the app
  * does for tiles off screen) as soon as its first audio/video has been decoded. That keeps the load
  * generator alive and does not touch what is timed. These bench pauses are not counted as
- * signaling messages.
+ * signaling messages. First media is noticed from each client's receive stats, polled every
+ * 200 ms (bench/lib/firstMedia.ts): a sink per track costs N²·100 calls a second at N = 30.
  *
- * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (60), BENCH_REPEAT (2:
- * each size twice, medians reported).
- * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 9 minutes.
+ * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (120), BENCH_REPEAT (2:
+ * each size twice, medians reported), and the large room's (see bench/lib/largeRoom.ts and below).
+ * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 25 minutes.
  */
 import { Conference } from '../renderer/src/conference';
 import { installWrtcGlobals } from '../tests/support/wrtc';
 import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, median, percentile, processCpuMs, round, sleep, watchdog } from './lib/common';
 import os from 'node:os';
-import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './lib/media';
+import { stopForwarding, watchFirstMedia } from './lib/firstMedia';
+import { benchMedia, type BenchMedia } from './lib/media';
 import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 installWrtcGlobals();
 
-const SIZES = (process.env.BENCH_SIZES ?? '5,10,20').split(',').filter(Boolean).map(Number);
-/** The large room (selective forwarding) is run once per worker count listed here. */
-const LARGE_WORKERS = (process.env.BENCH_LARGE_WORKERS ?? '1,2').split(',').filter(Boolean).map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '5,10,20,30').split(',').filter(Boolean).map(Number);
+/**
+ * The large room (selective forwarding) is run once per worker count listed here, in this order:
+ * alternating 2 and 1 workers (A/B/A/B) so that machine drift cannot bias the piping-cost ratio.
+ */
+const LARGE_WORKERS = (process.env.BENCH_LARGE_WORKERS ?? '2,1,2,1').split(',').filter(Boolean).map(Number);
 const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
 /** The host's ROUNDTABLE_WORKER_MAX_CONSUMERS in the large room (unset: the host's default, 400). */
 const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(process.env.BENCH_LARGE_MAX_CONSUMERS) : undefined;
+/** Large room: clients that join at once (the load generator's pace on this machine). */
+const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 10);
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
-const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 60) * 1000;
+const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 120) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
-const LIMIT_MS = 14 * 60_000;
+const LIMIT_MS = 25 * 60_000;
+/** Host → client requests (acked): consumer offers, batched per receiver (`newConsumer`: clients before batching). */
+const OFFERS = new Set(['newConsumers', 'newConsumer']);
 /** Requests the bench itself adds (pausing received streams); not part of joining. */
 const BENCH_REQUESTS = new Set(['pauseConsumer']);
 
@@ -54,6 +63,8 @@ interface Peer {
   outgoing: Map<string, number>;
   /** participantId:kind → ms (from the burst start) when first decoded here. */
   received: Map<string, number>;
+  /** Consumer ids the host offered this client. */
+  offered: Set<string>;
   stops: (() => void)[];
 }
 
@@ -85,6 +96,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   const expectedPairs = n * (n - 1) + videoSenders * (n - 1);
   const produceFailures: string[] = [];
   let receivedPairs = 0;
+  let reoffers = 0;
+  /** Sessions a client had to rebuild (a lost transport, a rejoin asked by the host): each costs a join. */
+  let rejoins = 0;
+  const rejoinReasons = new Set<string>();
   let fullAt = 0;
   const cpu0 = process.cpuUsage();
   const machine0 = machineCpu();
@@ -95,29 +110,36 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
 
   peers = Array.from({ length: n }, (_, index) => {
     const conference = new Conference({ url: server!.baseUrl, handlerName: 'Chrome111' });
-    const peer: Peer = { name: `peer-${index}`, index, conference, incoming: new Map(), outgoing: new Map(), received: new Map(), stops: [] };
-    conference.socket.onAny((name: string) => {
+    const peer: Peer = { name: `peer-${index}`, index, conference, incoming: new Map(), outgoing: new Map(), received: new Map(), offered: new Set(), stops: [] };
+    conference.on('connectionStateChanged', ({ state, reason }) => {
+      if (state !== 'reconnecting') return;
+      rejoins++;
+      rejoinReasons.add(reason ?? '?');
+    });
+    conference.socket.onAny((name: string, data?: { consumers?: { consumerId: string }[]; consumerId?: string }) => {
       bump(peer.incoming, name);
-      if (name === 'newConsumer') peer.lastNewConsumerAt = since();
+      if (!OFFERS.has(name)) return;
+      peer.lastNewConsumerAt = since();
+      // The same consumer offered again: the host did not get this client's answer in time (a retry).
+      for (const id of data?.consumers?.map((c) => c.consumerId) ?? [data?.consumerId]) {
+        if (id && peer.offered.has(id)) reoffers++;
+        if (id) peer.offered.add(id);
+      }
     });
     conference.socket.onAnyOutgoing((name: string) => bump(peer.outgoing, name));
+    const firstMedia = watchFirstMedia(conference);
+    peer.stops.push(() => firstMedia.stop());
     conference.on('streamAdded', (event) => {
       const key = `${event.participantId}:${event.kind}`;
-      const track = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
-      if (!track || peer.received.has(key)) return;
-      const onFirst = () => {
+      if (peer.received.has(key)) return;
+      firstMedia.add(event.consumerId, event.kind, () => {
         if (peer.received.has(key)) return;
         peer.received.set(key, since());
         receivedPairs++;
         if (receivedPairs === expectedPairs) fullAt = since();
         // Stop decoding what has been seen (see the header): the host stops forwarding it.
-        setImmediate(() => {
-          sink.stop();
-          void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
-        });
-      };
-      const sink = event.kind === 'video' ? frameCounter(track, onFirst) : firstAudio(track, onFirst);
-      peer.stops.push(() => sink.stop());
+        stopForwarding(conference, event.consumerId);
+      });
     });
     return peer;
   });
@@ -156,7 +178,7 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     }
     for (const [name, count] of peer.incoming) {
       totals.set(`← ${name}`, (totals.get(`← ${name}`) ?? 0) + count);
-      messages += name === 'newConsumer' ? 2 * count : count; // newConsumer is acked
+      messages += OFFERS.has(name) ? 2 * count : count; // offers are acked
     }
   }
   const byName = Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).map(([name, count]) => [name, round(count / n, 1)]));
@@ -171,6 +193,10 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
     /** Consumers the host created twice for the same participant and producer (should be 0). */
     duplicateConsumers,
     missingStreams: missing,
+    /** Consumers the host offered a client again (its answer came late or said no): 0 without a retry storm. */
+    reoffers,
+    rejoins,
+    rejoinReasons: [...rejoinReasons],
     /** Produce attempts a reconnect interrupted (retried). */
     produceRetries: produceFailures.length,
     allJoinsAnsweredMs: round(allJoinedAt, 0),
@@ -196,8 +222,8 @@ async function runSize(n: number): Promise<Record<string, unknown>> {
   };
   log(
     `N=${String(n).padStart(2)}: full mesh ${result.fullMeshMs ?? `NOT reached (${missing} of ${expectedPairs} streams missing)`} ms ` +
-      `(joins answered ${result.allJoinsAnsweredMs} ms,${duplicateConsumers ? ` ${duplicateConsumers} DUPLICATE consumers,` : ''} last newConsumer ${result.lastNewConsumerMs} ms), ${result.messagesPerJoin} messages/join, ` +
-      `host RSS +${result.hostRssPerPeerKiB} KiB/peer (heap +${result.hostHeapPerPeerKiB}), worker RSS +${result.workerRssPerPeerKiB} KiB/peer; ` +
+      `(joins answered ${result.allJoinsAnsweredMs} ms, ${reoffers} re-offers, ${rejoins} rejoins,${duplicateConsumers ? ` ${duplicateConsumers} DUPLICATE consumers,` : ''} last newConsumer ${result.lastNewConsumerMs} ms), ${result.messagesPerJoin} messages/join, ` +
+      `(${Object.entries(byName).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}), host RSS +${result.hostRssPerPeerKiB} KiB/peer (heap +${result.hostHeapPerPeerKiB}), worker RSS +${result.workerRssPerPeerKiB} KiB/peer; ` +
       `CPU during formation: host ${result.hostCpuSeconds} s, worker ${result.workerCpuSeconds} s, load generator ${result.loadGenCpuSeconds} s; machine ${result.machineBusyPct} % busy (others ${result.otherCpuPct} %)`,
   );
   await Promise.all(peers.map((p) => leave(p)));
@@ -220,14 +246,21 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: 5, timeoutMs: 120_000, steadyMs: 10_000 },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, timeoutMs: 120_000, steadyMs: 10_000 },
         (c) => (largeCleanup = c),
       ),
     );
   }
   guard.clear();
-  const perStream = (w: number) => large.find((r) => r.workers === w)?.workerCpuMsPerStreamPerS as number | undefined;
-  const pipingCostRatio = perStream(1) && perStream(2) ? round(perStream(2)! / perStream(1)!, 2) : null;
+  // Worker CPU per forwarded stream, 2 workers ÷ 1 worker, per adjacent A/B pair; the median is reported.
+  const pairRatios: number[] = [];
+  for (let i = 0; i + 1 < large.length; i += 2) {
+    const [a, b] = [large[i]!, large[i + 1]!];
+    const two = [a, b].find((r) => r.workers === 2)?.workerCpuMsPerStreamPerS as number | undefined;
+    const one = [a, b].find((r) => r.workers === 1)?.workerCpuMsPerStreamPerS as number | undefined;
+    if (two && one) pairRatios.push(two / one);
+  }
+  const pipingCostRatio = pairRatios.length ? round(median(pairRatios), 2) : null;
   // One row per size: the median over runs of every numeric field (the full-mesh time is the one that varies).
   const results = SIZES.map((n) => {
     const mine = runs.filter((r) => r.peers === n);
@@ -240,6 +273,8 @@ async function main(): Promise<void> {
     row.fullMeshMsRuns = mine.map((r) => r.fullMeshMs);
     row.missingStreams = Math.max(...mine.map((r) => r.missingStreams as number));
     row.duplicateConsumers = Math.max(...mine.map((r) => r.duplicateConsumers as number));
+    row.reoffers = Math.max(...mine.map((r) => r.reoffers as number));
+    row.rejoins = Math.max(...mine.map((r) => r.rejoins as number));
     return row;
   });
   const summary = {
@@ -248,6 +283,7 @@ async function main(): Promise<void> {
     largeRoom: large,
     /** Worker CPU per forwarded stream, 2 workers / 1 worker (the cost of piping between them). */
     pipingCostRatio,
+    pipingCostRatioPairs: pairRatios.map((r) => round(r, 2)),
     media: { audio: 'every peer, Opus', video: `${VIDEO_SENDERS} peers, 160x120@10` },
     runsPerSize: REPEAT,
     results,
@@ -257,6 +293,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
+  if (guard.fired) return; // the watchdog stopped the servers under us; it reports and exits itself
   log(`bench:room-scale failed: ${(error as Error).stack ?? String(error)}`);
   await cleanup();
   guard.clear();

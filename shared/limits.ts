@@ -34,6 +34,8 @@ export const limits = {
   /** Largest maxBitrate a participant may declare for one encoding, by source. */
   maxEncodingBitrate: { camera: 2_500_000, screen: 4_000_000, mic: 256_000, 'screen-audio': 256_000 },
   maxEncodingsPerProducer: 3,
+  /** Consumers named in one offer or re-offer request: every producer of a full room (49 × 4). */
+  maxConsumersPerOffer: 200,
   /** People waiting to be let in, per room; more knocks get `limit_exceeded`. */
   maxWaitingPerRoom: 100,
   /** Of those, at most this many from one client address (IPv6: /64). */

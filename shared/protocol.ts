@@ -4,8 +4,9 @@
  * both ends import the inferred types, and the host validates every payload it receives.
  *
  * Transport: socket.io. A request is `socket.emit(name, payload, ack)`; the ack carries an
- * {@link Ack}. Notifications are plain server → client events. `newConsumer` is the one
- * server → client request: the client acks once its Consumer exists, then the host resumes it.
+ * {@link Ack}. Notifications are plain server → client events. `newConsumers` (and, for clients
+ * that do not take batches, `newConsumer`) is the one server → client request: the client acks once
+ * its Consumers exist, then the host resumes them.
  */
 import { z } from 'zod';
 import { allowedReactions, limits } from './limits';
@@ -178,8 +179,14 @@ export const NewConsumer = z.object({
   source: MediaSource,
   rtpParameters: RtpParameters,
   producerPaused: z.boolean(),
+  /** In an offer: the host closes the consumer if the client fails to take it this time (the client reports it). */
+  lastOffer: z.boolean().optional(),
 });
 export type NewConsumer = z.infer<typeof NewConsumer>;
+
+/** The client's answer for one consumer of a `newConsumers` batch. */
+export const ConsumerTakeResult = z.object({ consumerId: id, ok: z.boolean(), error: z.string().max(500).optional() });
+export type ConsumerTakeResult = z.infer<typeof ConsumerTakeResult>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests: client → host. `request` validates the payload, `response` documents the ack data.
@@ -197,6 +204,8 @@ export const requests = {
       resumeToken: z.string().max(256).optional(),
       /** The desktop app hosting this meeting passes its owner key: its user is the host. */
       ownerKey: z.string().max(256).optional(),
+      /** The client takes consumer offers in batches (`newConsumers`); without it, one `newConsumer` each. */
+      consumerBatches: z.boolean().optional(),
     }),
     response: z.object({
       peerId: id,
@@ -273,6 +282,8 @@ export const requests = {
   /** Tell the room this participant started or stopped a local recording (host, or anyone when allowed). */
   setRecording: { request: z.object({ recording: z.boolean() }), response: z.object({}) },
   hostAllowRecording: { request: z.object({ allowed: z.boolean() }), response: z.object({}) },
+  /** Consumers of the join answer the client could not take: the host holds them and offers them again (`newConsumers`). */
+  reofferConsumers: { request: z.object({ consumerIds: z.array(id).min(1).max(limits.maxConsumersPerOffer) }), response: z.object({}) },
   /** Host only: turn the waiting room on or off (off lets everyone waiting in). */
   hostSetWaitingRoom: { request: z.object({ enabled: z.boolean() }), response: z.object({}) },
   hostAdmit: { request: z.object({ waitingId: id }), response: z.object({}) },
@@ -287,7 +298,7 @@ export type ResponseData<N extends RequestName> = z.infer<(typeof requests)[N]['
 export const requestNames = Object.keys(requests) as RequestName[];
 
 // ---------------------------------------------------------------------------------------------
-// Host → client. `newConsumer` expects an ack; the rest are fire-and-forget notifications.
+// Host → client. `newConsumers` / `newConsumer` expect an ack; the rest are fire-and-forget notifications.
 // ---------------------------------------------------------------------------------------------
 
 
@@ -346,6 +357,8 @@ export type ServerToClientEvents = {
   [N in NotificationName]: (data: NotificationData<N>) => void;
 } & {
   newConsumer: (data: NewConsumer, ack: (result: Ack<object>) => void) => void;
+  /** Consumers for one receiver, taken in one SDP round; the ack has one result per consumer. */
+  newConsumers: (data: { consumers: NewConsumer[] }, ack: (result: Ack<{ results: ConsumerTakeResult[] }>) => void) => void;
 };
 export type ClientToServerEvents = {
   [N in RequestName]: (data: RequestData<N>, ack: (result: Ack<ResponseData<N>>) => void) => void;

@@ -107,8 +107,10 @@ export function loadNote(): string {
  * Bounds a bench's run time: after `limitMs` it prints a JSON line with the error, runs the
  * cleanups it can within 5 s, kills the server processes it started, and exits non-zero.
  */
-export function watchdog(name: string, limitMs: number, cleanup: () => Promise<void>): { clear(): void } {
+export function watchdog(name: string, limitMs: number, cleanup: () => Promise<void>): { clear(): void; readonly fired: boolean } {
+  let fired = false;
   const timer = setTimeout(() => {
+    fired = true;
     process.stdout.write(`${name}: time limit of ${limitMs / 1000} s reached; stopping\n`);
     const force = setTimeout(() => {
       killServerProcesses();
@@ -124,7 +126,13 @@ export function watchdog(name: string, limitMs: number, cleanup: () => Promise<v
         exitNow(2);
       });
   }, limitMs);
-  return { clear: () => clearTimeout(timer) };
+  return {
+    clear: () => clearTimeout(timer),
+    /** The limit was reached: the watchdog reports and exits; a failure the cleanup caused is not news. */
+    get fired() {
+      return fired;
+    },
+  };
 }
 
 /** Writes bench/results/<name>.json (kept for docs/BENCHMARKS.md) and prints the summary line last. */

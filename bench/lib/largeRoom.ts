@@ -12,7 +12,8 @@
  */
 import { Conference } from '../../renderer/src/conference';
 import { log, round, sleep } from './common';
-import { benchMedia, firstAudio, frameCounter, type BenchMedia } from './media';
+import { stopForwarding, watchFirstMedia } from './firstMedia';
+import { benchMedia, type BenchMedia } from './media';
 import { startServerProcess, type ServerHandle } from './serverProcess';
 
 export interface LargeRoomOptions {
@@ -99,25 +100,23 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       for (let attempt = 1; ; attempt++) {
         const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
         const client: Client = { index, conference, received: new Set(), stops: [] };
+        conference.on('connectionStateChanged', ({ state, reason }) => {
+          if (state === 'reconnecting') failures.push(`rejoin: ${reason}`);
+        });
+        const firstMedia = watchFirstMedia(conference);
+        client.stops.push(() => firstMedia.stop());
         conference.on('streamAdded', (event) => {
           const key = `${event.participantId}:${event.kind}`;
-          const mediaTrack = event.kind === 'video' ? event.stream.getVideoTracks()[0] : event.stream.getAudioTracks()[0];
-          if (!mediaTrack || client.received.has(key)) return;
-          // A sink on a silent participant's audio would run every 10 ms for nothing (wrtc's mixer
-          // feeds it silence): listen only to the speakers, the audio this receiver must get.
+          if (client.received.has(key)) return;
+          // Only the media this receiver must get: every camera, and the speakers' audio.
           const from = Number(conference.participants.get(event.participantId)?.displayName.replace('peer-', '') ?? NaN);
           if (event.kind === 'audio' && !isSpeaker(from)) return;
-          const onFirst = () => {
+          firstMedia.add(event.consumerId, event.kind, () => {
             if (client.received.has(key)) return;
             client.received.add(key);
             if (++receivedTotal === expectedTotal) completeAt = since();
-            setImmediate(() => {
-              sink.stop();
-              if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
-            });
-          };
-          const sink = event.kind === 'video' ? frameCounter(mediaTrack, onFirst) : firstAudio(mediaTrack, onFirst);
-          client.stops.push(() => sink.stop());
+            if (event.kind === 'video') stopForwarding(conference, event.consumerId);
+          });
         });
         try {
           await conference.join({ roomId: 'large', displayName: `peer-${index}` });
@@ -174,7 +173,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       missing: missing.slice(0, 10),
       /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
       failedAttempts: failures.length,
-      failureSamples: [...new Set(failures)].slice(0, 5),
+      failureSamples: [...new Set(failures)].slice(0, 8),
       joinsDoneMs: round(joinedAt, 0),
       allReceivedMs: completeAt ? round(completeAt, 0) : null,
       /** At most lastN: the host forwards no silent participant's audio. */

@@ -81,8 +81,11 @@ export async function startServerProcess(entry: string, options: Record<string, 
     for (const waiter of pending.values()) waiter.reject(new Error(`${entry} exited`));
     pending.clear();
   });
+  let stopping: Promise<void> | undefined;
   const command = <T>(name: string, args?: unknown) =>
     new Promise<T>((resolve, reject) => {
+      // After stop() the server's workers are closing: a request to them could only fail with "Channel closed".
+      if (stopping || child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${entry} is stopping; no ${name}`));
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       child.send({ id, name, args });
@@ -94,13 +97,17 @@ export async function startServerProcess(entry: string, options: Record<string, 
     info: ready.info ?? {},
     sample: (sampleOptions) => command<ServerSample>('sample', sampleOptions),
     command,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.send({ id: 0, name: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        // The child answers what is in flight first, then stops its host (see serveParent).
+        child.send({ id: 0, name: 'stop' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
     },
   };
 }
@@ -122,18 +129,22 @@ export function childOptions<T>(): T {
 /** Runs the child's command loop. `stop` is called on the `stop` command or when the parent goes away. */
 export function serveParent(ready: Omit<ReadyMessage, 'type'>, commands: Record<string, (args: unknown) => unknown>, stop: () => Promise<void>): void {
   let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  // Close order: stop taking commands, let those in flight finish (they use the workers), then
+  // stop the host. Stopping it under a command aborted its worker request ("Channel closed").
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => process.exit(0), 4_000);
+    const force = setTimeout(() => process.exit(0), 6_000);
     force.unref();
+    await Promise.allSettled(inFlight);
     await stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('disconnect', () => void shutdown());
-  const onMessage = async (message: { id: number; name: string; args?: unknown }): Promise<void> => {
-    if (message.name === 'stop') return void shutdown();
+  const run = async (message: { id: number; name: string; args?: unknown }): Promise<void> => {
     try {
+      if (stopping) throw new Error('server stopping');
       const handler = commands[message.name];
       if (!handler) throw new Error(`unknown command ${message.name}`);
       const result = await handler(message.args);
@@ -141,6 +152,12 @@ export function serveParent(ready: Omit<ReadyMessage, 'type'>, commands: Record<
     } catch (error) {
       process.send?.({ id: message.id, error: (error as Error).message });
     }
+  };
+  const onMessage = (message: { id: number; name: string; args?: unknown }): void => {
+    if (message.name === 'stop') return void shutdown();
+    const running = run(message);
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
   };
   process.on('message', (message: { id: number; name: string; args?: unknown }) => void onMessage(message));
   process.send?.({ type: 'ready', ...ready });

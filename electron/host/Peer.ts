@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
 import { HostError } from './errors';
-import type { MediaSource, NotificationData, NotificationName, NewConsumer, PeerInfo } from '../../shared/protocol';
+import type { ConsumerTakeResult, MediaSource, NotificationData, NotificationName, NewConsumer, PeerInfo } from '../../shared/protocol';
 
 /** How a Room reaches one participant. The signaling layer implements it over a socket. */
 export interface PeerChannel {
   notify<N extends NotificationName>(name: N, data: NotificationData<N>): void;
-  /** Sends `newConsumer` and resolves when the client acks (rejects on timeout or error). */
-  requestNewConsumer(data: NewConsumer): Promise<void>;
+  /** Offers consumers to the client in one message; resolves with its per-consumer results (rejects on timeout). */
+  offerConsumers(batch: NewConsumer[], timeoutMs: number): Promise<ConsumerTakeResult[]>;
   /** Address the participant connects from (rate limiting, logs). */
   readonly address: string;
   /** Ends the connection (after the notifications already sent). */

@@ -14,6 +14,8 @@ export interface FaultRules {
   neverAnswer?: string[];
   /** Holds the host's ack for a client request this long (ms) before the client sees it. */
   delayAnswerMs?: (request: string, data: unknown) => number;
+  /** Rewrites a host → client event's payload (a notification or a host request like newConsumers). */
+  rewriteFromHost?: (event: string, data: any) => any;
   /** Rewrites the host's ack for a client request before the client sees it. */
   rewriteAnswer?: (request: string, ack: any) => any;
 }
@@ -40,6 +42,7 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
     });
     upstream.onAny((event: string, ...args: unknown[]) => {
       if (rules.dropFromHost?.includes(event)) return;
+      if (rules.rewriteFromHost && args.length > 0) args[0] = rules.rewriteFromHost(event, args[0]);
       const last = args.at(-1);
       if (typeof last === 'function') {
         // A host → client request (newConsumer): relay the client's ack back.

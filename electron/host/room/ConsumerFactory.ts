@@ -59,14 +59,18 @@ export async function createConsumer(
     }),
   );
   consumer.on('score', (score) => channel.notify('consumerScore', { consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
-  const announcement: NewConsumer = {
+  return { consumer, announcement: announce(consumer) };
+}
+
+/** What the client needs to create its side of `consumer` (in the join answer or an offer). */
+export function announce(consumer: types.Consumer<ConsumerAppData>): NewConsumer {
+  return {
     consumerId: consumer.id,
-    producerId: producer.id,
-    peerId: producerPeer.id,
+    producerId: consumer.producerId,
+    peerId: consumer.appData.producerPeerId,
     kind: consumer.kind,
-    source: producer.appData.source,
+    source: consumer.appData.source,
     rtpParameters: toWireRtpParameters(consumer.rtpParameters),
     producerPaused: consumer.producerPaused,
   };
-  return { consumer, announcement };
 }

@@ -6,6 +6,7 @@ import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
 import type { WorkerPool } from '../WorkerPool';
 import { clampEncodings } from '../security/mediaLimits';
 import { createConsumer } from './ConsumerFactory';
+import { ConsumerOffers, type ConsumerOffersOptions } from './ConsumerOffers';
 import { Forwarding } from './Forwarding';
 import type { MediaGraphRehome } from './MediaGraphRehome';
 import { RoomRouters, type RoomRouter } from './RoomRouters';
@@ -45,14 +46,21 @@ export class MediaGraph {
   readonly routers: RoomRouters;
   readonly speakers: SpeakerTracker;
   readonly forwarding: Forwarding;
+  readonly offers: ConsumerOffers;
   readonly #room: MediaGraphRoom;
   readonly #logger: Logger;
 
-  constructor(room: MediaGraphRoom, home: MediaGraphRehome, options: { pool?: WorkerPool; scale: ScaleOptions; logger: Logger }) {
+  constructor(
+    room: MediaGraphRoom,
+    home: MediaGraphRehome,
+    options: { pool?: WorkerPool; scale: ScaleOptions; logger: Logger; offers?: Partial<ConsumerOffersOptions> },
+  ) {
     this.#room = room;
     this.#logger = options.logger;
     this.speakers = new SpeakerTracker(options.scale.lastN, options.logger);
     this.forwarding = new Forwarding(this.speakers, { minPeers: options.scale.lastNMinPeers }, options.logger);
+    // Forwarding starts once the client has its side of the consumer: before that, the first keyframe would be lost.
+    this.offers = new ConsumerOffers((consumer) => this.forwarding.delivered(consumer), options.logger, options.offers);
     this.routers = new RoomRouters(home, {
       pool: options.pool,
       workerMaxConsumers: options.scale.workerMaxConsumers,
@@ -165,23 +173,27 @@ export class MediaGraph {
   }
 
   /**
-   * Consumers for a late producer: created paused, announced with `newConsumer`, and forwarding
-   * (as the policy says) once the client acks: it must have the consumer before RTP arrives, or
-   * the first keyframe is lost.
+   * Consumers for a late producer: created paused, held by the forwarding policy, and offered to the
+   * client (batched per receiver); they forward (as the policy says) once the client took them.
    */
   async #consumeLate(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
     const created = await this.#createConsumer(consumerPeer, producerPeer, producer, true);
     if (!created) return;
-    const { consumer, announcement } = created;
-    this.forwarding.hold(consumer);
-    try {
-      await consumerPeer.channel.requestNewConsumer(announcement);
-      await this.forwarding.delivered(consumer);
-    } catch (error) {
-      if (!consumer.closed) {
-        this.#logger.warn({ peerId: consumerPeer.id, consumerId: consumer.id, err: error }, 'client did not take consumer; closing it');
-        consumer.close();
-      }
+    this.forwarding.hold(created.consumer);
+    this.offers.offer(consumerPeer, created.consumer);
+  }
+
+  /**
+   * Join-answer consumers the client could not take: held (paused, so no RTP reaches a client that
+   * has no consumer for it) and offered again. Ids that are not the peer's own consumers are ignored.
+   */
+  reoffer(peer: Peer, consumerIds: readonly string[]): void {
+    for (const id of new Set(consumerIds)) {
+      const consumer = peer.consumers.get(id);
+      if (!consumer || consumer.closed) continue;
+      this.forwarding.hold(consumer);
+      void this.forwarding.apply(consumer).catch(() => undefined);
+      this.offers.offer(peer, consumer);
     }
   }
 
@@ -203,11 +215,18 @@ export class MediaGraph {
   }
 
   /** The client paused or resumed one of its consumers (a tile hidden or shown, a pin). */
-  setConsumerPausedByClient(consumer: types.Consumer<ConsumerAppData>, paused: boolean): Promise<void> {
-    return this.forwarding.setClientChoice(consumer, paused);
+  async setConsumerPausedByClient(consumer: types.Consumer<ConsumerAppData>, paused: boolean): Promise<void> {
+    try {
+      await this.forwarding.setClientChoice(consumer, paused);
+    } catch (error) {
+      // Closed in the worker meanwhile (its producer or transport went): the client's request is moot, not a host failure.
+      if (consumer.closed || (error as Error).name === 'NotFoundError') throw new HostError('not_found', 'that stream has ended');
+      throw error;
+    }
   }
 
   close(): void {
+    this.offers.close();
     this.speakers.close();
     this.routers.close();
   }

@@ -1,11 +1,16 @@
 import type { Socket } from 'socket.io';
-import type { Ack, ClientToServerEvents, NewConsumer, NotificationData, NotificationName, ServerToClientEvents } from '../../../shared/protocol';
+import { z } from 'zod';
+import { limits } from '../../../shared/limits';
+import { ConsumerTakeResult, type Ack, type ClientToServerEvents, type NewConsumer, type NotificationData, type NotificationName, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Peer, PeerChannel } from '../Peer';
 import type { Room } from '../Room';
 
-export type RoundtableSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+const OfferAck = z.union([
+  z.object({ ok: z.literal(true), data: z.object({ results: z.array(ConsumerTakeResult).max(limits.maxConsumersPerOffer) }) }).transform((a) => ({ ok: true as const, results: a.data.results })),
+  z.object({ ok: z.literal(false), error: z.object({ message: z.string().max(500) }) }).transform((a) => ({ ok: false as const, error: a.error.message })),
+]);
 
-const NEW_CONSUMER_ACK_TIMEOUT_MS = 10_000;
+export type RoundtableSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** One signaling connection. Before `join` it has no peer; after a worker loss it drops back to that state. */
 export class Session implements PeerChannel {
@@ -14,6 +19,8 @@ export class Session implements PeerChannel {
   peer?: Peer;
   room?: Room;
   joining = false;
+  /** The client said in its join that it takes `newConsumers` batches. */
+  consumerBatches = false;
   #joinDeadline?: NodeJS.Timeout;
   readonly #gone = new AbortController();
 
@@ -66,9 +73,27 @@ export class Session implements PeerChannel {
     this.#gone.abort();
   }
 
-  async requestNewConsumer(data: NewConsumer): Promise<void> {
-    const result: Ack<object> | undefined = await this.socket.timeout(NEW_CONSUMER_ACK_TIMEOUT_MS).emitWithAck('newConsumer', data);
-    if (!result || result.ok !== true) throw new Error(`client refused consumer: ${result && !result.ok ? result.error.message : 'bad ack'}`);
+  async offerConsumers(batch: NewConsumer[], timeoutMs: number): Promise<ConsumerTakeResult[]> {
+    if (this.consumerBatches) {
+      const result: unknown = await this.socket.timeout(timeoutMs).emitWithAck('newConsumers', { consumers: batch });
+      // The ack is client input: validated like any request.
+      const parsed = OfferAck.safeParse(result);
+      if (!parsed.success) throw new Error('client sent a malformed answer to the offer');
+      if (!parsed.data.ok) throw new Error(`client refused the offer: ${parsed.data.error}`);
+      return parsed.data.results;
+    }
+    // A client from before batching: one newConsumer request per consumer.
+    return Promise.all(
+      batch.map(async (data): Promise<ConsumerTakeResult> => {
+        const { lastOffer: _last, ...single } = data;
+        try {
+          const result: Ack<object> | undefined = await this.socket.timeout(timeoutMs).emitWithAck('newConsumer', single);
+          return result?.ok === true ? { consumerId: data.consumerId, ok: true } : { consumerId: data.consumerId, ok: false, error: 'refused' };
+        } catch (error) {
+          return { consumerId: data.consumerId, ok: false, error: (error as Error).message };
+        }
+      }),
+    );
   }
 
   #clearJoinDeadline(): void {

@@ -46,6 +46,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     if (session.peer && !session.peer.closed) throw new HostError('already_joined', 'already in a meeting; leave first');
     if (session.joining) throw new HostError('already_joined', 'a join is already in progress');
     session.joining = true;
+    session.consumerBatches = data.consumerBatches === true;
     try {
       await ctx.actionLimits.consume('join', session.id);
       const asOwner = ctx.isOwnerKey(data.ownerKey);
@@ -151,6 +152,12 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async resumeConsumer(ctx, data) {
     const { peer, room } = joined(ctx);
     await room.setConsumerPaused(peer, data.consumerId, false);
+    return {};
+  },
+
+  reofferConsumers(ctx, data) {
+    const { peer, room } = joined(ctx);
+    room.media.reoffer(peer, data.consumerIds);
     return {};
   },
 

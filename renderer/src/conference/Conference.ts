@@ -1,6 +1,6 @@
 import { MeetingControls } from './MeetingControls';
 import type { types } from 'mediasoup-client';
-import type { ChatMessage, MediaSource, NewConsumer } from '../../../shared/protocol';
+import type { ChatMessage, ConsumerTakeResult, MediaSource, NewConsumer } from '../../../shared/protocol';
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
@@ -82,7 +82,9 @@ export class Conference extends MeetingControls {
     this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
     this.#publisher = new Publisher(this.#signaling, emit);
-    this.#subscriber = new Subscriber(this.#room, this.#signaling, emit);
+    this.#subscriber = new Subscriber(this.#room, this.#signaling, emit, {
+      onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
+    });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
       establish: (attempt) => this.#establish(attempt, this.#joinParams!),
       discard: () => this.#teardownSession(),
@@ -236,13 +238,7 @@ export class Conference extends MeetingControls {
       attempt.check();
       session = this.#startSession(attempt, device, answer, params);
       // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-      // Audio first, video a macrotask later: mediasoup-client batches consumes of one tick into one
-      // renegotiation, and a small audio-only first SDP lets DTLS start while video is negotiated.
-      const consume = (data: JoinAnswer['consumers'][number]) => this.#subscriber.consume(session!.transports.recv, data, () => attempt.current);
-      const audio = answer.consumers.filter((data) => data.kind === 'audio').map(consume);
-      if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-      const video = answer.consumers.filter((data) => data.kind !== 'audio').map(consume);
-      await Promise.all([...audio, ...video]);
+      await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current);
       attempt.check();
       markReady();
       this.#gate.release();
@@ -334,11 +330,11 @@ export class Conference extends MeetingControls {
 
   // --- Receiving -----------------------------------------------------------------------------
 
-  async #onNewConsumer(data: NewConsumer): Promise<void> {
+  async #onNewConsumers(offer: NewConsumer[]): Promise<ConsumerTakeResult[]> {
     await this.#sessionReady;
     const session = this.#session;
     if (!session) throw new ConferenceError('not_joined', 'not in a meeting');
-    await this.#subscriber.consume(session.transports.recv, data, () => session.attempt.current && this.#session === session);
+    return this.#subscriber.take(session.transports.recv, offer, () => session.attempt.current && this.#session === session);
   }
 
   /** Pause or resume receiving one stream (e.g. its tile scrolled out of view). */
@@ -388,7 +384,7 @@ export class Conference extends MeetingControls {
     });
     listenForConnectionEvents(socket, {
       machine: this.#machine,
-      onNewConsumer: (data) => this.#onNewConsumer(data),
+      onNewConsumers: (offer) => this.#onNewConsumers(offer),
       reconnect: (reason, options) => this.#reconnect(reason, options),
       end: (reason, error) => {
         // Only the meeting's end stops local media here; a failed join keeps the user's devices.

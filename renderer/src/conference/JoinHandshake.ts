@@ -71,6 +71,7 @@ export class JoinHandshake {
         ownerKey: params.ownerKey,
         resumeToken,
         rtpCapabilities: device.rtpCapabilities,
+        consumerBatches: true,
       };
       try {
         const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {

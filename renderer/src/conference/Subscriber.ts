@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import type { NewConsumer } from '../../../shared/protocol';
+import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import { StreamError } from './errors';
 import type { Emit } from './events';
 import type { MediaEncryption } from './MediaEncryption';
@@ -10,9 +10,38 @@ import { withTimeout } from './timeouts';
 /** Bound on one local consume (an SDP round on the receive PeerConnection). */
 export const CONSUME_TIMEOUT_MS = 10_000;
 
+export interface SubscriberOptions {
+  /**
+   * The receive transport failed a whole offer at the SDP level (its PeerConnection is unusable):
+   * rebuild the session's transports. Called at most once until a consumer is taken again.
+   */
+  onReceiveBroken(reason: string): void;
+}
+
 /**
- * Receives other participants' media: turns the host's consumers into local Consumers and
- * MediaStreams, and keeps receive-side pause and layer choices in step with the host.
+ * A failure of the receive PeerConnection itself: it refused the SDP mediasoup-client gave it.
+ * Anything else (bad parameters, a closed transport, a timeout on a busy machine) is one consumer's.
+ */
+function isSdpFailure(error: Error | undefined): boolean {
+  if (!error || error.name === 'TimeoutError') return false;
+  return error.name === 'OperationError' || error.name === 'InvalidAccessError' || /\bsdp\b|session description/i.test(error.message ?? '');
+}
+
+interface Outcome {
+  result: ConsumerTakeResult;
+  /** Failed in the receive PeerConnection (SDP), not because of this consumer. */
+  sdpFailure?: boolean;
+  /** Newly attempted for this offer (not answered from an earlier one). */
+  fresh: boolean;
+}
+
+/**
+ * Receives other participants' media: takes the host's consumer offers (the join answer's, and
+ * `newConsumers` batches) into local Consumers and MediaStreams, one SDP round per offer, and keeps
+ * receive-side pause and layer choices in step with the host.
+ *
+ * Taking is idempotent per consumer id: the host offers again what a client did not take in time,
+ * and an offer of a consumer that exists (or is being created) is answered from that, never twice.
  */
 export class Subscriber {
   readonly #room: RoomState;
@@ -20,52 +49,105 @@ export class Subscriber {
   readonly #emit: Emit;
   /** End-to-end decryption of what we receive (set by Conference.mediaEncryption). */
   encryption?: MediaEncryption;
+  readonly #options: SubscriberOptions;
+  readonly #taking = new Map<string, Promise<Outcome>>();
+  /** Closed by the host while being created here: dropped as soon as it exists. */
+  readonly #closedWhileTaking = new Set<string>();
+  #rebuildAllowed = true;
 
-  constructor(room: RoomState, signaling: SignalingClient, emit: Emit) {
+  constructor(room: RoomState, signaling: SignalingClient, emit: Emit, options: SubscriberOptions) {
     this.#room = room;
     this.#signaling = signaling;
     this.#emit = emit;
+    this.#options = options;
   }
 
   /**
-   * Consumes one host consumer on `transport`. A local failure is retried once; a second failure
-   * pauses it on the host (no bandwidth for a stream nobody plays) and is reported as `streamFailed`.
-   * `stillCurrent` says whether the session that asked is still the live one.
+   * The join answer's consumers (already forwarding on the host): audio first, video a macrotask
+   * later, because mediasoup-client batches consumes of one tick into one renegotiation and a small
+   * audio-only first SDP lets DTLS start while video is negotiated. Those not taken are handed back
+   * to the host, which offers them again.
    */
-  async consume(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (!stillCurrent() || transport.closed) return;
-      try {
-        await this.#consumeOnce(transport, data, stillCurrent);
-        return;
-      } catch (error) {
-        lastError = error;
-      }
+  async takeJoinAnswer(transport: types.Transport, consumers: NewConsumer[], stillCurrent: () => boolean): Promise<void> {
+    const audio = consumers.filter((data) => data.kind === 'audio');
+    const first = this.take(transport, audio, stillCurrent);
+    if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    const video = this.take(transport, consumers.filter((data) => data.kind !== 'audio'), stillCurrent);
+    const results = [...(await first), ...(await video)];
+    const failed = results.filter((r) => !r.ok).map((r) => r.consumerId);
+    if (failed.length === 0 || !stillCurrent()) return;
+    void this.#signaling.request('reofferConsumers', { consumerIds: failed }).catch(() => undefined);
+  }
+
+  /** Takes one offer: every consumer in it created in the same tick (one SDP round); a result per consumer. */
+  async take(transport: types.Transport, offer: NewConsumer[], stillCurrent: () => boolean): Promise<ConsumerTakeResult[]> {
+    if (offer.length === 0) return [];
+    const outcomes = await Promise.all(offer.map((data) => this.#takeOne(transport, data, stillCurrent)));
+    const fresh = outcomes.filter((o) => o.fresh);
+    if (fresh.some((o) => o.result.ok)) this.#rebuildAllowed = true;
+    const broken = fresh.length > 0 && fresh.every((o) => o.sdpFailure) && stillCurrent() && !transport.closed;
+    if (broken && this.#rebuildAllowed) {
+      this.#rebuildAllowed = false;
+      const reason = `receiving media failed (${fresh[0]!.result.error})`;
+      // A macrotask later: a join in progress has reached `connected` by then, and a rebuild can start.
+      setTimeout(() => this.#options.onReceiveBroken(reason), 0);
+      return outcomes.map((o) => o.result);
     }
-    if (!stillCurrent()) return;
-    void this.#signaling.request('pauseConsumer', { consumerId: data.consumerId }).catch(() => undefined);
-    const error = new StreamError(data.consumerId, `Could not receive ${data.source} from a participant: ${(lastError as Error)?.message}`, { cause: lastError });
+    if (stillCurrent()) {
+      offer.forEach((data, i) => {
+        const outcome = outcomes[i]!;
+        if (data.lastOffer && outcome.fresh && !outcome.result.ok) this.#reportFailure(data, outcome);
+      });
+    }
+    return outcomes.map((o) => o.result);
+  }
+
+  #reportFailure(data: NewConsumer, outcome: Outcome): void {
+    const reason = outcome.sdpFailure ? 'receive_transport_failed' : 'consume_failed';
+    const error = new StreamError(data.consumerId, `Could not receive ${data.source} from a participant: ${outcome.result.error}`, { reason });
     this.#emit('streamFailed', { participantId: data.peerId, consumerId: data.consumerId, source: data.source, error });
   }
 
-  async #consumeOnce(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<void> {
+  #takeOne(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<Outcome> {
+    const ok = (fresh: boolean): Outcome => ({ result: { consumerId: data.consumerId, ok: true }, fresh });
+    if (this.#room.findStream(data.consumerId)) return Promise.resolve(ok(false));
+    const inFlight = this.#taking.get(data.consumerId);
+    if (inFlight) return inFlight.then((outcome) => ({ ...outcome, fresh: false }));
+    if (!stillCurrent() || transport.closed) {
+      return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'session replaced' }, fresh: false });
+    }
     const { encryption } = this;
-    const consumer = await withTimeout(
-      transport.consume({
-        id: data.consumerId,
-        producerId: data.producerId,
-        kind: data.kind,
-        rtpParameters: data.rtpParameters as unknown as types.RtpParameters,
-        appData: { peerId: data.peerId, source: data.source },
-        onRtpReceiver: encryption && ((receiver) => encryption.decryptReceiver(receiver, data.kind, data.peerId)),
-      }),
-      CONSUME_TIMEOUT_MS,
-      () => new Error(`consume took longer than ${CONSUME_TIMEOUT_MS} ms`),
+    const consuming = transport.consume({
+      id: data.consumerId,
+      producerId: data.producerId,
+      kind: data.kind,
+      rtpParameters: data.rtpParameters as unknown as types.RtpParameters,
+      appData: { peerId: data.peerId, source: data.source },
+      onRtpReceiver: encryption && ((receiver) => encryption.decryptReceiver(receiver, data.kind, data.peerId)),
+    });
+    const outcome = withTimeout(consuming, CONSUME_TIMEOUT_MS, () => Object.assign(new Error(`consume took longer than ${CONSUME_TIMEOUT_MS} ms`), { name: 'TimeoutError' })).then(
+      (consumer): Outcome => {
+        this.#added(consumer, data, stillCurrent);
+        return ok(true);
+      },
+      (error: Error): Outcome => {
+        // Timed out here but created later: nobody holds it, and the host offers it again.
+        consuming.then((late) => late.close(), () => undefined);
+        return { result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) }, sdpFailure: isSdpFailure(error) && !transport.closed, fresh: true };
+      },
     );
+    this.#taking.set(data.consumerId, outcome);
+    void outcome.finally(() => {
+      this.#taking.delete(data.consumerId);
+      this.#closedWhileTaking.delete(data.consumerId);
+    });
+    return outcome;
+  }
+
+  #added(consumer: types.Consumer, data: NewConsumer, stillCurrent: () => boolean): void {
     const participant = this.#room.participants.get(data.peerId);
-    if (!participant || !stillCurrent()) {
-      // Left meanwhile, or the session was replaced: the consumer belongs to nobody.
+    if (!participant || !stillCurrent() || this.#closedWhileTaking.has(consumer.id)) {
+      // Left or closed meanwhile, or the session was replaced: the consumer belongs to nobody.
       consumer.close();
       return;
     }
@@ -78,6 +160,7 @@ export class Subscriber {
   }
 
   remove(consumerId: string): void {
+    if (this.#taking.has(consumerId)) this.#closedWhileTaking.add(consumerId);
     const found = this.#room.findStream(consumerId);
     if (!found) return;
     const { participant, remote } = found;

@@ -1,24 +1,24 @@
-import type { NewConsumer } from '../../../shared/protocol';
+import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import { ConnectionError, type ConferenceError } from './errors';
 import type { ClientSocket } from './SignalingClient';
 
 export interface ConnectionEventDeps {
   machine: ConnectionStateMachine;
-  onNewConsumer(data: NewConsumer): Promise<void>;
+  onNewConsumers(offer: NewConsumer[]): Promise<ConsumerTakeResult[]>;
   reconnect(reason: string, options?: { immediate?: boolean; restart?: boolean }): void;
   /** Ends the meeting for good and stops local media. */
   end(reason: string, error: ConferenceError): void;
 }
 
 /**
- * What the host says about this connection itself (not about the room): consumers to take, a
+ * What the host says about this connection itself (not about the room): consumer offers to take, a
  * rejoin it needs, the meeting's end; and what a dropped socket means in each connection state.
  */
 export function listenForConnectionEvents(socket: ClientSocket, deps: ConnectionEventDeps): void {
-  socket.on('newConsumer', (data, ack) => {
-    deps.onNewConsumer(data).then(
-      () => ack({ ok: true, data: {} }),
+  socket.on('newConsumers', ({ consumers }, ack) => {
+    deps.onNewConsumers(consumers).then(
+      (results) => ack({ ok: true, data: { results } }),
       (error: Error) => ack({ ok: false, error: { code: 'bad_request', message: error.message } }),
     );
   });

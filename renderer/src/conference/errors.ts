@@ -116,12 +116,20 @@ export class MediaDeviceError extends ConferenceError {
   }
 }
 
-/** A remote stream could not be received (set up on this side failed twice). */
+/**
+ * Why a remote stream could not be received: this one consumer failed, or the receive transport
+ * failed whole offers even after it was rebuilt once.
+ */
+export type StreamFailure = 'consume_failed' | 'receive_transport_failed';
+
+/** A remote stream could not be received here, after every offer of it by the host; it was closed on the host. */
 export class StreamError extends ConferenceError {
   readonly consumerId: string;
-  constructor(consumerId: string, message: string, options?: { cause?: unknown }) {
+  readonly reason: StreamFailure;
+  constructor(consumerId: string, message: string, options?: { cause?: unknown; reason?: StreamFailure }) {
     super('media_failed', message, options);
     this.name = 'StreamError';
     this.consumerId = consumerId;
+    this.reason = options?.reason ?? 'consume_failed';
   }
 }

@@ -20,7 +20,7 @@ export type ConferenceEvents = {
   participantUpdated: [participant: RemoteParticipant];
   streamAdded: [event: StreamEvent];
   streamRemoved: [event: Omit<StreamEvent, 'stream' | 'kind'>];
-  /** A remote stream could not be set up here, even after one retry; it was closed on the host. */
+  /** A remote stream could not be set up here after every offer of it (see StreamError.reason); it was closed on the host. */
   streamFailed: [event: { participantId: string; consumerId: string; source: MediaSource; error: StreamError }];
   /** A local track started sending (camera, mic or screen). */
   localStreamAdded: [stream: LocalStream];
