@@ -28,6 +28,8 @@ export const errorCodes = [
   'limit_exceeded',
   'rate_limited',
   'internal',
+  /** Clustered hosts: the meeting is hosted by another node; `nodeUrl` says which. */
+  'wrong_node',
   /** The host did not let this participant in from the waiting room. */
   'denied',
   /** Nobody let this participant in from the waiting room in time. */
@@ -49,7 +51,12 @@ export const clientErrorCodes = [
 export type ClientErrorCode = (typeof clientErrorCodes)[number];
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ProtocolError = z.object({ code: ErrorCode, message: z.string() });
+export const ProtocolError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** With `wrong_node`: where to join instead (same meeting, another node of the cluster). */
+  nodeUrl: z.string().optional(),
+});
 export type ProtocolError = z.infer<typeof ProtocolError>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
@@ -219,6 +226,8 @@ export const requests = {
       iceServers: z.array(IceServer),
       /** Participants other than the host may record. */
       recordingAllowed: z.boolean().optional(),
+      /** Clustered hosts: every live node's URL, to reconnect to another one if this one fails. */
+      clusterNodes: z.array(z.string()).optional(),
       /** Arrivals wait until the host lets them in. */
       waitingRoom: z.boolean().optional(),
       /** For the host: who is waiting now. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { IceServer } from '../../shared/protocol';
 import { loadOrCreateCertificate, type TlsIdentity } from './certificate';
 import { HostConfig, type HostConfigInput } from './config';
+import { ClusterNode } from './cluster/ClusterNode';
 import { Discovery, type MdnsOptions } from './discovery';
 import { createHttpApp } from './http/HttpApp';
 import { turnCredentials } from './http/turn';
@@ -49,6 +50,8 @@ export class Host {
   /** Given to the desktop app's own window so its user is host of every room it opens. */
   readonly ownerKey: string;
   readonly discovery?: Discovery;
+  /** Clustered (ROUNDTABLE_REDIS_URL): this host as a node of the cluster. */
+  readonly cluster?: ClusterNode;
   readonly #server: http.Server;
   #stopped = false;
 
@@ -66,6 +69,7 @@ export class Host {
     adminToken: string;
     ownerKey: string;
     discovery?: Discovery;
+    cluster?: ClusterNode;
   }) {
     this.config = init.config;
     this.logger = init.logger;
@@ -80,6 +84,7 @@ export class Host {
     this.adminToken = init.adminToken;
     this.ownerKey = init.ownerKey;
     this.discovery = init.discovery;
+    this.cluster = init.cluster;
     if (this.discovery) this.#advertiseRooms(this.discovery);
   }
 
@@ -98,6 +103,7 @@ export class Host {
     const config = HostConfig.parse(input);
     const logger = options.logger ?? createLogger(config.logLevel);
     installProcessGuards(logger);
+    if (config.redisUrl && !config.clusterSecret) throw new Error('clustering (ROUNDTABLE_REDIS_URL) needs ROUNDTABLE_CLUSTER_SECRET, the same on every node (32+ characters)');
     const useTls = config.tls ?? !isLoopback(config.listenIp);
     if (!useTls && !isLoopback(config.listenIp)) {
       throw new Error('plain HTTP is only allowed on loopback: browsers refuse cameras on insecure LAN origins (unset ROUNDTABLE_TLS or listen on 127.0.0.1)');
@@ -118,9 +124,10 @@ export class Host {
       config.turnUrl && config.turnSecret ? [turnCredentials(config.turnUrl, config.turnSecret, user)] : [];
 
     let server: http.Server | undefined;
+    let cluster: ClusterNode | undefined;
     try {
       const tls = useTls ? await loadOrCreateCertificate(config.dataDir, [announcedIp]) : undefined;
-      const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers });
+      const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers, cluster: () => cluster });
       server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
@@ -139,22 +146,31 @@ export class Host {
           hosts: webAppHosts(config.listenIp, announcedIp),
           allowAnyLoopbackPort: isLoopback(config.listenIp),
           extra: config.allowedOrigins,
+          live: () => cluster?.nodeUrls() ?? [],
         }),
         iceServers: () => iceServers('peer'),
         // The owner key (desktop app) or the admin token (a headless host's owner link) makes its holder host.
         isOwnerKey: (key) => secretsEqual(key, ownerKey) || secretsEqual(key, adminToken),
         routerRtpCapabilities: () => pool.routerRtpCapabilities,
+        clusterNodes: config.redisUrl ? () => cluster?.nodeUrls() ?? [] : undefined,
       });
       const urlHost = announcedIp.includes(':') ? `[${announcedIp}]` : announcedIp;
       const baseUrl = `${tls ? 'https' : 'http'}://${urlHost}:${httpPort}`;
+      if (config.redisUrl && config.clusterSecret) {
+        const nodeId = config.nodeId ?? `${os.hostname()}-${httpPort}`;
+        const url = config.publicUrl ?? baseUrl;
+        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs }, { rooms, pool, logger });
+        rooms.placement = cluster;
+      }
       const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;
-      const host = new Host({ config, logger, pool, rooms, signaling, server, announcedIp, baseUrl, httpPort, tls, adminToken, ownerKey, discovery });
+      const host = new Host({ config, logger, pool, rooms, signaling, server, announcedIp, baseUrl, httpPort, tls, adminToken, ownerKey, discovery, cluster });
       logger.info(
         { announcedIp, httpPort, rtcPorts: pool.ports, tls: Boolean(tls), fingerprint: tls?.fingerprint },
         `firewall: allow TCP ${httpPort} (signaling + web app) and UDP+TCP ${describePorts(pool.ports)} (media)`,
       );
       return host;
     } catch (error) {
+      await cluster?.stop();
       server?.close();
       rooms.closeAll();
       pool.close();
@@ -193,6 +209,8 @@ export class Host {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.discovery?.close();
+    // Out of the cluster first: no join is sent here any more, and the rooms' claims are released.
+    await this.cluster?.stop();
     // Rooms first, so every participant is told the meeting ended before the sockets close.
     this.rooms.closeAll();
     await this.signaling.close();

@@ -30,6 +30,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #idleCloseMs: number;
   readonly #roomDeps: RoomDeps;
   readonly #logger: Logger;
+  /** Clustered hosts: asked before a room that is not open here opens (throws `wrong_node` when another node hosts it). */
+  placement?: { claim(roomId: string): Promise<void> };
   readonly #waitingRoom: Partial<WaitingRoomSettings>;
   /** New rooms start with their waiting room on (the host can turn it off in the meeting). */
   waitingRoomByDefault: boolean;
@@ -73,7 +75,8 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
     if (existing) return existing;
     let pending = this.#pending.get(roomId);
     if (!pending) {
-      pending = this.#open(roomId).finally(() => this.#pending.delete(roomId));
+      const placement = this.placement;
+      pending = (placement ? placement.claim(roomId).then(() => this.#open(roomId)) : this.#open(roomId)).finally(() => this.#pending.delete(roomId));
       this.#pending.set(roomId, pending);
     }
     return pending;

@@ -40,6 +40,16 @@ export const HostConfig = z.object({
   lastNMinPeers: z.number().int().min(2).default(12),
   /** Audio forwarded from this many most recent speakers in such rooms. */
   lastN: z.number().int().min(1).max(32).default(4),
+  /** `redis://…`: this host is one node of a cluster coordinated by Redis (docs/SCALING.md). Absent: embedded, no Redis. */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** This node's id in the cluster (default: host name and port). */
+  nodeId: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, "-", "_", "." (at most 64)').optional(),
+  /** The URL clients use to reach this node (default: the host's own base URL). */
+  publicUrl: z.string().url().optional(),
+  /** Shared by every node of a cluster; signs what a node writes to Redis. Required with redisUrl. */
+  clusterSecret: z.string().min(32, 'the cluster secret must be at least 32 characters').optional(),
+  /** A node whose heartbeat is older than this is dead: its rooms move. */
+  clusterNodeTtlMs: z.number().int().min(1_000).default(4_000),
   /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
   waitingRoom: z.boolean().default(false),
   /** How long one may wait to be let in before being told nobody did. */
@@ -78,6 +88,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
     lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),
     lastN: intFromEnv(env.ROUNDTABLE_LAST_N),
+    redisUrl: env.ROUNDTABLE_REDIS_URL || undefined,
+    nodeId: env.ROUNDTABLE_NODE_ID || undefined,
+    publicUrl: env.ROUNDTABLE_PUBLIC_URL || undefined,
+    clusterSecret: env.ROUNDTABLE_CLUSTER_SECRET || undefined,
+    clusterNodeTtlMs: intFromEnv(env.ROUNDTABLE_CLUSTER_NODE_TTL_MS),
     waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
     waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     maxFileBytes: intFromEnv(env.ROUNDTABLE_MAX_FILE_BYTES),

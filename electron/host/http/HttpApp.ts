@@ -14,6 +14,8 @@ export interface HttpAppDeps {
   adminToken: string;
   webRoot?: string;
   iceServers: (user: string) => IceServer[];
+  /** Clustered hosts: the node, for /api/health (the whole cluster) and the guest page's connect-src (the other nodes). */
+  cluster?: () => { health(): Promise<unknown>; nodeUrls(): string[] } | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -30,7 +32,7 @@ export function createHttpApp(deps: HttpAppDeps): Handler {
       void api(req, res, url, deps).catch(() => sendJson(res, 500, { error: 'internal' }));
       return;
     }
-    setGuestPageHeaders(req, res);
+    setGuestPageHeaders(req, res, deps.cluster?.()?.nodeUrls());
     if (isSourceMapPath(url.pathname)) return sendJson(res, 404, { error: 'not_found' });
     if (serveStatic) {
       serveStatic(req, res, () => sendJson(res, 404, { error: 'not_found' }));
@@ -56,6 +58,7 @@ async function api(req: IncomingMessage, res: ServerResponse, url: URL, deps: Ht
       rooms: rooms.map((room) => ({ id: room.id, peers: room.peers.size, worker: room.slot.index, locked: room.locked })),
       peers: rooms.reduce((n, room) => n + room.peers.size, 0),
       process: { rssBytes: process.memoryUsage().rss },
+      ...(deps.cluster?.() ? { cluster: await deps.cluster()!.health() } : {}),
     });
   }
 

@@ -13,8 +13,9 @@ const hostHeader = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45
  * that points the page's SDK at another server (`?host=`) cannot send the guest's media elsewhere
  * under this origin's camera permission.
  */
-export function guestPageCsp(requestHost: string | undefined, encrypted: boolean): string {
-  const socketOrigin = requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '';
+export function guestPageCsp(requestHost: string | undefined, encrypted: boolean, clusterNodeUrls: readonly string[] = []): string {
+  const socketOrigin =
+    (requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '') + clusterConnectSources(clusterNodeUrls);
   return [
     "default-src 'none'",
     // 'wasm-unsafe-eval': compiling the app's own WebAssembly (RNNoise, MediaPipe); no JS eval.
@@ -35,6 +36,25 @@ export function guestPageCsp(requestHost: string | undefined, encrypted: boolean
   ].join('; ');
 }
 
+/**
+ * A clustered host's page may reconnect to the cluster's other nodes (failover, or a meeting
+ * hosted elsewhere): their origins, and their ws(s) forms, are allowed as well, nothing else.
+ */
+function clusterConnectSources(nodeUrls: readonly string[]): string {
+  const sources = new Set<string>();
+  for (const nodeUrl of nodeUrls) {
+    try {
+      const url = new URL(nodeUrl);
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !hostHeader.test(url.host)) continue;
+      sources.add(url.origin);
+      sources.add(`${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`);
+    } catch {
+      // Not a URL: left out.
+    }
+  }
+  return [...sources].map((source) => ` ${source}`).join('');
+}
+
 /** For JSON answers: nothing to run, nothing to frame. */
 export const apiCsp = "default-src 'none'; frame-ancestors 'none'";
 
@@ -48,8 +68,8 @@ export function setCommonSecurityHeaders(res: ServerResponse): void {
 }
 
 /** The guest page and its assets: the CSP above, own-window isolation, only the media permissions. */
-export function setGuestPageHeaders(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', guestPageCsp(req.headers.host, Boolean((req.socket as Partial<TLSSocket>).encrypted)));
+export function setGuestPageHeaders(req: IncomingMessage, res: ServerResponse, clusterNodeUrls?: readonly string[]): void {
+  res.setHeader('Content-Security-Policy', guestPageCsp(req.headers.host, Boolean((req.socket as Partial<TLSSocket>).encrypted), clusterNodeUrls));
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader(
     'Permissions-Policy',

@@ -14,6 +14,8 @@ export interface OriginPolicyOptions {
   allowAnyLoopbackPort: boolean;
   /** Extra origins from the operator (reverse proxy, DNS name), exact `scheme://host[:port]`. */
   extra: readonly string[];
+  /** Origins known only at run time: a cluster's other nodes (their pages fail over to this one). */
+  live?: () => readonly string[];
 }
 
 export const DESKTOP_APP_ORIGIN = 'app://roundtable';
@@ -22,9 +24,11 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 export class OriginPolicy {
   readonly #allowed = new Set<string>();
   readonly #anyLoopbackPort: boolean;
+  readonly #live?: () => readonly string[];
 
   constructor(options: OriginPolicyOptions) {
     this.#anyLoopbackPort = options.allowAnyLoopbackPort;
+    this.#live = options.live;
     this.#allowed.add(DESKTOP_APP_ORIGIN);
     for (const host of [...options.hosts, ...LOOPBACK_HOSTS]) {
       const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -38,6 +42,7 @@ export class OriginPolicy {
     const normalized = normalize(origin);
     if (!normalized) return false;
     if (this.#allowed.has(normalized)) return true;
+    if (this.#live?.().some((live) => normalize(live) === normalized)) return true;
     if (this.#anyLoopbackPort) {
       const url = new URL(normalized);
       return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.includes(url.hostname);

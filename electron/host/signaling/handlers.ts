@@ -23,6 +23,8 @@ export interface HandlerContext {
   /** Largest file relayed between participants (ROUNDTABLE_MAX_FILE_BYTES); the default cap when absent. */
   maxFileBytes?: number;
   logger?: Logger;
+  /** Clustered: every live node's URL, given in the join answer for failover. */
+  clusterNodes?: () => string[];
 }
 
 type Handler<N extends RequestName> = (ctx: HandlerContext, data: ParsedRequest<N>) => Promise<ResponseData<N>> | ResponseData<N>;
@@ -78,6 +80,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             locked: room.locked,
             iceServers: ctx.iceServers(),
             recordingAllowed: room.recordingAllowed,
+            ...(ctx.clusterNodes ? { clusterNodes: ctx.clusterNodes() } : {}),
             waitingRoom: waitingRoomOf(room).enabled,
             waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
           };

@@ -21,6 +21,9 @@ export function sameJoin(a: JoinParams, b: JoinParams): boolean {
 
 export type JoinAnswer = ResponseData<'join'>;
 
+/** A clustered host sends a join to the meeting's node; more hops than this are a loop. */
+const MAX_NODE_HOPS = 3;
+
 /** Bound on loading the Device (it creates a throwaway RTCPeerConnection to read capabilities). */
 export const DEVICE_LOAD_TIMEOUT_MS = 10_000;
 
@@ -53,26 +56,37 @@ export class JoinHandshake {
   /**
    * `onWaiting`: the host put this join in its waiting room (the answer comes once let in). A
    * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
+   * A clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays).
    */
   async join(params: JoinParams, resumeToken: string | undefined, attempt?: Attempt, onWaiting: () => void = () => undefined): Promise<{ device: Device; answer: JoinAnswer }> {
-    // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
-    // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
-    const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
-    const device = warm ?? (await this.prepare());
-    const request = {
-      roomId: params.roomId,
-      displayName: params.displayName,
-      passcode: params.passcode,
-      ownerKey: params.ownerKey,
-      resumeToken,
-      rtpCapabilities: device.rtpCapabilities,
-      consumerBatches: true,
-    };
-    const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
-      attempt?.check();
-      throw error;
-    });
-    return { device, answer };
+    for (let hop = 0; ; hop++) {
+      // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
+      // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
+      const warm = this.#device?.loaded && this.#signaling.connected ? this.#device : undefined;
+      const device = warm ?? (await this.prepare());
+      const request = {
+        roomId: params.roomId,
+        displayName: params.displayName,
+        passcode: params.passcode,
+        ownerKey: params.ownerKey,
+        resumeToken,
+        rtpCapabilities: device.rtpCapabilities,
+        consumerBatches: true,
+      };
+      try {
+        const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
+          attempt?.check();
+          throw error;
+        });
+        if (answer.clusterNodes) this.#signaling.setClusterNodes(answer.clusterNodes);
+        return { device, answer };
+      } catch (error) {
+        const nodeUrl = error instanceof ConferenceError && error.code === 'wrong_node' ? error.nodeUrl : undefined;
+        // Sent to a node that just refused us (dead, its record not expired yet): retry here later instead.
+        if (!nodeUrl || hop >= MAX_NODE_HOPS || this.#signaling.recentlyUnreachable(nodeUrl)) throw error;
+        this.#signaling.moveTo(nodeUrl);
+      }
+    }
   }
 
   async #connectAndLoad(): Promise<Device> {

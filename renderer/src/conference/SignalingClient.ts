@@ -9,6 +9,8 @@ export type Welcome = NotificationData<'welcome'>;
 export const REQUEST_TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 8_000;
 export const WELCOME_TIMEOUT_MS = 5_000;
+/** How long a node that refused a connection is passed over (a dead node's record lives on for its TTL). */
+const UNREACHABLE_MEMORY_MS = 10_000;
 
 /** The socket.io connection with typed, promise-returning requests. Reconnection is the Reconnector's job. */
 export class SignalingClient {
@@ -19,8 +21,14 @@ export class SignalingClient {
   /** Fails the connection attempt in flight (see `abandonConnect`), and when it started. */
   #abandon?: (error: ConnectionError) => void;
   #connectStartedAt = 0;
+  #url: string;
+  /** A clustered host's nodes (from the join answer): a failed connect moves the next one to the next node. */
+  #nodes: string[] = [];
+  /** When a connect to a node last failed: a dead node is not tried again at once (its record may outlive it by seconds). */
+  readonly #failedAt = new Map<string, number>();
 
   constructor(url: string) {
+    this.#url = url;
     this.socket = io(url, {
       path: '/socket.io',
       // Straight to WebSocket: the long-polling handshake would add round trips to every join.
@@ -33,6 +41,43 @@ export class SignalingClient {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** The host (cluster node) this client connects to. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The cluster's node URLs, as the host gave them (http(s) only, bounded). */
+  setClusterNodes(urls: readonly string[]): void {
+    this.#nodes = urls.filter((url) => /^https?:\/\/[^\s]+$/.test(url)).slice(0, 64);
+  }
+
+  /**
+   * Connects to another node of the cluster from now on (the meeting is hosted there, or this
+   * node failed). The socket object, and every listener on it, stays: only the address its
+   * manager opens next changes (socket.io's Manager builds a new engine from `uri` on each open).
+   */
+  moveTo(url: string): void {
+    this.disconnect();
+    this.#url = url;
+    (this.socket.io as unknown as { uri: string }).uri = url;
+  }
+
+  /** Whether a connect to `url` failed within the last `withinMs`. */
+  recentlyUnreachable(url: string, withinMs = UNREACHABLE_MEMORY_MS): boolean {
+    const failedAt = this.#failedAt.get(url);
+    return failedAt !== undefined && Date.now() - failedAt < withinMs;
+  }
+
+  /** The next node in the list, skipping nodes that failed recently (unless all did). */
+  #failover(): void {
+    this.#failedAt.set(this.#url, Date.now());
+    if (this.#nodes.length < 2) return;
+    const start = this.#nodes.indexOf(this.#url);
+    const order = this.#nodes.map((_, i) => this.#nodes[(start + 1 + i) % this.#nodes.length]!).filter((url) => url !== this.#url);
+    const next = order.find((url) => !this.recentlyUnreachable(url)) ?? order[0];
+    if (next) this.moveTo(next);
   }
 
   /** Connects (if needed). Bounded by socket.io's own connect timeout. */
@@ -53,6 +98,8 @@ export class SignalingClient {
       };
       const onError = (error: Error) => {
         cleanup();
+        // The next try goes to the cluster's next node (this one may be down for good).
+        this.#failover();
         reject(new ConnectionError('unreachable', 'host_unreachable', `Cannot reach the meeting host (${error.message})`, { cause: error }));
       };
       this.#connectStartedAt = Date.now();

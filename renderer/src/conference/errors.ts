@@ -13,8 +13,13 @@ export class ConferenceError extends Error {
     this.code = code;
   }
 
+  /** With `wrong_node`: the cluster node that hosts the meeting. */
+  nodeUrl?: string;
+
   static fromProtocol(error: ProtocolError): ConferenceError {
-    return new ConferenceError(error.code, error.message);
+    const conferenceError = new ConferenceError(error.code, error.message);
+    if (error.nodeUrl) conferenceError.nodeUrl = error.nodeUrl;
+    return conferenceError;
   }
 
   /** Maps getUserMedia/getDisplayMedia failures to codes the UI can explain. */

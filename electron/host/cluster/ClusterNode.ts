@@ -1,0 +1,217 @@
+import { HostError } from '../errors';
+import type { Logger } from '../logger';
+import type { RoomRegistry } from '../RoomRegistry';
+import type { WorkerPool } from '../WorkerPool';
+import { NodeRegistry, type NodeLoad, type NodeRecord } from './NodeRegistry';
+import { connectRedis } from './redisClient';
+import { RoomDirectory } from './RoomDirectory';
+import { SignedRecords } from './SignedRecords';
+
+export interface ClusterOptions {
+  redisUrl: string;
+  secret: string;
+  nodeId: string;
+  /** The URL clients reach this node by. */
+  url: string;
+  /** A node whose heartbeat is older than this is dead. */
+  nodeTtlMs: number;
+}
+
+export interface ClusterHealth {
+  nodeId: string;
+  redis: string;
+  nodes: (NodeRecord & { self: boolean; ageMs: number })[];
+}
+
+/** Rooms placed by weight: participants, plus rooms (a room costs more than its first participant). */
+const ROOM_WEIGHT = 5;
+/** A node leaving gives its participants this long to rejoin through it and be sent on to their meeting's new home. */
+const DRAIN_GRACE_MS = 1_500;
+
+/**
+ * This host as one node of a cluster: registers itself with its load (heartbeat), keeps the
+ * claims of the rooms it is home of, and decides where a room that is not open here lives (see
+ * `claim`). A room lives on one node; a join that arrives elsewhere is sent there (`wrong_node`
+ * with the home's URL), and the client reconnects to it.
+ */
+export class ClusterNode {
+  readonly nodeId: string;
+  readonly url: string;
+  readonly #redis: ReturnType<typeof connectRedis>;
+  readonly #registry: NodeRegistry;
+  readonly #directory: RoomDirectory;
+  readonly #rooms: RoomRegistry;
+  readonly #pool: WorkerPool;
+  readonly #logger: Logger;
+  readonly #startedAt = Date.now();
+  readonly #timer: NodeJS.Timeout;
+  #nodes: NodeRecord[] = [];
+  #beating?: Promise<void>;
+  #stopped = false;
+
+  private constructor(options: ClusterOptions, deps: { rooms: RoomRegistry; pool: WorkerPool; logger: Logger }) {
+    this.nodeId = options.nodeId;
+    this.url = options.url;
+    this.#rooms = deps.rooms;
+    this.#pool = deps.pool;
+    this.#logger = deps.logger.child({ nodeId: options.nodeId });
+    this.#redis = connectRedis(options.redisUrl, this.#logger);
+    const records = new SignedRecords(options.secret);
+    this.#registry = new NodeRegistry(this.#redis, records, options.nodeTtlMs);
+    // A room's claim outlives a few missed refreshes; a dead home is detected by its node key instead.
+    this.#directory = new RoomDirectory(this.#redis, options.nodeTtlMs * 4);
+    this.#rooms.on('roomOpened', () => this.#beat());
+    this.#rooms.on('roomClosed', (roomId) => {
+      this.#directory.release(roomId, this.nodeId).catch((error: unknown) => this.#logger.debug({ roomId, err: error }, 'cluster: could not release room'));
+    });
+    this.#timer = setInterval(() => this.#beat(), Math.max(250, Math.floor(options.nodeTtlMs / 4)));
+    this.#timer.unref();
+  }
+
+  /** Connects to Redis (bounded) and registers; throws when Redis cannot be reached at start. */
+  static async start(options: ClusterOptions, deps: { rooms: RoomRegistry; pool: WorkerPool; logger: Logger }): Promise<ClusterNode> {
+    const node = new ClusterNode(options, deps);
+    try {
+      await node.#redis.connect();
+      await node.#heartbeat();
+    } catch (error) {
+      await node.stop();
+      throw new Error(`cluster: cannot reach Redis at ${redactUrl(options.redisUrl)}: ${(error as Error).message}`, { cause: error });
+    }
+    node.#logger.info({ url: options.url, nodes: node.#nodes.map((n) => n.id) }, 'cluster: node registered');
+    return node;
+  }
+
+  /** Every live node's URL (this one included), as of the last heartbeat: what clients fail over to. */
+  nodeUrls(): string[] {
+    const urls = this.#nodes.map((node) => node.url);
+    return urls.includes(this.url) ? urls : [this.url, ...urls];
+  }
+
+  /**
+   * Called before a room that is not open here is opened: returns when this node is (now) its
+   * home; throws `wrong_node` with the home's URL when another live node is, or when the room is
+   * new and another node carries less load.
+   */
+  async claim(roomId: string): Promise<void> {
+    let nodes: NodeRecord[];
+    let home: string | undefined;
+    try {
+      [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
+      const live = (id: string | undefined) => nodes.find((node) => node.id === id);
+      if (home === this.nodeId && !this.#stopped) return;
+      if (!live(home)) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
+    } catch (error) {
+      this.#logger.warn({ roomId, err: (error as Error).message }, 'cluster: directory unavailable');
+      throw new HostError('internal', 'the meeting directory is unavailable; try again');
+    }
+    if (home === this.nodeId && this.#stopped) throw new HostError('internal', 'this server is shutting down; try again');
+    if (home === this.nodeId) return;
+    const target = nodes.find((node) => node.id === home);
+    if (!target) throw new HostError('internal', 'the meeting is moving to another server; try again');
+    throw new HostError('wrong_node', `this meeting is hosted by ${target.id}`, target.url);
+  }
+
+  async #leastLoaded(nodes: NodeRecord[]): Promise<string> {
+    const candidates = nodes.some((node) => node.id === this.nodeId) || this.#stopped ? nodes : [...nodes, this.#record()];
+    if (candidates.length === 0) throw new Error('no live node to place a room on');
+    const placed = await this.#directory.recentPlacements(candidates.map((node) => node.id));
+    const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * (node.load.rooms + (placed.get(node.id) ?? 0)) + (node.load.workers === 0 ? 1e9 : 0);
+    // Ties go to this node: no redirect.
+    return candidates.reduce((best, node) => (weight(node) < weight(best) || (weight(node) === weight(best) && node.id === this.nodeId) ? node : best)).id;
+  }
+
+  async health(): Promise<ClusterHealth> {
+    const now = Date.now();
+    let nodes = this.#nodes;
+    try {
+      nodes = await this.#registry.live();
+    } catch {
+      // Redis away: the last view.
+    }
+    return { nodeId: this.nodeId, redis: this.#redis.status, nodes: nodes.map((node) => ({ ...node, self: node.id === this.nodeId, ageMs: now - node.at })) };
+  }
+
+  #record(): NodeRecord {
+    const rooms = this.#rooms.all().filter((room) => !room.closed);
+    const load: NodeLoad = {
+      peers: rooms.reduce((n, room) => n + room.peers.size, 0),
+      rooms: rooms.length,
+      consumers: this.#pool.slots.reduce((n, slot) => n + slot.consumers, 0),
+      workers: this.#pool.slots.filter((slot) => !slot.worker.closed).length,
+    };
+    return { id: this.nodeId, url: this.url, load, rooms: rooms.map((room) => room.id).slice(0, 10_000), startedAt: this.#startedAt, at: Date.now() };
+  }
+
+  /** One heartbeat at a time; a failed one is logged and the next tick tries again (Redis restarting). */
+  #beat(): void {
+    if (this.#stopped || this.#beating) return;
+    this.#beating = this.#heartbeat()
+      .catch((error: unknown) => this.#logger.debug({ err: (error as Error).message }, 'cluster: heartbeat failed'))
+      .finally(() => (this.#beating = undefined));
+  }
+
+  async #heartbeat(): Promise<void> {
+    const record = this.#record();
+    await this.#registry.heartbeat(record);
+    const lost = await this.#directory.refresh(record.rooms, this.nodeId);
+    this.#nodes = await this.#registry.live();
+    if (lost.length > 0) this.#handOver(lost);
+  }
+
+  /**
+   * Another node became home of rooms open here (this node was taken for dead during a stall or a
+   * partition, or Redis restarted empty and a join reached another node first). A meeting must not
+   * stay split: this copy closes, and its participants rejoin, which sends them to the new home.
+   */
+  #handOver(roomIds: readonly string[]): void {
+    this.#logger.warn({ rooms: roomIds }, 'cluster: another node is home of rooms open here; moving their participants there');
+    for (const roomId of roomIds) {
+      const room = this.#rooms.get(roomId);
+      if (!room || room.closed) continue;
+      for (const peer of [...room.peers.values()]) {
+        peer.channel.notify('rejoinRequired', { reason: 'the meeting moved to another server' });
+        peer.close('room_closed');
+      }
+      room.close('idle');
+    }
+  }
+
+  /**
+   * Graceful stop: this node leaves the registry (no new room is placed here), its meetings get the
+   * least-loaded other nodes as homes, and their participants rejoin and are sent there.
+   */
+  async #drain(): Promise<void> {
+    const others = (await this.#registry.live()).filter((node) => node.id !== this.nodeId);
+    const rooms = this.#rooms.all().filter((room) => !room.closed && room.peers.size > 0);
+    await this.#registry.withdraw(this.nodeId);
+    if (others.length === 0 || rooms.length === 0) return;
+    const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * node.load.rooms;
+    const moved: string[] = [];
+    for (const room of rooms) {
+      const target = others.reduce((best, node) => (weight(node) < weight(best) ? node : best));
+      if (await this.#directory.handTo(room.id, this.nodeId, target.id)) moved.push(room.id);
+      target.load = { ...target.load, peers: target.load.peers + room.peers.size, rooms: target.load.rooms + 1 };
+    }
+    this.#handOver(moved);
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#beating;
+    if (this.#redis.status === 'ready') {
+      await this.#drain().catch((error: unknown) => this.#logger.warn({ err: (error as Error).message }, 'cluster: could not hand meetings on'));
+      await Promise.all(this.#rooms.all().map((room) => this.#directory.release(room.id, this.nodeId))).catch(() => undefined);
+      await this.#registry.withdraw(this.nodeId).catch(() => undefined);
+      await this.#redis.quit().catch(() => undefined);
+    }
+    this.#redis.disconnect();
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

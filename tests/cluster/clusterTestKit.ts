@@ -1,0 +1,51 @@
+import { Conference } from '../../renderer/src/conference';
+import { countFrames, syntheticMedia } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+
+export const CLUSTER_SECRET = 'cluster-test-secret-0123456789abcdef';
+
+/** Conferences and media made by a test, all undone by `cleanup()`. */
+export class MeetingKit {
+  readonly #cleanups: (() => unknown)[] = [];
+
+  async join(url: string, roomId: string, displayName: string): Promise<Conference> {
+    const conference = new Conference({ url, handlerName: 'Chrome111' });
+    this.#cleanups.push(() => conference.leave());
+    await conference.join({ roomId, displayName });
+    return conference;
+  }
+
+  /** Starts sending a small synthetic camera (and mic) from `conference`. */
+  async send(conference: Conference): Promise<void> {
+    const media = syntheticMedia({ width: 160, height: 120, fps: 10 });
+    this.#cleanups.push(() => media.stop());
+    await conference.produceTrack(media.video, 'camera');
+    await conference.produceTrack(media.audio, 'mic');
+  }
+
+  /** Resolves once `viewer` decodes `minFrames` new frames of `senderId`'s camera (the stream may be replaced meanwhile). */
+  async decodes(viewer: Conference, senderId: () => string | undefined, what: string, timeoutMs = 20_000, minFrames = 3): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const id = senderId();
+      const remote = id ? viewer.participants.get(id)?.streamFor('camera') : undefined;
+      const track = remote?.stream.getVideoTracks()[0];
+      if (track && track.readyState === 'live') {
+        const frames = countFrames(track);
+        try {
+          await waitFor(() => frames.frames >= minFrames || track.readyState !== 'live', `${what}: frames`, Math.max(100, Math.min(5_000, deadline - Date.now()))).catch(() => undefined);
+          if (frames.frames >= minFrames) return;
+        } finally {
+          frames.stop();
+        }
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const cleanup of this.#cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  }
+}
