@@ -158,7 +158,6 @@ export class Conference extends MeetingControls {
     return this.#signaling.socket;
   }
 
-  // --- Joining and leaving -------------------------------------------------------------------
 
   /**
    * Joins the meeting. Idempotent: while a join with the same parameters is in flight or done,
