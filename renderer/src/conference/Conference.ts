@@ -158,7 +158,6 @@ export class Conference extends MeetingControls {
     return this.#signaling.socket;
   }
 
-
   /**
    * Joins the meeting. Idempotent: while a join with the same parameters is in flight or done,
    * calling it again returns the same promise (React StrictMode mounts twice). Rejects with a
