@@ -153,6 +153,7 @@ test('without E2EE the host can decode a camera it forwards (the control for the
   const result = await decodeAtHost(room, 'Dan');
   console.log(`plain: ${result.frames} frames recorded, ${result.decodedFrames} decoded, ${result.errors.length} errors, picture share ${pictureShare(result).toFixed(2)}`);
   expect(result.errors).toEqual([]);
+  expect(result.decodedFrames / result.frames).toBeGreaterThan(0.9);
   expect(pictureShare(result)).toBeGreaterThan(0.9);
 });
 
@@ -189,7 +190,10 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     for (const name of ['Ann', 'Ben']) {
       const result = await decodeAtHost(room, name);
       console.log(`e2ee ${name}: ${result.frames} frames recorded, ${result.decodedFrames} decoded, ${result.errors.length} errors, picture share ${pictureShare(result).toFixed(2)}`);
-      expect(pictureShare(result), `pictures the host got out of ${name}'s camera`).toBeLessThan(0.1);
+      // Not flat is not a picture: what a VP8 decoder makes of encrypted bytes is blocky noise with
+      // spread. The decoder itself is the judge: it rejects most frames (the control: none).
+      expect(result.errors.length, `decoder errors on ${name}'s camera`).toBeGreaterThan(0);
+      expect(result.decodedFrames / result.frames, `share of ${name}'s frames the host could decode`).toBeLessThan(0.5);
     }
   });
 
