@@ -93,7 +93,10 @@ describe('consumer offers (batched per receiver, offered again when not taken)',
     await waitFor(() => hostConsumers(roomId, slow).consumers.filter((c) => !c.paused).length === 4, 'all 4 consumers forwarding to the slow client', 40_000);
     expect(hostConsumers(roomId, slow).consumers).toHaveLength(4);
     expect(hostConsumers(roomId, slow).duplicates).toBe(0);
-    expect(streamCount(slow)).toBe(4);
+    // The client may still be adding them: while the host holds the unanswered consumers paused,
+    // the SDK's network watcher can take the silence for a dead path and rejoin (a known wart).
+    await waitFor(() => streamCount(slow) === 4, 'the slow client to hold all 4 streams', 15_000);
+    expect(hostConsumers(roomId, slow).duplicates).toBe(0);
     for (const sender of senders) {
       const camera = slow.participants.get(sender.peerId!)?.streamFor('camera');
       expect(camera).toBeDefined();
