@@ -41,7 +41,7 @@ describe('end-to-end encrypted meetings (SDK against a real host)', () => {
     const camera = fixture.media().video;
     const producing = guest.produceTrack(camera, 'camera').catch((error: unknown) => error);
     const refused = await guest.join({ roomId, displayName: 'No key' }).then(() => undefined, (error: unknown) => error);
-    expect(refused).toMatchObject({ code: 'e2ee_key_required' });
+    expect(refused).toMatchObject({ name: 'ConferenceError', code: 'e2ee_key_required' });
     expect(guest.state).toBe('disconnected');
     await producing;
     const peers = [...room(roomId)!.peers.values()];
