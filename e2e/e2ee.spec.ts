@@ -235,11 +235,6 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     expect(received.filter((line) => line.includes('Quarterly')), 'nor did the plaintext pass through signaling').toEqual([]);
   });
 
-  await test.step('PBKDF2 for typed passphrases in this Chromium (figures for docs/SECURITY.md)', async () => {
-    const figures = await measurePbkdf2(cat);
-    console.log(`PBKDF2-SHA-256 ×600000 in Chromium: ${figures.ms.toFixed(0)} ms; longest gap between 10 ms timers meanwhile: ${figures.longestTimerGapMs.toFixed(0)} ms`);
-  });
-
   await test.step('Cat types the right key: the pictures come back both ways (new key epoch, key frames)', async () => {
     await cat.getByTestId('e2ee-indicator').click();
     await cat.getByTestId('e2ee-key-dialog').getByLabel('Meeting key').fill(KEY);
@@ -249,35 +244,54 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     await expectRealPicture(ann, 'Cat');
   });
 
-  await test.step('Dee opens the link without #key=: the key prompt, nothing sent until she types the key', async () => {
-    await contexts.find((context) => context.pages().includes(cat))!.close();
-    const producersBefore = () => [...host.rooms.get(room)!.peers.values()].flatMap((peer) => [...peer.producers.values()]).length;
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
-    contexts.push(context);
-    const dee = await context.newPage();
-    await dee.goto(`${host.baseUrl}/?room=${room}&name=Dee`);
-    await dee.getByRole('button', { name: 'Join', exact: true }).click();
-    const prompt = dee.getByTestId('e2ee-key-prompt');
-    await expect(prompt).toContainText('This meeting is end-to-end encrypted — enter the meeting key', { timeout: 45_000 });
-    expect([...host.rooms.get(room)!.peers.values()].map((peer) => peer.displayName), 'Dee is not in the meeting').not.toContain('Dee');
-    const producers = producersBefore();
-    // The prompt waits for her; meanwhile nothing of hers reaches the host.
-    await dee.waitForTimeout(1_000);
-    expect([...host.rooms.get(room)!.peers.values()].map((peer) => peer.displayName)).not.toContain('Dee');
-    expect(producersBefore()).toBe(producers);
-    // She pastes the link's key into the prompt: the same key, the same code as the link gave Ann.
-    await prompt.getByLabel('Meeting key').fill(KEY);
-    await prompt.getByRole('button', { name: 'Join encrypted' }).click();
-    await expect(dee.locator('main.meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 45_000 });
-    await expect(dee.getByTestId('e2ee-code')).toHaveText((await ann.getByTestId('e2ee-code').textContent())!);
-    await expectRealPicture(dee, 'Ann');
-    await expect.poll(() => [...host.rooms.get(room)!.peers.values()].find((peer) => peer.displayName === 'Dee')?.producers.size ?? 0, { message: "Dee's media at the host" }).toBe(2);
-    // The chat history replayed to her (ciphertext from the host) reads as Ann wrote it.
-    await expect((await chatLog(dee)).getByRole('listitem').filter({ hasText: secret })).toContainText('Ann');
-  });
-
   await test.step('the key never reached the host (HTTP or signaling)', async () => {
     expect(received.length).toBeGreaterThan(10);
     for (const key of [KEY, WRONG_KEY]) expect(received.filter((line) => line.includes(key))).toEqual([]);
   });
+});
+
+test('E2EE meeting: a guest opening the link without #key= is asked for the key and sends nothing until she types it; chat is ciphertext at the host', async ({ browser }) => {
+  const room = `e2ee-prompt-${Date.now()}`;
+  const ann = await join(browser, room, 'Ann', `#key=${KEY}&owner=${encodeURIComponent(host.ownerKey)}`);
+  expect(host.rooms.get(room)?.meetingState.admission.e2ee.on).toBe(true);
+  const secret = 'Before Dee arrives: 7 apples';
+  await (await chatLog(ann)).waitFor();
+  await ann.getByRole('textbox', { name: 'Message everyone' }).fill(secret);
+  await ann.getByRole('textbox', { name: 'Message everyone' }).press('Enter');
+  await expect((await chatLog(ann)).getByRole('listitem').filter({ hasText: secret })).toBeVisible();
+  const stored = host.rooms.get(room)!.chat;
+  expect(stored[0]?.ciphertext, 'the host keeps ciphertext').toMatch(/^[A-Za-z0-9_-]{40,}$/);
+  expect(JSON.stringify(stored)).not.toContain('apples');
+
+  const peerNames = () => [...host.rooms.get(room)!.peers.values()].map((peer) => peer.displayName);
+  const producerCount = () => [...host.rooms.get(room)!.peers.values()].flatMap((peer) => [...peer.producers.values()]).length;
+  await expect.poll(producerCount, { message: "Ann's camera and mic at the host" }).toBe(2);
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
+  contexts.push(context);
+  const dee = await context.newPage();
+  await dee.goto(`${host.baseUrl}/?room=${room}&name=Dee`);
+  await dee.getByRole('button', { name: 'Join', exact: true }).click();
+  const prompt = dee.getByTestId('e2ee-key-prompt');
+  await expect(prompt).toContainText('This meeting is end-to-end encrypted — enter the meeting key', { timeout: 45_000 });
+  expect(peerNames(), 'Dee is not in the meeting').toEqual(['Ann']);
+  // The prompt waits for her; meanwhile nothing of hers reaches the host.
+  await dee.waitForTimeout(1_000);
+  expect(peerNames()).toEqual(['Ann']);
+  expect(producerCount()).toBe(2);
+
+  await test.step('PBKDF2 for typed passphrases in this Chromium (figures for docs/SECURITY.md)', async () => {
+    const figures = await measurePbkdf2(dee);
+    console.log(`PBKDF2-SHA-256 ×600000 in Chromium: ${figures.ms.toFixed(0)} ms; longest gap between 10 ms timers meanwhile: ${figures.longestTimerGapMs.toFixed(0)} ms`);
+  });
+
+  // She pastes the link's key into the prompt: the same key, the same code as the link gave Ann.
+  await prompt.getByLabel('Meeting key').fill(KEY);
+  await prompt.getByRole('button', { name: 'Join encrypted' }).click();
+  await expect(dee.locator('main.meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 45_000 });
+  await expect(dee.getByTestId('e2ee-code')).toHaveText((await ann.getByTestId('e2ee-code').textContent())!);
+  await expect.poll(producerCount, { message: "Dee's camera and mic at the host" }).toBe(4);
+  await expectRealPicture(dee, 'Ann');
+  // The history replayed to her (ciphertext from the host) reads as Ann wrote it.
+  await expect((await chatLog(dee)).getByRole('listitem').filter({ hasText: secret })).toContainText('Ann');
+  expect(received.filter((line) => line.includes('apples') || line.includes(KEY)), 'neither the text nor the key passed through the host').toEqual([]);
 });
