@@ -201,23 +201,6 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     await expect(tileOf(ben, 'Cat').getByTestId('cannot-decrypt')).toBeVisible();
   });
 
-  await test.step('the host forwards VP8 it cannot decode into a picture', async () => {
-    const highestLayers: number[] = [];
-    for (const name of ['Ann', 'Ben']) {
-      const result = await decodeAtHost(room, name);
-      highestLayers.push(Math.max(...result.spatialLayers));
-      console.log(`e2ee ${name}: ${result.frames} frames recorded, ${result.decodedFrames} decoded, ${result.errors.length} errors, picture share ${pictureShare(result).toFixed(2)}`);
-      // Not flat is not a picture: what a VP8 decoder makes of encrypted bytes is blocky noise with
-      // spread. The decoder itself is the judge: it rejects most frames (the control: none).
-      expect(result.errors.length, `decoder errors on ${name}'s camera`).toBeGreaterThan(0);
-      expect(result.decodedFrames / result.frames, `share of ${name}'s frames the host could decode`).toBeLessThan(0.5);
-    }
-    // Simulcast keeps working: the host switches up at an encrypted key frame it recognised. A sender
-    // starved of CPU (three encoding pages on a shared 2-core machine) may send only its lowest layer
-    // for the whole recording, so one of the two senders switching up is the evidence.
-    expect(Math.max(...highestLayers), 'the host switched some encrypted sender up a layer').toBeGreaterThan(0);
-  });
-
   const secret = 'Quarterly numbers: 42 and rising';
   await test.step('chat reaches the host only as ciphertext: Ben reads it, Cat (wrong key) sees "Message could not be decrypted"', async () => {
     const input = ann.getByRole('textbox', { name: 'Message everyone' });
@@ -233,6 +216,23 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     expect(stored[0]!.ciphertext, 'the host keeps ciphertext').toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(JSON.stringify(stored)).not.toContain('Quarterly');
     expect(received.filter((line) => line.includes('Quarterly')), 'nor did the plaintext pass through signaling').toEqual([]);
+  });
+
+  await test.step('the host forwards VP8 it cannot decode into a picture', async () => {
+    const highestLayers: number[] = [];
+    for (const name of ['Ann', 'Ben']) {
+      const result = await decodeAtHost(room, name);
+      highestLayers.push(Math.max(...result.spatialLayers));
+      console.log(`e2ee ${name}: ${result.frames} frames recorded, ${result.decodedFrames} decoded, ${result.errors.length} errors, picture share ${pictureShare(result).toFixed(2)}`);
+      // Not flat is not a picture: what a VP8 decoder makes of encrypted bytes is blocky noise with
+      // spread. The decoder itself is the judge: it rejects most frames (the control: none).
+      expect(result.errors.length, `decoder errors on ${name}'s camera`).toBeGreaterThan(0);
+      expect(result.decodedFrames / result.frames, `share of ${name}'s frames the host could decode`).toBeLessThan(0.5);
+    }
+    // Simulcast keeps working: the host switches up at an encrypted key frame it recognised. A sender
+    // starved of CPU (three encoding pages on a shared 2-core machine) may send only its lowest layer
+    // for the whole recording, so one of the two senders switching up is the evidence.
+    expect(Math.max(...highestLayers), 'the host switched some encrypted sender up a layer').toBeGreaterThan(0);
   });
 
   await test.step('Cat types the right key: the pictures come back both ways (new key epoch, key frames)', async () => {
