@@ -345,6 +345,11 @@ export const notifications = {
   peerKicked: z.object({ reason: z.string() }),
   /** The host lost this peer's media state (e.g. a worker died): join again with the resume token. */
   rejoinRequired: z.object({ reason: z.string() }),
+  /**
+   * Clustered hosts: the live nodes' URLs changed (a node joined or left the cluster). The client
+   * fails over to these, so a list learnt at join time does not go stale while the meeting runs.
+   */
+  clusterNodes: z.object({ urls: z.array(z.string().max(2_000)).max(64) }),
   /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
   meetingEnded: z.object({ reason: z.string() }),
   /**
