@@ -209,6 +209,8 @@ export const requests = {
       ownerKey: z.string().max(256).optional(),
       /** The client takes consumer offers in batches (`newConsumers`); without it, one `newConsumer` each. */
       consumerBatches: z.boolean().optional(),
+      /** The client takes consumer scores in batches (`consumerScores`); without it, one `consumerScore` each. */
+      scoreBatches: z.boolean().optional(),
     }),
     response: z.object({
       peerId: id,
@@ -308,6 +310,9 @@ export const requestNames = Object.keys(requests) as RequestName[];
 // ---------------------------------------------------------------------------------------------
 
 
+/** A consumer's score (0–10) and its producer's: what the tile's quality indicator shows. */
+const ConsumerScore = z.object({ consumerId: id, score: z.number(), producerScore: z.number() });
+
 export const notifications = {
   /** Sent on connect, before any request: lets the client load its Device while it asks to join. */
   welcome: z.object({
@@ -330,7 +335,9 @@ export const notifications = {
     spatialLayer: z.number().nullable(),
     temporalLayer: z.number().nullable(),
   }),
-  consumerScore: z.object({ consumerId: id, score: z.number(), producerScore: z.number() }),
+  consumerScore: ConsumerScore,
+  /** The scores of several of this receiver's consumers whose quality level (shared/quality.ts) changed: to clients that join with `scoreBatches`. */
+  consumerScores: z.object({ scores: z.array(ConsumerScore).max(limits.maxConsumersPerOffer) }),
   activeSpeaker: z.object({ peerId: id.nullable() }),
   chatMessage: ChatMessage,
   handRaised: z.object({ peerId: id, raised: z.boolean() }),

@@ -72,6 +72,7 @@ export class JoinHandshake {
         resumeToken,
         rtpCapabilities: device.rtpCapabilities,
         consumerBatches: true,
+        scoreBatches: true,
       };
       try {
         const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {

@@ -57,6 +57,9 @@ export function routeRoomNotifications(
   on('producerClosed', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'closed'));
   on('consumerLayersChanged', (event) => emit('consumerLayersChanged', event));
   on('consumerScore', (event) => room.consumerScore(event));
+  on('consumerScores', ({ scores }) => {
+    for (const score of scores) room.consumerScore(score);
+  });
   on('activeSpeaker', ({ peerId }) => room.activeSpeaker(peerId));
   on('chatMessage', (message) => room.chat(message, false));
   on('handRaised', ({ peerId, raised }) => room.handRaised(peerId, raised));
