@@ -221,6 +221,8 @@ export const requests = {
        * refused with `e2ee_key_required`. Only the owner can mark it, and nobody can unmark it.
        */
       e2ee: z.boolean().optional(),
+      /** The client takes consumer scores in batches (`consumerScores`); without it, one `consumerScore` each. */
+      scoreBatches: z.boolean().optional(),
     }),
     response: z.object({
       peerId: id,
@@ -322,6 +324,9 @@ export const requestNames = Object.keys(requests) as RequestName[];
 // ---------------------------------------------------------------------------------------------
 
 
+/** A consumer's score (0–10) and its producer's: what the tile's quality indicator shows. */
+const ConsumerScore = z.object({ consumerId: id, score: z.number(), producerScore: z.number() });
+
 export const notifications = {
   /** Sent on connect, before any request: lets the client load its Device while it asks to join. */
   welcome: z.object({
@@ -344,7 +349,9 @@ export const notifications = {
     spatialLayer: z.number().nullable(),
     temporalLayer: z.number().nullable(),
   }),
-  consumerScore: z.object({ consumerId: id, score: z.number(), producerScore: z.number() }),
+  consumerScore: ConsumerScore,
+  /** The scores of several of this receiver's consumers whose quality level (shared/quality.ts) changed: to clients that join with `scoreBatches`. */
+  consumerScores: z.object({ scores: z.array(ConsumerScore).max(limits.maxConsumersPerOffer) }),
   activeSpeaker: z.object({ peerId: id.nullable() }),
   chatMessage: ChatMessage,
   handRaised: z.object({ peerId: id, raised: z.boolean() }),
@@ -359,6 +366,11 @@ export const notifications = {
   peerKicked: z.object({ reason: z.string() }),
   /** The host lost this peer's media state (e.g. a worker died): join again with the resume token. */
   rejoinRequired: z.object({ reason: z.string() }),
+  /**
+   * Clustered hosts: the live nodes' URLs changed (a node joined or left the cluster). The client
+   * fails over to these, so a list learnt at join time does not go stale while the meeting runs.
+   */
+  clusterNodes: z.object({ urls: z.array(z.string().max(2_000)).max(64) }),
   /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
   meetingEnded: z.object({ reason: z.string() }),
   /**

@@ -46,6 +46,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     if (session.joining) throw new HostError('already_joined', 'a join is already in progress');
     session.joining = true;
     session.consumerBatches = data.consumerBatches === true;
+    session.scoreBatches = data.scoreBatches === true;
     try {
       await ctx.actionLimits.consume('join', session.id);
       const asOwner = ctx.isOwnerKey(data.ownerKey);

@@ -79,6 +79,7 @@ export class JoinHandshake {
         consumerBatches: true,
         // Said whenever we encrypt: an end-to-end encrypted meeting refuses joins that do not.
         ...(this.#encryption() ? { e2ee: true } : {}),
+        scoreBatches: true,
       };
       try {
         const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {

@@ -58,6 +58,9 @@ export function routeRoomNotifications(
   on('producerClosed', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'closed'));
   on('consumerLayersChanged', (event) => emit('consumerLayersChanged', event));
   on('consumerScore', (event) => room.consumerScore(event));
+  on('consumerScores', ({ scores }) => {
+    for (const score of scores) room.consumerScore(score);
+  });
   on('activeSpeaker', ({ peerId }) => room.activeSpeaker(peerId));
   // Decrypted one at a time (in an end-to-end encrypted meeting), so they keep their order.
   const chatInOrder = new InOrder();
