@@ -161,10 +161,9 @@ export const ChatMessage = z.object({
   id,
   peerId: id,
   displayName: z.string(),
-  /** With `ciphertext`: a placeholder for clients that cannot decrypt. */
   text: z.string(),
   sentAt: z.number(),
-  /** In an end-to-end encrypted meeting: the message itself, which only holders of the meeting key can read. */
+  /** End-to-end encrypted meeting: the message itself (`text` is then a placeholder). */
   ciphertext: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
@@ -215,11 +214,7 @@ export const requests = {
       ownerKey: z.string().max(256).optional(),
       /** The client takes consumer offers in batches (`newConsumers`); without it, one `newConsumer` each. */
       consumerBatches: z.boolean().optional(),
-      /**
-       * The client encrypts end to end (it holds the meeting key, which never comes here). With the
-       * owner key it also marks the meeting end-to-end encrypted: from then on, joins without it are
-       * refused with `e2ee_key_required`. Only the owner can mark it, and nobody can unmark it.
-       */
+      /** The client encrypts end to end; with the owner key it also marks the meeting so (room/E2eeFlag.ts). */
       e2ee: z.boolean().optional(),
       /** The client takes consumer scores in batches (`consumerScores`); without it, one `consumerScore` each. */
       scoreBatches: z.boolean().optional(),
