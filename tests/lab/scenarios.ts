@@ -252,8 +252,10 @@ export async function latencyAndJitter(meeting: LabMeeting, delayMs = 15, jitter
     const [p1, p2, p3] = meeting.lab.participants;
     const people: LabParticipant[] = [];
     const joinToMediaMs: (number | null)[] = [];
+    // One after the other into the same room (each joinRoom call without a room opens a new one).
+    const room = meeting.newRoom();
     for (const [name, node] of [['Ann', p1!], ['Ben', p2!], ['Cat', p3!]] as const) {
-      const [joiner] = await meeting.joinRoom([{ name, node }]);
+      const [joiner] = await meeting.joinRoom([{ name, node }], 'small', room);
       const present = people.map((p) => p.name);
       people.push(joiner!);
       if (present.length === 0) continue;
