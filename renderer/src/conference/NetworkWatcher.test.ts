@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { types } from 'mediasoup-client';
 import { describe, expect, it, vi } from 'vitest';
-import { NetworkWatcher, type NetworkEvents, type WatchedMeeting } from './NetworkWatcher';
+import { NetworkWatcher, type NetworkEvents, type NetworkWatcherOptions, type WatchedMeeting } from './NetworkWatcher';
 
 /** A mediasoup-client transport as the watcher sees it: state events and a received-bytes counter. */
 class FakeTransport extends EventEmitter {
@@ -27,7 +27,7 @@ class FakeTransport extends EventEmitter {
   }
 }
 
-function setup(options: { answers: boolean; iceRecovers: boolean }) {
+function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?: number; watcher?: NetworkWatcherOptions }) {
   const network = new EventTarget();
   const events: NetworkEvents = {
     addEventListener: (type, listener) => network.addEventListener(type, listener),
@@ -36,14 +36,17 @@ function setup(options: { answers: boolean; iceRecovers: boolean }) {
   const meeting = {
     state: 'connected',
     expectsMedia: vi.fn(() => true),
-    signalingAnswers: vi.fn(async () => options.answers),
+    signalingAnswers: vi.fn(async () => {
+      if (options.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.answerAfterMs));
+      return options.answers;
+    }),
     restartIce: vi.fn(async (transport: types.Transport) => {
       if (options.iceRecovers) (transport as unknown as FakeTransport).inflow = 5_000;
     }),
     rejoinNow: vi.fn(),
     abandonConnectAttempt: vi.fn(),
   } satisfies WatchedMeeting;
-  const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100 });
+  const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100, ...options.watcher });
   const send = new FakeTransport('send');
   const recv = new FakeTransport('recv');
   watcher.watchTransport(send as unknown as types.Transport);
@@ -91,6 +94,30 @@ describe('network watcher', () => {
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
     expect(watcher.tcpOnly).toBe(true);
+    done();
+  });
+
+  it('the host stops answering (address changed): the probe goes out early in the silence, so the rejoin starts when the silence counts, not a probe timeout later', async () => {
+    // A dead path: the probe only fails at its timeout (1 s here). Silence counts at 1 s.
+    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 1_000, probeTimeoutMs: 1_000 } });
+    await settle(300); // media flowing
+    recv.inflow = 0;
+    await settle(1_750); // probe sent at ~0.4 s of silence, failed at ~1.4 s; a probe sent at 1 s would fail only at ~2.1 s
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    done();
+  });
+
+  it('a short gap in media (under the silence) sends one probe and repairs nothing', async () => {
+    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { silenceMs: 1_000 } });
+    await settle(300);
+    recv.inflow = 0;
+    await settle(600); // past probeAfterMs (333), well short of silenceMs (1 s)
+    recv.inflow = 5_000;
+    await settle(800);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce).not.toHaveBeenCalled();
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
     done();
   });
 

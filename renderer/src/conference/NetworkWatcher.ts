@@ -38,6 +38,12 @@ export interface NetworkWatcherOptions {
   silenceMs?: number;
   /** How often transports' received byte counts are read. */
   pollMs?: number;
+  /**
+   * A transport silent this long gets the host asked at once whether it still answers, so the
+   * answer is in by the time the silence counts (`silenceMs`): the repair then starts without
+   * waiting out a probe (up to `probeTimeoutMs` on a dead path). Default: a third of `silenceMs`.
+   */
+  probeAfterMs?: number;
 }
 
 /** Bytes per second above which a transport is carrying media (ICE keepalives alone are far below). */
@@ -50,6 +56,8 @@ interface Heard {
   changedAt: number;
   /** Media (not only keepalives) was arriving at the last increase. */
   carryingMedia: boolean;
+  /** The host's answer to a probe sent during this silence (none yet: undefined). */
+  probe?: Promise<boolean>;
 }
 
 /**
@@ -72,6 +80,7 @@ export class NetworkWatcher {
   readonly #silenceMs: number;
   readonly #transports = new Set<types.Transport>();
   readonly #pollMs: number;
+  readonly #probeAfterMs: number;
   #silenceTimer?: ReturnType<typeof setInterval>;
   readonly #heard = new Map<types.Transport, Heard>();
   #tcpOnly = false;
@@ -88,6 +97,7 @@ export class NetworkWatcher {
     this.#graceMs = options.iceRestartGraceMs ?? 1_500;
     this.#silenceMs = options.silenceMs ?? 1_500;
     this.#pollMs = options.pollMs ?? 500;
+    this.#probeAfterMs = options.probeAfterMs ?? Math.round(this.#silenceMs / 3);
     events?.addEventListener('online', this.#onNetworkChange);
     events?.connection?.addEventListener('change', this.#onNetworkChange);
   }
@@ -164,9 +174,14 @@ export class NetworkWatcher {
     if (this.#disposed || this.#meeting.state !== 'connected' || this.#checking) return;
     for (const transport of this.#transports) {
       const heard = await this.#listen(transport);
-      if (heard?.carryingMedia && heard.at - heard.changedAt >= this.#silenceMs && this.#meeting.expectsMedia(transport)) {
+      if (!heard?.carryingMedia) continue;
+      const silentMs = heard.at - heard.changedAt;
+      if (silentMs < this.#probeAfterMs || !this.#meeting.expectsMedia(transport)) continue;
+      // Asked once per silence (a packet starts a new `Heard`): a ping, harmless if media resumes.
+      heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
+      if (silentMs >= this.#silenceMs) {
         this.#heard.delete(transport);
-        void this.#check(`nothing received for ${((heard.at - heard.changedAt) / 1000).toFixed(1)} s`, [transport]);
+        void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s`, [transport], heard.probe);
       }
     }
   }
@@ -208,14 +223,15 @@ export class NetworkWatcher {
   }
 
   /** One check at a time: a network change and both transports going down are one event. */
-  #check(reason: string, transports: types.Transport[]): Promise<void> {
+  #check(reason: string, transports: types.Transport[], answered?: Promise<boolean>): Promise<void> {
     if (this.#disposed || this.#meeting.state !== 'connected') return Promise.resolve();
-    this.#checking ??= this.#repair(reason, transports).finally(() => (this.#checking = undefined));
+    this.#checking ??= this.#repair(reason, transports, answered).finally(() => (this.#checking = undefined));
     return this.#checking;
   }
 
-  async #repair(reason: string, transports: types.Transport[]): Promise<void> {
-    if (!(await this.#meeting.signalingAnswers(this.#probeTimeoutMs))) {
+  /** `answered`: the host's answer to a probe already sent during this silence (else one is sent now). */
+  async #repair(reason: string, transports: types.Transport[], answered?: Promise<boolean>): Promise<void> {
+    if (!(await (answered ?? this.#meeting.signalingAnswers(this.#probeTimeoutMs)))) {
       this.#rejoin(`${reason}; the host does not answer`);
       return;
     }
