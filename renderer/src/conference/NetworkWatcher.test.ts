@@ -15,8 +15,16 @@ class FakeTransport extends EventEmitter {
   constructor(readonly id: string) {
     super();
   }
+  /** A UDP candidate pair in the stats (as Chromium reports one), and the answers to its checks. */
+  udpPair = false;
+  udpAnswers = 0;
   async getStats() {
-    return new Map([['t', { type: 'transport', bytesReceived: this.bytesReceived }]]);
+    const report = new Map<string, object>([['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived }]]);
+    if (this.udpPair) {
+      report.set('L1', { type: 'local-candidate', id: 'L1', protocol: 'udp' });
+      report.set('CP1', { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', responsesReceived: this.udpAnswers });
+    }
+    return report;
   }
   stop(): void {
     clearInterval(this.#timer);
@@ -117,6 +125,32 @@ describe('network watcher', () => {
     await settle(800);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
     expect(meeting.restartIce).not.toHaveBeenCalled();
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('UDP blocked: when no UDP check is answered after the ICE restart, the TCP fallback starts without waiting out the grace', async () => {
+    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    recv.udpPair = true;
+    await settle(300);
+    recv.inflow = 0;
+    await settle(1_400); // silence (400 ms) + restart + verdict (300 ms) + a poll; the grace would end only at ~3.5 s
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
+    expect(watcher.tcpOnly).toBe(true);
+    done();
+  });
+
+  it('UDP checks answered after the ICE restart (no media yet): the whole grace is waited, no early TCP fallback', async () => {
+    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    recv.udpPair = true;
+    await settle(300);
+    recv.inflow = 0;
+    const answering = setInterval(() => recv.udpAnswers++, 100);
+    await settle(1_400);
+    clearInterval(answering);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow).not.toHaveBeenCalled();
     done();
   });

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { pathStats, udpAnsweredSince, type PathStats } from './pathStats';
 
 /** What the watcher needs from the meeting it looks after. */
 export interface WatchedMeeting {
@@ -34,6 +35,11 @@ export interface NetworkWatcherOptions {
   probeTimeoutMs?: number;
   /** After an ICE restart, how long the path may take to carry packets again before the TCP fallback. */
   iceRestartGraceMs?: number;
+  /**
+   * After an ICE restart, when no packet and no answer to any UDP connectivity check has come back
+   * for this long, UDP is blocked: the TCP fallback starts without waiting out the whole grace.
+   */
+  udpVerdictMs?: number;
   /** A transport that was carrying media and then receives nothing at all this long has lost its path. */
   silenceMs?: number;
   /** How often transports' received byte counts are read. */
@@ -77,6 +83,7 @@ export class NetworkWatcher {
   readonly #events: NetworkEvents | undefined;
   readonly #probeTimeoutMs: number;
   readonly #graceMs: number;
+  readonly #udpVerdictMs: number;
   readonly #silenceMs: number;
   readonly #transports = new Set<types.Transport>();
   readonly #pollMs: number;
@@ -95,6 +102,7 @@ export class NetworkWatcher {
     this.#events = events;
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
     this.#graceMs = options.iceRestartGraceMs ?? 1_500;
+    this.#udpVerdictMs = options.udpVerdictMs ?? 750;
     this.#silenceMs = options.silenceMs ?? 1_500;
     this.#pollMs = options.pollMs ?? 500;
     this.#probeAfterMs = options.probeAfterMs ?? Math.round(this.#silenceMs / 3);
@@ -203,21 +211,30 @@ export class NetworkWatcher {
     return heard;
   }
 
-  /** Whether packets arrive again on every transport within the grace period. */
+  /**
+   * Whether packets arrive again on every transport within the grace period. False early when
+   * nothing at all came back over UDP since the restart (no packet, no answer to any UDP check)
+   * for `udpVerdictMs`: a working UDP path answers checks within a round trip.
+   */
   async #flowing(transports: types.Transport[]): Promise<boolean> {
-    const start = new Map<types.Transport, number>();
-    for (const t of transports) start.set(t, (await receivedBytes(t)) ?? 0);
-    const deadline = Date.now() + this.#graceMs;
-    while (Date.now() < deadline && !this.#disposed) {
+    const start = new Map<types.Transport, PathStats>();
+    for (const t of transports) start.set(t, (await pathStats(t)) ?? { bytesReceived: 0, udpPairs: 0, udpAnswers: new Map() });
+    const began = Date.now();
+    while (Date.now() < began + this.#graceMs && !this.#disposed) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       let all = true;
+      let udpSilent = true;
       for (const t of transports) {
         if (t.closed) continue;
+        const before = start.get(t)!;
+        const now = await pathStats(t);
         // Anything at all, even ICE check responses: the path works. Media itself may be absent
         // for a good reason (the only sender left), which must not count as a dead path.
-        if (((await receivedBytes(t)) ?? 0) <= start.get(t)!) all = false;
+        if ((now?.bytesReceived ?? 0) <= before.bytesReceived) all = false;
+        if (!now || now.udpPairs === 0 || now.bytesReceived > before.bytesReceived || udpAnsweredSince(before, now)) udpSilent = false;
       }
       if (all) return true;
+      if (udpSilent && Date.now() - began >= this.#udpVerdictMs) return false;
     }
     return false;
   }
@@ -257,15 +274,7 @@ export class NetworkWatcher {
 }
 
 async function receivedBytes(transport: types.Transport): Promise<number | undefined> {
-  try {
-    let bytes: number | undefined;
-    (await transport.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
-      if (report.type === 'transport' && typeof report.bytesReceived === 'number') bytes = (bytes ?? 0) + report.bytesReceived;
-    });
-    return bytes;
-  } catch {
-    return undefined;
-  }
+  return (await pathStats(transport))?.bytesReceived;
 }
 
 function defaultEvents(): NetworkEvents | undefined {
