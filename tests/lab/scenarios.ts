@@ -216,6 +216,16 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
     backUpMs = up && backUpMs !== null ? Math.max(backUpMs, up.at - liftAt) : null;
   }
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
+  // Which tile froze, and what the host forwarded to it meanwhile (layer changes, ms from the cap; null = no layer).
+  const freezesBySender = Object.fromEntries(senders.map((s) => [s.name, freezesWithin(state, s.name, capAt, end).map((ms) => Math.round(ms))]));
+  const layerChanges = Object.fromEntries(
+    senders.map((s) => [
+      s.name,
+      timeline
+        .filter((e, i) => i === 0 || e.layers[s.name] !== timeline[i - 1]!.layers[s.name])
+        .map((e) => [e.at - capAt, e.layers[s.name] ?? null]),
+    ]),
+  );
   const figures = await figuresOf(ann, senders.map((s) => s.name), { from: capAt, to: end, faultEnd: liftAt });
   return {
     fault: `${kbit} kbit/s downlink cap for ${seconds} s, 4 senders`,
@@ -228,6 +238,9 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
       longestFreezeMs: Math.max(0, ...freezes),
       freezeCount: freezes.length,
       freezeTotalMs: freezes.reduce((a, b) => a + b, 0),
+      liftedAtMs: liftAt - capAt,
+      freezesBySender: JSON.stringify(freezesBySender),
+      layerChanges: JSON.stringify(layerChanges),
     },
     participants: [figures],
   };
