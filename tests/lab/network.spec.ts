@@ -43,7 +43,8 @@ test.beforeAll(async () => {
 });
 
 function report(result: ScenarioResult): ScenarioResult {
-  console.log(JSON.stringify({ fault: result.fault, ...result.summary }));
+  // The machine's load beside every figure: on shared cores it sets the timings as much as the app.
+  console.log(JSON.stringify({ fault: result.fault, ...result.summary, loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) }));
   // Per page: what it saw and what its SDK did (state changes and repairs, ms from the window start).
   for (const p of result.participants) console.log(`  ${p.name}: ${JSON.stringify({ mediaBackMs: p.mediaBackMs, freezes: [p.freezeCount, p.freezeTotalMs], states: p.states })}`);
   test.info().annotations.push({ type: 'figures', description: JSON.stringify(result) });
