@@ -106,11 +106,11 @@ describe('network watcher', () => {
   });
 
   it('the host stops answering (address changed): the probe goes out early in the silence, so the rejoin starts when the silence counts, not a probe timeout later', async () => {
-    // A dead path: the probe only fails at its timeout (1 s here). Silence counts at 1 s.
-    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 1_000, probeTimeoutMs: 1_000 } });
+    // A dead path: the probe only fails at its timeout (1 s here). Silence counts at 2 s.
+    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 2_000, probeTimeoutMs: 1_000 } });
     await settle(300); // media flowing
     recv.inflow = 0;
-    await settle(1_750); // probe sent at ~0.4 s of silence, failed at ~1.4 s; a probe sent at 1 s would fail only at ~2.1 s
+    await settle(2_600); // probe sent at ~0.7 s of silence, failed at ~1.7 s: rejoin at ~2.1 s; a probe sent at 2 s would fail only at ~3.1 s
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
     done();
@@ -134,7 +134,7 @@ describe('network watcher', () => {
     recv.udpPair = true;
     await settle(300);
     recv.inflow = 0;
-    await settle(1_400); // silence (400 ms) + restart + verdict (300 ms) + a poll; the grace would end only at ~3.5 s
+    await settle(2_000); // silence (400 ms) + restart + verdict (300 ms) + a poll ≈ 1.1 s; the grace would end only at ~3.5 s
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
@@ -148,7 +148,7 @@ describe('network watcher', () => {
     await settle(300);
     recv.inflow = 0;
     const answering = setInterval(() => recv.udpAnswers++, 100);
-    await settle(1_400);
+    await settle(2_000);
     clearInterval(answering);
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow).not.toHaveBeenCalled();

@@ -42,7 +42,10 @@ export interface NetworkWatcherOptions {
   udpVerdictMs?: number;
   /** A transport that was carrying media and then receives nothing at all this long has lost its path. */
   silenceMs?: number;
-  /** How often transports' received byte counts are read. */
+  /**
+   * How often transports' received byte counts are read. A silence is measured from the last read
+   * that saw bytes, so it is noticed up to this much late (two getStats calls per read).
+   */
   pollMs?: number;
   /**
    * A transport silent this long gets the host asked at once whether it still answers, so the
@@ -104,7 +107,7 @@ export class NetworkWatcher {
     this.#graceMs = options.iceRestartGraceMs ?? 1_500;
     this.#udpVerdictMs = options.udpVerdictMs ?? 750;
     this.#silenceMs = options.silenceMs ?? 1_500;
-    this.#pollMs = options.pollMs ?? 500;
+    this.#pollMs = options.pollMs ?? 250;
     this.#probeAfterMs = options.probeAfterMs ?? Math.round(this.#silenceMs / 3);
     events?.addEventListener('online', this.#onNetworkChange);
     events?.connection?.addEventListener('change', this.#onNetworkChange);
