@@ -155,8 +155,16 @@ export class ClusterNode {
     const record = this.#record();
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
+    const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
+    if (this.nodeUrls().join(' ') !== before) this.#announceNodes();
     if (lost.length > 0) this.#handOver(lost);
+  }
+
+  /** Clients fail over to the nodes they know: a list learnt at join time must not go stale (a node that joined later, one that left). */
+  #announceNodes(): void {
+    const urls = this.nodeUrls();
+    for (const room of this.#rooms.all()) for (const peer of room.peers.values()) peer.channel.notify('clusterNodes', { urls });
   }
 
   /**
