@@ -13,17 +13,24 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { Server, type Socket } from 'socket.io';
+import { loadOrCreateCertificate } from '../../electron/host/certificate';
 import { childOptions, sampleServer, serveParent } from '../lib/serverProcess';
 
 interface Options {
   mediaCodecs: types.RouterRtpCodecCapability[];
   /** Directory with index.html and bare.js (the bundled page), when the page is wanted. */
   pageDir?: string;
+  /** Listen and announce on this address (default 127.0.0.1); off loopback the page is served over HTTPS like Roundtable's. */
+  listenIp?: string;
+  /** For the HTTPS certificate, off loopback. */
+  dataDir?: string;
 }
 
 interface BarePeer {
@@ -43,13 +50,15 @@ interface BareRoom {
 }
 
 const options = childOptions<Options>();
+const listenIp = options.listenIp ?? '127.0.0.1';
+const tls = listenIp !== '127.0.0.1' ? await loadOrCreateCertificate(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bare-bench-')), [listenIp]) : undefined;
 
 const worker = await mediasoup.createWorker({ logLevel: 'warn', logTags: ['ice', 'dtls', 'srtp'] });
 worker.on('died', () => process.exit(1));
 const webRtcServer = await worker.createWebRtcServer({
   listenInfos: [
-    { protocol: 'udp', ip: '127.0.0.1', announcedAddress: '127.0.0.1', port: 0 },
-    { protocol: 'tcp', ip: '127.0.0.1', announcedAddress: '127.0.0.1', port: 0 },
+    { protocol: 'udp', ip: listenIp, announcedAddress: listenIp, port: 0 },
+    { protocol: 'tcp', ip: listenIp, announcedAddress: listenIp, port: 0 },
   ],
 });
 
@@ -63,7 +72,7 @@ function getRoom(roomId: string): Promise<BareRoom> {
   return room;
 }
 
-const server = http.createServer((req, res) => {
+const handler: http.RequestListener = (req, res) => {
   const url = new URL(req.url ?? '/', 'http://bare');
   const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
   if (!options.pageDir || !/^[\w.-]+$/.test(file) || !fs.existsSync(path.join(options.pageDir, file))) {
@@ -72,7 +81,8 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(200, { 'Content-Type': file.endsWith('.html') ? 'text/html' : 'text/javascript', 'Cache-Control': 'no-store' });
   fs.createReadStream(path.join(options.pageDir, file)).pipe(res);
-});
+};
+const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
 const io = new Server(server, { serveClient: false, cors: { origin: true } });
 
 let nextPeer = 1;
@@ -183,11 +193,11 @@ io.on('connection', (socket) => {
   });
 });
 
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+await new Promise<void>((resolve) => server.listen(0, listenIp, () => resolve()));
 const { port } = server.address() as AddressInfo;
 
 serveParent(
-  { baseUrl: `http://127.0.0.1:${port}`, workerPid: worker.pid, info: { server: 'bare' } },
+  { baseUrl: `${tls ? 'https' : 'http'}://${listenIp}:${port}`, workerPid: worker.pid, info: { server: 'bare' } },
   {
     async sample() {
       let peers = 0;

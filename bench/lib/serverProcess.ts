@@ -47,15 +47,20 @@ export interface ServerHandle {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Forks `bench/<entry>` (a TypeScript file; the tsx loader is inherited) and waits for `ready`. */
-export async function startServerProcess(entry: string, options: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<ServerHandle> {
+/**
+ * Forks `bench/<entry>` (a TypeScript file; the tsx loader is inherited) and waits for `ready`.
+ * `netns`: run it inside that network namespace (`ip netns exec` execs node in place, so the pid
+ * and the IPC channel's inherited descriptor stay the same).
+ */
+export async function startServerProcess(entry: string, options: Record<string, unknown> = {}, timeoutMs = 30_000, netns?: string): Promise<ServerHandle> {
   const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
   if (!fs.existsSync(file)) throw new Error(`no server entry ${file}`);
   // The tsx loader comes with process.execArgv; --expose-gc lets a sample start from a collected heap.
   const child: ChildProcess = fork(file, [JSON.stringify(options)], {
     cwd: `${here}/../..`,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [...process.execArgv, '--expose-gc'],
+    execArgv: [...(netns ? ['netns', 'exec', netns, process.execPath] : []), ...process.execArgv, '--expose-gc'],
+    ...(netns ? { execPath: 'ip' } : {}),
   });
   live.add(child);
   child.once('exit', () => live.delete(child));

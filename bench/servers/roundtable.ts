@@ -11,16 +11,17 @@ import { Host } from '../../electron/host/Host';
 import { createLogger } from '../../electron/host/logger';
 import { childOptions, sampleServer, serveParent } from '../lib/serverProcess';
 
-const options = childOptions<{ webRoot?: string; logLevel?: string; workers?: number; workerMaxConsumers?: number; lastNMinPeers?: number; lastN?: number }>();
+const options = childOptions<{ listenIp?: string; webRoot?: string; logLevel?: string; workers?: number; workerMaxConsumers?: number; lastNMinPeers?: number; lastN?: number }>();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-'));
 const host = await Host.start(
   {
-    listenIp: '127.0.0.1',
-    announcedIp: '127.0.0.1',
+    // Off loopback (bench:join in the network lab) the host insists on HTTPS, as browsers do for cameras.
+    listenIp: options.listenIp ?? '127.0.0.1',
+    announcedIp: options.listenIp ?? '127.0.0.1',
     httpPort: 0,
     rtcPort: 0,
     workers: options.workers ?? 1,
-    tls: false,
+    tls: options.listenIp !== undefined && options.listenIp !== '127.0.0.1',
     discovery: false,
     roomIdleCloseMs: 200,
     dataDir,

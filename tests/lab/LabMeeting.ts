@@ -31,12 +31,20 @@ export class LabMeeting {
     }
   }
 
-  /** Joins everyone listed (name → node) into a fresh room, one after the other. */
+  /** A fresh room name: `joinRoom(…, room)` calls that pass the same one meet in it. */
+  newRoom(): string {
+    return `lab-${Date.now()}-${++this.#rooms}`;
+  }
+
+  /**
+   * Joins everyone listed (name → node) one after the other, into `room` (another call with the
+   * same room joins the same meeting) or, without one, into a fresh room.
+   */
   async joinRoom(
     people: { name: string; node: LabNode; viewport?: { width: number; height: number } }[],
     camera: 'small' | 'hd' = 'small',
+    room = this.newRoom(),
   ): Promise<LabParticipant[]> {
-    const room = `lab-${Date.now()}-${++this.#rooms}`;
     const joined: LabParticipant[] = [];
     for (const person of people) {
       const browser = this.#browsers.get(person.node);

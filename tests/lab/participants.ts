@@ -86,13 +86,14 @@ export class LabParticipant {
    * The layers the host forwards to this participant, per sender's camera, from the host's admin
    * stats (asked from inside the page: the host is only reachable inside the lab). A layer is
    * spatial * 3 + temporal (0 = 180p at the lowest frame rate … 8 = 720p at full rate).
+   * `of`: another participant's consumers, asked from this page (one whose link is not capped).
    */
-  consumerLayers(): Promise<Record<string, number | null>> {
+  consumerLayers(of = this.name): Promise<Record<string, number | null>> {
     return this.page.evaluate(`(async () => {
       const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' } });
       const stats = await response.json();
       const names = new Map(stats.participants.map((p) => [p.id, p.displayName]));
-      const me = stats.participants.find((p) => p.displayName === ${JSON.stringify(this.name)});
+      const me = stats.participants.find((p) => p.displayName === ${JSON.stringify(of)});
       const layers = {};
       for (const c of me ? me.consumers : []) {
         if (c.source !== 'camera') continue;

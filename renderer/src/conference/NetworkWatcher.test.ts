@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { types } from 'mediasoup-client';
 import { describe, expect, it, vi } from 'vitest';
-import { NetworkWatcher, type NetworkEvents, type WatchedMeeting } from './NetworkWatcher';
+import { NetworkWatcher, type NetworkEvents, type NetworkWatcherOptions, type WatchedMeeting } from './NetworkWatcher';
 
 /** A mediasoup-client transport as the watcher sees it: state events and a received-bytes counter. */
 class FakeTransport extends EventEmitter {
@@ -15,8 +15,16 @@ class FakeTransport extends EventEmitter {
   constructor(readonly id: string) {
     super();
   }
+  /** A UDP candidate pair in the stats (as Chromium reports one), and the answers to its checks. */
+  udpPair = false;
+  udpAnswers = 0;
   async getStats() {
-    return new Map([['t', { type: 'transport', bytesReceived: this.bytesReceived }]]);
+    const report = new Map<string, object>([['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived }]]);
+    if (this.udpPair) {
+      report.set('L1', { type: 'local-candidate', id: 'L1', protocol: 'udp' });
+      report.set('CP1', { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', responsesReceived: this.udpAnswers });
+    }
+    return report;
   }
   stop(): void {
     clearInterval(this.#timer);
@@ -27,7 +35,7 @@ class FakeTransport extends EventEmitter {
   }
 }
 
-function setup(options: { answers: boolean; iceRecovers: boolean }) {
+function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?: number; watcher?: NetworkWatcherOptions }) {
   const network = new EventTarget();
   const events: NetworkEvents = {
     addEventListener: (type, listener) => network.addEventListener(type, listener),
@@ -36,14 +44,17 @@ function setup(options: { answers: boolean; iceRecovers: boolean }) {
   const meeting = {
     state: 'connected',
     expectsMedia: vi.fn(() => true),
-    signalingAnswers: vi.fn(async () => options.answers),
+    signalingAnswers: vi.fn(async () => {
+      if (options.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.answerAfterMs));
+      return options.answers;
+    }),
     restartIce: vi.fn(async (transport: types.Transport) => {
       if (options.iceRecovers) (transport as unknown as FakeTransport).inflow = 5_000;
     }),
     rejoinNow: vi.fn(),
     abandonConnectAttempt: vi.fn(),
   } satisfies WatchedMeeting;
-  const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100 });
+  const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100, ...options.watcher });
   const send = new FakeTransport('send');
   const recv = new FakeTransport('recv');
   watcher.watchTransport(send as unknown as types.Transport);
@@ -91,6 +102,56 @@ describe('network watcher', () => {
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
     expect(watcher.tcpOnly).toBe(true);
+    done();
+  });
+
+  it('the host stops answering (address changed): the probe goes out early in the silence, so the rejoin starts when the silence counts, not a probe timeout later', async () => {
+    // A dead path: the probe only fails at its timeout (1 s here). Silence counts at 2 s.
+    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 2_000, probeTimeoutMs: 1_000 } });
+    await settle(300); // media flowing
+    recv.inflow = 0;
+    await settle(2_600); // probe sent at ~0.7 s of silence, failed at ~1.7 s: rejoin at ~2.1 s; a probe sent at 2 s would fail only at ~3.1 s
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    done();
+  });
+
+  it('a short gap in media (under the silence) sends one probe and repairs nothing', async () => {
+    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { silenceMs: 1_000 } });
+    await settle(300);
+    recv.inflow = 0;
+    await settle(600); // past probeAfterMs (333), well short of silenceMs (1 s)
+    recv.inflow = 5_000;
+    await settle(800);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce).not.toHaveBeenCalled();
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('UDP blocked: when no UDP check is answered after the ICE restart, the TCP fallback starts without waiting out the grace', async () => {
+    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    recv.udpPair = true;
+    await settle(300);
+    recv.inflow = 0;
+    await settle(2_000); // silence (400 ms) + restart + verdict (300 ms) + a poll ≈ 1.1 s; the grace would end only at ~3.5 s
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow.mock.calls[0]![0]).toMatch(/TCP/);
+    expect(watcher.tcpOnly).toBe(true);
+    done();
+  });
+
+  it('UDP checks answered after the ICE restart (no media yet): the whole grace is waited, no early TCP fallback', async () => {
+    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    recv.udpPair = true;
+    await settle(300);
+    recv.inflow = 0;
+    const answering = setInterval(() => recv.udpAnswers++, 100);
+    await settle(2_000);
+    clearInterval(answering);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.rejoinNow).not.toHaveBeenCalled();
     done();
   });
 

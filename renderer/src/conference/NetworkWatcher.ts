@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { pathStats, udpAnsweredSince, type PathStats } from './pathStats';
 
 /** What the watcher needs from the meeting it looks after. */
 export interface WatchedMeeting {
@@ -34,10 +35,24 @@ export interface NetworkWatcherOptions {
   probeTimeoutMs?: number;
   /** After an ICE restart, how long the path may take to carry packets again before the TCP fallback. */
   iceRestartGraceMs?: number;
+  /**
+   * After an ICE restart, when no packet and no answer to any UDP connectivity check has come back
+   * for this long, UDP is blocked: the TCP fallback starts without waiting out the whole grace.
+   */
+  udpVerdictMs?: number;
   /** A transport that was carrying media and then receives nothing at all this long has lost its path. */
   silenceMs?: number;
-  /** How often transports' received byte counts are read. */
+  /**
+   * How often transports' received byte counts are read. A silence is measured from the last read
+   * that saw bytes, so it is noticed up to this much late (two getStats calls per read).
+   */
   pollMs?: number;
+  /**
+   * A transport silent this long gets the host asked at once whether it still answers, so the
+   * answer is in by the time the silence counts (`silenceMs`): the repair then starts without
+   * waiting out a probe (up to `probeTimeoutMs` on a dead path). Default: a third of `silenceMs`.
+   */
+  probeAfterMs?: number;
 }
 
 /** Bytes per second above which a transport is carrying media (ICE keepalives alone are far below). */
@@ -50,6 +65,8 @@ interface Heard {
   changedAt: number;
   /** Media (not only keepalives) was arriving at the last increase. */
   carryingMedia: boolean;
+  /** The host's answer to a probe sent during this silence (none yet: undefined). */
+  probe?: Promise<boolean>;
 }
 
 /**
@@ -69,9 +86,11 @@ export class NetworkWatcher {
   readonly #events: NetworkEvents | undefined;
   readonly #probeTimeoutMs: number;
   readonly #graceMs: number;
+  readonly #udpVerdictMs: number;
   readonly #silenceMs: number;
   readonly #transports = new Set<types.Transport>();
   readonly #pollMs: number;
+  readonly #probeAfterMs: number;
   #silenceTimer?: ReturnType<typeof setInterval>;
   readonly #heard = new Map<types.Transport, Heard>();
   #tcpOnly = false;
@@ -86,8 +105,10 @@ export class NetworkWatcher {
     this.#events = events;
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 1_000;
     this.#graceMs = options.iceRestartGraceMs ?? 1_500;
+    this.#udpVerdictMs = options.udpVerdictMs ?? 750;
     this.#silenceMs = options.silenceMs ?? 1_500;
-    this.#pollMs = options.pollMs ?? 500;
+    this.#pollMs = options.pollMs ?? 250;
+    this.#probeAfterMs = options.probeAfterMs ?? Math.round(this.#silenceMs / 3);
     events?.addEventListener('online', this.#onNetworkChange);
     events?.connection?.addEventListener('change', this.#onNetworkChange);
   }
@@ -164,9 +185,14 @@ export class NetworkWatcher {
     if (this.#disposed || this.#meeting.state !== 'connected' || this.#checking) return;
     for (const transport of this.#transports) {
       const heard = await this.#listen(transport);
-      if (heard?.carryingMedia && heard.at - heard.changedAt >= this.#silenceMs && this.#meeting.expectsMedia(transport)) {
+      if (!heard?.carryingMedia) continue;
+      const silentMs = heard.at - heard.changedAt;
+      if (silentMs < this.#probeAfterMs || !this.#meeting.expectsMedia(transport)) continue;
+      // Asked once per silence (a packet starts a new `Heard`): a ping, harmless if media resumes.
+      heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
+      if (silentMs >= this.#silenceMs) {
         this.#heard.delete(transport);
-        void this.#check(`nothing received for ${((heard.at - heard.changedAt) / 1000).toFixed(1)} s`, [transport]);
+        void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s`, [transport], heard.probe);
       }
     }
   }
@@ -188,34 +214,44 @@ export class NetworkWatcher {
     return heard;
   }
 
-  /** Whether packets arrive again on every transport within the grace period. */
+  /**
+   * Whether packets arrive again on every transport within the grace period. False early when
+   * nothing at all came back over UDP since the restart (no packet, no answer to any UDP check)
+   * for `udpVerdictMs`: a working UDP path answers checks within a round trip.
+   */
   async #flowing(transports: types.Transport[]): Promise<boolean> {
-    const start = new Map<types.Transport, number>();
-    for (const t of transports) start.set(t, (await receivedBytes(t)) ?? 0);
-    const deadline = Date.now() + this.#graceMs;
-    while (Date.now() < deadline && !this.#disposed) {
+    const start = new Map<types.Transport, PathStats>();
+    for (const t of transports) start.set(t, (await pathStats(t)) ?? { bytesReceived: 0, udpPairs: 0, udpAnswers: new Map() });
+    const began = Date.now();
+    while (Date.now() < began + this.#graceMs && !this.#disposed) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       let all = true;
+      let udpSilent = true;
       for (const t of transports) {
         if (t.closed) continue;
+        const before = start.get(t)!;
+        const now = await pathStats(t);
         // Anything at all, even ICE check responses: the path works. Media itself may be absent
         // for a good reason (the only sender left), which must not count as a dead path.
-        if (((await receivedBytes(t)) ?? 0) <= start.get(t)!) all = false;
+        if ((now?.bytesReceived ?? 0) <= before.bytesReceived) all = false;
+        if (!now || now.udpPairs === 0 || now.bytesReceived > before.bytesReceived || udpAnsweredSince(before, now)) udpSilent = false;
       }
       if (all) return true;
+      if (udpSilent && Date.now() - began >= this.#udpVerdictMs) return false;
     }
     return false;
   }
 
   /** One check at a time: a network change and both transports going down are one event. */
-  #check(reason: string, transports: types.Transport[]): Promise<void> {
+  #check(reason: string, transports: types.Transport[], answered?: Promise<boolean>): Promise<void> {
     if (this.#disposed || this.#meeting.state !== 'connected') return Promise.resolve();
-    this.#checking ??= this.#repair(reason, transports).finally(() => (this.#checking = undefined));
+    this.#checking ??= this.#repair(reason, transports, answered).finally(() => (this.#checking = undefined));
     return this.#checking;
   }
 
-  async #repair(reason: string, transports: types.Transport[]): Promise<void> {
-    if (!(await this.#meeting.signalingAnswers(this.#probeTimeoutMs))) {
+  /** `answered`: the host's answer to a probe already sent during this silence (else one is sent now). */
+  async #repair(reason: string, transports: types.Transport[], answered?: Promise<boolean>): Promise<void> {
+    if (!(await (answered ?? this.#meeting.signalingAnswers(this.#probeTimeoutMs)))) {
       this.#rejoin(`${reason}; the host does not answer`);
       return;
     }
@@ -241,15 +277,7 @@ export class NetworkWatcher {
 }
 
 async function receivedBytes(transport: types.Transport): Promise<number | undefined> {
-  try {
-    let bytes: number | undefined;
-    (await transport.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
-      if (report.type === 'transport' && typeof report.bytesReceived === 'number') bytes = (bytes ?? 0) + report.bytesReceived;
-    });
-    return bytes;
-  } catch {
-    return undefined;
-  }
+  return (await pathStats(transport))?.bytesReceived;
 }
 
 function defaultEvents(): NetworkEvents | undefined {
