@@ -101,5 +101,10 @@ export class HostProcess {
 export interface HealthAnswer {
   status: string;
   rooms: { id: string; peers: number }[];
-  cluster?: { nodeId: string; redis: string; nodes: { id: string; url: string; rooms: string[]; load: { peers: number; rooms: number }; self: boolean }[] };
+  cluster?: {
+    nodeId: string;
+    redis: string;
+    nodes: { id: string; url: string; rooms: string[]; load: { peers: number; rooms: number }; self: boolean }[];
+    spans?: { roomId: string; home: string | null; remotePeers: number; pipes: { inbound: number; outbound: number; pipedIn: number; pipedOut: number } }[];
+  };
 }
