@@ -7,7 +7,8 @@ import { RedisServer } from './redisServer';
 
 installWrtcGlobals();
 
-const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500' };
+// One admin token on both nodes: an owner join is sent to the meeting's home, whichever node that is.
+const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
 const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
 const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 
@@ -30,7 +31,15 @@ describe('a meeting spanning two nodes', () => {
     ]);
     await waitFor(async () => (await a.health()).cluster?.nodes.length === 2 && (await b.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
   }, 120_000);
-  afterEach(async () => kit.cleanup());
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') for (const node of [a, b]) console.error(node?.logTail);
+    await kit.cleanup();
+  });
+  /** The node a participant is served by (the first to list `roomId` with peers), and the other one. */
+  const servedBy = async (roomId: string): Promise<[HostProcess, HostProcess]> => {
+    const onA = roomOf(await a.health(), roomId)?.peers ?? 0;
+    return onA > 0 ? [a, b] : [b, a];
+  };
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
@@ -81,5 +90,57 @@ describe('a meeting spanning two nodes', () => {
     expect(spanOf(await b.health(), 'spanned')).toBeUndefined();
     expect(ann.participants.size).toBe(0);
     expect(ann.state).toBe('connected');
+  }, 120_000);
+
+  it('the home keeps the authority: host controls reach a participant on the other node, and a locked meeting admits nobody there', async () => {
+    const hana = await kit.join(a.url, 'controlled', 'Hana', a.adminToken);
+    expect(hana.localParticipant.isHost).toBe(true);
+    const [, other] = await servedBy('controlled');
+    const ivo = await kit.join(other.url, 'controlled', 'Ivo');
+    expect(roomOf(await other.health(), 'controlled')?.peers).toBe(1);
+    await kit.send(ivo);
+    await kit.decodes(hana, () => ivo.peerId, 'Hana decodes Ivo');
+    expect(ivo.participants.get(hana.peerId!)?.isHost).toBe(true);
+
+    await hana.muteParticipant(ivo.peerId!);
+    await waitFor(() => hana.participants.get(ivo.peerId!)?.muted === true, 'Ivo muted by the host on the other node', 5_000);
+    const stats = (await (await fetch(new URL('/api/rooms/controlled/stats', other.url), { headers: { authorization: `Bearer ${other.adminToken}` } })).json()) as {
+      participants: { producers: { source: string; paused: boolean }[] }[];
+    };
+    expect(stats.participants[0]?.producers.find((p) => p.source === 'mic')?.paused).toBe(true);
+
+    await hana.setLocked(true);
+    await expect(kit.join(other.url, 'controlled', 'Late')).rejects.toThrow();
+    expect(roomOf(await other.health(), 'controlled')?.peers).toBe(1);
+
+    const ivoId = ivo.peerId!;
+    await hana.removeParticipant(ivoId);
+    await waitFor(() => !hana.participants.has(ivoId), 'Ivo removed across nodes', 5_000);
+    await waitFor(async () => !roomOf(await other.health(), 'controlled')?.peers, 'the other node no longer serves Ivo', 5_000);
+  }, 120_000);
+
+  it('the home dies: the other node becomes the meeting\'s home, its participants keep their media, the others come back to it', async () => {
+    const ann = await kit.join(a.url, 'surviving', 'Ann');
+    const [home, other] = await servedBy('surviving');
+    const ben = await kit.join(other.url, 'surviving', 'Ben');
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann');
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    const before = { ann: ann.peerId, ben: ben.peerId };
+
+    await home.kill('SIGKILL');
+    const killedAt = Date.now();
+    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben sees Ann again', 30_000);
+    await kit.decodes(ann, () => ben.peerId, 'Ann sees Ben again', 30_000);
+    const mediaBackMs = Date.now() - killedAt;
+    console.info(`cluster span failover: media back ${mediaBackMs} ms after the home's SIGKILL`);
+    expect(mediaBackMs).toBeLessThanOrEqual(10_000);
+    // Ben never left node b.
+    expect(ben.peerId).toBe(before.ben);
+    const view = await other.health();
+    expect(roomOf(view, 'surviving')?.peers).toBe(2);
+    expect(spanOf(view, 'surviving')?.home).toBeNull();
+    expect(ben.participants.has(before.ann!)).toBe(false);
   }, 120_000);
 });
