@@ -21,11 +21,25 @@ const GOAL_MB_S = 40;
 
 type Hooked = Window & { __roundtable?: { conference: Conference } };
 
+/** Connection changes and network repairs seen by the pages: a transfer must not cost a session. */
+const sessionEvents: string[] = [];
+
 async function join(page: Page, baseUrl: string, name: string): Promise<void> {
   await page.goto(`${baseUrl}/?room=bench-files&name=${name}`);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByTestId('local-tile').waitFor();
   await page.waitForFunction(() => (window as Hooked).__roundtable?.conference.state === 'connected');
+  page.on('console', (message) => {
+    const text = message.text();
+    if (!text.startsWith('session-event ')) return;
+    sessionEvents.push(`${name}: ${text.slice(14)}`);
+    log(`${name}: ${text.slice(14)}`);
+  });
+  await page.evaluate(() => {
+    const conference = (window as Hooked).__roundtable!.conference;
+    conference.on('connectionStateChanged', (e) => console.log(`session-event state ${e.state} ${e.reason ?? ''}`));
+    conference.on('networkRepair', (e) => console.log(`session-event ${e.action}: ${e.reason}`));
+  });
 }
 
 /** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
@@ -105,8 +119,8 @@ async function main(): Promise<void> {
     }
     const mbPerS = median(runs.map((r) => r.mbPerS));
     log(`median ${round(mbPerS)} MB/s (goal ≥ ${GOAL_MB_S} MB/s: ${mbPerS >= GOAL_MB_S ? 'met' : 'MISSED'})`);
-    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, loadavg: machine().loadavg };
-    details = { machine: machine(), runs };
+    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
+    details = { machine: machine(), runs, sessionEvents };
   } finally {
     guard.clear();
     await browser.close();

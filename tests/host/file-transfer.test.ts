@@ -1,14 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { resolveObjectURL } from 'node:buffer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { Conference, type FileTransfer } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
+import type { Conference, FileTransfer } from '../../renderer/src/conference';
 import type { Room } from '../../electron/host/Room';
-import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { useTestHost } from '../support/meetingFixture';
+import { waitFor } from '../support/testHost';
 
 const MAX_FILE_BYTES = 8 * 1024 ** 2;
 
@@ -40,27 +37,9 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const raw = (conference: Conference) => conference.socket as unknown as Socket;
 
 describe('file transfer through the SFU (real worker, wrtc peers)', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
-  let counter = 0;
-  const newRoom = () => `files-${++counter}`;
-
-  beforeAll(async () => {
-    host = await startTestHost({ maxFileBytes: MAX_FILE_BYTES });
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
-
-  async function joined(roomId: string, displayName: string): Promise<Conference> {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName });
-    return conference;
-  }
+  const meeting = useTestHost({ maxFileBytes: MAX_FILE_BYTES });
+  const { joined } = meeting;
+  const newRoom = () => meeting.newRoom('files');
 
   it('sends a file to everyone: each copy matches, both sides see progress, nothing is left on the worker', async () => {
     const roomId = newRoom();
@@ -84,7 +63,7 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     }
     expect(seen.sender.has('transferring')).toBe(true);
     expect(seen.receiver.some((n) => n > 0 && n < bytes.length)).toBe(true);
-    const room = host.rooms.get(roomId)!;
+    const room = meeting.host.rooms.get(roomId)!;
     await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'data producers and consumers closed');
   });
 
@@ -97,7 +76,7 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     raw(cat).on('fileOffered', () => catSaw.push('fileOffered'));
     raw(cat).on('privateMessage', () => catSaw.push('privateMessage'));
     raw(cat).on('chatMessage', () => catSaw.push('chatMessage'));
-    const room = host.rooms.get(roomId)!;
+    const room = meeting.host.rooms.get(roomId)!;
 
     const bytes = randomBytes(2 * 1024 ** 2);
     const sent = await ann.files.send(new Blob([bytes]), { name: 'salary.pdf', to: ben.peerId });
@@ -125,7 +104,7 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     const roomId = newRoom();
     const ann = await joined(roomId, 'Ann');
     const ben = await joined(roomId, 'Ben');
-    const room = host.rooms.get(roomId)!;
+    const room = meeting.host.rooms.get(roomId)!;
     const big = () => new Blob([randomBytes(MAX_FILE_BYTES)]);
     const receiving = (c: Conference, n: number) =>
       waitFor(() => c.files.list.length === n && c.files.list[n - 1]!.bytes > 0 && c.files.list[n - 1], 'bytes arriving');
@@ -169,7 +148,7 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     const roomId = newRoom();
     const ann = await joined(roomId, 'Ann');
     const ben = await joined(roomId, 'Ben');
-    const room = host.rooms.get(roomId)!;
+    const room = meeting.host.rooms.get(roomId)!;
 
     await expect(ann.files.send(new Blob([new Uint8Array(MAX_FILE_BYTES + 1)]))).rejects.toMatchObject({ code: 'limit_exceeded' });
     // Past the SDK's own check, the host refuses as well.
@@ -205,33 +184,15 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
 });
 
 describe('file transfer in a room spanning two workers', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeAll(async () => {
-    host = await startTestHost({ workers: 2, workerMaxConsumers: 1 });
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
-
-  async function joined(roomId: string, displayName: string): Promise<Conference> {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName });
-    return conference;
-  }
+  const meeting = useTestHost({ workers: 2, workerMaxConsumers: 1 });
+  const { joined } = meeting;
 
   it('pipes a transfer to a recipient on the other worker, both ways', async () => {
     const ann = await joined('span-files', 'Ann');
-    const media = syntheticMedia({ width: 160, height: 120, fps: 10 });
-    cleanups.push(() => media.stop());
+    const media = meeting.media({ width: 160, height: 120, fps: 10 });
     await ann.produceTrack(media.video, 'camera');
     const ben = await joined('span-files', 'Ben');
-    const room = host.rooms.get('span-files')!;
+    const room = meeting.host.rooms.get('span-files')!;
     await waitFor(() => room.slot.consumers >= 1, 'home worker forwarding');
     const cid = await joined('span-files', 'Cid');
     const routerOf = (c: Conference) => room.media.routers.routerOf(room.peers.get(c.peerId!)!)!.router;

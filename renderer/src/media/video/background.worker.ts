@@ -7,6 +7,7 @@
  */
 import { BackgroundCompositor } from './backgroundCompositor';
 import type { StartMessage, WorkerMessage } from './backgroundMessages';
+import { OutputScaler } from './outputScaler';
 import { PersonSegmenter } from './personSegmenter';
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<StartMessage>) => void) | null; postMessage(message: WorkerMessage): void };
@@ -18,6 +19,8 @@ const MAX_FAILURES = 5;
  * does not show.
  */
 const SEGMENT_EVERY_US = 60_000;
+/** Worker time per frame above which the effect draws smaller (the page gives up at 85 ms). */
+const FRAME_BUDGET_MS = 60;
 
 async function run({ frames, output, assets, picture }: StartMessage): Promise<void> {
   const segmenter = await PersonSegmenter.create(assets);
@@ -28,6 +31,7 @@ async function run({ frames, output, assets, picture }: StartMessage): Promise<v
   let mask: Float32Array | undefined;
   let maskTimestamp = -Infinity;
   let failures = 0;
+  const scaler = new OutputScaler(FRAME_BUDGET_MS);
   try {
     for (;;) {
       const { value: frame, done } = await reader.read();
@@ -35,8 +39,7 @@ async function run({ frames, output, assets, picture }: StartMessage): Promise<v
       const started = performance.now();
       let made: VideoFrame | undefined;
       try {
-        const width = frame.displayWidth;
-        const height = frame.displayHeight;
+        const { width, height } = scaler.size(frame.displayWidth, frame.displayHeight);
         if (compositor?.width !== width || compositor.height !== height) compositor = new BackgroundCompositor(width, height, picture);
         const modelPixels = compositor.load(frame);
         // Camera timestamps can jump back (a restarted device): then the mask is simply renewed.
@@ -48,7 +51,8 @@ async function run({ frames, output, assets, picture }: StartMessage): Promise<v
         made = new VideoFrame(compositor.compose(mask), { timestamp: frame.timestamp });
         const ended = performance.now();
         failures = 0;
-        scope.postMessage({ type: 'frame', segmentMs: segmented - started, composeMs: ended - segmented, totalMs: ended - started });
+        scope.postMessage({ type: 'frame', segmentMs: segmented - started, composeMs: ended - segmented, totalMs: ended - started, width, height });
+        scaler.record(ended - started, frame.displayWidth);
       } catch (error) {
         if (++failures >= MAX_FAILURES) throw error;
       } finally {

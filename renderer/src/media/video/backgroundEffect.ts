@@ -9,6 +9,9 @@ export interface FrameTiming {
   totalMs: number;
   segmentMs: number;
   composeMs: number;
+  /** The size the frame was drawn at (smaller than the camera's when full size was too slow). */
+  width: number;
+  height: number;
 }
 
 export interface BackgroundOptions {
@@ -68,7 +71,8 @@ export async function applyBackground(camera: MediaStreamTrack, options: Backgro
   const worker = new Worker(new URL('./background.worker.ts', import.meta.url), { type: 'module', name: 'background effect' });
 
   const times: number[] = [];
-  const startedAt = performance.now();
+  let startedAt = performance.now();
+  let judgedWidth = 0;
   let judged = false;
   let stopped = false;
   let started = false;
@@ -76,7 +80,13 @@ export async function applyBackground(camera: MediaStreamTrack, options: Backgro
     stopped = true;
     worker.terminate();
   };
-  const judge = (ms: number) => {
+  const judge = (ms: number, width: number) => {
+    // The worker draws smaller when full size is too slow: only frames at the new size count.
+    if (width !== judgedWidth) {
+      judgedWidth = width;
+      times.length = 0;
+      startedAt = performance.now();
+    }
     times.push(ms);
     // Judged after enough frames, or after a while on a machine too slow to produce them.
     const waited = performance.now() - startedAt > JUDGE_AFTER_MS && times.length >= 3;
@@ -102,7 +112,7 @@ export async function applyBackground(camera: MediaStreamTrack, options: Backgro
         resolve();
       } else if (data.type === 'frame') {
         options.onFrame?.(data);
-        judge(data.totalMs);
+        judge(data.totalMs, data.width);
       } else if (data.type === 'failed') {
         clearTimeout(timer);
         if (!started) reject(new Error(data.message));

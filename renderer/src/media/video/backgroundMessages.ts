@@ -13,6 +13,6 @@ export interface StartMessage {
 /** Background worker → page. */
 export type WorkerMessage =
   | { type: 'ready' }
-  /** One frame made, worker time: taking the frame in and segmenting it (every other frame at 30 fps), compositing, and in all. */
-  | { type: 'frame'; segmentMs: number; composeMs: number; totalMs: number }
+  /** One frame made at `width`×`height`; worker time: taking the frame in and segmenting it (every other frame at 30 fps), compositing, and in all. */
+  | { type: 'frame'; segmentMs: number; composeMs: number; totalMs: number; width: number; height: number }
   | { type: 'failed'; message: string };
