@@ -9,6 +9,9 @@
  *      and how long until every live node and room is registered again;
  *   3. one meeting spanning 2 fresh nodes (ROUNDTABLE_CLUSTER_SPAN; see clusterSpan.ts).
  *
+ * Phases 1–2 run meetings per node (ROUNDTABLE_CLUSTER_SPAN=false: joins are sent on to the
+ * meeting's node); phase 3 spans.
+ *
  * Load sized to a 2-core machine shared with other jobs (all clients live in this one Node
  * process, real WebRTC through @roamhq/wrtc): per room 1 sender (160x120@10 camera + mic) and 9
  * receive-only participants, so 54 receivers decode 1 video + 1 audio each. "Has media" = the
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   log(`bench:cluster — ${NODES} nodes, ${ROOMS} rooms × ${ROOM_SIZE} (1 sender each); ${loadNote()}`);
   redis = await RedisServer.start();
   const started = Date.now();
-  nodes.push(...(await Promise.all(Array.from({ length: NODES }, (_, i) => HostProcess.start({ nodeId: `node-${i}`, redisUrl: redis!.url, secret: SECRET })))));
+  nodes.push(...(await Promise.all(Array.from({ length: NODES }, (_, i) => HostProcess.start({ nodeId: `node-${i}`, redisUrl: redis!.url, secret: SECRET, env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } })))));
   log(`redis on ${redis.port}; nodes up in ${Date.now() - started} ms: ${nodes.map((n) => `${n.nodeId}=${n.url}`).join(' ')}`);
   for (let waited = 0; waited < 20 && (await nodes[0]!.health()).cluster?.nodes.length !== NODES; waited++) await sleep(500);
 

@@ -50,8 +50,8 @@ export const HostConfig = z.object({
   clusterSecret: z.string().min(32, 'the cluster secret must be at least 32 characters').optional(),
   /** A node whose heartbeat is older than this is dead: its rooms move. */
   clusterNodeTtlMs: z.number().int().min(1_000).default(4_000),
-  /** A meeting spans nodes: a join reaching a node other than the meeting's home is served there, media piped between nodes (else: `wrong_node`). */
-  clusterSpan: z.boolean().default(false),
+  /** A meeting spans nodes: a join reaching a node other than the meeting's home is served there, media piped between nodes (false: sent on with `wrong_node`). */
+  clusterSpan: z.boolean().default(true),
   /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
   waitingRoom: z.boolean().default(false),
   /** How long one may wait to be let in before being told nobody did. */

@@ -144,3 +144,32 @@ describe('a meeting spanning two nodes', () => {
     expect(ben.participants.has(before.ann!)).toBe(false);
   }, 120_000);
 });
+
+describe('a mixed cluster (one node without spanning, as during an upgrade)', () => {
+  const kit = new MeetingKit();
+  let redis: RedisServer;
+  const nodes: HostProcess[] = [];
+
+  afterAll(async () => {
+    await kit.cleanup();
+    for (const node of nodes) await node.stop();
+    await redis?.stop();
+  });
+
+  it('a join reaching the spanning node for a meeting homed on the other is sent there (wrong_node), as without spanning', async () => {
+    redis = await RedisServer.start();
+    nodes.push(
+      ...(await Promise.all([
+        HostProcess.start({ nodeId: 'old', redisUrl: redis.url, secret: CLUSTER_SECRET, env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }),
+        HostProcess.start({ nodeId: 'new', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
+      ])),
+    );
+    const [old, current] = nodes as [HostProcess, HostProcess];
+    await waitFor(async () => (await current.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    const ann = await kit.join(old.url, 'mixed', 'Ann');
+    const ben = await kit.join(current.url, 'mixed', 'Ben');
+    expect(roomOf(await old.health(), 'mixed')?.peers).toBe(2);
+    await kit.send(ann);
+    await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann on the old node');
+  }, 120_000);
+});

@@ -118,17 +118,20 @@ export class ClusterNode {
 
   /**
    * Called before a room that is not open here is opened: returns when this node is (now) its
-   * home; throws `wrong_node` with the home's URL when another live node is, or when the room is
-   * new and another node carries less load.
+   * home, or — meetings spanning nodes — will serve it as a satellite of its live home; throws
+   * `wrong_node` with the home's URL when another live node is home (without spanning), or when
+   * the room is new and another node carries less load.
    */
   async claim(roomId: string): Promise<void> {
     let nodes: NodeRecord[];
     let home: string | undefined;
+    let placedNow: boolean;
     try {
       [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
       const live = (id: string | undefined) => nodes.find((node) => node.id === id);
       if (home === this.nodeId && !this.#stopped) return;
-      if (!live(home)) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
+      placedNow = !live(home);
+      if (placedNow) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
     } catch (error) {
       this.#logger.warn({ roomId, err: (error as Error).message }, 'cluster: directory unavailable');
       throw new HostError('internal', 'the meeting directory is unavailable; try again');
@@ -137,8 +140,9 @@ export class ClusterNode {
     if (home === this.nodeId) return;
     const target = nodes.find((node) => node.id === home);
     if (!target) throw new HostError('internal', 'the meeting is moving to another server; try again');
-    if (this.#spans && !this.#stopped) {
-      // Served here as a satellite: the home admits each join (RoomSpan.admit), media is piped.
+    if (this.#spans && !this.#stopped && !placedNow) {
+      // A meeting running on another node, served here too (a satellite): the home admits each
+      // join (RoomSpan.admit), media is piped. A new meeting goes to the least-loaded node.
       this.#satellites.set(roomId, target.id);
       return;
     }

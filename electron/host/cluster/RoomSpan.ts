@@ -108,8 +108,10 @@ export class RoomSpan implements RoomSpanHooks {
       ({ open } = await this.#deps.ask(home.id, 'admit', { roomId: this.room.id }));
     } catch (error) {
       if (await this.#deps.claimHome().catch(() => false)) return;
-      this.#logger.warn({ home: home.id, err: (error as Error).message }, 'cluster: the meeting\'s home did not answer');
-      throw new HostError('internal', 'the meeting\'s server did not answer; try again');
+      // The home is alive (its heartbeat) but does not answer here (a node without spanning, a bus
+      // outage): the join goes there, as in a cluster of meetings per node.
+      this.#logger.warn({ home: home.id, err: (error as Error).message }, 'cluster: the meeting\'s home did not answer; sending the join there');
+      open = false;
     }
     // Locked, passcode, waiting room: the home admits (or not) itself.
     if (!open) throw new HostError('wrong_node', `this meeting is hosted by ${home.id}`, home.url);

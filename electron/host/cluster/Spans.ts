@@ -46,7 +46,8 @@ export class Spans {
 
   /** Asks another node, its answer checked against the operation's schema. */
   ask = async <O extends SpanOp>(nodeId: string, op: O, args: SpanArgs<O>): Promise<SpanAnswer<O>> => {
-    const answer = await this.#deps.bus.request(nodeId, op, args);
+    // Admission is on a participant's way in: short. Pipe set-up waits on both workers: longer.
+    const answer = await this.#deps.bus.request(nodeId, op, args, op === 'admit' ? 2_000 : 5_000);
     return spanRequests[op].answer.parse(answer) as SpanAnswer<O>;
   };
 
