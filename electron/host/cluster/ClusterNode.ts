@@ -269,7 +269,15 @@ export class ClusterNode {
     const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * node.load.rooms;
     const moved: string[] = [];
     for (const room of rooms) {
-      const target = others.reduce((best, node) => (weight(node) < weight(best) ? node : best));
+      // A satellite's participants go to the meeting's home; they are sent there when they rejoin here.
+      if (this.#satellites.has(room.id)) {
+        moved.push(room.id);
+        continue;
+      }
+      // A node that serves the meeting already takes it over without moving its participants.
+      const serving = new Set(this.#spans?.nodesOf(room.id));
+      const candidates = others.some((node) => serving.has(node.id)) ? others.filter((node) => serving.has(node.id)) : others;
+      const target = candidates.reduce((best, node) => (weight(node) < weight(best) ? node : best));
       if (await this.#directory.handTo(room.id, this.nodeId, target.id)) moved.push(room.id);
       target.load = { ...target.load, peers: target.load.peers + room.peers.size, rooms: target.load.rooms + 1 };
     }
@@ -282,14 +290,16 @@ export class ClusterNode {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#beating;
-    this.#spans?.close();
-    this.#bus?.close();
     if (this.#redis.status === 'ready') {
       await this.#drain().catch((error: unknown) => this.#logger.warn({ err: (error as Error).message }, 'cluster: could not hand meetings on'));
+      // After the drain (which asks the spans which nodes serve a meeting): the other nodes hear `bye`.
+      this.#spans?.close();
       await Promise.all(this.#rooms.all().map((room) => this.#directory.release(room.id, this.nodeId))).catch(() => undefined);
       await this.#registry.withdraw(this.nodeId).catch(() => undefined);
       await this.#redis.quit().catch(() => undefined);
     }
+    this.#spans?.close();
+    this.#bus?.close();
     this.#redis.disconnect();
   }
 }

@@ -92,6 +92,10 @@ export class RoomSpan implements RoomSpanHooks {
     this.#publishRoster();
   }
 
+  remoteNodes(): string[] {
+    return [...new Set([...this.#remote.values()].map((remote) => remote.node))];
+  }
+
   get remoteCount(): number {
     return this.#remote.size;
   }

@@ -89,6 +89,11 @@ export class Spans {
     for (const span of this.#spans.values()) span.nodesLive(live);
   }
 
+  /** The other nodes serving participants of `roomId`. */
+  nodesOf(roomId: string): string[] {
+    return this.#spans.get(roomId)?.remoteNodes() ?? [];
+  }
+
   /** This node became home of `roomId`. */
   roleChanged(roomId: string): void {
     this.#spans.get(roomId)?.roleChanged();
