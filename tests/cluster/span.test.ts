@@ -173,3 +173,38 @@ describe('a mixed cluster (one node without spanning, as during an upgrade)', ()
     await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann on the old node');
   }, 120_000);
 });
+
+describe('a graceful stop while a meeting spans nodes', () => {
+  const kit = new MeetingKit();
+  let redis: RedisServer;
+  const nodes: HostProcess[] = [];
+
+  afterAll(async () => {
+    await kit.cleanup();
+    for (const node of nodes) await node.stop();
+    await redis?.stop();
+  });
+
+  it('the home stops: the node serving the meeting too becomes its home, its participant stays, the other moves there', async () => {
+    redis = await RedisServer.start();
+    nodes.push(...(await Promise.all(['stop-a', 'stop-b'].map((nodeId) => HostProcess.start({ nodeId, redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning })))));
+    const [a, b] = nodes as [HostProcess, HostProcess];
+    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    const ann = await kit.join(a.url, 'handed', 'Ann');
+    const [home, other] = roomOf(await a.health(), 'handed')?.peers ? [a, b] : [b, a];
+    const ben = await kit.join(other.url, 'handed', 'Ben');
+    expect(roomOf(await other.health(), 'handed')?.peers).toBe(1);
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    const before = { ann: ann.peerId, ben: ben.peerId };
+
+    await home.stop();
+    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben decodes Ann, moved', 30_000);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben again', 30_000);
+    expect(ben.peerId).toBe(before.ben);
+    const view = await other.health();
+    expect(roomOf(view, 'handed')?.peers).toBe(2);
+    expect(spanOf(view, 'handed')?.home).toBeNull();
+  }, 120_000);
+});
