@@ -175,6 +175,13 @@ async function main(): Promise<void> {
   const back = await mediaBack(affected, killedAt, MEDIA_TIMEOUT_MS);
   const others = await mediaBack(unaffected, Date.now(), 15_000);
   const backMs = [...back.values()];
+  // A meeting stays dark when its sender does not come back: say who did not, and where each was trying.
+  const victimSenders = participants.filter((p) => p.sender && victimRooms.includes(p.room));
+  const sendersBack = victimSenders.filter((p) => p.conference.state === 'connected').length;
+  for (const p of [...victimSenders, ...affected.filter((r) => !back.has(r))]) {
+    if (p.sender && p.conference.state === 'connected') continue;
+    log(`not back: ${p.name} (${p.room}) ${p.conference.state}, connecting to ${(p.conference.socket.io as unknown as { uri: string }).uri}`);
+  }
   log(`media back for ${back.size}/${affected.length} affected receivers: p50 ${median(backMs)} ms, max ${Math.max(...backMs)} ms; unaffected still receiving ${others.size}/${unaffected.length}`);
   const afterFailover = await homes();
 
@@ -213,6 +220,7 @@ async function main(): Promise<void> {
     ok:
       initial.size === receivers.length &&
       back.size === affected.length &&
+      sendersBack === victimSenders.length &&
       keptDuringOutage.length === receivers.length &&
       afterRestart.size === receivers.length &&
       (spanning?.ok ?? true),
@@ -231,6 +239,7 @@ async function main(): Promise<void> {
     failoverMediaBackMsP50: round(median(backMs), 0),
     failoverMediaBackMsMax: backMs.length ? Math.max(...backMs) : null,
     failoverReceiversBack: `${back.size}/${affected.length}`,
+    failoverSendersBack: `${sendersBack}/${victimSenders.length}`,
     unaffectedKeptMedia: `${others.size}/${unaffected.length}`,
     homesAfterFailover: Object.fromEntries(afterFailover),
     redisOutageMs: 3_000,

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { Host } from '../electron/host/Host';
-import { createLogger } from '../electron/host/logger';
+import type { Host } from '../electron/host/Host';
+import { startTestHost } from '../tests/support/testHost';
 import { decodeIvf, recordForwardedVp8, writeIvf, type DecodeResult } from './e2ee/vp8Recording';
 import { expectLiveVideo, test, tileOf } from './support';
 
@@ -13,8 +13,8 @@ import { expectLiveVideo, test, tileOf } from './support';
  */
 test.describe.configure({ timeout: 240_000 });
 
-const KEY = 'Kq3v9TzX1bN0pQ7rS2uW4y'; // what a meeting link's #key= carries
-const WRONG_KEY = 'wrong-key-typed-by-cat';
+const KEY = 'Kq3v9TzX1bN0pQ7rS2uW4w'; // what a meeting link's #key= carries (128 random bits, as generated)
+const WRONG_KEY = 'wrong-key-typed-by-cat'; // a typed passphrase: stretched with PBKDF2
 /** Frames of one camera recorded at the host (or what arrives in RECORD_MAX_MS on a busy machine). */
 const RECORD_FRAMES = 30;
 const RECORD_MAX_MS = 20_000;
@@ -25,20 +25,7 @@ const received: string[] = [];
 const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
-  host = await Host.start(
-    {
-      listenIp: '127.0.0.1',
-      announcedIp: '127.0.0.1',
-      httpPort: 0,
-      rtcPort: 0,
-      workers: 1,
-      tls: false,
-      discovery: false,
-      roomIdleCloseMs: 1_000,
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-e2ee-')),
-    },
-    { logger: createLogger('silent') },
-  );
+  host = await startTestHost({ roomIdleCloseMs: 1_000 });
   const { io } = host.signaling;
   io.httpServer.on('request', (req: { method?: string; url?: string; headers: unknown }) => received.push(`${req.method} ${req.url} ${JSON.stringify(req.headers)}`));
   io.engine.on('connection', (socket: { on(event: 'packet', listener: (packet: { type: string; data?: unknown }) => void): void }) => {
@@ -157,9 +144,38 @@ test('without E2EE the host can decode a camera it forwards (the control for the
   expect(pictureShare(result)).toBeGreaterThan(0.9);
 });
 
+/** Opens the chat panel on `page` (once) and returns its message list. */
+async function chatLog(page: Page) {
+  const chat = page.getByRole('button', { name: 'Chat', exact: true });
+  if ((await chat.getAttribute('aria-expanded')) !== 'true') await chat.click();
+  return page.getByTestId('chat-messages');
+}
+
+/** What PBKDF2 with our round count costs in this Chromium, and how long the UI thread went without running a 10 ms timer meanwhile. */
+function measurePbkdf2(page: Page): Promise<{ ms: number; longestTimerGapMs: number }> {
+  return page.evaluate(async () => {
+    const encoder = new TextEncoder();
+    const passphrase = await crypto.subtle.importKey('raw', encoder.encode('a typed passphrase'), 'PBKDF2', false, ['deriveBits']);
+    let longestTimerGapMs = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestTimerGapMs = Math.max(longestTimerGapMs, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: encoder.encode('roundtable/e2ee/v1/passphrase\u0000room'), iterations: 600_000 }, passphrase, 256);
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    return { ms, longestTimerGapMs };
+  });
+}
+
 test('E2EE: two people with the key see each other, the wrong key sees "Cannot decrypt", the host sees neither picture nor key', async ({ browser }) => {
   const room = `e2ee-${Date.now()}`;
-  const ann = await join(browser, room, 'Ann', `#key=${KEY}`);
+  // Ann opens the host's own link (owner key): her encrypted join marks the meeting end-to-end encrypted.
+  const ann = await join(browser, room, 'Ann', `#key=${KEY}&owner=${encodeURIComponent(host.ownerKey)}`);
+  expect(host.rooms.get(room)?.meetingState.admission.e2ee.on, 'the host holds the flag (not the key)').toBe(true);
   // Ben's browser has only the legacy encoded streams (older Chromium / Electron).
   const ben = await join(browser, room, 'Ben', `#key=${KEY}`, { legacy: true });
   expect(await ben.evaluate(() => typeof (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform)).toBe('undefined');
@@ -197,6 +213,28 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     }
   });
 
+  const secret = 'Quarterly numbers: 42 and rising';
+  await test.step('chat reaches the host only as ciphertext: Ben reads it, Cat (wrong key) sees "Message could not be decrypted"', async () => {
+    const input = ann.getByRole('textbox', { name: 'Message everyone' });
+    await chatLog(ann);
+    await input.fill(secret);
+    await input.press('Enter');
+    await expect((await chatLog(ann)).getByRole('listitem').filter({ hasText: secret })).toBeVisible();
+    await expect((await chatLog(ben)).getByRole('listitem').filter({ hasText: secret })).toContainText('Ann');
+    await expect((await chatLog(cat)).getByRole('listitem').filter({ hasText: 'Message could not be decrypted' })).toContainText('Ann');
+    await expect(await chatLog(cat)).not.toContainText(secret);
+    const stored = host.rooms.get(room)!.chat;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.ciphertext, 'the host keeps ciphertext').toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(JSON.stringify(stored)).not.toContain('Quarterly');
+    expect(received.filter((line) => line.includes('Quarterly')), 'nor did the plaintext pass through signaling').toEqual([]);
+  });
+
+  await test.step('PBKDF2 for typed passphrases in this Chromium (figures for docs/SECURITY.md)', async () => {
+    const figures = await measurePbkdf2(cat);
+    console.log(`PBKDF2-SHA-256 ×600000 in Chromium: ${figures.ms.toFixed(0)} ms; longest gap between 10 ms timers meanwhile: ${figures.longestTimerGapMs.toFixed(0)} ms`);
+  });
+
   await test.step('Cat types the right key: the pictures come back both ways (new key epoch, key frames)', async () => {
     await cat.getByTestId('e2ee-indicator').click();
     await cat.getByTestId('e2ee-key-dialog').getByLabel('Meeting key').fill(KEY);
@@ -204,6 +242,33 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     await expect(cat.getByTestId('e2ee-code')).toHaveText((await ann.getByTestId('e2ee-code').textContent())!);
     await expectRealPicture(cat, 'Ann');
     await expectRealPicture(ann, 'Cat');
+  });
+
+  await test.step('Dee opens the link without #key=: the key prompt, nothing sent until she types the key', async () => {
+    await contexts.find((context) => context.pages().includes(cat))!.close();
+    const producersBefore = () => [...host.rooms.get(room)!.peers.values()].flatMap((peer) => [...peer.producers.values()]).length;
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
+    contexts.push(context);
+    const dee = await context.newPage();
+    await dee.goto(`${host.baseUrl}/?room=${room}&name=Dee`);
+    await dee.getByRole('button', { name: 'Join', exact: true }).click();
+    const prompt = dee.getByTestId('e2ee-key-prompt');
+    await expect(prompt).toContainText('This meeting is end-to-end encrypted — enter the meeting key', { timeout: 45_000 });
+    expect([...host.rooms.get(room)!.peers.values()].map((peer) => peer.displayName), 'Dee is not in the meeting').not.toContain('Dee');
+    const producers = producersBefore();
+    // The prompt waits for her; meanwhile nothing of hers reaches the host.
+    await dee.waitForTimeout(1_000);
+    expect([...host.rooms.get(room)!.peers.values()].map((peer) => peer.displayName)).not.toContain('Dee');
+    expect(producersBefore()).toBe(producers);
+    // She pastes the link's key into the prompt: the same key, the same code as the link gave Ann.
+    await prompt.getByLabel('Meeting key').fill(KEY);
+    await prompt.getByRole('button', { name: 'Join encrypted' }).click();
+    await expect(dee.locator('main.meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 45_000 });
+    await expect(dee.getByTestId('e2ee-code')).toHaveText((await ann.getByTestId('e2ee-code').textContent())!);
+    await expectRealPicture(dee, 'Ann');
+    await expect.poll(() => [...host.rooms.get(room)!.peers.values()].find((peer) => peer.displayName === 'Dee')?.producers.size ?? 0, { message: "Dee's media at the host" }).toBe(2);
+    // The chat history replayed to her (ciphertext from the host) reads as Ann wrote it.
+    await expect((await chatLog(dee)).getByRole('listitem').filter({ hasText: secret })).toContainText('Ann');
   });
 
   await test.step('the key never reached the host (HTTP or signaling)', async () => {

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { limits } from './limits';
 import { hasBidiControls } from './text';
+import { ChatCiphertext } from './e2ee';
 
 const id = z.string().min(1).max(128);
 
@@ -42,6 +43,8 @@ export const PrivateMessage = z.object({
   toDisplayName: z.string(),
   text: z.string(),
   sentAt: z.number(),
+  /** End-to-end encrypted meeting: the message itself (see ChatMessage). */
+  ciphertext: z.string().optional(),
 });
 export type PrivateMessage = z.infer<typeof PrivateMessage>;
 
@@ -80,7 +83,7 @@ export const fileRequests = {
   cancelFile: { request: z.object({ transferId: id }), response: z.object({}) },
   /** A chat message for one participant only: relayed, never kept in the room's history. */
   sendPrivateChat: {
-    request: z.object({ toPeerId: id, text: z.string().trim().min(1).max(limits.maxChatMessageLength) }),
+    request: z.object({ toPeerId: id, text: z.string().trim().min(1).max(limits.maxChatMessageLength), ciphertext: ChatCiphertext.optional() }),
     response: z.object({ message: PrivateMessage }),
   },
 } as const;

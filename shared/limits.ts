@@ -6,6 +6,8 @@ export const limits = {
   maxRoomIdLength: 64,
   maxPasscodeLength: 64,
   maxChatMessageLength: 2_000,
+  /** An end-to-end encrypted message: 2,000 characters are at most 6,000 UTF-8 bytes, +28 (IV, tag), in base64url. */
+  maxChatCiphertextLength: 8_192,
   chatHistorySize: 100,
   /** Chat kept for late joiners is also capped in bytes (UTF-8 of the texts and names). */
   chatHistoryBytes: 64 * 1024,

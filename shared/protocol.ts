@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { allowedReactions, limits } from './limits';
 import { unsafeNameMessages, unsafeNameReason } from './text';
 import { fileNotifications, fileRequests } from './fileTransfer';
+import { ChatCiphertext } from './e2ee';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -34,6 +35,8 @@ export const errorCodes = [
   'denied',
   /** Nobody let this participant in from the waiting room in time. */
   'waiting_timeout',
+  /** The meeting is end-to-end encrypted and this join would not encrypt (no meeting key): nothing was sent. */
+  'e2ee_key_required',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
 
@@ -158,8 +161,11 @@ export const ChatMessage = z.object({
   id,
   peerId: id,
   displayName: z.string(),
+  /** With `ciphertext`: a placeholder for clients that cannot decrypt. */
   text: z.string(),
   sentAt: z.number(),
+  /** In an end-to-end encrypted meeting: the message itself, which only holders of the meeting key can read. */
+  ciphertext: z.string().optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
@@ -209,6 +215,14 @@ export const requests = {
       ownerKey: z.string().max(256).optional(),
       /** The client takes consumer offers in batches (`newConsumers`); without it, one `newConsumer` each. */
       consumerBatches: z.boolean().optional(),
+      /**
+       * The client encrypts end to end (it holds the meeting key, which never comes here). With the
+       * owner key it also marks the meeting end-to-end encrypted: from then on, joins without it are
+       * refused with `e2ee_key_required`. Only the owner can mark it, and nobody can unmark it.
+       */
+      e2ee: z.boolean().optional(),
+      /** The client takes consumer scores in batches (`consumerScores`); without it, one `consumerScore` each. */
+      scoreBatches: z.boolean().optional(),
     }),
     response: z.object({
       peerId: id,
@@ -232,6 +246,8 @@ export const requests = {
       waitingRoom: z.boolean().optional(),
       /** For the host: who is waiting now. */
       waitingList: WaitingList.optional(),
+      /** The meeting is end-to-end encrypted (its owner marked it): media and chat only with the meeting key. */
+      e2ee: z.boolean().optional(),
     }),
   },
   /** `rejoining`: the client leaves only to rejoin at once (to repair its media): it stays listed as reconnecting. */
@@ -270,7 +286,7 @@ export const requests = {
     response: z.object({}),
   },
   sendChat: {
-    request: z.object({ text: z.string().trim().min(1).max(limits.maxChatMessageLength) }),
+    request: z.object({ text: z.string().trim().min(1).max(limits.maxChatMessageLength), ciphertext: ChatCiphertext.optional() }),
     response: z.object({ message: ChatMessage }),
   },
   setHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
@@ -308,6 +324,9 @@ export const requestNames = Object.keys(requests) as RequestName[];
 // ---------------------------------------------------------------------------------------------
 
 
+/** A consumer's score (0–10) and its producer's: what the tile's quality indicator shows. */
+const ConsumerScore = z.object({ consumerId: id, score: z.number(), producerScore: z.number() });
+
 export const notifications = {
   /** Sent on connect, before any request: lets the client load its Device while it asks to join. */
   welcome: z.object({
@@ -330,7 +349,9 @@ export const notifications = {
     spatialLayer: z.number().nullable(),
     temporalLayer: z.number().nullable(),
   }),
-  consumerScore: z.object({ consumerId: id, score: z.number(), producerScore: z.number() }),
+  consumerScore: ConsumerScore,
+  /** The scores of several of this receiver's consumers whose quality level (shared/quality.ts) changed: to clients that join with `scoreBatches`. */
+  consumerScores: z.object({ scores: z.array(ConsumerScore).max(limits.maxConsumersPerOffer) }),
   activeSpeaker: z.object({ peerId: id.nullable() }),
   chatMessage: ChatMessage,
   handRaised: z.object({ peerId: id, raised: z.boolean() }),
@@ -345,6 +366,11 @@ export const notifications = {
   peerKicked: z.object({ reason: z.string() }),
   /** The host lost this peer's media state (e.g. a worker died): join again with the resume token. */
   rejoinRequired: z.object({ reason: z.string() }),
+  /**
+   * Clustered hosts: the live nodes' URLs changed (a node joined or left the cluster). The client
+   * fails over to these, so a list learnt at join time does not go stale while the meeting runs.
+   */
+  clusterNodes: z.object({ urls: z.array(z.string().max(2_000)).max(64) }),
   /** The room closed (idle, the host stopped, its media server could not be restored); the socket stays open. */
   meetingEnded: z.object({ reason: z.string() }),
   /**

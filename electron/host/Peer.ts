@@ -15,6 +15,8 @@ export interface PeerChannel {
   disconnect(): void;
   /** Aborted when the connection closes (ends a wait in the waiting room). */
   readonly signal?: AbortSignal;
+  /** The client takes `consumerScores` batches (it said so in its join). */
+  readonly scoreBatches?: boolean;
 }
 
 export type ProducerAppData = { peerId: string; source: MediaSource };

@@ -267,8 +267,9 @@ export class Room extends EventEmitter<RoomEvents> {
   // Meeting features
   // -------------------------------------------------------------------------------------------
 
-  addChat(peer: Peer, text: string): ChatMessage {
-    const message: ChatMessage = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text, sentAt: Date.now() };
+  /** `ciphertext`: an end-to-end encrypted message (kept and relayed as it is; the host cannot read it). */
+  addChat(peer: Peer, text: string, ciphertext?: string): ChatMessage {
+    const message: ChatMessage = { id: randomUUID(), peerId: peer.id, displayName: peer.displayName, text, sentAt: Date.now(), ...(ciphertext === undefined ? {} : { ciphertext }) };
     this.#chat.add(message);
     this.broadcast('chatMessage', message, peer.id);
     return message;

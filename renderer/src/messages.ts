@@ -26,6 +26,8 @@ export function describeError(error: unknown): string {
       return 'This meeting is full.';
     case 'denied':
       return 'The host did not let you in.';
+    case 'e2ee_key_required':
+      return texts.meetingKeyRequired;
     case 'waiting_timeout':
       return `Nobody let you in: ${known.message}.`;
     case 'rate_limited':
@@ -59,9 +61,14 @@ export function needsPasscode(error: unknown): boolean {
   return error instanceof ConferenceError && error.code === 'unauthorized' && /passcode/.test(error.message);
 }
 
+/** The meeting is end-to-end encrypted and we joined without its key: ask for it. */
+export function needsMeetingKey(error: unknown): boolean {
+  return error instanceof ConferenceError && error.code === 'e2ee_key_required';
+}
+
 /** Joining again cannot help: the meeting said no, or the user was removed. */
 export function isFinal(error: unknown): boolean {
-  return error instanceof ConferenceError && ['room_locked', 'room_full', 'kicked', 'not_found', 'bad_request', 'denied', 'waiting_timeout'].includes(error.code);
+  return error instanceof ConferenceError && ['room_locked', 'room_full', 'kicked', 'not_found', 'bad_request', 'denied', 'waiting_timeout', 'e2ee_key_required'].includes(error.code);
 }
 
 /** Cancelling the screen picker is not an error; failing to capture is. */
@@ -76,6 +83,8 @@ export const texts = {
   reconnecting: 'Reconnecting…',
   reconnected: 'Reconnected.',
   joining: 'Joining…',
+  meetingKeyRequired: 'This meeting is end-to-end encrypted — enter the meeting key',
+  derivingKey: 'Deriving key…',
   waitingForHost: 'Waiting for the host to let you in',
   waitingRoom: (enabled: boolean) => (enabled ? 'Waiting room on: people joining wait until you let them in.' : 'Waiting room off: people join directly.'),
   mutedByHost: (name?: string) => `${name ?? 'The host'} muted your microphone. Unmute when you want to speak.`,

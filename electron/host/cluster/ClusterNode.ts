@@ -219,13 +219,21 @@ export class ClusterNode {
     const record = this.#record();
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
+    const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
+    if (this.nodeUrls().join(' ') !== before) this.#announceNodes();
     if (lost.length > 0 && !this.#spans) this.#handOver(lost);
     if (!this.#spans) return;
     if (lost.length > 0) await this.#becomeSatellites(lost);
     const live = new Set(this.#nodes.map((node) => node.id));
     this.#spans.nodesLive([...live]);
     for (const [roomId, home] of [...this.#satellites]) if (!live.has(home)) await this.#claimHome(roomId);
+  }
+
+  /** Clients fail over to the nodes they know: a list learnt at join time must not go stale (a node that joined later, one that left). */
+  #announceNodes(): void {
+    const urls = this.nodeUrls();
+    for (const room of this.#rooms.all()) for (const peer of room.peers.values()) peer.channel.notify('clusterNodes', { urls });
   }
 
   /**

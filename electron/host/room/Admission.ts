@@ -4,6 +4,7 @@ import type { PasscodeGuard } from '../security/PasscodeGuard';
 import { secretsEqual } from '../security/secrets';
 import { ResumeTokens, type ResumeGrant } from './ResumeTokens';
 import { WaitingRoom, type Knock } from './WaitingRoom';
+import { E2eeFlag } from './E2eeFlag';
 
 export interface AdmissionRequest {
   /** Client address (rate limits). */
@@ -38,6 +39,8 @@ export class Admission {
   #inProgress = 0;
   readonly tokens: ResumeTokens;
   readonly waiting = new WaitingRoom();
+  /** The meeting is end-to-end encrypted: joins that would not encrypt are refused. */
+  readonly e2ee = new E2eeFlag();
   readonly #roomId: string;
   readonly #guard: PasscodeGuard;
 

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../../shared/protocol';
 
-/** Chat kept for late joiners: at most `maxMessages`, and at most `maxBytes` of text, oldest dropped first. */
+/** Chat kept for late joiners: at most `maxMessages`, and at most `maxBytes` of text (and ciphertext), oldest dropped first. */
 export class ChatHistory {
   readonly #messages: ChatMessage[] = [];
   #bytes = 0;
@@ -28,5 +28,5 @@ export class ChatHistory {
 }
 
 function sizeOf(message: ChatMessage): number {
-  return Buffer.byteLength(message.text) + Buffer.byteLength(message.displayName) + 64;
+  return Buffer.byteLength(message.text) + Buffer.byteLength(message.ciphertext ?? '') + Buffer.byteLength(message.displayName) + 64;
 }

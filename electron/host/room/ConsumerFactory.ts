@@ -3,6 +3,7 @@ import type { NewConsumer } from '../../../shared/protocol';
 import type { Logger } from '../logger';
 import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
 import { toWireRtpParameters } from '../signaling/wire';
+import { scoreReportsFor } from './ScoreReports';
 
 export interface CreatedConsumer {
   consumer: types.Consumer<ConsumerAppData>;
@@ -61,7 +62,10 @@ export async function createConsumer(
       temporalLayer: layers?.temporalLayer ?? null,
     }),
   );
-  consumer.on('score', (score) => channel.notify('consumerScore', { consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
+  // Only what changes the quality level the client shows, coalesced per receiver.
+  const scores = scoreReportsFor(consumerPeer);
+  consumer.on('score', (score) => scores.report({ consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
+  consumer.observer.once('close', () => scores.forget(consumer.id));
   return { consumer, announcement: announce(consumer) };
 }
 

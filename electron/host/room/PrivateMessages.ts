@@ -7,7 +7,7 @@ import type { Peer } from '../Peer';
  * A chat message for one participant: relayed to that participant only and never kept in the
  * room's chat history (late joiners and everyone else never see it).
  */
-export function sendPrivateMessage(peers: ReadonlyMap<string, Peer>, from: Peer, toPeerId: string, text: string): PrivateMessage {
+export function sendPrivateMessage(peers: ReadonlyMap<string, Peer>, from: Peer, toPeerId: string, text: string, ciphertext?: string): PrivateMessage {
   const to = peers.get(toPeerId);
   if (!to || to.closed) throw new HostError('not_found', 'no such participant');
   if (to === from) throw new HostError('bad_request', 'cannot send a private message to yourself');
@@ -19,6 +19,7 @@ export function sendPrivateMessage(peers: ReadonlyMap<string, Peer>, from: Peer,
     toDisplayName: to.displayName,
     text,
     sentAt: Date.now(),
+    ...(ciphertext === undefined ? {} : { ciphertext }),
   };
   to.channel.notify('privateMessage', message);
   return message;

@@ -21,6 +21,8 @@ export class Session implements PeerChannel {
   joining = false;
   /** The client said in its join that it takes `newConsumers` batches. */
   consumerBatches = false;
+  /** The client said in its join that it takes `consumerScores` batches. */
+  scoreBatches = false;
   #joinDeadline?: NodeJS.Timeout;
   readonly #gone = new AbortController();
 

@@ -46,11 +46,15 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     if (session.joining) throw new HostError('already_joined', 'a join is already in progress');
     session.joining = true;
     session.consumerBatches = data.consumerBatches === true;
+    session.scoreBatches = data.scoreBatches === true;
     try {
       await ctx.actionLimits.consume('join', session.id);
       const asOwner = ctx.isOwnerKey(data.ownerKey);
       // The room is held open while this join uses it, and released (closed if nobody got in) however the join ends.
       return await ctx.rooms.use(data.roomId, async (room) => {
+        const e2ee = room.meetingState.admission.e2ee;
+        const encrypts = data.e2ee === true;
+        e2ee.assertMayJoin(encrypts);
         const result = await room.join({
           displayName: data.displayName,
           channel: session,
@@ -63,6 +67,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
         const { peer } = result;
         try {
           if (!session.socket.connected) throw new HostError('not_joined', 'disconnected during join');
+          // Checked again: the owner may have marked the meeting while this join waited to be let in.
+          e2ee.joined(peer, { encrypts, asOwner }, room.peers.values());
           session.attach(room, peer, ctx.joinDeadlineMs);
           const consumers = await room.consumeExisting(peer);
           if (peer.closed) throw new HostError('not_joined', 'left during join');
@@ -83,6 +89,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             ...(ctx.clusterNodes ? { clusterNodes: ctx.clusterNodes() } : {}),
             waitingRoom: waitingRoomOf(room).enabled,
             waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
+            e2ee: e2ee.on,
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.
@@ -171,7 +178,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async sendChat(ctx, data) {
     const { peer, room } = joined(ctx);
     await ctx.actionLimits.consume('chat', ctx.session.id);
-    return { message: room.addChat(peer, data.text) };
+    return { message: room.addChat(peer, data.text, data.ciphertext) };
   },
 
   async setHand(ctx, data) {

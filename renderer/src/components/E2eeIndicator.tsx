@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { MAX_MEETING_KEY_LENGTH, type E2eeSession } from '../e2ee';
+import { texts } from '../messages';
 import { Dialog } from './Dialog';
 
 /**
@@ -20,9 +21,15 @@ export function E2eeIndicator({ session }: { session: E2eeSession }) {
         onClick={() => setEditing(true)}
       >
         <span aria-hidden="true">🔒</span> Encrypted
-        <span className="e2ee-code" data-testid="e2ee-code" aria-label={`Verification code ${code ?? 'being computed'}`}>
-          {code ?? '…'}
-        </span>
+        {session.deriving ? (
+          <span className="e2ee-code" data-testid="e2ee-deriving">
+            {texts.derivingKey}
+          </span>
+        ) : (
+          <span className="e2ee-code" data-testid="e2ee-code" aria-label={`Verification code ${code ?? 'being computed'}`}>
+            {code ?? '…'}
+          </span>
+        )}
       </button>
       {session.failed && (
         <p role="alert" className="error">

@@ -73,11 +73,11 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
   };
 
   /** The meeting's encryption: the pasted link's key, the typed one, or a new one; false when it cannot run here. */
-  const encryption = (linkKey?: string): { session?: E2eeSession } | false => {
+  const encryption = (roomId: string, linkKey?: string): { session?: E2eeSession } | false => {
     const key = linkKey ?? (e2ee.enabled ? e2ee.key.trim() || generateMeetingKey() : undefined);
     if (!key) return {};
     try {
-      return { session: new E2eeSession(key) };
+      return { session: new E2eeSession(key, roomId) };
     } catch (failure) {
       setError((failure as Error).message);
       return false;
@@ -93,13 +93,13 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
     const hostUrl = target.hostUrl ?? platform.defaultHostUrl();
     if (!hostUrl) return setError('Paste the meeting link you were sent (a room code alone only works for meetings hosted here).');
     setError(undefined);
-    const encrypted = encryption(target.meetingKey);
+    const encrypted = encryption(target.roomId, target.meetingKey);
     if (!encrypted) return;
     onJoin({ hostUrl, roomId: target.roomId, displayName: name, passcode: passcode || undefined, ownerKey, fingerprint: target.fingerprint ?? params.get('fp') ?? undefined, e2ee: encrypted.session });
   };
 
   const joinHosted = (info: HostingInfo, name: string) => {
-    const encrypted = encryption();
+    const encrypted = encryption(info.roomId);
     if (encrypted) onJoin({ hostUrl: info.baseUrl, roomId: info.roomId, displayName: name, ownerKey: info.ownerKey, fingerprint: info.fingerprint, hosting: info, e2ee: encrypted.session });
   };
 
@@ -138,7 +138,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
       }
     }
     setError(undefined);
-    const encrypted = encryption(target?.meetingKey);
+    const encrypted = encryption(meeting.roomId, target?.meetingKey);
     if (encrypted) onJoin({ hostUrl, roomId: meeting.roomId, displayName: name, passcode: passcode || undefined, fingerprint: meeting.fingerprint ?? target?.fingerprint, e2ee: encrypted.session });
   };
 

@@ -22,6 +22,7 @@ import { ChatPanel } from './ChatPanel';
 import { Controls, MeetingTools, type Panel } from './Controls';
 import { Dialog } from './Dialog';
 import { E2eeIndicator } from './E2eeIndicator';
+import { E2eeKeyPrompt } from './E2eeKeyPrompt';
 import { InviteDetails } from './InviteDetails';
 import { inviteLink, withMeetingKey } from './inviteLink';
 import { LocalTile } from './LocalTile';
@@ -73,7 +74,9 @@ const canShareScreen = () => typeof navigator !== 'undefined' && typeof navigato
 /** The meeting: the stage of tiles, the controls, the side panels and dialogs. */
 export function Meeting({ platform, request, preferences, onLeave, onEffectsChange }: MeetingProps) {
   const [conference] = useState(() => takeConference(request.hostUrl, request.e2ee));
-  useE2eeSession(request.e2ee);
+  // The link's key, or the one typed when the meeting turned out to be end-to-end encrypted.
+  const [e2ee, setE2ee] = useState(request.e2ee);
+  useE2eeSession(e2ee);
   useConferenceSnapshot(conference);
   const { notices, report, dismiss } = useNotices();
   const [devices, setDevices] = useState(() => ({ cameraId: preferences.cameraId, microphoneId: preferences.microphoneId, speakerId: preferences.speakerId }));
@@ -180,7 +183,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
           speaking={speakerId === participant.id}
           reactions={reactions.get(participant.id)}
           pinned={pinned === participant.id}
-          cannotDecrypt={request.e2ee?.cannotDecrypt(participant.id)}
+          cannotDecrypt={e2ee?.cannotDecrypt(participant.id)}
           onTogglePin={() => togglePin(participant.id)}
         />
       ),
@@ -194,7 +197,7 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
     <main className="meeting" data-state={conference.state} data-phase={session.phase.kind}>
       <header className="meeting-header">
         <h1>{request.roomId}</h1>
-        {request.e2ee && <E2eeIndicator session={request.e2ee} />}
+        {e2ee && <E2eeIndicator session={e2ee} />}
         {conference.locked && <span className="pill">Locked</span>}
         <RecordingIndicator self={recording.phase === 'recording' || recording.phase === 'stopping'} others={recording.othersRecording} />
         {session.phase.kind === 'joining' && (
@@ -259,9 +262,20 @@ export function Meeting({ platform, request, preferences, onLeave, onEffectsChan
       {session.phase.kind === 'passcode' && (
         <PasscodePrompt roomId={request.roomId} error={session.phase.error} busy={session.phase.busy} onSubmit={session.submitPasscode} onCancel={() => onLeave()} />
       )}
+      {session.phase.kind === 'meetingKey' && (
+        <E2eeKeyPrompt
+          roomId={request.roomId}
+          onKey={(typed) => {
+            typed.attach(conference);
+            setE2ee(typed);
+            session.retry();
+          }}
+          onCancel={() => onLeave()}
+        />
+      )}
       {dialog === 'invite' && (
         <Dialog title="Invite people" onClose={() => setDialog(null)} testId="invite-dialog">
-          <InviteDetails link={withMeetingKey(request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint), request.e2ee?.key)} ports={request.hosting?.ports} />
+          <InviteDetails link={withMeetingKey(request.hosting?.joinUrl ?? inviteLink(request.hostUrl, request.roomId, request.fingerprint), e2ee?.key)} ports={request.hosting?.ports} />
         </Dialog>
       )}
       {dialog === 'settings' && <SettingsDialog devices={devices} onChange={changeDevice} effects={effects} onEffectsChange={changeEffects} onClose={() => setDialog(null)} />}

@@ -1,12 +1,6 @@
-export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
+import { qualityLevel, type QualityLevel } from '../../../shared/quality';
 
-/** Consumer score (0–10, from the host) → what the user needs to know. */
-export function qualityLevel(score: number | undefined): QualityLevel {
-  if (score === undefined) return 'unknown';
-  if (score >= 7) return 'good';
-  if (score >= 4) return 'fair';
-  return 'poor';
-}
+export { qualityLevel, type QualityLevel };
 
 const LABELS: Record<QualityLevel, string> = {
   good: 'Connection good',

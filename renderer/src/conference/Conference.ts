@@ -1,6 +1,7 @@
 import { MeetingControls } from './MeetingControls';
 import type { types } from 'mediasoup-client';
-import type { ChatMessage, ConsumerTakeResult, MediaSource, NewConsumer } from '../../../shared/protocol';
+import type { ConsumerTakeResult, MediaSource, NewConsumer } from '../../../shared/protocol';
+import { asSent, sealChat, type ReceivedChatMessage } from './ChatEncryption';
 import { type Attempt, ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError, ConnectionError } from './errors';
 import type { Emit } from './events';
@@ -81,11 +82,11 @@ export class Conference extends MeetingControls {
     const emit = this.#emitter;
     this.#signaling = signaling;
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
-    this.#handshake = new JoinHandshake(this.#signaling, options.handlerName);
+    this.#handshake = new JoinHandshake(this.#signaling, options.handlerName, () => this.#publisher.encryption);
     this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
     this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)) });
-    this.privateMessages = new PrivateMessages(signaling);
+    this.privateMessages = new PrivateMessages(signaling, { encryption: () => this.#publisher.encryption, localId: () => this.peerId ?? '' });
     this.#publisher = new Publisher(this.#signaling, emit);
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit, {
       onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
@@ -125,7 +126,7 @@ export class Conference extends MeetingControls {
   get localStreams(): ReadonlySet<LocalStream> {
     return this.#publisher.streams;
   }
-  get chatHistory(): readonly ChatMessage[] {
+  get chatHistory(): readonly ReceivedChatMessage[] {
     return this.#room.chatHistory;
   }
   get localParticipant() {
@@ -351,10 +352,9 @@ export class Conference extends MeetingControls {
 
   // --- Meeting features and host controls ----------------------------------------------------
 
-  async sendChat(text: string): Promise<ChatMessage> {
-    const { message } = await this.#signaling.request('sendChat', { text });
-    this.#room.chat(message, true);
-    return message;
+  async sendChat(text: string): Promise<ReceivedChatMessage> {
+    const { message } = await this.#signaling.request('sendChat', await sealChat(this.#publisher.encryption, text, { from: this.peerId ?? '' }));
+    return this.#room.chat(asSent(message, text), true);
   }
   async setHandRaised(raised: boolean): Promise<void> {
     await this.#signaling.request('setHand', { raised });

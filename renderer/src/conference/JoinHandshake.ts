@@ -1,6 +1,8 @@
 import { Device, type types } from 'mediasoup-client';
 import type { ResponseData } from '../../../shared/protocol';
+import { openChat } from './ChatEncryption';
 import { ConferenceError, ConnectionError } from './errors';
+import type { MediaEncryption } from './MediaEncryption';
 import type { Attempt } from './ConnectionStateMachine';
 import type { SignalingClient } from './SignalingClient';
 import { withTimeout } from './timeouts';
@@ -35,12 +37,15 @@ export const DEVICE_LOAD_TIMEOUT_MS = 10_000;
 export class JoinHandshake {
   readonly #signaling: SignalingClient;
   readonly #handlerName?: types.BuiltinHandlerName;
+  readonly #encryption: () => MediaEncryption | undefined;
   #device?: Device;
   #preparing?: Promise<Device>;
 
-  constructor(signaling: SignalingClient, handlerName?: types.BuiltinHandlerName) {
+  /** `encryption`: the meeting's end-to-end encryption, if this client has the key. */
+  constructor(signaling: SignalingClient, handlerName?: types.BuiltinHandlerName, encryption: () => MediaEncryption | undefined = () => undefined) {
     this.#signaling = signaling;
     this.#handlerName = handlerName;
+    this.#encryption = encryption;
   }
 
   get device(): Device | undefined {
@@ -72,6 +77,9 @@ export class JoinHandshake {
         resumeToken,
         rtpCapabilities: device.rtpCapabilities,
         consumerBatches: true,
+        // Said whenever we encrypt: an end-to-end encrypted meeting refuses joins that do not.
+        ...(this.#encryption() ? { e2ee: true } : {}),
+        scoreBatches: true,
       };
       try {
         const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {
@@ -79,7 +87,12 @@ export class JoinHandshake {
           throw error;
         });
         if (answer.clusterNodes) this.#signaling.setClusterNodes(answer.clusterNodes);
-        return { device, answer };
+        const encryption = this.#encryption();
+        assertCanEncrypt(answer, encryption);
+        // The replayed chat of an encrypted meeting is ciphertext: opened here, before anyone sees it.
+        const chatHistory = await Promise.all(answer.chatHistory.map((message) => openChat(encryption, message)));
+        attempt?.check();
+        return { device, answer: { ...answer, chatHistory } };
       } catch (error) {
         const nodeUrl = error instanceof ConferenceError && error.code === 'wrong_node' ? error.nodeUrl : undefined;
         // Sent to a node that just refused us (dead, its record not expired yet): retry here later instead.
@@ -111,4 +124,12 @@ export class JoinHandshake {
       throw error;
     }
   }
+}
+
+/**
+ * A meeting marked end-to-end encrypted, answered to a client without the key (a host that let
+ * it in): it must not send anything. The caller's failure path leaves the meeting.
+ */
+export function assertCanEncrypt(answer: { e2ee?: boolean }, encryption: MediaEncryption | undefined): void {
+  if (answer.e2ee && !encryption) throw new ConferenceError('e2ee_key_required', 'this meeting is end-to-end encrypted: join with the meeting key');
 }

@@ -1,7 +1,9 @@
 /**
- * End-to-end encryption of media frames, as the SDK sees it (implemented by ../e2ee/E2eeSession):
+ * End-to-end encryption of a meeting, as the SDK sees it (implemented by ../e2ee/E2eeSession):
  * every sender and receiver gets an encoded transform the moment mediasoup-client creates it,
- * before the first frame, so nothing leaves this client unencrypted.
+ * before the first frame, so nothing leaves this client unencrypted; chat text is sealed before
+ * it is sent and opened when it arrives. A Conference with one says so when it joins (`e2ee`),
+ * and a meeting marked end-to-end encrypted refuses a Conference without one.
  */
 export interface MediaEncryption {
   /** RTCPeerConnection settings both transports need (the legacy encoded streams are asked for there). */
@@ -10,4 +12,14 @@ export interface MediaEncryption {
   setLocalParticipant(participantId: string): void;
   encryptSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void;
   decryptReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', participantId: string): void;
+  /** Chat text → ciphertext (base64url), bound to its sender and, for a private message, its recipient. */
+  sealChat(text: string, context: ChatContext): Promise<string>;
+  /** Ciphertext → text; rejects when it cannot be decrypted with this meeting key. */
+  openChat(ciphertext: string, context: ChatContext): Promise<string>;
+}
+
+/** Who sent a chat message (participant id) and, for a private one, to whom. */
+export interface ChatContext {
+  from: string;
+  to?: string;
 }

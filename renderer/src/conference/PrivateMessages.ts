@@ -1,9 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import type { PrivateMessage } from '../../../shared/fileTransfer';
+import { asSent, InOrder, openChat, sealChat, type ChatEntryCrypto } from './ChatEncryption';
+import type { MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
 
 export type { PrivateMessage } from '../../../shared/fileTransfer';
-export type PrivateChatEntry = PrivateMessage & { local: boolean };
+export type PrivateChatEntry = Omit<PrivateMessage, 'ciphertext'> & ChatEntryCrypto & { local: boolean };
 
 /** Kept for this meeting's chat view; the host keeps none. */
 const MAX_KEPT = 500;
@@ -15,11 +17,20 @@ const MAX_KEPT = 500;
 export class PrivateMessages extends EventEmitter<{ message: [message: PrivateChatEntry] }> {
   readonly #signaling: SignalingClient;
   readonly #messages: PrivateChatEntry[] = [];
+  readonly #crypto: { encryption(): MediaEncryption | undefined; localId(): string };
+  readonly #inOrder = new InOrder();
 
-  constructor(signaling: SignalingClient) {
+  /** `crypto`: the meeting's end-to-end encryption (when on, text goes sealed) and our participant id. */
+  constructor(signaling: SignalingClient, crypto: { encryption(): MediaEncryption | undefined; localId(): string } = { encryption: () => undefined, localId: () => '' }) {
     super();
     this.#signaling = signaling;
-    signaling.socket.on('privateMessage', (message) => this.#add({ ...message, local: false }));
+    this.#crypto = crypto;
+    signaling.socket.on('privateMessage', (message) =>
+      this.#inOrder.run(
+        () => openChat(this.#crypto.encryption(), message),
+        (opened) => this.#add({ ...opened, local: false }),
+      ),
+    );
   }
 
   /** Sent and received private messages, oldest first. */
@@ -28,8 +39,9 @@ export class PrivateMessages extends EventEmitter<{ message: [message: PrivateCh
   }
 
   async send(toPeerId: string, text: string): Promise<PrivateChatEntry> {
-    const { message } = await this.#signaling.request('sendPrivateChat', { toPeerId, text });
-    const entry = { ...message, local: true };
+    const sealed = await sealChat(this.#crypto.encryption(), text, { from: this.#crypto.localId(), to: toPeerId });
+    const { message } = await this.#signaling.request('sendPrivateChat', { toPeerId, ...sealed });
+    const entry = { ...asSent(message, text), local: true };
     this.#add(entry);
     return entry;
   }

@@ -1,4 +1,5 @@
-import type { ChatMessage, NotificationData, PeerInfo } from '../../../shared/protocol';
+import type { NotificationData, PeerInfo } from '../../../shared/protocol';
+import type { ReceivedChatMessage } from './ChatEncryption';
 import type { Emit } from './events';
 import { RemoteParticipant } from './RemoteParticipant';
 
@@ -17,7 +18,7 @@ type ProducerChange = 'paused' | 'resumed' | 'closed';
  */
 export class RoomState {
   readonly participants = new Map<string, RemoteParticipant>();
-  readonly chatHistory: ChatMessage[] = [];
+  readonly chatHistory: ReceivedChatMessage[] = [];
   localParticipant: LocalParticipant = { id: '', displayName: '', isHost: false, handRaised: false };
   locked = false;
   /** Participants other than the host may record. */
@@ -30,7 +31,7 @@ export class RoomState {
   }
 
   /** Replaces the participant list with the join answer's (a rejoin may have missed joins and leaves). */
-  applyJoin(answer: { peerId: string; isHost: boolean; locked: boolean; recordingAllowed?: boolean; peers: PeerInfo[]; chatHistory: ChatMessage[] }, displayName: string): void {
+  applyJoin(answer: { peerId: string; isHost: boolean; locked: boolean; recordingAllowed?: boolean; peers: PeerInfo[]; chatHistory: ReceivedChatMessage[] }, displayName: string): void {
     this.recordingAllowed = answer.recordingAllowed ?? false;
     this.localParticipant = { id: answer.peerId, displayName, isHost: answer.isHost, handRaised: this.localParticipant.handRaised && this.localParticipant.id === answer.peerId };
     this.locked = answer.locked;
@@ -122,9 +123,10 @@ export class RoomState {
     this.#emit('activeSpeaker', { participantId: peerId });
   }
 
-  chat(message: ChatMessage, local: boolean): void {
+  chat(message: ReceivedChatMessage, local: boolean): ReceivedChatMessage {
     this.chatHistory.push(message);
     this.#emit('chatMessage', { ...message, local });
+    return message;
   }
 
   handRaised(peerId: string, raised: boolean): void {

@@ -22,13 +22,15 @@ export class SignalingClient {
   #abandon?: (error: ConnectionError) => void;
   #connectStartedAt = 0;
   #url: string;
-  /** A clustered host's nodes (from the join answer): a failed connect moves the next one to the next node. */
+  /** The address the meeting was opened with: kept as a last resort when every known node fails. */
+  readonly #entryUrl: string;
+  /** A clustered host's nodes (from the join answer, updated while connected): a failed connect moves the next one to the next node. */
   #nodes: string[] = [];
   /** When a connect to a node last failed: a dead node is not tried again at once (its record may outlive it by seconds). */
   readonly #failedAt = new Map<string, number>();
 
   constructor(url: string) {
-    this.#url = url;
+    this.#url = this.#entryUrl = url;
     this.socket = io(url, {
       path: '/socket.io',
       // Straight to WebSocket: the long-polling handshake would add round trips to every join.
@@ -36,6 +38,10 @@ export class SignalingClient {
       reconnection: false,
       autoConnect: false,
       timeout: CONNECT_TIMEOUT_MS,
+    });
+    // The cluster's live nodes change while the meeting runs (a node added, one gone): failover needs today's list.
+    this.socket.on('clusterNodes', (data) => {
+      if (Array.isArray(data?.urls)) this.setClusterNodes(data.urls.filter((url): url is string => typeof url === 'string'));
     });
   }
 
@@ -70,12 +76,13 @@ export class SignalingClient {
     return failedAt !== undefined && Date.now() - failedAt < withinMs;
   }
 
-  /** The next node in the list, skipping nodes that failed recently (unless all did). */
+  /** The next node in the list (then the address the meeting was opened with), skipping nodes that failed recently (unless all did). */
   #failover(): void {
     this.#failedAt.set(this.#url, Date.now());
-    if (this.#nodes.length < 2) return;
-    const start = this.#nodes.indexOf(this.#url);
-    const order = this.#nodes.map((_, i) => this.#nodes[(start + 1 + i) % this.#nodes.length]!).filter((url) => url !== this.#url);
+    if (this.#nodes.length === 0) return;
+    const nodes = this.#nodes.includes(this.#entryUrl) ? this.#nodes : [...this.#nodes, this.#entryUrl];
+    const start = nodes.indexOf(this.#url);
+    const order = nodes.map((_, i) => nodes[(start + 1 + i) % nodes.length]!).filter((url) => url !== this.#url);
     const next = order.find((url) => !this.recentlyUnreachable(url)) ?? order[0];
     if (next) this.moveTo(next);
   }

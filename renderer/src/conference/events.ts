@@ -1,4 +1,5 @@
-import type { ChatMessage, MediaSource } from '../../../shared/protocol';
+import type { MediaSource } from '../../../shared/protocol';
+import type { ReceivedChatMessage } from './ChatEncryption';
 import type { ConnectionState } from './ConnectionStateMachine';
 import type { ConferenceError, StreamError } from './errors';
 import type { LocalStream } from './LocalStream';
@@ -28,7 +29,7 @@ export type ConferenceEvents = {
   /** The local participant's own state changed (host role, muted by the host). */
   localUpdated: [];
   activeSpeaker: [event: { participantId: string | null }];
-  chatMessage: [message: ChatMessage & { local: boolean }];
+  chatMessage: [message: ReceivedChatMessage & { local: boolean }];
   handRaised: [event: { participantId: string; raised: boolean }];
   reaction: [event: { participantId: string; reaction: string }];
   roomLocked: [locked: boolean];

@@ -1,4 +1,5 @@
 import type { NotificationData, NotificationName } from '../../../shared/protocol';
+import { InOrder, openChat } from './ChatEncryption';
 import type { Emit } from './events';
 import type { Publisher } from './Publisher';
 import type { RoomState } from './RoomState';
@@ -57,8 +58,13 @@ export function routeRoomNotifications(
   on('producerClosed', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'closed'));
   on('consumerLayersChanged', (event) => emit('consumerLayersChanged', event));
   on('consumerScore', (event) => room.consumerScore(event));
+  on('consumerScores', ({ scores }) => {
+    for (const score of scores) room.consumerScore(score);
+  });
   on('activeSpeaker', ({ peerId }) => room.activeSpeaker(peerId));
-  on('chatMessage', (message) => room.chat(message, false));
+  // Decrypted one at a time (in an end-to-end encrypted meeting), so they keep their order.
+  const chatInOrder = new InOrder();
+  on('chatMessage', (message) => chatInOrder.run(() => openChat(publisher.encryption, message), (opened) => room.chat(opened, false)));
   on('handRaised', ({ peerId, raised }) => room.handRaised(peerId, raised));
   on('reaction', ({ peerId, reaction }) => emit('reaction', { participantId: peerId, reaction }));
   on('roomLocked', ({ locked }) => room.roomLocked(locked));

@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it, vi } from 'vitest';
 import type { MediaEncryption } from '../conference/MediaEncryption';
 import { E2eeSession, E2eeUnsupportedError, type EncryptableConference } from './E2eeSession';
-import { verificationCode } from './keys';
+import { deriveMeetingKey, verificationCode } from './keys';
 import type { FromWorker, ToWorker } from './protocol';
 import { detectTransformApi, peerConnectionSettingsFor } from './transformSupport';
 
@@ -24,14 +24,19 @@ class FakeWorker {
   }
 }
 
+/** PBKDF2 rounds for typed keys in these tests (the real count is tested in keys.test.ts). */
+const ITERATIONS = 1_000;
+const codeOf = async (key: string, room = 'room-1') => verificationCode(await deriveMeetingKey(key, room, ITERATIONS));
+
 class FakeConference extends EventEmitter implements EncryptableConference {
   mediaEncryption: MediaEncryption | undefined;
 }
 
 function session(api: 'script-transform' | 'encoded-streams' = 'encoded-streams') {
   const workers: FakeWorker[] = [];
-  const e2ee = new E2eeSession('the-key', {
+  const e2ee = new E2eeSession('the-key', 'room-1', {
     api,
+    passphraseIterations: ITERATIONS,
     createWorker: () => {
       const worker = new FakeWorker();
       workers.push(worker);
@@ -58,14 +63,14 @@ describe('which encoded-transform API is used', () => {
   });
 
   it('refuses to start an encrypted meeting where frames cannot be transformed', () => {
-    expect(() => new E2eeSession('k', { api: 'none' })).toThrow(E2eeUnsupportedError);
+    expect(() => new E2eeSession('k', 'room-1', { api: 'none' })).toThrow(E2eeUnsupportedError);
   });
 });
 
 describe('E2eeSession', () => {
   it('computes the verification code and posts the meeting key to the worker, not the key text', async () => {
     const { e2ee, workers } = session();
-    const code = await verificationCode('the-key');
+    const code = await codeOf('the-key');
     await vi.waitFor(() => expect(e2ee.verificationCode).toBe(code));
     const readable = new ReadableStream();
     const writable = new WritableStream();
@@ -129,7 +134,7 @@ describe('E2eeSession', () => {
     const before = e2ee.verificationCode;
     await e2ee.setKey('another-key');
     expect(e2ee.key).toBe('another-key');
-    const code = await verificationCode('another-key');
+    const code = await codeOf('another-key');
     await vi.waitFor(() => expect(e2ee.verificationCode).toBe(code));
     expect(e2ee.verificationCode).not.toBe(before);
     const epochs = workers[0]!.posted.filter((p) => p.message.type === 'key').map((p) => (p.message as Extract<ToWorker, { type: 'key' }>).epoch);
@@ -152,4 +157,44 @@ describe('E2eeSession', () => {
     expect(conference.mediaEncryption).toBeUndefined();
     expect(workers[1]!.terminated).toBe(true);
   });
+});
+
+describe('E2eeSession keys typed or from the link', () => {
+  const LINK_KEY = 'Kq3v9TzX1bN0pQ7rS2uW4w';
+  const make = (key: string, iterations?: number) => new E2eeSession(key, 'room-1', { api: 'encoded-streams', createWorker: () => new FakeWorker() as unknown as Worker, passphraseIterations: iterations });
+  const codeWhenReady = async (e2ee: E2eeSession) => {
+    await e2ee.ready;
+    await vi.waitFor(() => expect(e2ee.verificationCode).toBeDefined());
+    return e2ee.verificationCode;
+  };
+
+  it('the link key and the same key pasted into the key field show the same code, and read each other’s chat', async () => {
+    const fromLink = make(LINK_KEY);
+    const pasted = make(` ${LINK_KEY} `);
+    expect(await codeWhenReady(pasted)).toBe(await codeWhenReady(fromLink));
+    const sealed = await fromLink.sealChat('hi', { from: 'ann' });
+    expect(await pasted.openChat(sealed, { from: 'ann' })).toBe('hi');
+    expect(fromLink.deriving).toBe(false);
+  });
+
+  it('says "deriving" while a slow passphrase is stretched, never for a link key', async () => {
+    const states: boolean[] = [];
+    const typed = make('a passphrase we typed', 2_000_000);
+    typed.on('change', () => states.push(typed.deriving));
+    await typed.ready;
+    await vi.waitFor(() => expect(typed.deriving).toBe(false));
+    expect(states).toContain(true);
+    expect(typed.verificationCode ?? (await codeWhenReady(typed))).toMatch(/^\d{3} \d{3}$/);
+    const link = make(LINK_KEY);
+    link.on('change', () => expect(link.deriving).toBe(false));
+    await link.ready;
+  }, 60_000);
+
+  it('a key change while a passphrase is still being stretched ends the "deriving" state with the new key', async () => {
+    const e2ee = make('slow passphrase', 2_000_000);
+    await vi.waitFor(() => expect(e2ee.deriving).toBe(true), { timeout: 10_000 });
+    await e2ee.setKey(LINK_KEY);
+    expect(e2ee.deriving).toBe(false);
+    expect(await codeWhenReady(e2ee)).toBe(await codeWhenReady(make(LINK_KEY)));
+  }, 60_000);
 });

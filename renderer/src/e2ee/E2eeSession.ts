@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import type { MediaEncryption } from '../conference/MediaEncryption';
-import { importMeetingKey, normalizeMeetingKey, verificationCode } from './keys';
+import type { ChatContext, MediaEncryption } from '../conference/MediaEncryption';
+import { openChatText, sealChatText } from './chatCrypto';
+import { deriveChatKey, deriveMeetingKey, normalizeMeetingKey, PASSPHRASE_ITERATIONS, verificationCode } from './keys';
 import type { FromWorker, ToWorker, TransformOptions } from './protocol';
 import { detectTransformApi, peerConnectionSettingsFor, type TransformApi } from './transformSupport';
 
@@ -22,6 +23,16 @@ type ScriptTransformConstructor = new (worker: Worker, options: TransformOptions
 type WithTransform = { transform: unknown };
 type WithEncodedStreams = { createEncodedStreams(): { readable: ReadableStream; writable: WritableStream } };
 
+/** A key derivation that takes longer than this shows "Deriving key…" (a link key never does). */
+export const SLOW_DERIVATION_MS = 200;
+
+export interface E2eeSessionOptions {
+  api?: TransformApi;
+  createWorker?: () => Worker;
+  /** PBKDF2 rounds for a typed passphrase (tests use fewer). */
+  passphraseIterations?: number;
+}
+
 function createWorker(): Worker {
   return new Worker(new URL('./e2ee.worker.ts', import.meta.url), { type: 'module', name: 'roundtable-e2ee' });
 }
@@ -34,9 +45,15 @@ function createWorker(): Worker {
 export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEncryption {
   readonly api: TransformApi;
   readonly peerConnectionSettings: Record<string, unknown>;
+  readonly meetingId: string;
   #key: string;
   #epoch = 0;
   #meetingKey: Promise<CryptoKey>;
+  #chatKey: Promise<CryptoKey>;
+  #deriving = false;
+  /** Counts key loads: only the newest one's results count. */
+  #loads = 0;
+  readonly #iterations: number;
   /** The current key once imported: posted to the worker now and to any worker started later. */
   #loaded?: { meetingKey: CryptoKey; epoch: number };
   #code?: string;
@@ -48,8 +65,11 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   readonly #states = new Map<string, Map<string, 'ok' | 'failing'>>();
   readonly #createWorker: () => Worker;
 
-  constructor(meetingKey: string, options: { api?: TransformApi; createWorker?: () => Worker } = {}) {
+  /** `meetingId`: the room id, which salts a typed passphrase (every participant has it from the link). */
+  constructor(meetingKey: string, meetingId: string, options: E2eeSessionOptions = {}) {
     super();
+    this.meetingId = meetingId;
+    this.#iterations = options.passphraseIterations ?? PASSPHRASE_ITERATIONS;
     this.api = options.api ?? detectTransformApi();
     // WebCrypto exists only in secure contexts (https, or http on loopback).
     if (this.api === 'none' || typeof globalThis.crypto?.subtle?.importKey !== 'function') throw new E2eeUnsupportedError();
@@ -57,6 +77,8 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
     this.#createWorker = options.createWorker ?? createWorker;
     this.#key = normalizeMeetingKey(meetingKey);
     this.#meetingKey = this.#load(this.#key);
+    this.#chatKey = this.#meetingKey.then(deriveChatKey);
+    this.#chatKey.catch(() => undefined);
   }
 
   /** The meeting key (for the invite link's fragment). */
@@ -67,6 +89,16 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   /** The code to compare aloud; undefined until computed (a `change` event follows). */
   get verificationCode(): string | undefined {
     return this.#code;
+  }
+
+  /** A typed passphrase has been stretching for more than SLOW_DERIVATION_MS (a `change` event says when it starts and ends). */
+  get deriving(): boolean {
+    return this.#deriving;
+  }
+
+  /** Settles once the current key is derived (rejects with its MeetingKeyError or WebCrypto failure). */
+  get ready(): Promise<void> {
+    return this.#meetingKey.then(() => undefined);
   }
 
   /** The worker or the key could not be set up: nothing can be sent or received. */
@@ -86,24 +118,43 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
     this.#code = undefined;
     this.#loaded = undefined;
     this.#meetingKey = this.#load(this.#key);
+    this.#chatKey = this.#meetingKey.then(deriveChatKey);
+    this.#chatKey.catch(() => undefined);
     this.emit('change');
     await this.#meetingKey;
   }
 
   #load(key: string): Promise<CryptoKey> {
-    const loaded = importMeetingKey(key);
+    const load = ++this.#loads;
+    const current = () => load === this.#loads;
+    const loaded = deriveMeetingKey(key, this.meetingId, this.#iterations);
     const epoch = this.#epoch;
+    let done = false;
+    const slow = setTimeout(() => {
+      if (done || !current()) return;
+      this.#deriving = true;
+      this.emit('change');
+    }, SLOW_DERIVATION_MS);
     const failed = () => {
+      if (!current()) return;
       this.#workerFailed = true;
       this.emit('change');
     };
+    const settled = () => {
+      done = true;
+      clearTimeout(slow);
+      if (!current() || !this.#deriving) return;
+      this.#deriving = false;
+      this.emit('change');
+    };
+    loaded.then(settled, settled);
     loaded.then((meetingKey) => {
-      if (key !== this.#key) return;
+      if (!current()) return;
       this.#loaded = { meetingKey, epoch };
       this.#post({ type: 'key', meetingKey, epoch });
     }, failed);
-    verificationCode(key).then((code) => {
-      if (key !== this.#key) return;
+    loaded.then(verificationCode).then((code) => {
+      if (!current()) return;
       this.#code = code;
       this.emit('change');
     }, failed);
@@ -125,6 +176,14 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   }
 
   // --- MediaEncryption ---------------------------------------------------------------------
+
+  async sealChat(text: string, context: ChatContext): Promise<string> {
+    return sealChatText(await this.#chatKey, text, context);
+  }
+
+  async openChat(ciphertext: string, context: ChatContext): Promise<string> {
+    return openChatText(await this.#chatKey, ciphertext, context);
+  }
 
   setLocalParticipant(participantId: string): void {
     this.#localId = participantId;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConferenceError, type Conference, type ConnectionState } from '../conference';
-import { describeError, needsPasscode, texts } from '../messages';
+import { describeError, needsMeetingKey, needsPasscode, texts } from '../messages';
 import type { Notice } from './useNotices';
 
 export interface SessionRequest {
@@ -13,6 +13,8 @@ export interface SessionRequest {
 export type SessionPhase =
   | { kind: 'joining' }
   | { kind: 'passcode'; error?: string; busy: boolean }
+  /** The meeting is end-to-end encrypted and this window has no key: nothing was sent; ask for it. */
+  | { kind: 'meetingKey' }
   | { kind: 'joined' };
 
 export interface MeetingSession {
@@ -20,6 +22,8 @@ export interface MeetingSession {
   state: ConnectionState;
   /** Try again with a passcode after the host asked for one. */
   submitPasscode(passcode: string): void;
+  /** Try again (with the same passcode): the meeting key has been given to the conference. */
+  retry(): void;
 }
 
 /**
@@ -39,14 +43,18 @@ export function useMeetingSession(
   /** The leave scheduled by the last unmount; a remount (React StrictMode) cancels it. */
   const pendingLeave = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  const lastPasscode = useRef(request.passcode);
   const attempt = useCallback(
     async (passcode?: string, active: () => boolean = () => alive.current) => {
+      lastPasscode.current = passcode;
       try {
         // Idempotent: a second mount (StrictMode) gets the join already in flight.
         await conference.join({ roomId: request.roomId, displayName: request.displayName, passcode, ownerKey: request.ownerKey });
       } catch (error) {
         if (!active()) return;
-        if (needsPasscode(error) || (passcode !== undefined && (error as ConferenceError).code === 'rate_limited')) {
+        if (needsMeetingKey(error)) {
+          setPhase({ kind: 'meetingKey' });
+        } else if (needsPasscode(error) || (passcode !== undefined && (error as ConferenceError).code === 'rate_limited')) {
           setPhase({ kind: 'passcode', busy: false, error: passcode === undefined ? undefined : describeError(error) });
         } else {
           latest.current.onEnd({ kind: 'alert', text: describeError(error) });
@@ -103,6 +111,10 @@ export function useMeetingSession(
     submitPasscode: (passcode) => {
       setPhase({ kind: 'passcode', busy: true });
       void attempt(passcode);
+    },
+    retry: () => {
+      setPhase({ kind: 'joining' });
+      void attempt(lastPasscode.current);
     },
   };
 }
