@@ -38,8 +38,9 @@ test('two pages connected to different nodes of a cluster decode each other', as
     await expectLiveVideo(alice, 'Bob');
     await expectLiveVideo(bob, 'Alice');
     for (const page of [alice, bob]) {
-      await expect.poll(async () => (await inboundStats(page)).framesDecoded, { message: 'inbound video decoded' }).toBeGreaterThan(0);
-      await expect.poll(async () => (await inboundStats(page)).audioPackets, { message: 'inbound audio packets' }).toBeGreaterThan(0);
+      // Three processes besides the browser on two cores: allow the counters time under load.
+      await expect.poll(async () => (await inboundStats(page)).framesDecoded, { message: 'inbound video decoded', timeout: 30_000 }).toBeGreaterThan(0);
+      await expect.poll(async () => (await inboundStats(page)).audioPackets, { message: 'inbound audio packets', timeout: 30_000 }).toBeGreaterThan(0);
     }
 
     await bob.getByRole('button', { name: 'Leave' }).click();
