@@ -4,6 +4,7 @@ import type { ConsumerTakeResult } from '../../../shared/protocol';
 import type { Logger } from '../logger';
 import type { ConsumerAppData, Peer } from '../Peer';
 import { announce } from './ConsumerFactory';
+import { scoreReportsFor } from './ScoreReports';
 
 type Consumer = types.Consumer<ConsumerAppData>;
 
@@ -136,6 +137,7 @@ export class ConsumerOffers {
       if (consumer.closed) continue;
       const result = results.get(consumer.id);
       if (result?.ok) {
+        scoreReportsFor(peer).taken(consumer.id);
         this.#onTaken(consumer).catch(() => undefined);
         continue;
       }

@@ -23,6 +23,8 @@ export class ScoreReports {
   /** The level the client was last told, per consumer. */
   readonly #told = new Map<string, QualityLevel>();
   readonly #pending = new Map<string, Score>();
+  /** The latest score per consumer, told or not. */
+  readonly #latest = new Map<string, Score>();
   #timer?: NodeJS.Timeout;
   #closed = false;
 
@@ -34,14 +36,26 @@ export class ScoreReports {
 
   report(score: Score): void {
     if (this.#closed) return;
+    this.#latest.set(score.consumerId, score);
     // A change that reverts before it was sent is no change for the client.
     if (qualityLevel(score.score) === this.#told.get(score.consumerId)) this.#pending.delete(score.consumerId);
     else this.#pending.set(score.consumerId, score);
     if (this.#pending.size > 0) this.#timer ??= setTimeout(() => this.#flush(), this.#intervalMs);
   }
 
+  /**
+   * The client took an offered consumer: a score told before that was dropped by the client (it
+   * did not know the consumer yet), so the latest one is told again.
+   */
+  taken(consumerId: string): void {
+    this.#told.delete(consumerId);
+    const latest = this.#latest.get(consumerId);
+    if (latest) this.report(latest);
+  }
+
   /** The consumer closed: nothing more to tell about it. */
   forget(consumerId: string): void {
+    this.#latest.delete(consumerId);
     this.#told.delete(consumerId);
     this.#pending.delete(consumerId);
   }
@@ -51,6 +65,7 @@ export class ScoreReports {
     clearTimeout(this.#timer);
     this.#pending.clear();
     this.#told.clear();
+    this.#latest.clear();
   }
 
   #flush(): void {
