@@ -6,14 +6,18 @@
  *   1. the node hosting the most participants is SIGKILLed: time until every participant of its
  *      meetings decodes media again (through another node);
  *   2. redis-server is SIGKILLed and restarted empty: whether any meeting lost media meanwhile,
- *      and how long until every live node and room is registered again.
+ *      and how long until every live node and room is registered again;
+ *   3. one meeting spanning 2 fresh nodes (ROUNDTABLE_CLUSTER_SPAN; see clusterSpan.ts).
+ *
+ * Phases 1–2 run meetings per node (ROUNDTABLE_CLUSTER_SPAN=false: joins are sent on to the
+ * meeting's node); phase 3 spans.
  *
  * Load sized to a 2-core machine shared with other jobs (all clients live in this one Node
  * process, real WebRTC through @roamhq/wrtc): per room 1 sender (160x120@10 camera + mic) and 9
  * receive-only participants, so 54 receivers decode 1 video + 1 audio each. "Has media" = the
  * video frames decoded on the participant's current receive transport (getStats) grew by ≥ 3.
  *
- * Env: BENCH_ROOMS (6), BENCH_ROOM_SIZE (10), BENCH_NODES (3). Prints progress, one JSON line last.
+ * Env: BENCH_ROOMS (6), BENCH_ROOM_SIZE (10), BENCH_NODES (3), BENCH_SPAN_SIZE (10; 0 skips phase 3). Prints progress, one JSON line last.
  */
 import { Redis } from 'ioredis';
 import { Conference } from '../renderer/src/conference';
@@ -21,6 +25,7 @@ import { clusterKeys } from '../electron/host/cluster/keys';
 import { installWrtcGlobals, syntheticMedia, type SyntheticMedia } from '../tests/support/wrtc';
 import { HostProcess } from '../tests/cluster/hostProcess';
 import { RedisServer } from '../tests/cluster/redisServer';
+import { spanningRoom } from './clusterSpan';
 import { finish, loadNote, log, machine, median, percentile, round, sleep, watchdog } from './lib/common';
 
 installWrtcGlobals();
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
   log(`bench:cluster — ${NODES} nodes, ${ROOMS} rooms × ${ROOM_SIZE} (1 sender each); ${loadNote()}`);
   redis = await RedisServer.start();
   const started = Date.now();
-  nodes.push(...(await Promise.all(Array.from({ length: NODES }, (_, i) => HostProcess.start({ nodeId: `node-${i}`, redisUrl: redis!.url, secret: SECRET })))));
+  nodes.push(...(await Promise.all(Array.from({ length: NODES }, (_, i) => HostProcess.start({ nodeId: `node-${i}`, redisUrl: redis!.url, secret: SECRET, env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } })))));
   log(`redis on ${redis.port}; nodes up in ${Date.now() - started} ms: ${nodes.map((n) => `${n.nodeId}=${n.url}`).join(' ')}`);
   for (let waited = 0; waited < 20 && (await nodes[0]!.health()).cluster?.nodes.length !== NODES; waited++) await sleep(500);
 
@@ -203,10 +208,22 @@ async function main(): Promise<void> {
   const afterRestart = await mediaBack(receivers, Date.now(), 15_000);
   log(`redis restart: ${keptDuringOutage.length}/${receivers.length} kept decoding during the outage, ${afterRestart.size}/${receivers.length} after; re-registered in ${reRegisteredMs} ms`);
 
+  // 3. The first nodes' meetings end; one meeting spans two fresh nodes with spanning on.
+  await Promise.all(participants.map((p) => p.conference.leave().catch(() => undefined)));
+  await Promise.all(nodes.map((node) => node.stop().catch(() => undefined)));
+  const spanSize = Number(process.env.BENCH_SPAN_SIZE ?? 10);
+  const spanning = spanSize > 0 ? await spanningRoom({ redisUrl: redis.url, secret: SECRET, size: spanSize, timeoutMs: MEDIA_TIMEOUT_MS }) : null;
+
   guard.clear();
   const summary = {
     bench: 'cluster',
-    ok: initial.size === receivers.length && back.size === affected.length && sendersBack === victimSenders.length && keptDuringOutage.length === receivers.length && afterRestart.size === receivers.length,
+    ok:
+      initial.size === receivers.length &&
+      back.size === affected.length &&
+      sendersBack === victimSenders.length &&
+      keptDuringOutage.length === receivers.length &&
+      afterRestart.size === receivers.length &&
+      (spanning?.ok ?? true),
     nodes: NODES,
     rooms: ROOMS,
     participants: participants.length,
@@ -228,6 +245,7 @@ async function main(): Promise<void> {
     redisOutageMs: 3_000,
     keptMediaDuringRedisOutage: `${keptDuringOutage.length}/${receivers.length}`,
     reRegisteredAfterRedisMs: reRegisteredMs,
+    spanning,
     machine: machine(),
   };
   if (!summary.ok) for (const node of nodes) log(`--- ${node.logTail}`);

@@ -159,7 +159,9 @@ export class Host {
       if (config.redisUrl && config.clusterSecret) {
         const nodeId = config.nodeId ?? `${os.hostname()}-${httpPort}`;
         const url = config.publicUrl ?? baseUrl;
-        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs }, { rooms, pool, logger });
+        // Pipes between nodes listen where media does: the LAN/public address.
+        const span = config.clusterSpan ? { pipeListen: { ip: config.listenIp, announcedAddress: announcedIp } } : undefined;
+        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs, span }, { rooms, pool, logger });
         rooms.placement = cluster;
       }
       const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;

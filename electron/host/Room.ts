@@ -14,6 +14,7 @@ import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions
 import { MediaGraphRehome } from './room/MediaGraphRehome';
 import { PeerDepartures, type DepartureDeps } from './room/PeerDepartures';
 import { owned } from './room/ownership';
+import type { RoomSpanHooks } from './cluster/RoomSpan';
 import type { PasscodeGuard } from './security/PasscodeGuard';
 
 export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
@@ -79,6 +80,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #departures: PeerDepartures;
   /** Participants other than the host may record (see recording.ts). */
   recordingAllowed = false;
+  /** Clustered, the meeting spanning nodes: the other nodes' participants and the meeting's home (cluster/RoomSpan). */
+  span?: RoomSpanHooks;
   readonly #logger: Logger;
   #leases = 0;
   #everOccupied = false;
@@ -156,6 +159,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async join(options: JoinOptions & { address: string }): Promise<JoinResult> {
     if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
+    await this.span?.admit(options);
     const ticket = await this.#admission.admit(
       { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel },
       () => this.peers.size,
@@ -206,7 +210,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   peerInfos(except?: Peer): PeerInfo[] {
-    return [...[...this.peers.values()].filter((p) => p !== except).map((p) => p.info(this.#hostRole.is(p.id))), ...this.#departures.reconnecting];
+    return [...[...this.peers.values()].filter((p) => p !== except).map((p) => p.info(this.#hostRole.is(p.id))), ...this.#departures.reconnecting, ...(this.span?.remoteInfos() ?? [])];
   }
 
   #onPeerClosed(peer: Peer, cause: PeerCloseCause): void {
@@ -293,6 +297,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   mutePeer(host: Peer, peerId: string): void {
     this.assertHost(host);
+    if (!this.peers.has(peerId) && this.span?.holds(peerId)) return this.span.command('mute', host, peerId);
     const target = this.#peerOrThrow(peerId);
     const mic = target.producerBySource('mic');
     if (!mic) throw new HostError('not_found', 'that participant has no microphone');
@@ -300,8 +305,9 @@ export class Room extends EventEmitter<RoomEvents> {
     this.broadcast('peerMuted', { peerId: target.id, producerId: mic.id, byPeerId: host.id });
   }
 
-  removePeer(host: Peer, peerId: string): Peer {
+  removePeer(host: Peer, peerId: string): Peer | undefined {
     this.assertHost(host);
+    if (!this.peers.has(peerId) && this.span?.holds(peerId)) return void this.span.command('remove', host, peerId);
     const target = this.#peerOrThrow(peerId);
     if (target === host) throw new HostError('bad_request', 'use leave to leave your own meeting');
     target.channel.notify('peerKicked', { reason: `removed by ${host.displayName}` });
@@ -335,6 +341,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void {
     for (const peer of this.peers.values()) if (peer.id !== exceptPeerId) peer.channel.notify(name, data);
+    this.span?.relay(name, data, exceptPeerId);
   }
 
   /**

@@ -50,6 +50,8 @@ export const HostConfig = z.object({
   clusterSecret: z.string().min(32, 'the cluster secret must be at least 32 characters').optional(),
   /** A node whose heartbeat is older than this is dead: its rooms move. */
   clusterNodeTtlMs: z.number().int().min(1_000).default(4_000),
+  /** A meeting spans nodes: a join reaching a node other than the meeting's home is served there, media piped between nodes (false: sent on with `wrong_node`). */
+  clusterSpan: z.boolean().default(true),
   /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
   waitingRoom: z.boolean().default(false),
   /** How long one may wait to be let in before being told nobody did. */
@@ -93,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     publicUrl: env.ROUNDTABLE_PUBLIC_URL || undefined,
     clusterSecret: env.ROUNDTABLE_CLUSTER_SECRET || undefined,
     clusterNodeTtlMs: intFromEnv(env.ROUNDTABLE_CLUSTER_NODE_TTL_MS),
+    clusterSpan: boolFromEnv(env.ROUNDTABLE_CLUSTER_SPAN),
     waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
     waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     maxFileBytes: intFromEnv(env.ROUNDTABLE_MAX_FILE_BYTES),

@@ -8,10 +8,10 @@ export const CLUSTER_SECRET = 'cluster-test-secret-0123456789abcdef';
 export class MeetingKit {
   readonly #cleanups: (() => unknown)[] = [];
 
-  async join(url: string, roomId: string, displayName: string): Promise<Conference> {
+  async join(url: string, roomId: string, displayName: string, ownerKey?: string): Promise<Conference> {
     const conference = new Conference({ url, handlerName: 'Chrome111' });
     this.#cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName });
+    await conference.join({ roomId, displayName, ownerKey });
     return conference;
   }
 

@@ -23,7 +23,7 @@ export class HostProcess {
 
   static async start(options: { nodeId: string; redisUrl: string; secret: string; env?: Record<string, string> }): Promise<HostProcess> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `roundtable-node-${options.nodeId}-`));
-    const adminToken = `admin-${options.nodeId}-0123456789abcdef`;
+    const adminToken = options.env?.ROUNDTABLE_ADMIN_TOKEN ?? `admin-${options.nodeId}-0123456789abcdef`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts'], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,5 +101,10 @@ export class HostProcess {
 export interface HealthAnswer {
   status: string;
   rooms: { id: string; peers: number }[];
-  cluster?: { nodeId: string; redis: string; nodes: { id: string; url: string; rooms: string[]; load: { peers: number; rooms: number }; self: boolean }[] };
+  cluster?: {
+    nodeId: string;
+    redis: string;
+    nodes: { id: string; url: string; rooms: string[]; load: { peers: number; rooms: number }; self: boolean }[];
+    spans?: { roomId: string; home: string | null; remotePeers: number; pipes: { inbound: number; outbound: number; pipedIn: number; pipedOut: number } }[];
+  };
 }

@@ -31,7 +31,8 @@ describe('a cluster of two hosts (Redis)', () => {
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    const node = (nodeId: string) => startTestHost({ redisUrl: redis.url, clusterSecret: CLUSTER_SECRET, nodeId, adminToken: ADMIN, roomIdleCloseMs: 60_000 });
+    // Meetings per node (ROUNDTABLE_CLUSTER_SPAN=false): a join for another node's meeting is sent there.
+    const node = (nodeId: string) => startTestHost({ redisUrl: redis.url, clusterSecret: CLUSTER_SECRET, nodeId, adminToken: ADMIN, roomIdleCloseMs: 60_000, clusterSpan: false });
     a = await node('node-a');
     b = await node('node-b');
   }, 60_000);

@@ -4,8 +4,11 @@ import type { RoomRegistry } from '../RoomRegistry';
 import type { WorkerPool } from '../WorkerPool';
 import { NodeRegistry, type NodeLoad, type NodeRecord } from './NodeRegistry';
 import { connectRedis } from './redisClient';
+import { ClusterBus } from './ClusterBus';
 import { RoomDirectory } from './RoomDirectory';
 import { SignedRecords } from './SignedRecords';
+import type { PipeListen } from './SpanPipes';
+import { Spans, type SpanStats } from './Spans';
 
 export interface ClusterOptions {
   redisUrl: string;
@@ -15,12 +18,19 @@ export interface ClusterOptions {
   url: string;
   /** A node whose heartbeat is older than this is dead. */
   nodeTtlMs: number;
+  /**
+   * Meetings span nodes (ROUNDTABLE_CLUSTER_SPAN): a join for a meeting homed elsewhere is served
+   * here, media piped between the nodes from/to `pipeListen`. Absent: such a join gets `wrong_node`.
+   */
+  span?: { pipeListen: PipeListen };
 }
 
 export interface ClusterHealth {
   nodeId: string;
   redis: string;
   nodes: (NodeRecord & { self: boolean; ageMs: number })[];
+  /** Meetings served here that may span nodes (with ROUNDTABLE_CLUSTER_SPAN). */
+  spans?: SpanStats[];
 }
 
 /** Rooms placed by weight: participants, plus rooms (a room costs more than its first participant). */
@@ -46,6 +56,10 @@ export class ClusterNode {
   readonly #startedAt = Date.now();
   readonly #timer: NodeJS.Timeout;
   #nodes: NodeRecord[] = [];
+  readonly #bus?: ClusterBus;
+  readonly #spans?: Spans;
+  /** Rooms open here as satellites: room id → its home node id. */
+  readonly #satellites = new Map<string, string>();
   #beating?: Promise<void>;
   #stopped = false;
 
@@ -60,8 +74,20 @@ export class ClusterNode {
     this.#registry = new NodeRegistry(this.#redis, records, options.nodeTtlMs);
     // A room's claim outlives a few missed refreshes; a dead home is detected by its node key instead.
     this.#directory = new RoomDirectory(this.#redis, options.nodeTtlMs * 4);
+    if (options.span) {
+      this.#bus = new ClusterBus(this.#redis, records, this.nodeId, this.#logger);
+      this.#spans = new Spans({
+        bus: this.#bus,
+        rooms: this.#rooms,
+        listen: options.span.pipeListen,
+        homeOf: (roomId) => this.#homeOf(roomId),
+        claimHome: (roomId) => this.#claimHome(roomId),
+        logger: this.#logger,
+      });
+    }
     this.#rooms.on('roomOpened', () => this.#beat());
     this.#rooms.on('roomClosed', (roomId) => {
+      if (!this.#rooms.get(roomId)) this.#satellites.delete(roomId);
       this.#directory.release(roomId, this.nodeId).catch((error: unknown) => this.#logger.debug({ roomId, err: error }, 'cluster: could not release room'));
     });
     this.#timer = setInterval(() => this.#beat(), Math.max(250, Math.floor(options.nodeTtlMs / 4)));
@@ -73,6 +99,8 @@ export class ClusterNode {
     const node = new ClusterNode(options, deps);
     try {
       await node.#redis.connect();
+      const spans = node.#spans;
+      await node.#bus?.start((from, op, args) => spans!.handle(from, op, args));
       await node.#heartbeat();
     } catch (error) {
       await node.stop();
@@ -90,17 +118,20 @@ export class ClusterNode {
 
   /**
    * Called before a room that is not open here is opened: returns when this node is (now) its
-   * home; throws `wrong_node` with the home's URL when another live node is, or when the room is
-   * new and another node carries less load.
+   * home, or — meetings spanning nodes — will serve it as a satellite of its live home; throws
+   * `wrong_node` with the home's URL when another live node is home (without spanning), or when
+   * the room is new and another node carries less load.
    */
   async claim(roomId: string): Promise<void> {
     let nodes: NodeRecord[];
     let home: string | undefined;
+    let placedNow: boolean;
     try {
       [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
       const live = (id: string | undefined) => nodes.find((node) => node.id === id);
       if (home === this.nodeId && !this.#stopped) return;
-      if (!live(home)) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
+      placedNow = !live(home);
+      if (placedNow) home = await this.#directory.claim(roomId, await this.#leastLoaded(this.#stopped ? nodes.filter((node) => node.id !== this.nodeId) : nodes));
     } catch (error) {
       this.#logger.warn({ roomId, err: (error as Error).message }, 'cluster: directory unavailable');
       throw new HostError('internal', 'the meeting directory is unavailable; try again');
@@ -109,7 +140,34 @@ export class ClusterNode {
     if (home === this.nodeId) return;
     const target = nodes.find((node) => node.id === home);
     if (!target) throw new HostError('internal', 'the meeting is moving to another server; try again');
+    if (this.#spans && !this.#stopped && !placedNow) {
+      // A meeting running on another node, served here too (a satellite): the home admits each
+      // join (RoomSpan.admit), media is piped. A new meeting goes to the least-loaded node.
+      this.#satellites.set(roomId, target.id);
+      return;
+    }
     throw new HostError('wrong_node', `this meeting is hosted by ${target.id}`, target.url);
+  }
+
+  #homeOf(roomId: string): { id: string; url: string } | undefined {
+    const home = this.#satellites.get(roomId);
+    if (!home) return undefined;
+    const record = this.#nodes.find((node) => node.id === home);
+    return { id: home, url: record?.url ?? '' };
+  }
+
+  /** A satellite whose home is gone takes the meeting over (the claim succeeds only when the home's heartbeat expired). */
+  async #claimHome(roomId: string): Promise<boolean> {
+    if (!this.#satellites.has(roomId) || this.#stopped) return !this.#satellites.has(roomId);
+    const holder = await this.#directory.claim(roomId, this.nodeId);
+    if (holder !== this.nodeId) {
+      if (holder) this.#satellites.set(roomId, holder);
+      return false;
+    }
+    this.#satellites.delete(roomId);
+    this.#logger.warn({ roomId }, 'cluster: the meeting\'s home is gone; this node is its home now');
+    this.#spans?.roleChanged(roomId);
+    return true;
   }
 
   async #leastLoaded(nodes: NodeRecord[]): Promise<string> {
@@ -129,18 +187,24 @@ export class ClusterNode {
     } catch {
       // Redis away: the last view.
     }
-    return { nodeId: this.nodeId, redis: this.#redis.status, nodes: nodes.map((node) => ({ ...node, self: node.id === this.nodeId, ageMs: now - node.at })) };
+    return {
+      nodeId: this.nodeId,
+      redis: this.#redis.status,
+      nodes: nodes.map((node) => ({ ...node, self: node.id === this.nodeId, ageMs: now - node.at })),
+      ...(this.#spans ? { spans: this.#spans.stats() } : {}),
+    };
   }
 
   #record(): NodeRecord {
     const rooms = this.#rooms.all().filter((room) => !room.closed);
+    const homed = rooms.filter((room) => !this.#satellites.has(room.id));
     const load: NodeLoad = {
       peers: rooms.reduce((n, room) => n + room.peers.size, 0),
       rooms: rooms.length,
       consumers: this.#pool.slots.reduce((n, slot) => n + slot.consumers, 0),
       workers: this.#pool.slots.filter((slot) => !slot.worker.closed).length,
     };
-    return { id: this.nodeId, url: this.url, load, rooms: rooms.map((room) => room.id).slice(0, 10_000), startedAt: this.#startedAt, at: Date.now() };
+    return { id: this.nodeId, url: this.url, load, rooms: homed.map((room) => room.id).slice(0, 10_000), startedAt: this.#startedAt, at: Date.now() };
   }
 
   /** One heartbeat at a time; a failed one is logged and the next tick tries again (Redis restarting). */
@@ -158,7 +222,12 @@ export class ClusterNode {
     const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
     if (this.nodeUrls().join(' ') !== before) this.#announceNodes();
-    if (lost.length > 0) this.#handOver(lost);
+    if (lost.length > 0 && !this.#spans) this.#handOver(lost);
+    if (!this.#spans) return;
+    if (lost.length > 0) await this.#becomeSatellites(lost);
+    const live = new Set(this.#nodes.map((node) => node.id));
+    this.#spans.nodesLive([...live]);
+    for (const [roomId, home] of [...this.#satellites]) if (!live.has(home)) await this.#claimHome(roomId);
   }
 
   /** Clients fail over to the nodes they know: a list learnt at join time must not go stale (a node that joined later, one that left). */
@@ -172,6 +241,17 @@ export class ClusterNode {
    * partition, or Redis restarted empty and a join reached another node first). A meeting must not
    * stay split: this copy closes, and its participants rejoin, which sends them to the new home.
    */
+  /** Meetings spanning nodes: another node became home of rooms open here; this copy goes on serving its participants. */
+  async #becomeSatellites(roomIds: readonly string[]): Promise<void> {
+    this.#logger.warn({ rooms: roomIds }, 'cluster: another node is home of rooms open here; serving them as satellites');
+    for (const roomId of roomIds) {
+      const home = await this.#directory.home(roomId);
+      if (!home || home === this.nodeId) continue;
+      this.#satellites.set(roomId, home);
+      this.#spans?.roleChanged(roomId);
+    }
+  }
+
   #handOver(roomIds: readonly string[]): void {
     this.#logger.warn({ rooms: roomIds }, 'cluster: another node is home of rooms open here; moving their participants there');
     for (const roomId of roomIds) {
@@ -197,7 +277,15 @@ export class ClusterNode {
     const weight = (node: NodeRecord) => node.load.peers + ROOM_WEIGHT * node.load.rooms;
     const moved: string[] = [];
     for (const room of rooms) {
-      const target = others.reduce((best, node) => (weight(node) < weight(best) ? node : best));
+      // A satellite's participants go to the meeting's home; they are sent there when they rejoin here.
+      if (this.#satellites.has(room.id)) {
+        moved.push(room.id);
+        continue;
+      }
+      // A node that serves the meeting already takes it over without moving its participants.
+      const serving = new Set(this.#spans?.nodesOf(room.id));
+      const candidates = others.some((node) => serving.has(node.id)) ? others.filter((node) => serving.has(node.id)) : others;
+      const target = candidates.reduce((best, node) => (weight(node) < weight(best) ? node : best));
       if (await this.#directory.handTo(room.id, this.nodeId, target.id)) moved.push(room.id);
       target.load = { ...target.load, peers: target.load.peers + room.peers.size, rooms: target.load.rooms + 1 };
     }
@@ -212,10 +300,14 @@ export class ClusterNode {
     await this.#beating;
     if (this.#redis.status === 'ready') {
       await this.#drain().catch((error: unknown) => this.#logger.warn({ err: (error as Error).message }, 'cluster: could not hand meetings on'));
+      // After the drain (which asks the spans which nodes serve a meeting): the other nodes hear `bye`.
+      this.#spans?.close();
       await Promise.all(this.#rooms.all().map((room) => this.#directory.release(room.id, this.nodeId))).catch(() => undefined);
       await this.#registry.withdraw(this.nodeId).catch(() => undefined);
       await this.#redis.quit().catch(() => undefined);
     }
+    this.#spans?.close();
+    this.#bus?.close();
     this.#redis.disconnect();
   }
 }

@@ -18,7 +18,7 @@ export interface CreatedConsumer {
 export async function createConsumer(
   router: types.Router,
   consumerPeer: Peer,
-  producerPeer: Peer,
+  producerPeerId: string,
   producer: types.Producer<ProducerAppData>,
   paused: boolean,
   logger: Logger,
@@ -38,7 +38,7 @@ export async function createConsumer(
       // Retransmissions for audio too (Opus answers NACKs; mediasoup keeps `nack` only with this):
       // a receiver behind a lossy link gets lost audio packets resent instead of concealing them.
       enableRtx: true,
-      appData: { peerId: consumerPeer.id, producerPeerId: producerPeer.id, source: producer.appData.source },
+      appData: { peerId: consumerPeer.id, producerPeerId, source: producer.appData.source },
     });
   } catch (error) {
     consumerPeer.consumedProducerIds.delete(producer.id);

@@ -47,6 +47,13 @@ export class MediaGraph {
   readonly speakers: SpeakerTracker;
   readonly forwarding: Forwarding;
   readonly offers: ConsumerOffers;
+  /**
+   * Producers of participants served by other nodes of a cluster (a room spanning nodes), piped into
+   * this node's home router: consumed by local participants as if local. Keyed by producer id.
+   */
+  readonly remoteProducers = new Map<string, { peerId: string; producer: types.Producer<ProducerAppData> }>();
+  /** Told of every local producer (a room spanning nodes announces it to the other nodes). */
+  onLocalProducer?: (peer: Peer, producer: types.Producer<ProducerAppData>) => void;
   readonly #room: MediaGraphRoom;
   readonly #logger: Logger;
 
@@ -145,7 +152,8 @@ export class MediaGraph {
       peer.addProducer(producer);
       producer.observer.once('close', () => this.#room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer.id));
       if (producer.kind === 'audio' && request.source === 'mic') await this.speakers.addMic(this.#routerOf(peer), producer);
-      for (const other of this.#room.peers.values()) if (other !== peer) void this.#consumeLate(other, peer, producer);
+      for (const other of this.#room.peers.values()) if (other !== peer) void this.#consumeLate(other, peer.id, producer, this.routers.routerOf(peer));
+      this.onLocalProducer?.(peer, producer);
       return producer;
     } finally {
       release();
@@ -158,9 +166,20 @@ export class MediaGraph {
     this.#room.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId: peer.id, producerId: producer.id }, peer.id);
   }
 
-  /** A consumer of `producer` on `consumerPeer`'s router, piping the producer there first if needed. */
-  async #createConsumer(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>, paused: boolean) {
-    const from = this.routers.routerOf(producerPeer);
+  /**
+   * A producer of a participant on another node, piped into the home router: observed for speakers
+   * and consumed by every local participant (offered like a late producer).
+   */
+  async addRemoteProducer(peerId: string, producer: types.Producer<ProducerAppData>): Promise<void> {
+    this.remoteProducers.set(producer.id, { peerId, producer });
+    producer.observer.once('close', () => this.remoteProducers.delete(producer.id));
+    const home = this.routers.home;
+    if (producer.kind === 'audio' && producer.appData.source === 'mic') await this.speakers.addMic(home.router, producer);
+    for (const peer of this.#room.peers.values()) void this.#consumeLate(peer, peerId, producer, home);
+  }
+
+  /** A consumer of `producer` (on `from`) on `consumerPeer`'s router, piping the producer there first if needed. */
+  async #createConsumer(consumerPeer: Peer, producerPeerId: string, producer: types.Producer<ProducerAppData>, from: RoomRouter | undefined, paused: boolean) {
     const to = this.routers.routerOf(consumerPeer);
     if (!from || !to || consumerPeer.consumedProducerIds.has(producer.id)) return undefined;
     try {
@@ -169,15 +188,15 @@ export class MediaGraph {
       if (!producer.closed && !consumerPeer.closed) this.#logger.warn({ err: error, producerId: producer.id }, 'could not pipe producer to router');
       return undefined;
     }
-    return createConsumer(to.router, consumerPeer, producerPeer, producer, paused, this.#logger);
+    return createConsumer(to.router, consumerPeer, producerPeerId, producer, paused, this.#logger);
   }
 
   /**
    * Consumers for a late producer: created paused, held by the forwarding policy, and offered to the
    * client (batched per receiver); they forward (as the policy says) once the client took them.
    */
-  async #consumeLate(consumerPeer: Peer, producerPeer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
-    const created = await this.#createConsumer(consumerPeer, producerPeer, producer, true);
+  async #consumeLate(consumerPeer: Peer, producerPeerId: string, producer: types.Producer<ProducerAppData>, from: RoomRouter | undefined): Promise<void> {
+    const created = await this.#createConsumer(consumerPeer, producerPeerId, producer, from, true);
     if (!created) return;
     this.forwarding.hold(created.consumer);
     this.offers.offer(consumerPeer, created.consumer);
@@ -207,8 +226,11 @@ export class MediaGraph {
     for (const other of this.#room.peers.values()) {
       if (other === peer) continue;
       for (const producer of other.producers.values()) {
-        pending.push(this.#createConsumer(peer, other, producer, !this.forwarding.wants(undefined, producer.kind, other.id)));
+        pending.push(this.#createConsumer(peer, other.id, producer, this.routers.routerOf(other), !this.forwarding.wants(undefined, producer.kind, other.id)));
       }
+    }
+    for (const { peerId, producer } of this.remoteProducers.values()) {
+      pending.push(this.#createConsumer(peer, peerId, producer, this.routers.home, !this.forwarding.wants(undefined, producer.kind, peerId)));
     }
     const created = await Promise.all(pending);
     return created.flatMap((c) => (c ? [c.announcement] : []));
@@ -226,6 +248,7 @@ export class MediaGraph {
   }
 
   close(): void {
+    this.remoteProducers.clear();
     this.offers.close();
     this.speakers.close();
     this.routers.close();

@@ -1,0 +1,358 @@
+import type { types } from 'mediasoup';
+import { notifications, type NotificationData, type NotificationName, type PeerInfo } from '../../../shared/protocol';
+import { HostError } from '../errors';
+import type { Logger } from '../logger';
+import type { Peer, ProducerAppData } from '../Peer';
+import type { Room } from '../Room';
+import type { ClusterBus } from './ClusterBus';
+import { SpanMessage } from './spanMessages';
+import { SpanPipes, type Ask, type PipeListen } from './SpanPipes';
+
+/** What a Room asks of its span (Room.span), when the meeting spans nodes of a cluster. */
+export interface RoomSpanHooks {
+  /** Before admission: a node that is not the meeting's home asks the home whether it may take this join. */
+  admit(options: { asOwner?: boolean }): Promise<void>;
+  /** Participants served by the other nodes, for the roster. */
+  remoteInfos(): PeerInfo[];
+  /** A room broadcast here: the other nodes' participants get it too. */
+  relay<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void;
+  /** Whether another node serves this participant. */
+  holds(peerId: string): boolean;
+  /** A host control (already checked here) for a participant another node serves. */
+  command(action: 'mute' | 'remove', host: Peer, peerId: string): void;
+}
+
+/** Room broadcasts that concern the participants on other nodes. Not `activeSpeaker`: every node observes every mic itself. */
+const RELAYED = new Set<NotificationName>([
+  'peerJoined',
+  'peerLeft',
+  'peerUpdated',
+  'producerPaused',
+  'producerResumed',
+  'producerClosed',
+  'chatMessage',
+  'handRaised',
+  'reaction',
+  'roomLocked',
+  'recordingChanged',
+  'recordingAllowed',
+  'peerMuted',
+  'waitingRoomChanged',
+]);
+
+/** Rosters are re-sent this often: what a lost message left out converges. */
+const ROSTER_INTERVAL_MS = 2_000;
+
+export interface RoomSpanDeps {
+  bus: ClusterBus;
+  ask: Ask;
+  listen: PipeListen;
+  /** The meeting's home when it is another node (undefined: this node is home). */
+  home: () => { id: string; url: string } | undefined;
+  /** Tries to become the meeting's home (its home is gone); true when this node is now. */
+  claimHome: () => Promise<boolean>;
+  logger: Logger;
+}
+
+interface RemotePeer {
+  node: string;
+  info: PeerInfo;
+}
+
+/**
+ * One meeting as served by this node when it spans several nodes. Participants connected here have
+ * their transports here; the others are listed from their nodes' rosters and events (room channel),
+ * and their producers are piped in (SpanPipes) and consumed here like local ones. The meeting's
+ * authority (admission: lock, passcode, waiting room, owner joins) stays with its home node.
+ */
+export class RoomSpan implements RoomSpanHooks {
+  readonly room: Room;
+  readonly pipes: SpanPipes;
+  readonly #remote = new Map<string, RemotePeer>();
+  readonly #deps: RoomSpanDeps;
+  readonly #logger: Logger;
+  readonly #timer: NodeJS.Timeout;
+  /** Held by the home while other nodes serve participants: the meeting must not close under them. */
+  #lease?: () => void;
+  #closed = false;
+
+  constructor(room: Room, deps: RoomSpanDeps) {
+    this.room = room;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ roomId: room.id });
+    this.pipes = new SpanPipes({ roomId: room.id, router: () => room.router, listen: deps.listen, ask: deps.ask, localProducer: (id) => this.#localProducer(id), logger: this.#logger });
+    room.media.onLocalProducer = (peer, producer) => this.#publish({ t: 'producer', peerId: peer.id, producer: producerInfo(producer) });
+    this.#timer = setInterval(() => this.#publishRoster(), ROSTER_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  async start(): Promise<void> {
+    await this.#deps.bus.joinRoom(this.room.id, (from, body) => this.#receive(from, body));
+    this.#publish({ t: 'hello' });
+    this.#publishRoster();
+  }
+
+  remoteNodes(): string[] {
+    return [...new Set([...this.#remote.values()].map((remote) => remote.node))];
+  }
+
+  get remoteCount(): number {
+    return this.#remote.size;
+  }
+
+  // ---- hooks (Room) ----------------------------------------------------------------------------
+
+  async admit(options: { asOwner?: boolean }): Promise<void> {
+    const home = this.#deps.home();
+    if (!home) return;
+    // The owner becomes host: that role, like the lock and the passcode, lives on the home.
+    if (options.asOwner) throw new HostError('wrong_node', `this meeting is hosted by ${home.id}`, home.url);
+    let open: boolean;
+    try {
+      ({ open } = await this.#deps.ask(home.id, 'admit', { roomId: this.room.id }));
+    } catch (error) {
+      if (await this.#deps.claimHome().catch(() => false)) return;
+      // The home is alive (its heartbeat) but does not answer here (a node without spanning, a bus
+      // outage): the join goes there, as in a cluster of meetings per node.
+      this.#logger.warn({ home: home.id, err: (error as Error).message }, 'cluster: the meeting\'s home did not answer; sending the join there');
+      open = false;
+    }
+    // Locked, passcode, waiting room: the home admits (or not) itself.
+    if (!open) throw new HostError('wrong_node', `this meeting is hosted by ${home.id}`, home.url);
+  }
+
+  remoteInfos(): PeerInfo[] {
+    return [...this.#remote.values()].map((remote) => remote.info);
+  }
+
+  relay<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void {
+    if (RELAYED.has(name)) this.#publish({ t: 'event', name, data, ...(exceptPeerId ? { except: exceptPeerId } : {}) });
+  }
+
+  holds(peerId: string): boolean {
+    return this.#remote.has(peerId);
+  }
+
+  command(action: 'mute' | 'remove', host: Peer, peerId: string): void {
+    const remote = this.#remote.get(peerId);
+    if (!remote) throw new HostError('not_found', 'no such participant');
+    this.#deps.ask(remote.node, 'command', { roomId: this.room.id, action, peerId, by: { id: host.id, displayName: host.displayName } }).catch((error: unknown) => {
+      this.#logger.warn({ peerId, action, err: (error as Error).message }, 'cluster: host control on another node failed');
+    });
+  }
+
+  /** A host control from the node the host is on, for a participant here. */
+  execute(action: 'mute' | 'remove', peerId: string, by: { id: string; displayName: string }): void {
+    const target = this.room.peers.get(peerId);
+    if (!target) throw new HostError('not_found', 'no such participant');
+    if (action === 'remove') {
+      target.channel.notify('peerKicked', { reason: `removed by ${by.displayName}` });
+      target.close('kicked');
+      target.channel.disconnect();
+      return;
+    }
+    const mic = target.producerBySource('mic');
+    if (!mic) throw new HostError('not_found', 'that participant has no microphone');
+    if (!mic.paused) this.room.setProducerPaused(target, mic.id, true);
+    this.room.broadcast('peerMuted', { peerId, producerId: mic.id, byPeerId: by.id });
+  }
+
+  // ---- the room channel --------------------------------------------------------------------------
+
+  #publish(message: SpanMessage): void {
+    if (!this.#closed) this.#deps.bus.toRoom(this.room.id, message);
+  }
+
+  #publishRoster(): void {
+    const peers = [...this.room.peers.values()].filter((peer) => !peer.closed).map((peer) => peer.info(this.room.hostPeerId === peer.id));
+    this.#publish({ t: 'roster', peers });
+  }
+
+  #receive(from: string, body: unknown): void {
+    if (this.#closed) return;
+    const parsed = SpanMessage.safeParse(body);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    switch (message.t) {
+      case 'hello':
+        this.#publishRoster();
+        return;
+      case 'roster':
+        this.#applyRoster(from, message.peers);
+        return;
+      case 'producer': {
+        const remote = this.#remote.get(message.peerId);
+        if (!remote || remote.node !== from) return;
+        if (!remote.info.producers.some((p) => p.id === message.producer.id)) remote.info.producers.push(message.producer);
+        this.#pipeIn(from, message.peerId, message.producer.id);
+        return;
+      }
+      case 'event':
+        this.#applyEvent(from, message.name, message.data, message.except);
+        return;
+      case 'bye':
+        this.dropNode(from);
+        return;
+    }
+  }
+
+  #applyRoster(from: string, peers: PeerInfo[]): void {
+    const listed = new Set(peers.map((info) => info.id));
+    for (const [peerId, remote] of this.#remote) if (remote.node === from && !listed.has(peerId)) this.#removeRemote(peerId);
+    for (const info of peers) this.#upsert(from, info);
+  }
+
+  #upsert(from: string, info: PeerInfo): void {
+    // A participant served here is never also remote (a late message from a node it left).
+    if (this.room.peers.has(info.id)) return;
+    const known = this.#remote.get(info.id);
+    this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] } });
+    if (!known) this.#deliver('peerJoined', info);
+    const current = new Set(info.producers.map((p) => p.id));
+    for (const old of known?.info.producers ?? []) if (!current.has(old.id)) this.pipes.closeProducer(old.id);
+    for (const producer of info.producers) {
+      this.pipes.setPaused(producer.id, producer.paused);
+      this.#pipeIn(from, info.id, producer.id);
+    }
+    this.#updateLease();
+  }
+
+  #removeRemote(peerId: string): void {
+    const remote = this.#remote.get(peerId);
+    if (!remote) return;
+    this.#remote.delete(peerId);
+    for (const producer of remote.info.producers) this.pipes.closeProducer(producer.id);
+    this.#deliver('peerLeft', { peerId });
+    this.#updateLease();
+  }
+
+  #applyEvent(from: string, name: string, data: unknown, except: string | undefined): void {
+    if (!RELAYED.has(name as NotificationName)) return;
+    const event = name as NotificationName;
+    const parsed = notifications[event].safeParse(data);
+    if (!parsed.success) return;
+    const value = parsed.data as Record<string, unknown>;
+    const peerId = typeof value.peerId === 'string' ? value.peerId : undefined;
+    const remote = peerId === undefined ? undefined : this.#remote.get(peerId);
+    switch (event) {
+      case 'peerJoined':
+        this.#upsert(from, parsed.data as PeerInfo);
+        return;
+      case 'peerLeft':
+        if (remote?.node === from) this.#removeRemote(peerId!);
+        return;
+      case 'peerUpdated':
+        if (remote) Object.assign(remote.info, definedOnly({ displayName: value.displayName, isHost: value.isHost, reconnecting: value.reconnecting }));
+        break;
+      case 'handRaised':
+        if (remote) remote.info.handRaised = value.raised === true;
+        break;
+      case 'recordingChanged':
+        if (remote) remote.info.recording = value.recording === true;
+        break;
+      case 'producerPaused':
+      case 'producerResumed': {
+        const paused = event === 'producerPaused';
+        const producer = remote?.info.producers.find((p) => p.id === value.producerId);
+        if (producer) producer.paused = paused;
+        this.pipes.setPaused(String(value.producerId), paused);
+        break;
+      }
+      case 'producerClosed':
+        if (remote) remote.info.producers = remote.info.producers.filter((p) => p.id !== value.producerId);
+        this.pipes.closeProducer(String(value.producerId));
+        break;
+      case 'chatMessage':
+        this.room.meetingState.chat.add(parsed.data as NotificationData<'chatMessage'>);
+        break;
+      default:
+        break;
+    }
+    this.#deliver(event, parsed.data as NotificationData<typeof event>, except);
+  }
+
+  #deliver<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void {
+    for (const peer of this.room.peers.values()) if (peer.id !== exceptPeerId) peer.channel.notify(name, data);
+  }
+
+  // ---- media ------------------------------------------------------------------------------------
+
+  #pipeIn(from: string, peerId: string, producerId: string): void {
+    if (this.pipes.has(producerId)) return;
+    this.pipes.pipeIn(from, producerId).then(
+      async (producer) => {
+        if (!producer) return;
+        const remote = this.#remote.get(peerId);
+        if (this.#closed || !remote || !remote.info.producers.some((p) => p.id === producerId)) {
+          producer.close();
+          return;
+        }
+        await this.room.media.addRemoteProducer(peerId, producer);
+      },
+      (error: unknown) => {
+        if (!this.#closed && this.#remote.has(peerId)) this.#logger.warn({ from, producerId, err: (error as Error).message }, 'cluster: could not pipe a producer in');
+      },
+    );
+  }
+
+  async #localProducer(producerId: string): Promise<{ peer: Peer; producer: types.Producer<ProducerAppData> } | undefined> {
+    for (const peer of this.room.peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (!producer) continue;
+      const placed = this.room.media.routers.routerOf(peer);
+      if (!placed) return undefined;
+      await this.room.media.routers.ensureOn(producer, placed.router, this.room.router);
+      return { peer, producer };
+    }
+    return undefined;
+  }
+
+  // ---- nodes and life cycle --------------------------------------------------------------------
+
+  /** `nodeId` no longer serves the room (it said bye, or died): its participants leave the roster, its pipes close. */
+  dropNode(nodeId: string): void {
+    for (const [peerId, remote] of this.#remote) if (remote.node === nodeId) this.#removeRemote(peerId);
+    this.pipes.dropNode(nodeId);
+  }
+
+  /** Which nodes serve the room: any other is gone. */
+  nodesLive(live: ReadonlySet<string>): void {
+    const nodes = new Set([...this.#remote.values()].map((remote) => remote.node));
+    for (const nodeId of nodes) if (!live.has(nodeId)) this.dropNode(nodeId);
+  }
+
+  /** This node's role changed (it became the meeting's home): the lease follows. */
+  #updateLease(): void {
+    const wanted = !this.#closed && this.#deps.home() === undefined && this.#remote.size > 0;
+    if (wanted && !this.#lease) this.#lease = this.room.lease();
+    if (!wanted && this.#lease) {
+      this.#lease();
+      this.#lease = undefined;
+      if (!this.room.closed && this.room.idle) this.room.emit('empty');
+    }
+  }
+
+  roleChanged(): void {
+    this.#updateLease();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#deps.bus.toRoom(this.room.id, { t: 'bye' } satisfies SpanMessage);
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#deps.bus.leaveRoom(this.room.id);
+    this.#lease?.();
+    this.#lease = undefined;
+    this.pipes.close();
+    this.#remote.clear();
+  }
+}
+
+function producerInfo(producer: types.Producer<ProducerAppData>) {
+  return { id: producer.id, kind: producer.kind, source: producer.appData.source, paused: producer.paused };
+}
+
+function definedOnly(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}

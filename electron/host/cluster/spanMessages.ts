@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { MediaKind, MediaSource, PeerInfo, ProducerInfo } from '../../../shared/protocol';
+
+const id = z.string().min(1).max(128);
+const roomId = z.string().min(1).max(256);
+
+/** What nodes serving one meeting publish on its room channel. */
+export const SpanMessage = z.discriminatedUnion('t', [
+  /** The sender serves the room now: everyone answers with its roster. */
+  z.object({ t: z.literal('hello') }),
+  /** The sender's own participants (sent on hello and periodically: pub/sub may lose a message). */
+  z.object({ t: z.literal('roster'), peers: z.array(PeerInfo).max(1_000) }),
+  /** A room broadcast on the sender's node, for the participants here (see RoomSpan's RELAYED). */
+  z.object({ t: z.literal('event'), name: z.string().max(64), data: z.unknown(), except: id.optional() }),
+  /** One of the sender's participants started sending. */
+  z.object({ t: z.literal('producer'), peerId: id, producer: ProducerInfo }),
+  /** The sender no longer serves the room (it closed there). */
+  z.object({ t: z.literal('bye') }),
+]);
+export type SpanMessage = z.infer<typeof SpanMessage>;
+
+/** One end of a PipeTransport pair: where it listens and its SRTP keys. */
+export const PipeEnd = z.object({
+  ip: z.string().min(1).max(64),
+  port: z.number().int().min(1).max(65_535),
+  srtpParameters: z.object({ cryptoSuite: z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']), keyBase64: z.string().min(1).max(200) }),
+});
+export type PipeEnd = z.infer<typeof PipeEnd>;
+
+/** Requests between nodes (on the addressee's node channel), with their answers. */
+export const spanRequests = {
+  /** May a participant join the meeting through a node that is not its home? (home answers) */
+  admit: { args: z.object({ roomId }), answer: z.object({ open: z.boolean() }) },
+  /** The asker opened its receiving end; the addressee opens its sending end towards it. */
+  pipeOpen: { args: z.object({ roomId, end: PipeEnd }), answer: PipeEnd },
+  /** Send this producer down the pipe: answers what the receiving end needs to produce it. */
+  pipeProducer: {
+    args: z.object({ roomId, producerId: id }),
+    answer: z.object({ kind: MediaKind, rtpParameters: z.record(z.string(), z.unknown()), paused: z.boolean(), peerId: id, source: MediaSource }),
+  },
+  /** A host control for a participant the addressee serves (the asker checked the host role). */
+  command: { args: z.object({ roomId, action: z.enum(['mute', 'remove']), peerId: id, by: z.object({ id, displayName: z.string().max(200) }) }), answer: z.object({}) },
+} as const;
+export type SpanOp = keyof typeof spanRequests;
+export type SpanArgs<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['args']>;
+export type SpanAnswer<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['answer']>;

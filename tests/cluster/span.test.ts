@@ -1,0 +1,210 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { installWrtcGlobals } from '../support/wrtc';
+import { waitFor } from '../support/testHost';
+import { CLUSTER_SECRET, MeetingKit } from './clusterTestKit';
+import { HostProcess, type HealthAnswer } from './hostProcess';
+import { RedisServer } from './redisServer';
+
+installWrtcGlobals();
+
+// One admin token on both nodes: an owner join is sent to the meeting's home, whichever node that is.
+const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
+const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
+const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
+
+/**
+ * One meeting spanning two nodes (ROUNDTABLE_CLUSTER_SPAN): each participant's transports on the
+ * node it connected to, producers piped between the nodes over PipeTransports (SRTP, RTX). Real
+ * redis-server, real host processes, Node WebRTC clients decoding each other's video.
+ */
+describe('a meeting spanning two nodes', () => {
+  let redis: RedisServer;
+  let a: HostProcess;
+  let b: HostProcess;
+  const kit = new MeetingKit();
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    [a, b] = await Promise.all([
+      HostProcess.start({ nodeId: 'span-a', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
+      HostProcess.start({ nodeId: 'span-b', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
+    ]);
+    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2 && (await b.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+  }, 120_000);
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') for (const node of [a, b]) console.error(node?.logTail);
+    await kit.cleanup();
+  });
+  /** The node a participant is served by (the first to list `roomId` with peers), and the other one. */
+  const servedBy = async (roomId: string): Promise<[HostProcess, HostProcess]> => {
+    const onA = roomOf(await a.health(), roomId)?.peers ?? 0;
+    return onA > 0 ? [a, b] : [b, a];
+  };
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await redis?.stop();
+  });
+
+  it('participants on different nodes see each other, decode each other, chat; a leave propagates and leaves nothing behind', async () => {
+    const ann = await kit.join(a.url, 'spanned', 'Ann');
+    const ben = await kit.join(b.url, 'spanned', 'Ben');
+    // Each served by the node it connected to.
+    expect(roomOf(await a.health(), 'spanned')?.peers).toBe(1);
+    expect(roomOf(await b.health(), 'spanned')?.peers).toBe(1);
+    expect(spanOf(await b.health(), 'spanned')?.home).toBe('span-a');
+
+    await waitFor(() => ann.participants.get(ben.peerId!)?.displayName === 'Ben' && ben.participants.get(ann.peerId!)?.displayName === 'Ann', 'each listed on the other node', 10_000);
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ben, () => ann.peerId, 'Ben (node b) decodes Ann (node a)');
+    await kit.decodes(ann, () => ben.peerId, 'Ann (node a) decodes Ben (node b)');
+    const audioFrom = (viewer: typeof ann, id: string) => viewer.participants.get(id)?.streamFor('mic')?.stream.getAudioTracks()[0]?.readyState;
+    expect(audioFrom(ben, ann.peerId!)).toBe('live');
+    expect(audioFrom(ann, ben.peerId!)).toBe('live');
+    const [spanA, spanB] = [spanOf(await a.health(), 'spanned')!, spanOf(await b.health(), 'spanned')!];
+    expect(spanA.pipes).toMatchObject({ inbound: 1, outbound: 1, pipedIn: 2, pipedOut: 2 });
+    expect(spanB.pipes).toMatchObject({ inbound: 1, outbound: 1, pipedIn: 2, pipedOut: 2 });
+
+    await ann.sendChat('hello from node a');
+    await waitFor(() => ben.chatHistory.some((m) => m.text === 'hello from node a' && m.peerId === ann.peerId), 'chat crosses nodes', 5_000);
+    await ben.setHandRaised(true);
+    await waitFor(() => ann.participants.get(ben.peerId!)?.handRaised === true, 'raised hand crosses nodes', 5_000);
+
+    // A third participant on node b gets the roster and media of node a in its join.
+    const cid = await kit.join(b.url, 'spanned', 'Cid');
+    expect(cid.participants.get(ann.peerId!)?.displayName).toBe('Ann');
+    await kit.decodes(cid, () => ann.peerId, 'Cid (node b) decodes Ann (node a)');
+
+    const benId = ben.peerId!;
+    await ben.leave();
+    await cid.leave();
+    await waitFor(() => !ann.participants.has(benId), 'Ben\'s leave reaches node a', 5_000);
+    // Node a forgets Ben's piped producers at once; node b's copy of the meeting closes once idle, and node a its pipes to it.
+    await waitFor(async () => spanOf(await a.health(), 'spanned')?.pipes.pipedIn === 0, 'piped producers closed on node a', 5_000);
+    await waitFor(async () => !roomOf(await b.health(), 'spanned'), 'node b closes its idle copy of the meeting', 10_000);
+    await waitFor(async () => {
+      const span = spanOf(await a.health(), 'spanned');
+      return span?.remotePeers === 0 && span.pipes.inbound === 0 && span.pipes.outbound === 0 && span.pipes.pipedOut === 0;
+    }, 'node a closes its pipes to node b', 10_000);
+    expect(spanOf(await b.health(), 'spanned')).toBeUndefined();
+    expect(ann.participants.size).toBe(0);
+    expect(ann.state).toBe('connected');
+  }, 120_000);
+
+  it('the home keeps the authority: host controls reach a participant on the other node, and a locked meeting admits nobody there', async () => {
+    const hana = await kit.join(a.url, 'controlled', 'Hana', a.adminToken);
+    expect(hana.localParticipant.isHost).toBe(true);
+    const [, other] = await servedBy('controlled');
+    const ivo = await kit.join(other.url, 'controlled', 'Ivo');
+    expect(roomOf(await other.health(), 'controlled')?.peers).toBe(1);
+    await kit.send(ivo);
+    await kit.decodes(hana, () => ivo.peerId, 'Hana decodes Ivo');
+    expect(ivo.participants.get(hana.peerId!)?.isHost).toBe(true);
+
+    await hana.muteParticipant(ivo.peerId!);
+    await waitFor(() => hana.participants.get(ivo.peerId!)?.muted === true, 'Ivo muted by the host on the other node', 5_000);
+    const stats = (await (await fetch(new URL('/api/rooms/controlled/stats', other.url), { headers: { authorization: `Bearer ${other.adminToken}` } })).json()) as {
+      participants: { producers: { source: string; paused: boolean }[] }[];
+    };
+    expect(stats.participants[0]?.producers.find((p) => p.source === 'mic')?.paused).toBe(true);
+
+    await hana.setLocked(true);
+    await expect(kit.join(other.url, 'controlled', 'Late')).rejects.toThrow();
+    expect(roomOf(await other.health(), 'controlled')?.peers).toBe(1);
+
+    const ivoId = ivo.peerId!;
+    await hana.removeParticipant(ivoId);
+    await waitFor(() => !hana.participants.has(ivoId), 'Ivo removed across nodes', 5_000);
+    await waitFor(async () => !roomOf(await other.health(), 'controlled')?.peers, 'the other node no longer serves Ivo', 5_000);
+  }, 120_000);
+
+  it('the home dies: the other node becomes the meeting\'s home, its participants keep their media, the others come back to it', async () => {
+    const ann = await kit.join(a.url, 'surviving', 'Ann');
+    const [home, other] = await servedBy('surviving');
+    const ben = await kit.join(other.url, 'surviving', 'Ben');
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann');
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    const before = { ann: ann.peerId, ben: ben.peerId };
+
+    await home.kill('SIGKILL');
+    const killedAt = Date.now();
+    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben sees Ann again', 30_000);
+    await kit.decodes(ann, () => ben.peerId, 'Ann sees Ben again', 30_000);
+    const mediaBackMs = Date.now() - killedAt;
+    console.info(`cluster span failover: media back ${mediaBackMs} ms after the home's SIGKILL`);
+    expect(mediaBackMs).toBeLessThanOrEqual(10_000);
+    // Ben never left node b.
+    expect(ben.peerId).toBe(before.ben);
+    const view = await other.health();
+    expect(roomOf(view, 'surviving')?.peers).toBe(2);
+    expect(spanOf(view, 'surviving')?.home).toBeNull();
+    expect(ben.participants.has(before.ann!)).toBe(false);
+  }, 120_000);
+});
+
+describe('a mixed cluster (one node without spanning, as during an upgrade)', () => {
+  const kit = new MeetingKit();
+  let redis: RedisServer;
+  const nodes: HostProcess[] = [];
+
+  afterAll(async () => {
+    await kit.cleanup();
+    for (const node of nodes) await node.stop();
+    await redis?.stop();
+  });
+
+  it('a join reaching the spanning node for a meeting homed on the other is sent there (wrong_node), as without spanning', async () => {
+    redis = await RedisServer.start();
+    nodes.push(
+      ...(await Promise.all([
+        HostProcess.start({ nodeId: 'old', redisUrl: redis.url, secret: CLUSTER_SECRET, env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }),
+        HostProcess.start({ nodeId: 'new', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
+      ])),
+    );
+    const [old, current] = nodes as [HostProcess, HostProcess];
+    await waitFor(async () => (await current.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    const ann = await kit.join(old.url, 'mixed', 'Ann');
+    const ben = await kit.join(current.url, 'mixed', 'Ben');
+    expect(roomOf(await old.health(), 'mixed')?.peers).toBe(2);
+    await kit.send(ann);
+    await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann on the old node');
+  }, 120_000);
+});
+
+describe('a graceful stop while a meeting spans nodes', () => {
+  const kit = new MeetingKit();
+  let redis: RedisServer;
+  const nodes: HostProcess[] = [];
+
+  afterAll(async () => {
+    await kit.cleanup();
+    for (const node of nodes) await node.stop();
+    await redis?.stop();
+  });
+
+  it('the home stops: the node serving the meeting too becomes its home, its participant stays, the other moves there', async () => {
+    redis = await RedisServer.start();
+    nodes.push(...(await Promise.all(['stop-a', 'stop-b'].map((nodeId) => HostProcess.start({ nodeId, redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning })))));
+    const [a, b] = nodes as [HostProcess, HostProcess];
+    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    const ann = await kit.join(a.url, 'handed', 'Ann');
+    const [home, other] = roomOf(await a.health(), 'handed')?.peers ? [a, b] : [b, a];
+    const ben = await kit.join(other.url, 'handed', 'Ben');
+    expect(roomOf(await other.health(), 'handed')?.peers).toBe(1);
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    const before = { ann: ann.peerId, ben: ben.peerId };
+
+    await home.stop();
+    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben decodes Ann, moved', 30_000);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben again', 30_000);
+    expect(ben.peerId).toBe(before.ben);
+    const view = await other.health();
+    expect(roomOf(view, 'handed')?.peers).toBe(2);
+    expect(spanOf(view, 'handed')?.home).toBeNull();
+  }, 120_000);
+});
