@@ -11,8 +11,21 @@ import { rawJoin } from './support';
 const fixture = fileURLToPath(new URL('./fixtures/hostThatRejects.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
+/** Whether any process of the group `pgid` is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 it('keeps serving after an unhandled rejection, and logs it with its stack', async () => {
-  const child = spawn(tsx, [fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: tsx runs the fixture in a child node process (which runs the mediasoup
+  // worker), and killing only tsx left that host running after the test.
+  const child = spawn(tsx, [fixture], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pgid = child.pid!;
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -44,7 +57,10 @@ it('keeps serving after an unhandled rejection, and logs it with its stack', asy
     expect(log).toContain('boom: a mediasoup call failed after its worker died');
     expect(log).toContain('failSomewhereDeep');
   } finally {
-    child.kill('SIGKILL');
+    if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
     await exited;
   }
+  // Nothing of the fixture outlives the test (the kernel reaps the group within moments).
+  for (let i = 0; i < 40 && groupAlive(pgid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(groupAlive(pgid), 'no process of the fixture host is left').toBe(false);
 });
