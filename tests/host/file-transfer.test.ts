@@ -100,48 +100,62 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     await expect(ann.privateMessages.send('nobody', 'hello')).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('cancel from either side and leaving close every data producer and consumer', async () => {
+  // Each case in its own room with fresh participants: a second data channel on the same wrtc
+  // transports after a remote close sometimes never carries data (a wedge seen only with wrtc's
+  // SCTP so far, in about 1 of 3 runs; see the session note) and is not what these cases test.
+  const big = () => new Blob([randomBytes(MAX_FILE_BYTES)]);
+  const receiving = (c: Conference) => waitFor(() => c.files.list.length === 1 && c.files.list[0]!.bytes > 0 && c.files.list[0], 'bytes arriving');
+  const closedOnHost = (roomId: string, after: string) =>
+    waitFor(async () => {
+      const graph = await dataGraph(meeting.host.rooms.get(roomId)!);
+      return graph.producers === 0 && graph.consumers === 0;
+    }, `closed after ${after}`);
+
+  it('the sender cancels: both sides end cancelled and every data producer and consumer closes', async () => {
     const roomId = newRoom();
     const ann = await joined(roomId, 'Ann');
     const ben = await joined(roomId, 'Ben');
-    const room = meeting.host.rooms.get(roomId)!;
-    const big = () => new Blob([randomBytes(MAX_FILE_BYTES)]);
-    const receiving = (c: Conference, n: number) =>
-      waitFor(() => c.files.list.length === n && c.files.list[n - 1]!.bytes > 0 && c.files.list[n - 1], 'bytes arriving');
-
-    // The sender cancels.
     const first = await ann.files.send(big(), { to: ben.peerId });
-    await receiving(ben, 1);
+    await receiving(ben);
     ann.files.cancel(first.id);
     expect((await ended(ben, () => ben.files.list[0]?.id)).state).toBe('cancelled');
     expect((await ended(ann, () => first.id)).state).toBe('cancelled');
-    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the sender cancelled');
+    await closedOnHost(roomId, 'the sender cancelled');
+  });
 
-    // The recipient cancels.
+  it('the recipient cancels: the sender sees it and every data producer and consumer closes', async () => {
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
     const second = await ann.files.send(big(), { to: ben.peerId });
-    const incoming = await receiving(ben, 2);
+    const incoming = await receiving(ben);
     ben.files.cancel(incoming.id);
     expect((await ended(ann, () => second.id)).state).toBe('cancelled');
     expect(ann.files.get(second.id)!.outcomes).toEqual({ cancelled: 1 });
-    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the recipient cancelled');
+    await closedOnHost(roomId, 'the recipient cancelled');
+  });
 
-    // The sender leaves mid-transfer.
+  it('the sender or the recipient leaving mid-transfer ends it and closes every data producer and consumer', async () => {
+    const roomId = newRoom();
+    const ben = await joined(roomId, 'Ben');
     const cat = await joined(roomId, 'Cat');
     await cat.files.send(big(), { to: ben.peerId });
-    await receiving(ben, 3);
+    await receiving(ben);
     await cat.leave();
-    const orphan = await ended(ben, () => ben.files.list[2]?.id);
+    const orphan = await ended(ben, () => ben.files.list[0]?.id);
     expect(orphan).toMatchObject({ state: 'failed', message: 'Cat left before the file arrived' });
-    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the sender left');
+    await closedOnHost(roomId, 'the sender left');
 
-    // The recipient leaves mid-transfer.
-    const third = await ann.files.send(big(), { to: ben.peerId });
-    await receiving(ben, 4);
-    await ben.leave();
+    const otherRoom = newRoom();
+    const ann = await joined(otherRoom, 'Ann');
+    const dan = await joined(otherRoom, 'Dan');
+    const third = await ann.files.send(big(), { to: dan.peerId });
+    await receiving(dan);
+    await dan.leave();
     const outgoing = await ended(ann, () => third.id);
     expect(outgoing.state).toBe('failed');
     expect(outgoing.outcomes).toEqual({ left: 1 });
-    await waitFor(async () => (await dataGraph(room)).producers === 0 && (await dataGraph(room)).consumers === 0, 'closed after the recipient left');
+    await closedOnHost(otherRoom, 'the recipient left');
   });
 
   it('refuses offers over the cap and too many offers; a sender that sends more than it declared loses its data producer', async () => {
