@@ -1,12 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
-import { Conference } from '../../renderer/src/conference';
-import type { Host } from '../../electron/host/Host';
+import type { Conference } from '../../renderer/src/conference';
 import { qualityLevel } from '../../shared/quality';
-import { installWrtcGlobals, syntheticMedia } from '../support/wrtc';
-import { startTestHost, waitFor } from '../support/testHost';
-
-installWrtcGlobals();
+import { useTestHost } from '../support/meetingFixture';
+import { waitFor } from '../support/testHost';
 
 type Listener = (data: unknown, ack: (result: unknown) => void) => void;
 const SCORE_EVENTS = ['consumerScore', 'consumerScores'];
@@ -34,34 +31,18 @@ async function churnWithinGood(consumers: types.Consumer[], ms: number): Promise
 }
 
 describe('consumer scores (sent when the quality level changes, coalesced per receiver)', () => {
-  let host: Host;
-  const cleanups: (() => unknown)[] = [];
+  const meeting = useTestHost();
+  const { client } = meeting;
 
-  beforeAll(async () => {
-    host = await startTestHost();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await host.stop();
-  });
-
-  function client(): Conference {
-    const conference = new Conference({ url: host.baseUrl, handlerName: 'Chrome111' });
-    cleanups.push(() => conference.leave());
-    return conference;
-  }
   async function sender(roomId: string): Promise<Conference> {
     const conference = client();
     await conference.join({ roomId, displayName: 'Sender' });
-    const media = syntheticMedia({ width: 160, height: 120, fps: 10 });
-    cleanups.push(() => media.stop());
+    const media = meeting.media({ width: 160, height: 120, fps: 10 });
     await conference.produceTrack(media.video, 'camera');
     await conference.produceTrack(media.audio, 'mic');
     return conference;
   }
-  const consumersOf = (roomId: string, peerId: string) => [...(host.rooms.get(roomId)?.peers.get(peerId)?.consumers.values() ?? [])];
+  const consumersOf = (roomId: string, peerId: string) => [...(meeting.host.rooms.get(roomId)?.peers.get(peerId)?.consumers.values() ?? [])];
 
   it('score churn within one level sends nothing; a level change reaches the tile in one message', async () => {
     const roomId = 'score-churn';
