@@ -60,6 +60,8 @@ export class ClusterNode {
   readonly #spans?: Spans;
   /** Rooms open here as satellites: room id → its home node id. */
   readonly #satellites = new Map<string, string>();
+  /** Every node's URL as last read from the registry, by claim() or a heartbeat, whichever was later. */
+  readonly #urls = new Map<string, string>();
   #beating?: Promise<void>;
   #stopped = false;
 
@@ -128,6 +130,7 @@ export class ClusterNode {
     let placedNow: boolean;
     try {
       [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
+      this.#rememberUrls(nodes);
       const live = (id: string | undefined) => nodes.find((node) => node.id === id);
       if (home === this.nodeId && !this.#stopped) return;
       placedNow = !live(home);
@@ -152,8 +155,13 @@ export class ClusterNode {
   #homeOf(roomId: string): { id: string; url: string } | undefined {
     const home = this.#satellites.get(roomId);
     if (!home) return undefined;
-    const record = this.#nodes.find((node) => node.id === home);
-    return { id: home, url: record?.url ?? '' };
+    // Not from #nodes: a home registered after this node's last heartbeat is missing there, and
+    // a `wrong_node` without a URL leaves the client nowhere to go.
+    return { id: home, url: this.#urls.get(home) ?? '' };
+  }
+
+  #rememberUrls(nodes: NodeRecord[]): void {
+    for (const node of nodes) this.#urls.set(node.id, node.url);
   }
 
   /** A satellite whose home is gone takes the meeting over (the claim succeeds only when the home's heartbeat expired). */
@@ -221,6 +229,7 @@ export class ClusterNode {
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
     const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
+    this.#rememberUrls(this.#nodes);
     if (this.nodeUrls().join(' ') !== before) this.#announceNodes();
     if (lost.length > 0 && !this.#spans) this.#handOver(lost);
     if (!this.#spans) return;
