@@ -3,7 +3,7 @@
  * through the SFU (data channels, the app's own SDK: window back-pressure, SHA-256 on both sides).
  * Timed from `files.send()` to the receiver's `done` (every byte in, hash checked). The pages join
  * through the web app with their (fake) camera and microphone on, as in a meeting.
- * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3; one JSON line last)
+ * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3 BENCH_FILE_CAMERAS=1; one JSON line last)
  */
 import { chromium, type Page } from '@playwright/test';
 import { Host } from '../electron/host/Host';
@@ -18,6 +18,8 @@ import path from 'node:path';
 const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 200);
 const RUNS = Number(process.env.BENCH_FILE_RUNS ?? 3);
 const GOAL_MB_S = 40;
+/** BENCH_FILE_CAMERAS=0: both pages stop their camera and microphone after joining (isolates the file path). */
+const CAMERAS = process.env.BENCH_FILE_CAMERAS !== '0';
 
 type Hooked = Window & { __roundtable?: { conference: Conference } };
 
@@ -40,6 +42,7 @@ async function join(page: Page, baseUrl: string, name: string): Promise<void> {
     conference.on('connectionStateChanged', (e) => console.log(`session-event state ${e.state} ${e.reason ?? ''}`));
     conference.on('networkRepair', (e) => console.log(`session-event ${e.action}: ${e.reason}`));
   });
+  if (!CAMERAS) await page.evaluate(() => Promise.all([...(window as Hooked).__roundtable!.conference.localStreams].map((stream) => stream.stop())));
 }
 
 /** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
@@ -86,7 +89,7 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
 }
 
 async function main(): Promise<void> {
-  log(`file transfer bench: ${RUNS} × ${FILE_MB} MB page → page through the SFU; ${loadNote()}`);
+  log(`file transfer bench: ${RUNS} × ${FILE_MB} MB page → page through the SFU, cameras ${CAMERAS ? 'on' : 'off'}; ${loadNote()}`);
   const webRoot = await buildRenderer();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-files-'));
   const host = await Host.start(
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     }
     const mbPerS = median(runs.map((r) => r.mbPerS));
     log(`median ${round(mbPerS)} MB/s (goal ≥ ${GOAL_MB_S} MB/s: ${mbPerS >= GOAL_MB_S ? 'met' : 'MISSED'})`);
-    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
+    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, cameras: CAMERAS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
     details = { machine: machine(), runs, sessionEvents };
   } finally {
     guard.clear();
