@@ -67,3 +67,31 @@ test('a 20 MB file and a private message reach only their recipient; the file ar
     expect(await progressOf(carol)).toEqual([]);
   });
 });
+
+test('after a cancelled transfer (either side), the next file between the same two pages still arrives', async ({ browser }) => {
+  test.slow(); // two pages with camera and mic, three transfers
+  const alice = await joinAs(browser, 'files-again', 'Alice');
+  const bob = await joinAs(browser, 'files-again', 'Bob');
+  for (const page of [alice, bob]) await button(page, 'Chat').click();
+  const big = test.info().outputPath('big.bin');
+  await writeFile(big, randomBytes(16 * 1024 * 1024));
+  const cards = (page: Page) => page.getByTestId('file-transfer');
+
+  for (const [round, canceller] of [[0, alice], [1, bob]] as const) {
+    await alice.getByTestId('chat-file-input').setInputFiles(big);
+    // Cancelled once bytes flow: the data channels are reset with data in flight.
+    await expect(cards(bob).nth(round * 2)).toHaveAttribute('data-state', 'transferring');
+    await expect.poll(() => bob.evaluate(() => (window as HookedWindow).__roundtable!.conference.files.list.at(-1)?.bytes ?? 0)).toBeGreaterThan(0);
+    await button(canceller, 'Cancel').click();
+    for (const page of [alice, bob]) await expect(cards(page).nth(round * 2)).toHaveAttribute('data-state', 'cancelled');
+
+    const small = randomBytes(1024 * 1024);
+    const smallPath = test.info().outputPath(`small-${round}.bin`);
+    await writeFile(smallPath, small);
+    await alice.getByTestId('chat-file-input').setInputFiles(smallPath);
+    const incoming = cards(bob).nth(round * 2 + 1);
+    await expect(incoming).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+    const [download] = await Promise.all([bob.waitForEvent('download'), incoming.getByRole('link', { name: 'Download' }).click()]);
+    expect(sha256(await readFile(await download.path()))).toBe(sha256(small));
+  }
+});

@@ -158,6 +158,40 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
     await closedOnHost(otherRoom, 'the recipient left');
   });
 
+  it('after cancelled transfers (either side), the next files between the same two participants still arrive', async () => {
+    // Closing a data channel resets its SCTP stream. Reset while the sender still had data queued or
+    // in flight, the sender's whole association stopped sending (wrtc: the next file stalled at 0
+    // bytes in about half the rounds); the host now closes a channel once it drained, and a new file
+    // waits for that. Several rounds: the wedge was not certain in any one of them.
+    const roomId = newRoom();
+    const ann = await joined(roomId, 'Ann');
+    const ben = await joined(roomId, 'Ben');
+    // Twelve offers go past the host's 10-per-10-s budget: wait out the limit as a user would.
+    const send = async (file: Blob) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await ann.files.send(file, { to: ben.peerId });
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'rate_limited' || attempt >= 10) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+    };
+    for (const [round, canceller] of ['recipient', 'sender', 'recipient', 'recipient', 'recipient', 'recipient'].entries()) {
+      const cancelled = await send(big());
+      await waitFor(() => (ben.files.get(cancelled.id)?.bytes ?? 0) > 0, `round ${round}: bytes arriving`);
+      if (canceller === 'sender') ann.files.cancel(cancelled.id);
+      else ben.files.cancel(cancelled.id);
+      expect((await ended(ann, () => cancelled.id)).state).toBe('cancelled');
+      const bytes = randomBytes(256 * 1024 + round);
+      const next = await send(new Blob([bytes]));
+      const arrived = await ended(ben, () => (ben.files.get(next.id) ? next.id : undefined));
+      expect(arrived.state, `round ${round} (${canceller} cancelled): the next file`).toBe('done');
+      expect(sha256(await downloaded(arrived))).toBe(sha256(bytes));
+    }
+    await closedOnHost(roomId, 'the last transfer');
+  }, 120_000);
+
   it('refuses offers over the cap and too many offers; a sender that sends more than it declared loses its data producer', async () => {
     const roomId = newRoom();
     const ann = await joined(roomId, 'Ann');

@@ -25,6 +25,9 @@ export interface FileTransfersDeps {
   onConnectionState(listener: (state: ConnectionState) => void): void;
 }
 
+/** How long a new file waits at most for the host to close the channels of ended ones. */
+const CHANNEL_SETTLE_MS = 8_000;
+
 const transferIdOf = (data: { transferId: string }) => data.transferId;
 
 /**
@@ -39,6 +42,8 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
   readonly #receivers = new Map<string, FileReceiver>();
   readonly #transfers = new Map<string, FileTransfer>();
   readonly #wired = new WeakSet<types.Transport>();
+  /** Data channels of ended outgoing transfers the host has not closed yet (see #channelsSettled). */
+  readonly #closing = new Set<Promise<void>>();
   #maxFileBytes: number = limits.defaultMaxFileBytes;
 
   constructor(deps: FileTransfersDeps) {
@@ -107,7 +112,12 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
     });
     const sender = new FileSender(record, file, this.#deps.signaling);
     this.#senders.set(transferId, sender);
-    sender.run(transports.send).catch((error: unknown) => sender.stop('failed', error instanceof Error ? error.message : String(error)));
+    const closing = sender.channelClosed;
+    this.#closing.add(closing);
+    void closing.then(() => this.#closing.delete(closing));
+    this.#channelsSettled()
+      .then(() => sender.run(transports.send))
+      .catch((error: unknown) => sender.stop('failed', error instanceof Error ? error.message : String(error)));
     return record.value;
   }
 
@@ -158,6 +168,21 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
     });
     this.emit('transfer', initial);
     return record;
+  }
+
+  /**
+   * Waits (at most CHANNEL_SETTLE_MS) until the host has closed the data channels of this side's
+   * ended transfers. The host resets a channel's SCTP stream once it drained; a reset while this
+   * side was already sending a new file on the same association stopped that association for good
+   * (wrtc: every later file stalled at 0 bytes), so a new file starts only after the reset.
+   */
+  async #channelsSettled(): Promise<void> {
+    const active = new Set([...this.#senders.values()].filter((sender) => !sender.record.ended).map((sender) => sender.channelClosed));
+    const waiting = [...this.#closing].filter((closing) => !active.has(closing));
+    if (waiting.length === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(waiting), new Promise<void>((resolve) => (timer = setTimeout(resolve, CHANNEL_SETTLE_MS)))]);
+    clearTimeout(timer);
   }
 
   /** mediasoup-client asks for a data producer on the host through this transport's `producedata`. */

@@ -47,6 +47,9 @@ export class FileSender {
   #delivered?: number;
   #wake?: () => void;
   #stopped = false;
+  #channelClosed!: () => void;
+  /** Resolves once this transfer's data channel is closed (or was never opened). */
+  readonly channelClosed = new Promise<void>((resolve) => (this.#channelClosed = resolve));
 
   constructor(record: TransferRecord, file: Blob, signaling: SignalingClient) {
     this.record = record;
@@ -60,8 +63,12 @@ export class FileSender {
 
   /** Creates the data producer and sends the whole file; resolves once every byte is written and the hash is sent. */
   async run(transport: types.Transport): Promise<void> {
-    const producer = await transport.produceData({ ordered: true, label: 'file', protocol: FILE_PROTOCOL, appData: { transferId: this.id } });
+    const producer = await transport.produceData({ ordered: true, label: 'file', protocol: FILE_PROTOCOL, appData: { transferId: this.id } }).catch((error: unknown) => {
+      this.#channelClosed();
+      throw error;
+    });
     this.#producer = producer;
+    producer.observer.once('close', () => this.#channelClosed());
     if (this.#stopped) return producer.close();
     producer.bufferedAmountLowThreshold = BUFFER_LOW;
     producer.on('bufferedamountlow', () => this.#wakeUp());
