@@ -185,13 +185,13 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
     await sleep(250);
   }
   await sleep(10_000); // bandwidth estimation ramps up to the layers the tiles ask for
-  const timeline: { at: number; layers: Record<string, number | null> }[] = [];
+  const timeline: { at: number; layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number }[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling) {
       // Asked from a sender's page: Ann's own capped downlink would delay the answer by seconds.
-      const layers = await people[1]!.consumerLayers(ann.name).catch(() => undefined);
-      if (layers) timeline.push({ at: Date.now(), layers });
+      const downlink = await people[1]!.downlink(ann.name).catch(() => undefined);
+      if (downlink) timeline.push({ at: Date.now(), ...downlink });
       await sleep(250);
     }
   })();
@@ -245,9 +245,17 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
       liftedAtMs: liftAt - capAt,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
+      // The host's estimate of Ann's downlink and the probe bytes sent so far, one sample a second:
+      // [ms from the cap, kbit/s, kB].
+      estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB])),
     },
     participants: [figures],
   };
+}
+
+/** The first sample of every second from `start` on. */
+function everySecond<T extends { at: number }>(samples: T[], start: number): T[] {
+  return samples.filter((e, i) => i === 0 || Math.floor((e.at - start) / 1000) !== Math.floor((samples[i - 1]!.at - start) / 1000));
 }
 
 function lossRatio(lostBefore: number, lostAfter: number, receivedBefore: number, receivedAfter: number): number | null {
