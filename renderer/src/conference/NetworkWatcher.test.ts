@@ -116,6 +116,18 @@ describe('network watcher', () => {
     done();
   });
 
+  it('with its defaults, a dead path (the probe is never answered) is rejoined within 1.45 s of the last packet', async () => {
+    // Lab, address change (2026-11-30): detection was 2.1 s of the 3.9 s repair with a 1.5 s silence.
+    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, watcher: { silenceMs: undefined, probeTimeoutMs: undefined, pollMs: undefined } });
+    meeting.signalingAnswers.mockImplementation((timeoutMs: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs)));
+    await settle(600); // media flowing, seen by two polls
+    recv.inflow = 0;
+    await settle(1_450);
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    done();
+  });
+
   it('a short gap in media (under the silence) sends one probe and repairs nothing', async () => {
     const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { silenceMs: 1_000 } });
     await settle(300);
