@@ -59,6 +59,8 @@ export class LabHost {
         ROUNDTABLE_ADMIN_TOKEN: LAB_ADMIN_TOKEN,
         ROUNDTABLE_LOG_LEVEL: 'warn',
         ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '30000',
+        // A killed test run must not leave the host behind (its parent is this process: `ip netns exec` execs it).
+        ROUNDTABLE_STOP_WITH_PARENT: '1',
         ...env,
       },
     });
