@@ -44,7 +44,7 @@ function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?
   const meeting = {
     state: 'connected',
     expectsMedia: vi.fn(() => true),
-    signalingAnswers: vi.fn(async () => {
+    signalingAnswers: vi.fn(async (_timeoutMs: number) => {
       if (options.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.answerAfterMs));
       return options.answers;
     }),
