@@ -3,7 +3,6 @@ import type { NewConsumer } from '../../../shared/protocol';
 import type { Logger } from '../logger';
 import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
 import { toWireRtpParameters } from '../signaling/wire';
-import { probeWhileShort } from './DownlinkProbe';
 import { scoreReportsFor } from './ScoreReports';
 
 export interface CreatedConsumer {
@@ -51,7 +50,6 @@ export async function createConsumer(
     return undefined;
   }
   consumerPeer.addConsumer(consumer);
-  if (consumer.kind === 'video') probeDownlinkOf(consumerPeer, logger);
   const channel = consumerPeer.channel;
   consumer.on('producerclose', () => {
     channel.notify('consumerClosed', { consumerId: consumer.id });
@@ -69,17 +67,6 @@ export async function createConsumer(
   consumer.on('score', (score) => scores.report({ consumerId: consumer.id, score: score.score, producerScore: score.producerScore }));
   consumer.observer.once('close', () => scores.forget(consumer.id));
   return { consumer, announcement: announce(consumer) };
-}
-
-const probedPeers = new WeakSet<Peer>();
-
-/** Once per receiver, from its first video consumer on: see DownlinkProbe.ts. */
-function probeDownlinkOf(peer: Peer, logger: Logger): void {
-  if (probedPeers.has(peer)) return;
-  probedPeers.add(peer);
-  probeWhileShort(peer.recvTransport, () => peer.consumers.values(), {
-    onError: (error) => logger.debug({ err: error, peerId: peer.id }, 'downlink probe failed'),
-  });
 }
 
 /** What the client needs to create its side of `consumer` (in the join answer or an offer). */
