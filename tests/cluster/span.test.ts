@@ -92,6 +92,36 @@ describe('a meeting spanning two nodes', () => {
     expect(ann.state).toBe('connected');
   }, 120_000);
 
+  it('a private message reaches only its recipient on the other node, and no chat history', async () => {
+    const ann = await kit.join(a.url, 'whispers', 'Ann');
+    const [, other] = await servedBy('whispers');
+    const ben = await kit.join(other.url, 'whispers', 'Ben');
+    const cid = await kit.join(other.url, 'whispers', 'Cid');
+    expect(roomOf(await other.health(), 'whispers')?.peers).toBe(2);
+    await waitFor(() => ann.participants.has(ben.peerId!) && ann.participants.has(cid.peerId!) && ben.participants.has(ann.peerId!), 'everyone listed across nodes', 10_000);
+
+    const sent = await ann.privateMessages.send(ben.peerId!, 'for Ben only');
+    expect(sent.toDisplayName).toBe('Ben');
+    await waitFor(() => ben.privateMessages.list.some((m) => m.text === 'for Ben only' && m.peerId === ann.peerId && !m.local), 'Ben gets the private message from the other node', 5_000);
+    await ben.privateMessages.send(ann.peerId!, 'for Ann only');
+    await waitFor(() => ann.privateMessages.list.some((m) => m.text === 'for Ann only' && m.peerId === ben.peerId && !m.local), 'the reply crosses back', 5_000);
+    // A public message sent after both: once Cid has it, Cid would have had the private ones too.
+    await ann.sendChat('public');
+    await waitFor(() => cid.chatHistory.some((m) => m.text === 'public'), 'the public message reaches Cid', 5_000);
+    expect(cid.privateMessages.list).toHaveLength(0);
+    // Not kept as chat on either node: a late joiner on each sees only the public message.
+    for (const node of [a, other]) {
+      const late = await kit.join(node.url, 'whispers', 'Late');
+      expect(late.chatHistory.map((m) => m.text)).toEqual(['public']);
+      await late.leave();
+    }
+    // A recipient that left is refused, not silently lost.
+    const cidId = cid.peerId!;
+    await cid.leave();
+    await waitFor(() => !ann.participants.has(cidId), 'Cid\'s leave reaches node a', 5_000);
+    await expect(ann.privateMessages.send(cidId, 'too late')).rejects.toThrow(/no such participant|no longer/);
+  }, 120_000);
+
   it('the home keeps the authority: host controls reach a participant on the other node, and a locked meeting admits nobody there', async () => {
     const hana = await kit.join(a.url, 'controlled', 'Hana', a.adminToken);
     expect(hana.localParticipant.isHost).toBe(true);

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import type { PrivateMessage } from '../../../shared/fileTransfer';
 import { notifications, type NotificationData, type NotificationName, type PeerInfo } from '../../../shared/protocol';
 import { HostError } from '../errors';
 import type { Logger } from '../logger';
@@ -20,6 +21,10 @@ export interface RoomSpanHooks {
   holds(peerId: string): boolean;
   /** A host control (already checked here) for a participant another node serves. */
   command(action: 'mute' | 'remove', host: Peer, peerId: string): void;
+  /** A participant another node serves, as listed here. */
+  remoteInfo(peerId: string): PeerInfo | undefined;
+  /** Hands a private message to the node that serves its recipient; rejects `not_found` when that node does not. */
+  sendPrivate(message: PrivateMessage): Promise<void>;
 }
 
 /** Room broadcasts that concern the participants on other nodes. Not `activeSpeaker`: every node observes every mic itself. */
@@ -139,6 +144,30 @@ export class RoomSpan implements RoomSpanHooks {
     this.#deps.ask(remote.node, 'command', { roomId: this.room.id, action, peerId, by: { id: host.id, displayName: host.displayName } }).catch((error: unknown) => {
       this.#logger.warn({ peerId, action, err: (error as Error).message }, 'cluster: host control on another node failed');
     });
+  }
+
+  remoteInfo(peerId: string): PeerInfo | undefined {
+    return this.#remote.get(peerId)?.info;
+  }
+
+  async sendPrivate(message: PrivateMessage): Promise<void> {
+    const remote = this.#remote.get(message.toPeerId);
+    if (!remote) throw new HostError('not_found', 'no such participant');
+    try {
+      await this.#deps.ask(remote.node, 'privateMessage', { roomId: this.room.id, message });
+    } catch (error) {
+      this.#logger.info({ toPeerId: message.toPeerId, err: (error as Error).message }, 'cluster: a private message did not reach the other node');
+      throw new HostError('not_found', 'that participant is no longer in the meeting');
+    }
+  }
+
+  /** A private message from a participant on node `from` for one here: to the recipient alone, not into chat history. */
+  deliverPrivate(from: string, message: PrivateMessage): void {
+    const to = this.room.peers.get(message.toPeerId);
+    if (!to || to.closed) throw new HostError('not_found', 'no such participant');
+    // Only a participant the sending node serves may be its author.
+    if (this.#remote.get(message.peerId)?.node !== from) throw new HostError('not_found', 'unknown sender');
+    to.channel.notify('privateMessage', message);
   }
 
   /** A host control from the node the host is on, for a participant here. */

@@ -72,6 +72,11 @@ export class Spans {
         this.#span(roomId).execute(action, peerId, by);
         return {};
       }
+      case 'privateMessage': {
+        const { roomId, message } = spanRequests.privateMessage.args.parse(args);
+        this.#span(roomId).deliverPrivate(from, message);
+        return {};
+      }
       default:
         throw new Error(`unknown request ${op}`);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrivateMessage } from '../../../shared/fileTransfer';
 import { MediaKind, MediaSource, PeerInfo, ProducerInfo } from '../../../shared/protocol';
 
 const id = z.string().min(1).max(128);
@@ -40,6 +41,8 @@ export const spanRequests = {
   },
   /** A host control for a participant the addressee serves (the asker checked the host role). */
   command: { args: z.object({ roomId, action: z.enum(['mute', 'remove']), peerId: id, by: z.object({ id, displayName: z.string().max(200) }) }), answer: z.object({}) },
+  /** A private chat message for a participant the addressee serves (never kept in chat history). */
+  privateMessage: { args: z.object({ roomId, message: PrivateMessage }), answer: z.object({}) },
 } as const;
 export type SpanOp = keyof typeof spanRequests;
 export type SpanArgs<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['args']>;
