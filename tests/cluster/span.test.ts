@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
 import { CLUSTER_SECRET, MeetingKit } from './clusterTestKit';
@@ -11,6 +12,14 @@ installWrtcGlobals();
 const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
 const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
 const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
+/** The video track `viewer` shows for `peerId`'s camera (a new one once that camera's stream came back). */
+const cameraOf = (viewer: Conference, peerId: string) => viewer.participants.get(peerId)?.streamFor('camera')?.stream.getVideoTracks()[0];
+/** Ids of the participants `viewer` saw leave from now on. */
+const watchLeaves = (viewer: Conference): string[] => {
+  const left: string[] = [];
+  viewer.on('participantLeft', (participant) => left.push(participant.id));
+  return left;
+};
 
 /**
  * One meeting spanning two nodes (ROUNDTABLE_CLUSTER_SPAN): each participant's transports on the
@@ -149,7 +158,42 @@ describe('a meeting spanning two nodes', () => {
     await waitFor(async () => !roomOf(await other.health(), 'controlled')?.peers, 'the other node no longer serves Ivo', 5_000);
   }, 120_000);
 
-  it('the home dies: the other node becomes the meeting\'s home, its participants keep their media, the others come back to it', async () => {
+  it('the waiting room on a satellite: the knock waits on the home, the host admits it and it joins where it connected, a denial and a withdrawal reach the home', async () => {
+    const hana = await kit.join(a.url, 'knocking', 'Hana', a.adminToken);
+    const [, other] = await servedBy('knocking');
+    await hana.waitingRoom.setEnabled(true);
+    const knocks: string[] = [];
+    hana.waitingRoom.on('knock', (entry) => knocks.push(entry.displayName));
+
+    const ivo = kit.joining(other.url, 'knocking', 'Ivo');
+    await waitFor(() => ivo.conference.state === 'waiting' && hana.waitingRoom.entries.length === 1, 'Ivo waits and the host sees his knock', 15_000);
+    expect(knocks).toEqual(['Ivo']);
+    expect(ivo.conference.participants.size).toBe(0);
+    await hana.waitingRoom.admit(hana.waitingRoom.entries[0]!.id);
+    await ivo.joined;
+    // Served by the node it connected to, not sent to the home.
+    expect(roomOf(await other.health(), 'knocking')?.peers).toBe(1);
+    await kit.send(ivo.conference);
+    await kit.decodes(hana, () => ivo.conference.peerId, 'Hana decodes Ivo, let in on the other node');
+    await waitFor(() => hana.waitingRoom.entries.length === 0, 'the waiting list is empty again', 5_000);
+
+    const jo = kit.joining(other.url, 'knocking', 'Jo');
+    const refused = jo.joined.then(() => undefined, (error: unknown) => error);
+    await waitFor(() => hana.waitingRoom.entries.length === 1, 'Jo\'s knock', 10_000);
+    await hana.waitingRoom.deny(hana.waitingRoom.entries[0]!.id);
+    expect(await refused).toMatchObject({ code: 'denied', message: 'The host did not let you in' });
+
+    const kay = kit.joining(other.url, 'knocking', 'Kay');
+    const cancelled = kay.joined.then(() => undefined, (error: unknown) => error);
+    await waitFor(() => kay.conference.state === 'waiting' && hana.waitingRoom.entries.length === 1, 'Kay waits', 10_000);
+    await kay.conference.leave();
+    await cancelled;
+    await waitFor(() => hana.waitingRoom.entries.length === 0, 'Kay\'s knock leaves the home\'s list when she leaves the other node', 5_000);
+    expect(roomOf(await other.health(), 'knocking')?.peers).toBe(1);
+    expect(knocks).toEqual(['Ivo', 'Jo', 'Kay']);
+  }, 120_000);
+
+  it('the home dies: the other node becomes the meeting\'s home, its participants keep their media, the others resume there as themselves', async () => {
     const ann = await kit.join(a.url, 'surviving', 'Ann');
     const [home, other] = await servedBy('surviving');
     const ben = await kit.join(other.url, 'surviving', 'Ben');
@@ -158,20 +202,26 @@ describe('a meeting spanning two nodes', () => {
     await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann');
     await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
     const before = { ann: ann.peerId, ben: ben.peerId };
+    const annLeft = watchLeaves(ben);
+    const annCamera = cameraOf(ben, before.ann!);
 
     await home.kill('SIGKILL');
     const killedAt = Date.now();
-    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben sees Ann again', 30_000);
+    // Ann resumes on the other node with the token her dead node issued: the same participant (same tile), not a newcomer.
+    await kit.decodes(ben, () => (cameraOf(ben, before.ann!) !== annCamera ? before.ann : undefined), 'Ben sees Ann again', 30_000);
     await kit.decodes(ann, () => ben.peerId, 'Ann sees Ben again', 30_000);
     const mediaBackMs = Date.now() - killedAt;
     console.info(`cluster span failover: media back ${mediaBackMs} ms after the home's SIGKILL`);
     expect(mediaBackMs).toBeLessThanOrEqual(10_000);
-    // Ben never left node b.
+    // Ben never left node b; Ann never left the meeting.
     expect(ben.peerId).toBe(before.ben);
-    const view = await other.health();
-    expect(roomOf(view, 'surviving')?.peers).toBe(2);
-    expect(spanOf(view, 'surviving')?.home).toBeNull();
-    expect(ben.participants.has(before.ann!)).toBe(false);
+    expect(ann.peerId).toBe(before.ann);
+    expect(annLeft).toEqual([]);
+    expect(ben.participants.size).toBe(1);
+    expect(ben.participants.get(before.ann!)?.reconnecting).toBeFalsy();
+    expect(roomOf(await other.health(), 'surviving')?.peers).toBe(2);
+    // Ann may be back before the dead home's record expired; the other node takes the meeting over then.
+    await waitFor(async () => spanOf(await other.health(), 'surviving')?.home === null, 'the other node is the meeting\'s home', 10_000);
   }, 120_000);
 });
 
@@ -228,11 +278,16 @@ describe('a graceful stop while a meeting spans nodes', () => {
     await kit.send(ben);
     await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
     const before = { ann: ann.peerId, ben: ben.peerId };
+    const annLeft = watchLeaves(ben);
+    const annCamera = cameraOf(ben, before.ann!);
 
     await home.stop();
-    await kit.decodes(ben, () => (ann.peerId !== before.ann ? ann.peerId : undefined), 'Ben decodes Ann, moved', 30_000);
+    await kit.decodes(ben, () => (cameraOf(ben, before.ann!) !== annCamera ? before.ann : undefined), 'Ben decodes Ann, moved', 30_000);
     await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben again', 30_000);
     expect(ben.peerId).toBe(before.ben);
+    // Ann moved with her resume token: the same participant for Ben.
+    expect(ann.peerId).toBe(before.ann);
+    expect(annLeft).toEqual([]);
     const view = await other.health();
     expect(roomOf(view, 'handed')?.peers).toBe(2);
     expect(spanOf(view, 'handed')?.home).toBeNull();
