@@ -64,38 +64,44 @@ const guard = watchdog('join', LIMIT_MS, cleanup);
 const roundtableProbe = `(() => {
   const bench = { marks: {}, outgoing: [], frame: undefined };
   window.__bench = bench;
-  const mark = (name) => { if (bench.marks[name] === undefined) bench.marks[name] = performance.now(); };
+  // Only what happens after the click counts: the warm lobby connected and loaded before it.
+  const mark = (name) => { if (bench.t0 !== undefined && bench.marks[name] === undefined) bench.marks[name] = performance.now(); };
   let value;
   Object.defineProperty(window, '__roundtable', {
     configurable: true,
     get: () => value,
     set(next) {
       value = next;
-      const conference = next && next.conference;
-      if (!conference) return;
-      mark('meetingMounted');
-      const socket = conference.socket;
-      // The join answer is a socket.io ACK packet (type 3): seen at the engine.io level.
-      const watchPackets = () => socket.io.engine.on('packet', (packet) => {
-        if (packet.type === 'message' && typeof packet.data === 'string' && packet.data[0] === '3' && bench.marks['sent-join'] !== undefined) mark('joinAnswered');
+      if (next && next.conference) mark('meetingMounted');
+    },
+  });
+  // Signaling seen on the wire (socket.io over engine.io: "42<ack id>[name, …]" is an event, "43<ack id>[…]" its answer).
+  // The join request leaves in the Join click handler, before the meeting view (and __roundtable) exists.
+  let joinAck;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string' || bench.t0 === undefined) return;
+        const answer = /^43(\\d+)/.exec(event.data);
+        if (answer && answer[1] === joinAck) mark('joinAnswered');
+        const pushed = /^42\\d*\\["([^"]+)"/.exec(event.data);
+        if (pushed) mark(pushed[1] === 'welcome' ? 'welcome' : 'pushed-' + pushed[1]);
       });
-      if (socket.connected) { mark('socketConnected'); watchPackets(); } else socket.once('connect', () => { mark('socketConnected'); watchPackets(); });
-      socket.onAnyOutgoing((name) => {
+    }
+    send(data) {
+      const request = typeof data === 'string' && bench.t0 !== undefined ? /^42(\\d*)\\["([^"]+)"/.exec(data) : null;
+      if (request) {
+        const name = request[2];
         bench.outgoing.push(name);
         const n = bench.outgoing.filter((o) => o === name).length;
         mark('sent-' + name + (n > 1 ? '-' + n : ''));
-      });
-      socket.on('welcome', () => mark('welcome'));
-      socket.on('newConsumer', (data) => mark('newConsumer-' + data.kind));
-      conference.on('connectionStateChanged', ({ state }) => {
-        if (state !== 'connected') return;
-        mark('connected');
-        const recv = conference.transports.recv;
-        if (recv) recv.on('connectionstatechange', (s) => { if (s === 'connected') mark('recvConnected'); });
-      });
-      conference.on('streamAdded', (event) => mark('consumer-' + event.kind));
-    },
-  });
+        if (name === 'join') joinAck = request[1];
+      }
+      return super.send(data);
+    }
+  };
   new MutationObserver(() => {
     for (const video of document.querySelectorAll('[data-testid="participant-tile"] video')) {
       if (video.benched) continue;
@@ -113,7 +119,7 @@ const roundtableProbe = `(() => {
  * long each RTCPeerConnection SDP step took — to tell client-side costs from network and server.
  */
 const pageProbe = `(() => {
-  const probe = { longTasks: [], sdp: [], firstAudio: undefined };
+  const probe = { longTasks: [], sdp: [], connected: [], tracks: [], firstAudio: undefined };
   window.__probe = probe;
   try {
     new PerformanceObserver((list) => {
@@ -125,6 +131,8 @@ const pageProbe = `(() => {
   window.RTCPeerConnection = function (...args) {
     const pc = new Native(...args);
     connections.push(pc);
+    pc.addEventListener('connectionstatechange', () => { if (pc.connectionState === 'connected') probe.connected.push(performance.now()); });
+    pc.addEventListener('track', (event) => probe.tracks.push({ kind: event.track.kind, at: performance.now() }));
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
@@ -158,6 +166,9 @@ const pageProbe = `(() => {
 interface PageProbe {
   longTasks: { start: number; duration: number }[];
   sdp: { op: string; start: number; end: number }[];
+  /** When a peer connection reached `connected` (the joiner's first is its receive transport: it sends only after first media). */
+  connected: number[];
+  tracks: { kind: string; at: number }[];
   firstAudio?: number;
 }
 
@@ -172,6 +183,10 @@ function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { 
   if (probe.firstAudio !== undefined && probe.firstAudio >= t0) sdpMarks.firstAudio = probe.firstAudio - t0;
   if (firstSrd) sdpMarks.firstSdpStart = firstSrd.start - t0;
   if (firstAnswer) sdpMarks.firstAnswerEnd = firstAnswer.end - t0;
+  const firstConnected = probe.connected.filter(within).sort((a, b) => a - b)[0];
+  if (firstConnected !== undefined) sdpMarks.pcConnected = firstConnected - t0;
+  const firstVideoTrack = probe.tracks.filter((t) => t.kind === 'video' && within(t.at)).sort((a, b) => a.at - b.at)[0];
+  if (firstVideoTrack) sdpMarks.videoTrack = firstVideoTrack.at - t0;
   return {
     longTaskMs: probe.longTasks.filter((t) => within(t.start)).reduce((sum, t) => sum + t.duration, 0),
     sdpMs: probe.sdp.filter((s) => within(s.start)).reduce((sum, s) => sum + (s.end - s.start), 0),
@@ -368,7 +383,7 @@ async function main(): Promise<void> {
       const m = rt.marks;
       log(
         `pair ${String(pairRatios.length).padStart(2)}: roundtable ${rt.total.toFixed(0)} ms (answer ${m.joinAnswered?.toFixed(0)}, first SDP ${m.firstSdpStart?.toFixed(0)}–${m.firstAnswerEnd?.toFixed(0)}, ` +
-          `recv connected ${m.recvConnected?.toFixed(0)}, audio ${m.firstAudio?.toFixed(0)}), bare ${bs.total.toFixed(0)} ms (audio ${bs.marks.firstAudio?.toFixed(0)}); ratio ${(rt.total / bs.total).toFixed(2)}`,
+          `recv connected ${m.pcConnected?.toFixed(0)}, audio ${m.firstAudio?.toFixed(0)}), bare ${bs.total.toFixed(0)} ms (audio ${bs.marks.firstAudio?.toFixed(0)}); ratio ${(rt.total / bs.total).toFixed(2)}`,
       );
     }
     for (const alice of alices) await alice.close();
@@ -378,18 +393,14 @@ async function main(): Promise<void> {
   const rt = samples.filter((s) => s.flow === 'roundtable');
   const bs = samples.filter((s) => s.flow === 'bare');
   const roundtableSummary = describe(rt, [
-    ['meetingMounted', 'meetingMounted'],
-    ['socketConnected', 'socketConnected'],
-    ['welcome', 'welcome'],
     ['joinSent', 'sent-join'],
+    ['meetingMounted', 'meetingMounted'],
     ['joinAnswered', 'joinAnswered'],
-    ['newConsumer', 'newConsumer-video'],
     ['firstSdpStart', 'firstSdpStart'],
     ['firstAnswerEnd', 'firstAnswerEnd'],
     ['connectTransportSent', 'sent-connectTransport'],
-    ['consumerCreated', 'consumer-video'],
-    ['sdkConnected', 'connected'],
-    ['transportConnected', 'recvConnected'],
+    ['videoTrack', 'videoTrack'],
+    ['transportConnected', 'pcConnected'],
     ['firstFrame', 'firstFrame'],
     ['firstAudio', 'firstAudio'],
   ]);

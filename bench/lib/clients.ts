@@ -46,25 +46,16 @@ async function roundtableClient({ url, roomId, name, send }: ClientOptions): Pro
   const media = send ? benchMedia(send) : undefined;
   if (media?.audio) await conference.produceTrack(media.audio, 'mic');
   if (media?.video) await conference.produceTrack(media.video, 'camera');
-  const consumerIds = () => [...conference.participants.values()].flatMap((p) => [...p.streams.keys()]);
-  let turn = 0;
-  return {
+  return probingClient({
     name,
     joinMs,
-    consumerIds,
-    async probe() {
-      const ids = consumerIds();
-      const id = ids[turn++ % Math.max(1, ids.length)];
-      if (!id) return NaN;
-      const t0 = performance.now();
-      await conference.setConsumerPaused(id, false);
-      return performance.now() - t0;
-    },
+    consumerIds: () => [...conference.participants.values()].flatMap((p) => [...p.streams.keys()]),
+    resume: (id) => conference.setConsumerPaused(id, false),
     async close() {
       await conference.leave().catch(() => undefined);
       media?.stop();
     },
-  };
+  });
 }
 
 async function bareClient({ url, roomId, name, send }: ClientOptions): Promise<LoadClient> {
@@ -74,23 +65,32 @@ async function bareClient({ url, roomId, name, send }: ClientOptions): Promise<L
   const media = send ? benchMedia(send) : undefined;
   if (media?.audio) await client.produce(media.audio, 'mic');
   if (media?.video) await client.produce(media.video, 'camera');
-  const consumerIds = () => [...client.consumers.keys()];
-  let turn = 0;
-  return {
+  return probingClient({
     name,
     joinMs,
-    consumerIds,
+    consumerIds: () => [...client.consumers.keys()],
+    resume: (id) => client.request('resumeConsumer', { consumerId: id }),
+    close() {
+      client.close();
+      media?.stop();
+      return Promise.resolve();
+    },
+  });
+}
+
+/** A load client whose probe is a resume of its consumers in turn: a request that reaches the worker. */
+function probingClient(client: Omit<LoadClient, 'probe'> & { resume(consumerId: string): Promise<unknown> }): LoadClient {
+  const { resume, ...rest } = client;
+  let turn = 0;
+  return {
+    ...rest,
     async probe() {
-      const ids = consumerIds();
+      const ids = rest.consumerIds();
       const id = ids[turn++ % Math.max(1, ids.length)];
       if (!id) return NaN;
       const t0 = performance.now();
-      await client.request('resumeConsumer', { consumerId: id });
+      await resume(id);
       return performance.now() - t0;
-    },
-    async close() {
-      client.close();
-      media?.stop();
     },
   };
 }

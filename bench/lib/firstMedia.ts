@@ -3,7 +3,7 @@
  * polled: the first decoded video frame (inbound-rtp framesDecoded > 0) or the first non-silent
  * audio (totalAudioEnergy > 0; Opus DTX silence and concealment add none).
  *
- * Why not a sink per track (media.ts firstAudio/frameCounter): wrtc calls an audio sink every 10 ms
+ * Why not a sink per track (wrtc's RTCVideoSink / RTCAudioSink): wrtc calls an audio sink every 10 ms
  * whether packets arrive or not, so N clients watching N−1 audio tracks each cost N²·100 callbacks
  * per second into JavaScript — at N = 30 that alone saturated the load generator's event loop. One
  * getStats() per client every `intervalMs`, and none once it has seen everything it waits for,

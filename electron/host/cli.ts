@@ -28,6 +28,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (process.env.ROUNDTABLE_STOP_WITH_PARENT === '1') stopWithParent(() => stop('parent exited'));
+}
+
+/**
+ * A host started by a test harness or a supervisor script stops when that parent dies, even by
+ * SIGKILL (no signal reaches the host then): the orphan is re-parented, so its parent pid changes.
+ */
+function stopWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop();
+  }, 1_000);
+  watch.unref();
 }
 
 main().catch((error: unknown) => {

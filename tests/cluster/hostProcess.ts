@@ -42,6 +42,8 @@ export class HostProcess {
         ROUNDTABLE_REDIS_URL: options.redisUrl,
         ROUNDTABLE_CLUSTER_SECRET: options.secret,
         ROUNDTABLE_NODE_ID: options.nodeId,
+        // A killed test run must not leave nodes (and their workers) behind.
+        ROUNDTABLE_STOP_WITH_PARENT: '1',
         ...options.env,
       },
     });

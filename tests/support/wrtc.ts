@@ -7,6 +7,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
  
 const wrtc = require('@roamhq/wrtc');
+// When the event loop runs dry, Node frees its environment, and wrtc's finalizers then crash
+// (SIGSEGV in napi_reference_unref / ~RTCRtpReceiver) in about 2 of 3 processes: a vitest fork or
+// a bench would end with a segfault after its results. process.exit() skips that teardown.
+process.once('beforeExit', (code) => process.exit(code));
 
 const globals = [
   'RTCPeerConnection',

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { MAX_MEETING_KEY_LENGTH, type E2eeSession } from '../e2ee';
 import { texts } from '../messages';
 import { Dialog } from './Dialog';
+import { DialogActions, FormError, SecretField } from './DialogForm';
 
 /**
  * The meeting header's lock: this meeting's media is end-to-end encrypted, and the verification
@@ -55,23 +56,11 @@ function ChangeKeyDialog({ session, onClose }: { session: E2eeSession; onClose()
           Verification code: <strong>{session.verificationCode ?? '…'}</strong>. If others see a different code, or their video says “Cannot decrypt”, enter the
           meeting key from the invite link.
         </p>
-        <label>
-          Meeting key
-          <input value={key} onChange={(e) => setKey(e.target.value)} type="password" autoComplete="off" spellCheck={false} maxLength={MAX_MEETING_KEY_LENGTH} data-autofocus />
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!key.trim()}>
-            Use this key
-          </button>
-        </div>
+        <SecretField label="Meeting key" value={key} onChange={setKey} maxLength={MAX_MEETING_KEY_LENGTH} />
+        <FormError error={error} />
+        <DialogActions cancelLabel="Cancel" onCancel={onClose} submitDisabled={!key.trim()}>
+          Use this key
+        </DialogActions>
       </form>
     </Dialog>
   );

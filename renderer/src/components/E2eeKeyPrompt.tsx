@@ -3,6 +3,7 @@ import { E2eeSession, MAX_MEETING_KEY_LENGTH } from '../e2ee';
 import { useE2eeSession } from '../e2ee/useE2eeSession';
 import { texts } from '../messages';
 import { Dialog } from './Dialog';
+import { DialogActions, FormError, SecretField } from './DialogForm';
 
 interface E2eeKeyPromptProps {
   roomId: string;
@@ -43,28 +44,16 @@ export function E2eeKeyPrompt({ roomId, onKey, onCancel }: E2eeKeyPromptProps) {
     <Dialog title={texts.meetingKeyRequired} onClose={onCancel} testId="e2ee-key-prompt">
       <form onSubmit={submit} className="stack">
         <p>Audio, video and chat in “{roomId}” are encrypted on each participant’s device. Enter the meeting key from the invite link, or the passphrase the host gave you. Nothing is sent until you do.</p>
-        <label>
-          Meeting key
-          <input value={key} onChange={(e) => setKey(e.target.value)} type="password" autoComplete="off" spellCheck={false} maxLength={MAX_MEETING_KEY_LENGTH} data-autofocus />
-        </label>
+        <SecretField label="Meeting key" value={key} onChange={setKey} maxLength={MAX_MEETING_KEY_LENGTH} />
         {pending?.deriving && (
           <p role="status" data-testid="e2ee-deriving">
             {texts.derivingKey}
           </p>
         )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Leave
-          </button>
-          <button type="submit" className="primary" disabled={!key.trim() || pending !== undefined}>
-            Join encrypted
-          </button>
-        </div>
+        <FormError error={error} />
+        <DialogActions cancelLabel="Leave" onCancel={onCancel} submitDisabled={!key.trim() || pending !== undefined}>
+          Join encrypted
+        </DialogActions>
       </form>
     </Dialog>
   );

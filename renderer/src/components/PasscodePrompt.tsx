@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { limits } from '../../../shared/limits';
 import { Dialog } from './Dialog';
+import { DialogActions, FormError, SecretField } from './DialogForm';
 
 interface PasscodePromptProps {
   roomId: string;
@@ -21,23 +22,11 @@ export function PasscodePrompt({ roomId, error, busy, onSubmit, onCancel }: Pass
     <Dialog title="This meeting needs a passcode" onClose={onCancel} testId="passcode-prompt">
       <form onSubmit={submit} className="stack">
         <p>Ask the host of “{roomId}” for the passcode.</p>
-        <label>
-          Passcode
-          <input type="password" autoComplete="off" value={passcode} maxLength={limits.maxPasscodeLength} onChange={(e) => setPasscode(e.target.value)} data-autofocus />
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || !passcode}>
-            {busy ? 'Joining…' : 'Join'}
-          </button>
-        </div>
+        <SecretField label="Passcode" value={passcode} onChange={setPasscode} maxLength={limits.maxPasscodeLength} />
+        <FormError error={error} />
+        <DialogActions cancelLabel="Cancel" onCancel={onCancel} submitDisabled={busy || !passcode}>
+          {busy ? 'Joining…' : 'Join'}
+        </DialogActions>
       </form>
     </Dialog>
   );
