@@ -2,15 +2,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { CLUSTER_SECRET, MeetingKit } from './clusterTestKit';
-import { HostProcess, type HealthAnswer } from './hostProcess';
-import { RedisServer } from './redisServer';
+import { MeetingKit } from './clusterTestKit';
+import type { HostProcess, HealthAnswer } from './hostProcess';
+import { TestCluster } from './testCluster';
 
 installWrtcGlobals();
 
 // One admin token on both nodes: an owner join is sent to the meeting's home, whichever node that is.
 const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
 const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
+/** The node serving the participant(s) of `roomId` (the first of `nodes` listing it with peers), and the other one. */
+const servedAmong = async (roomId: string, [first, second]: [HostProcess, HostProcess]): Promise<[HostProcess, HostProcess]> =>
+  (roomOf(await first.health(), roomId)?.peers ?? 0) > 0 ? [first, second] : [second, first];
 const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 /** The video track `viewer` shows for `peerId`'s camera (a new one once that camera's stream came back). */
 const cameraOf = (viewer: Conference, peerId: string) => viewer.participants.get(peerId)?.streamFor('camera')?.stream.getVideoTracks()[0];
@@ -27,33 +30,21 @@ const watchLeaves = (viewer: Conference): string[] => {
  * redis-server, real host processes, Node WebRTC clients decoding each other's video.
  */
 describe('a meeting spanning two nodes', () => {
-  let redis: RedisServer;
+  let cluster: TestCluster;
   let a: HostProcess;
   let b: HostProcess;
   const kit = new MeetingKit();
 
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    [a, b] = await Promise.all([
-      HostProcess.start({ nodeId: 'span-a', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
-      HostProcess.start({ nodeId: 'span-b', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
-    ]);
-    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2 && (await b.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    cluster = await TestCluster.start([{ nodeId: 'span-a', env: spanning }, { nodeId: 'span-b', env: spanning }]);
+    [a, b] = cluster.nodes as [HostProcess, HostProcess];
   }, 120_000);
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') for (const node of [a, b]) console.error(node?.logTail);
+    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
     await kit.cleanup();
   });
-  /** The node a participant is served by (the first to list `roomId` with peers), and the other one. */
-  const servedBy = async (roomId: string): Promise<[HostProcess, HostProcess]> => {
-    const onA = roomOf(await a.health(), roomId)?.peers ?? 0;
-    return onA > 0 ? [a, b] : [b, a];
-  };
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => cluster?.stop());
+  const servedBy = (roomId: string) => servedAmong(roomId, [a, b]);
 
   it('participants on different nodes see each other, decode each other, chat; a leave propagates and leaves nothing behind', async () => {
     const ann = await kit.join(a.url, 'spanned', 'Ann');
@@ -223,29 +214,51 @@ describe('a meeting spanning two nodes', () => {
     // Ann may be back before the dead home's record expired; the other node takes the meeting over then.
     await waitFor(async () => spanOf(await other.health(), 'surviving')?.home === null, 'the other node is the meeting\'s home', 10_000);
   }, 120_000);
+
+  it('a satellite dies: its participant resumes on the home as itself', async () => {
+    // The previous test killed one node: a fresh one joins the cluster.
+    const survivor = cluster.live[0]!;
+    const fresh = await cluster.add({ nodeId: 'span-c', env: spanning });
+    const ann = await kit.join(survivor.url, 'satellite-lost', 'Ann');
+    const [home, other] = await servedAmong('satellite-lost', [survivor, fresh]);
+    const ben = await kit.join(other.url, 'satellite-lost', 'Ben');
+    expect(spanOf(await other.health(), 'satellite-lost')?.home).toBe(home.nodeId);
+    await kit.send(ann);
+    await kit.send(ben);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    await kit.decodes(ben, () => ann.peerId, 'Ben decodes Ann');
+    const before = { ann: ann.peerId, ben: ben.peerId };
+    const benLeft = watchLeaves(ann);
+    const benCamera = cameraOf(ann, before.ben!);
+
+    await other.kill('SIGKILL');
+    const killedAt = Date.now();
+    await kit.decodes(ann, () => (cameraOf(ann, before.ben!) !== benCamera ? before.ben : undefined), 'Ann sees Ben again', 30_000);
+    await kit.decodes(ben, () => ann.peerId, 'Ben sees Ann again', 30_000);
+    console.info(`cluster span: a satellite's participant resumed on the home, media back ${Date.now() - killedAt} ms after SIGKILL`);
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(10_000);
+    expect(ben.peerId).toBe(before.ben);
+    expect(ann.peerId).toBe(before.ann);
+    expect(benLeft).toEqual([]);
+    expect(roomOf(await home.health(), 'satellite-lost')?.peers).toBe(2);
+    // Once the dead node's record expired, nothing of it is left in the meeting.
+    await waitFor(async () => spanOf(await home.health(), 'satellite-lost')?.remotePeers === 0, 'no participant listed on the dead node', 10_000);
+    expect(ann.participants.get(before.ben!)?.reconnecting).toBeFalsy();
+  }, 120_000);
 });
 
 describe('a mixed cluster (one node without spanning, as during an upgrade)', () => {
   const kit = new MeetingKit();
-  let redis: RedisServer;
-  const nodes: HostProcess[] = [];
+  let cluster: TestCluster | undefined;
 
   afterAll(async () => {
     await kit.cleanup();
-    for (const node of nodes) await node.stop();
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   it('a join reaching the spanning node for a meeting homed on the other is sent there (wrong_node), as without spanning', async () => {
-    redis = await RedisServer.start();
-    nodes.push(
-      ...(await Promise.all([
-        HostProcess.start({ nodeId: 'old', redisUrl: redis.url, secret: CLUSTER_SECRET, env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }),
-        HostProcess.start({ nodeId: 'new', redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning }),
-      ])),
-    );
-    const [old, current] = nodes as [HostProcess, HostProcess];
-    await waitFor(async () => (await current.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    cluster = await TestCluster.start([{ nodeId: 'old', env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }, { nodeId: 'new', env: spanning }]);
+    const [old, current] = cluster.nodes as [HostProcess, HostProcess];
     const ann = await kit.join(old.url, 'mixed', 'Ann');
     const ben = await kit.join(current.url, 'mixed', 'Ben');
     expect(roomOf(await old.health(), 'mixed')?.peers).toBe(2);
@@ -254,24 +267,48 @@ describe('a mixed cluster (one node without spanning, as during an upgrade)', ()
   }, 120_000);
 });
 
-describe('a graceful stop while a meeting spans nodes', () => {
+describe('selective forwarding and a graceful stop while a meeting spans nodes', () => {
   const kit = new MeetingKit();
-  let redis: RedisServer;
-  const nodes: HostProcess[] = [];
+  let cluster: TestCluster | undefined;
+  let a: HostProcess;
+  let b: HostProcess;
+  // Selective forwarding from 3 participants of the meeting, audio of the 1 most recent speaker.
+  const env = { ...spanning, ROUNDTABLE_LAST_N_MIN_PEERS: '3', ROUNDTABLE_LAST_N: '1' };
 
-  afterAll(async () => {
+  beforeAll(async () => {
+    cluster = await TestCluster.start([{ nodeId: 'stop-a', env }, { nodeId: 'stop-b', env }]);
+    [a, b] = cluster.nodes as [HostProcess, HostProcess];
+  }, 120_000);
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
     await kit.cleanup();
-    for (const node of nodes) await node.stop();
-    await redis?.stop();
   });
+  afterAll(async () => cluster?.stop());
+
+  it('selective forwarding counts the whole meeting: 1 participant here and 2 on the other node are 3', async () => {
+    const ann = await kit.join(a.url, 'selective', 'Ann');
+    const [here, other] = await servedAmong('selective', [a, b]);
+    const ben = await kit.join(other.url, 'selective', 'Ben');
+    const cid = await kit.join(other.url, 'selective', 'Cid');
+    await kit.send(ben);
+    await kit.send(cid);
+    await kit.decodes(ann, () => ben.peerId, 'Ann decodes Ben');
+    await kit.decodes(ann, () => cid.peerId, 'Ann decodes Cid');
+    // Both send a tone (speakers); with last-N = 1 only one of them reaches Ann\'s ears, though Ann\'s node serves her alone.
+    type Stats = { participants: { consumers: { kind: string; paused: boolean }[] }[] };
+    const forwardingAudio = async () => {
+      const stats = (await (await fetch(new URL('/api/rooms/selective/stats', here.url), { headers: { authorization: `Bearer ${here.adminToken}` } })).json()) as Stats;
+      const audio = stats.participants[0]?.consumers.filter((consumer) => consumer.kind === 'audio') ?? [];
+      return { audio: audio.length, forwarding: audio.filter((consumer) => !consumer.paused).length };
+    };
+    await waitFor(async () => (await forwardingAudio()).audio === 2, 'Ann consumes both mics', 10_000);
+    await waitFor(async () => (await forwardingAudio()).forwarding === 1, 'only the last speaker\'s audio forwarded to Ann', 10_000);
+    expect(roomOf(await here.health(), 'selective')?.peers).toBe(1);
+  }, 120_000);
 
   it('the home stops: the node serving the meeting too becomes its home, its participant stays, the other moves there', async () => {
-    redis = await RedisServer.start();
-    nodes.push(...(await Promise.all(['stop-a', 'stop-b'].map((nodeId) => HostProcess.start({ nodeId, redisUrl: redis.url, secret: CLUSTER_SECRET, env: spanning })))));
-    const [a, b] = nodes as [HostProcess, HostProcess];
-    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
     const ann = await kit.join(a.url, 'handed', 'Ann');
-    const [home, other] = roomOf(await a.health(), 'handed')?.peers ? [a, b] : [b, a];
+    const [home, other] = await servedAmong('handed', [a, b]);
     const ben = await kit.join(other.url, 'handed', 'Ben');
     expect(roomOf(await other.health(), 'handed')?.peers).toBe(1);
     await kit.send(ann);

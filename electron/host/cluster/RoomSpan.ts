@@ -351,8 +351,9 @@ export class RoomSpan implements RoomSpanHooks {
     this.admission.nodesLive(live);
   }
 
-  /** This node's role changed (it became the meeting's home): the lease follows. */
-  #updateLease(): void {
+  /** The other nodes' participants, or this node's role (home or not), changed: the forwarding policy's meeting size and the lease follow. */
+    #updateLease(): void {
+    this.room.media.setRemotePeers(this.#remote.size);
     const wanted = !this.#closed && this.#deps.home() === undefined && this.#remote.size > 0;
     if (wanted && !this.#lease) this.#lease = this.room.lease();
     if (!wanted && this.#lease) {
