@@ -9,10 +9,16 @@ export class MeetingKit {
   readonly #cleanups: (() => unknown)[] = [];
 
   async join(url: string, roomId: string, displayName: string, ownerKey?: string): Promise<Conference> {
+    const { conference, joined } = this.joining(url, roomId, displayName, ownerKey);
+    await joined;
+    return conference;
+  }
+
+  /** A join under way (it may wait in a waiting room): the conference at once, `joined` when it is in (its rejection handled by the caller). */
+  joining(url: string, roomId: string, displayName: string, ownerKey?: string): { conference: Conference; joined: Promise<void> } {
     const conference = new Conference({ url, handlerName: 'Chrome111' });
     this.#cleanups.push(() => conference.leave());
-    await conference.join({ roomId, displayName, ownerKey });
-    return conference;
+    return { conference, joined: conference.join({ roomId, displayName, ownerKey }) };
   }
 
   /** Starts sending a small synthetic camera (and mic) from `conference`. */

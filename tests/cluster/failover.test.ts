@@ -3,9 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterKeys } from '../../electron/host/cluster/keys';
 import { countFrames, installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { CLUSTER_SECRET, MeetingKit } from './clusterTestKit';
-import { HostProcess } from './hostProcess';
-import { RedisServer } from './redisServer';
+import { MeetingKit } from './clusterTestKit';
+import type { HostProcess } from './hostProcess';
+import type { RedisServer } from './redisServer';
+import { TestCluster } from './testCluster';
 
 installWrtcGlobals();
 
@@ -15,27 +16,21 @@ installWrtcGlobals();
  * its keys lost (meetings keep their media; nodes and rooms register again).
  */
 describe('cluster failures', () => {
+  let cluster: TestCluster;
   let redis: RedisServer;
   let a: HostProcess;
   let b: HostProcess;
   const kit = new MeetingKit();
 
   beforeAll(async () => {
-    redis = await RedisServer.start();
     // Meetings per node (a meeting spanning nodes fails over in span.test.ts).
     const env = { ROUNDTABLE_CLUSTER_SPAN: 'false' };
-    [a, b] = await Promise.all([
-      HostProcess.start({ nodeId: 'node-a', redisUrl: redis.url, secret: CLUSTER_SECRET, env }),
-      HostProcess.start({ nodeId: 'node-b', redisUrl: redis.url, secret: CLUSTER_SECRET, env }),
-    ]);
-    await waitFor(async () => (await a.health()).cluster?.nodes.length === 2, 'both nodes registered', 15_000);
+    cluster = await TestCluster.start([{ nodeId: 'node-a', env }, { nodeId: 'node-b', env }]);
+    [a, b] = cluster.nodes as [HostProcess, HostProcess];
+    redis = cluster.redis;
   }, 120_000);
   afterEach(async () => kit.cleanup());
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => cluster?.stop());
 
   it('a node SIGKILLed: its meeting moves to the other node and media is back within 10 s', async () => {
     const ann = await kit.join(a.url, 'failover', 'Ann');

@@ -50,7 +50,12 @@ export class HostProcess {
     const host = new HostProcess(options.nodeId, child, dataDir, adminToken);
     child.stderr.on('data', (chunk: Buffer) => (host.#output = (host.#output + chunk.toString()).slice(-4_000)));
     host.url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node ${options.nodeId} did not start: ${host.#output}`)), 60_000);
+      const timer = setTimeout(() => {
+        // Not left running behind a failed start.
+        child.kill('SIGKILL');
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        reject(new Error(`node ${options.nodeId} did not start: ${host.#output}`));
+      }, 60_000);
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { CLUSTER_SECRET, MeetingKit } from './clusterTestKit';
-import { HostProcess } from './hostProcess';
-import { RedisServer } from './redisServer';
+import { MeetingKit } from './clusterTestKit';
+import type { HostProcess } from './hostProcess';
+import { TestCluster } from './testCluster';
 
 installWrtcGlobals();
 
@@ -20,22 +20,16 @@ async function knownNodes(node: HostProcess): Promise<string> {
  * retrying the dead node, the only one in the list their join answer gave them).
  */
 describe('cluster node list', () => {
-  let redis: RedisServer;
+  let cluster: TestCluster;
   let a: HostProcess;
-  let b: HostProcess | undefined;
   const kit = new MeetingKit();
 
   beforeAll(async () => {
-    redis = await RedisServer.start();
-    a = await HostProcess.start({ nodeId: 'node-a', redisUrl: redis.url, secret: CLUSTER_SECRET });
-    await waitFor(async () => (await a.health()).cluster?.nodes.length === 1, 'node registered', 15_000);
+    cluster = await TestCluster.start([{ nodeId: 'node-a' }]);
+    [a] = cluster.nodes as [HostProcess];
   }, 120_000);
   afterEach(async () => kit.cleanup());
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await redis?.stop();
-  });
+  afterAll(async () => cluster?.stop());
 
   it('clients fail over to a node that joined after they did', async () => {
     const ann = await kit.join(a.url, 'later-node', 'Ann');
@@ -47,7 +41,7 @@ describe('cluster node list', () => {
     const before = { ann: ann.peerId, ben: ben.peerId };
 
     // Ann and Ben were told about node-a only. node-b joins the cluster; node-a's next heartbeat sees it.
-    b = await HostProcess.start({ nodeId: 'node-b', redisUrl: redis.url, secret: CLUSTER_SECRET });
+    const b = await cluster.add({ nodeId: 'node-b' });
     const bHost = new URL(b.url).host;
     await waitFor(async () => (await knownNodes(a)).includes(bHost), 'node-a knows node-b', 15_000);
 

@@ -121,9 +121,14 @@ async function quietNamespace(namespace: string): Promise<void> {
   ]);
 }
 
+/** The processes running inside `namespace` (other than this one). */
+export function processesIn(namespace: string): number[] {
+  return (runSync('ip', ['netns', 'pids', namespace]) ?? '').split('\n').map(Number).filter((pid) => pid > 0 && pid !== process.pid);
+}
+
 /** Kills what still runs inside (a host or browser of a killed run), then removes the namespace. */
 function deleteNamespace(namespace: string): void {
-  const pids = (runSync('ip', ['netns', 'pids', namespace]) ?? '').split('\n').map(Number).filter((pid) => pid > 0 && pid !== process.pid);
+  const pids = processesIn(namespace);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');

@@ -1,4 +1,4 @@
-import { Lab, type LabNode } from './Lab';
+import { Lab, processesIn, type LabNode } from './Lab';
 import { LabHost } from './labHost';
 import { LabBrowser, type LabParticipant } from './participants';
 
@@ -61,10 +61,20 @@ export class LabMeeting {
     for (const participant of this.#joined.splice(0)) await participant.page.context().close().catch(() => undefined);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Leaves, closes the browsers, stops the host and removes the lab. Returns what was still running
+   * in the lab's namespaces 5 s after the browsers and host were stopped (killed with the namespaces;
+   * a non-empty answer means some stop path leaves processes behind).
+   */
+  async close(): Promise<number[]> {
     await this.leaveAll();
     for (const browser of this.#browsers.values()) await browser.close();
     await this.host.stop().catch(() => undefined);
+    const left = () => this.lab.nodes.flatMap((node) => processesIn(node.namespace));
+    const deadline = Date.now() + 5_000;
+    while (left().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const leftovers = left();
     this.lab.destroy();
+    return leftovers;
   }
 }

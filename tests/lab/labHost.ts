@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { LabNode } from './Lab';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const tsxCli = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 export const LAB_ADMIN_TOKEN = 'lab-admin-token-0123456789';
 
 /**
@@ -43,7 +42,10 @@ export class LabHost {
       throw new Error('lab: the web app is not built (run `npx vite build` first)');
     }
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtlab-host-'));
-    const child = spawn('ip', ['netns', 'exec', node.namespace, process.execPath, tsxCli, 'electron/host/cli.ts'], {
+    // `ip netns exec` execs node in place, and `--import tsx` runs the host in that same process (tsx's
+    // CLI would run it in a child): the pid we hold is the host's, so a SIGKILL leaves nothing behind
+    // (its mediasoup worker exits when the host's pipe closes).
+    const child = spawn('ip', ['netns', 'exec', node.namespace, process.execPath, '--import', 'tsx', 'electron/host/cli.ts'], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -57,6 +59,8 @@ export class LabHost {
         ROUNDTABLE_ADMIN_TOKEN: LAB_ADMIN_TOKEN,
         ROUNDTABLE_LOG_LEVEL: 'warn',
         ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '30000',
+        // A killed test run must not leave the host behind (its parent is this process: `ip netns exec` execs it).
+        ROUNDTABLE_STOP_WITH_PARENT: '1',
         ...env,
       },
     });
@@ -85,14 +89,22 @@ export class LabHost {
     return new LabHost(node, baseUrl, child, dataDir, output);
   }
 
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends `signal` to the host and waits for it to exit (SIGKILL after 5 s if it does not). */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (!this.running) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill(signal);
+    const force = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(force);
+  }
+
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-      this.child.kill('SIGTERM');
-      const force = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(force);
-    }
+    await this.kill('SIGTERM');
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { expect, test } from '@playwright/test';
 import { labAvailability } from './availability';
 import { addDecoyInterfaces } from './decoyInterfaces';
-import { HOST_ADDRESS, Lab, listLabNamespaces } from './Lab';
+import { HOST_ADDRESS, Lab, listLabNamespaces, processesIn } from './Lab';
 import { LabHost } from './labHost';
 import { LabMeeting } from './LabMeeting';
 import {
@@ -62,6 +62,12 @@ test('8. the host announces its LAN address, not a Docker bridge, another bridge
     } finally {
       holder.kill('SIGKILL');
     }
+    // The stop path's last resort (SIGKILL) must not leave the host running: until 2026-11-30 the
+    // pid held was tsx's CLI, whose child (the host) and its mediasoup worker outlived it.
+    await host.kill('SIGKILL');
+    const deadline = Date.now() + 5_000;
+    while (processesIn(lab.host.namespace).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(processesIn(lab.host.namespace), 'processes left in the host namespace after the host was killed').toEqual([]);
   } finally {
     await host?.stop();
     lab.destroy();
@@ -77,7 +83,8 @@ test.describe('three participants on the lab LAN', () => {
     meeting = await LabMeeting.start({ participants: 3 });
   });
   test.afterAll(async () => {
-    await meeting?.close();
+    const leftovers = await meeting?.close();
+    expect(leftovers ?? [], 'processes still running in the lab after browsers and host were stopped').toEqual([]);
   });
   test.afterEach(async () => {
     await meeting?.leaveAll();

@@ -88,7 +88,12 @@ export class LabParticipant {
    * spatial * 3 + temporal (0 = 180p at the lowest frame rate … 8 = 720p at full rate).
    * `of`: another participant's consumers, asked from this page (one whose link is not capped).
    */
-  consumerLayers(of = this.name): Promise<Record<string, number | null>> {
+  async consumerLayers(of = this.name): Promise<Record<string, number | null>> {
+    return (await this.downlink(of)).layers;
+  }
+
+  /** `consumerLayers` plus the host's estimate of that participant's downlink (kbit/s, null before feedback). */
+  downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number }> {
     return this.page.evaluate(`(async () => {
       const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' } });
       const stats = await response.json();
@@ -99,7 +104,8 @@ export class LabParticipant {
         if (c.source !== 'camera') continue;
         layers[names.get(c.fromPeerId)] = c.currentLayers ? c.currentLayers.spatialLayer * 3 + (c.currentLayers.temporalLayer ?? 2) : null;
       }
-      return layers;
+      const estimate = me ? me.availableOutgoingBitrate : null;
+      return { layers, estimateKbps: typeof estimate === 'number' ? Math.round(estimate / 1000) : null, probeKB: me ? Math.round(me.probationBytesSent / 1000) : 0 };
     })()`);
   }
 

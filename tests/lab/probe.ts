@@ -37,6 +37,10 @@ export const PROBE_SCRIPT = `(() => {
     followed = conference;
     conference.on('connectionStateChanged', (e) => lab.states.push({ at: Date.now(), state: e.state, reason: e.reason }));
     conference.on('networkRepair', (e) => lab.states.push({ at: Date.now(), state: 'repair:' + e.action, reason: e.reason }));
+    // Phases of a repair as the others see it: the repaired participant's media leaving and coming back.
+    const nameOf = (id) => (conference.participants.get(id) || {}).displayName || id;
+    conference.on('streamAdded', (e) => lab.states.push({ at: Date.now(), state: 'stream+', reason: nameOf(e.participantId) + ' ' + e.kind }));
+    conference.on('streamRemoved', (e) => lab.states.push({ at: Date.now(), state: 'stream-', reason: nameOf(e.participantId) + ' ' + e.source }));
   };
   const tick = () => {
     const now = Date.now();

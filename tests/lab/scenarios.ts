@@ -159,14 +159,14 @@ export async function downlinkLoss(meeting: LabMeeting, percent = 5, seconds = 3
  * Behaviour 5: four senders at 720p simulcast, one receiver whose downlink is capped at `kbit` for
  * `seconds`, then uncapped: how fast the received layers go down and come back up, and freezes.
  */
-export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20): Promise<ScenarioResult> {
+export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20, senderCount = 4): Promise<ScenarioResult> {
   const [p1, p2, p3] = meeting.lab.participants;
   const senders = [
     { name: 'Ben', node: p2! },
-    { name: 'Cat', node: p2! },
-    { name: 'Dan', node: p3! },
-    { name: 'Eve', node: p3! },
-  ];
+    { name: 'Cat', node: p3 ?? p2! },
+    { name: 'Dan', node: p2! },
+    { name: 'Eve', node: p3 ?? p2! },
+  ].slice(0, senderCount);
   const people = await meeting.joinRoom([{ name: 'Ann', node: p1!, viewport: { width: 1280, height: 720 } }, ...senders], 'hd');
   const ann = people[0]!;
   // Only Ann's downlink is under test: the senders stop receiving (five decoding browsers would
@@ -181,17 +181,17 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
   for (;;) {
     const state = await ann.probe();
     if (senders.every((s) => (state.videos[s.name]?.frameTimes ?? []).some((t) => t > since))) break;
-    if (Date.now() > deadline) throw new Error('lab: the receiver never saw all four senders');
+    if (Date.now() > deadline) throw new Error(`lab: the receiver never saw all ${senders.length === 4 ? 'four' : senders.length} senders`);
     await sleep(250);
   }
   await sleep(10_000); // bandwidth estimation ramps up to the layers the tiles ask for
-  const timeline: { at: number; layers: Record<string, number | null> }[] = [];
+  const timeline: { at: number; layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number }[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling) {
       // Asked from a sender's page: Ann's own capped downlink would delay the answer by seconds.
-      const layers = await people[1]!.consumerLayers(ann.name).catch(() => undefined);
-      if (layers) timeline.push({ at: Date.now(), layers });
+      const downlink = await people[1]!.downlink(ann.name).catch(() => undefined);
+      if (downlink) timeline.push({ at: Date.now(), ...downlink });
       await sleep(250);
     }
   })();
@@ -232,7 +232,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
   );
   const figures = await figuresOf(ann, senders.map((s) => s.name), { from: capAt, to: end, faultEnd: liftAt });
   return {
-    fault: `${kbit} kbit/s downlink cap for ${seconds} s, 4 senders`,
+    fault: `${kbit} kbit/s downlink cap for ${seconds} s, ${senders.length} senders`,
     summary: {
       layersBefore: senders.map((s) => layerOf(s.name, capAt)),
       layersAtLift: senders.map((s) => layerOf(s.name, liftAt)),
@@ -245,9 +245,17 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20)
       liftedAtMs: liftAt - capAt,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
+      // The host's estimate of Ann's downlink and the probe bytes sent so far, one sample a second:
+      // [ms from the cap, kbit/s, kB].
+      estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB])),
     },
     participants: [figures],
   };
+}
+
+/** The first sample of every second from `start` on. */
+function everySecond<T extends { at: number }>(samples: T[], start: number): T[] {
+  return samples.filter((e, i) => i === 0 || Math.floor((e.at - start) / 1000) !== Math.floor((samples[i - 1]!.at - start) / 1000));
 }
 
 function lossRatio(lostBefore: number, lostAfter: number, receivedBefore: number, receivedAfter: number): number | null {

@@ -1,17 +1,20 @@
-import type { types } from 'mediasoup';
+import type { PrivateMessage } from '../../../shared/fileTransfer';
 import { notifications, type NotificationData, type NotificationName, type PeerInfo } from '../../../shared/protocol';
 import { HostError } from '../errors';
 import type { Logger } from '../logger';
-import type { Peer, ProducerAppData } from '../Peer';
+import type { Peer } from '../Peer';
 import type { Room } from '../Room';
 import type { ClusterBus } from './ClusterBus';
 import { SpanMessage } from './spanMessages';
 import { SpanPipes, type Ask, type PipeListen } from './SpanPipes';
+import { SpanResume, tokenDigests } from './SpanResume';
+import { deliverPrivate, executeHostControl, localProducer, producerInfo } from './spanLocal';
+import { SpanAdmission, type SpanJoin } from './SpanAdmission';
 
 /** What a Room asks of its span (Room.span), when the meeting spans nodes of a cluster. */
 export interface RoomSpanHooks {
   /** Before admission: a node that is not the meeting's home asks the home whether it may take this join. */
-  admit(options: { asOwner?: boolean }): Promise<void>;
+  admit(join: SpanJoin): Promise<void>;
   /** Participants served by the other nodes, for the roster. */
   remoteInfos(): PeerInfo[];
   /** A room broadcast here: the other nodes' participants get it too. */
@@ -20,6 +23,10 @@ export interface RoomSpanHooks {
   holds(peerId: string): boolean;
   /** A host control (already checked here) for a participant another node serves. */
   command(action: 'mute' | 'remove', host: Peer, peerId: string): void;
+  /** A participant another node serves, as listed here. */
+  remoteInfo(peerId: string): PeerInfo | undefined;
+  /** Hands a private message to the node that serves its recipient; rejects `not_found` when that node does not. */
+  sendPrivate(message: PrivateMessage): Promise<void>;
 }
 
 /** Room broadcasts that concern the participants on other nodes. Not `activeSpeaker`: every node observes every mic itself. */
@@ -43,6 +50,7 @@ const RELAYED = new Set<NotificationName>([
 /** Rosters are re-sent this often: what a lost message left out converges. */
 const ROSTER_INTERVAL_MS = 2_000;
 
+
 export interface RoomSpanDeps {
   bus: ClusterBus;
   ask: Ask;
@@ -57,6 +65,8 @@ export interface RoomSpanDeps {
 interface RemotePeer {
   node: string;
   info: PeerInfo;
+  /** Its resume token's digest, from its node's roster. */
+  digest?: string;
 }
 
 /**
@@ -68,7 +78,10 @@ interface RemotePeer {
 export class RoomSpan implements RoomSpanHooks {
   readonly room: Room;
   readonly pipes: SpanPipes;
+  readonly admission: SpanAdmission;
   readonly #remote = new Map<string, RemotePeer>();
+  /** Participants of nodes that are gone, listed as reconnecting until they resume here or elsewhere. */
+  readonly #resume: SpanResume;
   readonly #deps: RoomSpanDeps;
   readonly #logger: Logger;
   readonly #timer: NodeJS.Timeout;
@@ -80,7 +93,9 @@ export class RoomSpan implements RoomSpanHooks {
     this.room = room;
     this.#deps = deps;
     this.#logger = deps.logger.child({ roomId: room.id });
-    this.pipes = new SpanPipes({ roomId: room.id, router: () => room.router, listen: deps.listen, ask: deps.ask, localProducer: (id) => this.#localProducer(id), logger: this.#logger });
+    this.pipes = new SpanPipes({ roomId: room.id, router: () => room.router, listen: deps.listen, ask: deps.ask, localProducer: (id) => localProducer(room, id), logger: this.#logger });
+    this.#resume = new SpanResume({ deliver: (name, data) => this.#deliver(name, data), windowMs: () => room.meetingState.admission.tokens.windowMs });
+    this.admission = new SpanAdmission({ room, ask: deps.ask, home: deps.home, claimHome: deps.claimHome, resumeGrant: (token) => this.#resume.grant(token, () => this.#remote.values()), logger: this.#logger });
     room.media.onLocalProducer = (peer, producer) => this.#publish({ t: 'producer', peerId: peer.id, producer: producerInfo(producer) });
     this.#timer = setInterval(() => this.#publishRoster(), ROSTER_INTERVAL_MS);
     this.#timer.unref();
@@ -102,31 +117,31 @@ export class RoomSpan implements RoomSpanHooks {
 
   // ---- hooks (Room) ----------------------------------------------------------------------------
 
-  async admit(options: { asOwner?: boolean }): Promise<void> {
-    const home = this.#deps.home();
-    if (!home) return;
-    // The owner becomes host: that role, like the lock and the passcode, lives on the home.
-    if (options.asOwner) throw new HostError('wrong_node', `this meeting is hosted by ${home.id}`, home.url);
-    let open: boolean;
-    try {
-      ({ open } = await this.#deps.ask(home.id, 'admit', { roomId: this.room.id }));
-    } catch (error) {
-      if (await this.#deps.claimHome().catch(() => false)) return;
-      // The home is alive (its heartbeat) but does not answer here (a node without spanning, a bus
-      // outage): the join goes there, as in a cluster of meetings per node.
-      this.#logger.warn({ home: home.id, err: (error as Error).message }, 'cluster: the meeting\'s home did not answer; sending the join there');
-      open = false;
-    }
-    // Locked, passcode, waiting room: the home admits (or not) itself.
-    if (!open) throw new HostError('wrong_node', `this meeting is hosted by ${home.id}`, home.url);
+  admit(join: SpanJoin): Promise<void> {
+    return this.admission.admit(join);
   }
 
   remoteInfos(): PeerInfo[] {
-    return [...this.#remote.values()].map((remote) => remote.info);
+    return [...[...this.#remote.values()].map((remote) => remote.info), ...this.#resume.infos].filter((info) => !this.room.peers.has(info.id));
   }
 
   relay<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void {
-    if (RELAYED.has(name)) this.#publish({ t: 'event', name, data, ...(exceptPeerId ? { except: exceptPeerId } : {}) });
+    if (!RELAYED.has(name)) return;
+    this.#publish({ t: 'event', name, data, ...(exceptPeerId ? { except: exceptPeerId } : {}) });
+    if (name === 'peerJoined') this.#joinedHere((data as PeerInfo).id);
+    if (name === 'roomLocked' && (data as NotificationData<'roomLocked'>).locked) this.#resume.forgetAll();
+  }
+
+  /** A participant joined here: one that was another node's (it resumed here) is no longer remote; the others learn its token's digest now. */
+  #joinedHere(peerId: string): void {
+    this.#resume.take(peerId);
+    const remote = this.#remote.get(peerId);
+    if (remote) {
+      this.#remote.delete(peerId);
+      for (const producer of remote.info.producers) this.pipes.closeProducer(producer.id);
+      this.#updateLease();
+    }
+    this.#publishRoster();
   }
 
   holds(peerId: string): boolean {
@@ -141,21 +156,33 @@ export class RoomSpan implements RoomSpanHooks {
     });
   }
 
+  remoteInfo(peerId: string): PeerInfo | undefined {
+    return this.#remote.get(peerId)?.info;
+  }
+
+  async sendPrivate(message: PrivateMessage): Promise<void> {
+    const remote = this.#remote.get(message.toPeerId);
+    if (!remote) throw new HostError('not_found', 'no such participant');
+    try {
+      await this.#deps.ask(remote.node, 'privateMessage', { roomId: this.room.id, message });
+    } catch (error) {
+      this.#logger.info({ toPeerId: message.toPeerId, err: (error as Error).message }, 'cluster: a private message did not reach the other node');
+      throw new HostError('not_found', 'that participant is no longer in the meeting');
+    }
+  }
+
+  /** A private message from a participant on node `from` for one here: to the recipient alone, not into chat history. */
+  deliverPrivate(from: string, message: PrivateMessage): void {
+    // Only a participant the sending node serves may be its author.
+    if (this.#remote.get(message.peerId)?.node !== from) throw new HostError('not_found', 'unknown sender');
+    deliverPrivate(this.room, message);
+  }
+
   /** A host control from the node the host is on, for a participant here. */
   execute(action: 'mute' | 'remove', peerId: string, by: { id: string; displayName: string }): void {
-    const target = this.room.peers.get(peerId);
-    if (!target) throw new HostError('not_found', 'no such participant');
-    if (action === 'remove') {
-      target.channel.notify('peerKicked', { reason: `removed by ${by.displayName}` });
-      target.close('kicked');
-      target.channel.disconnect();
-      return;
-    }
-    const mic = target.producerBySource('mic');
-    if (!mic) throw new HostError('not_found', 'that participant has no microphone');
-    if (!mic.paused) this.room.setProducerPaused(target, mic.id, true);
-    this.room.broadcast('peerMuted', { peerId, producerId: mic.id, byPeerId: by.id });
+    executeHostControl(this.room, action, peerId, by);
   }
+
 
   // ---- the room channel --------------------------------------------------------------------------
 
@@ -164,8 +191,9 @@ export class RoomSpan implements RoomSpanHooks {
   }
 
   #publishRoster(): void {
-    const peers = [...this.room.peers.values()].filter((peer) => !peer.closed).map((peer) => peer.info(this.room.hostPeerId === peer.id));
-    this.#publish({ t: 'roster', peers });
+    const local = [...this.room.peers.values()].filter((peer) => !peer.closed);
+    const peers = local.map((peer) => peer.info(this.room.hostPeerId === peer.id));
+    this.#publish({ t: 'roster', peers, tokens: tokenDigests(this.room.meetingState.admission.tokens, local) });
   }
 
   #receive(from: string, body: unknown): void {
@@ -178,7 +206,7 @@ export class RoomSpan implements RoomSpanHooks {
         this.#publishRoster();
         return;
       case 'roster':
-        this.#applyRoster(from, message.peers);
+        this.#applyRoster(from, message.peers, message.tokens ?? {});
         return;
       case 'producer': {
         const remote = this.#remote.get(message.peerId);
@@ -196,18 +224,25 @@ export class RoomSpan implements RoomSpanHooks {
     }
   }
 
-  #applyRoster(from: string, peers: PeerInfo[]): void {
+  #applyRoster(from: string, peers: PeerInfo[], tokens: Record<string, string>): void {
     const listed = new Set(peers.map((info) => info.id));
     for (const [peerId, remote] of this.#remote) if (remote.node === from && !listed.has(peerId)) this.#removeRemote(peerId);
-    for (const info of peers) this.#upsert(from, info);
+    for (const info of peers) {
+      this.#upsert(from, info);
+      const remote = this.#remote.get(info.id);
+      if (remote?.node === from) remote.digest = tokens[info.id];
+    }
+    this.#resume.rosterHeard();
   }
 
   #upsert(from: string, info: PeerInfo): void {
     // A participant served here is never also remote (a late message from a node it left).
     if (this.room.peers.has(info.id)) return;
     const known = this.#remote.get(info.id);
-    this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] } });
-    if (!known) this.#deliver('peerJoined', info);
+    this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] }, digest: known?.node === from ? known.digest : undefined });
+    // One that was reconnecting (its node gone) and resumed on `from`: it came back, as on one node.
+    const resumed = this.#resume.take(info.id);
+    if (!known || resumed) this.#deliver('peerJoined', info);
     const current = new Set(info.producers.map((p) => p.id));
     for (const old of known?.info.producers ?? []) if (!current.has(old.id)) this.pipes.closeProducer(old.id);
     for (const producer of info.producers) {
@@ -217,12 +252,14 @@ export class RoomSpan implements RoomSpanHooks {
     this.#updateLease();
   }
 
-  #removeRemote(peerId: string): void {
+  /** `nodeGone`: its node died or stopped, so it may resume elsewhere: listed as reconnecting meanwhile. */
+  #removeRemote(peerId: string, nodeGone = false): void {
     const remote = this.#remote.get(peerId);
     if (!remote) return;
     this.#remote.delete(peerId);
     for (const producer of remote.info.producers) this.pipes.closeProducer(producer.id);
-    this.#deliver('peerLeft', { peerId });
+    if (nodeGone && remote.digest) this.#resume.hold(remote.info, remote.digest);
+    else this.#deliver('peerLeft', { peerId });
     this.#updateLease();
   }
 
@@ -240,7 +277,11 @@ export class RoomSpan implements RoomSpanHooks {
         return;
       case 'peerLeft':
         if (remote?.node === from) this.#removeRemote(peerId!);
+        else if (!remote && peerId !== undefined && this.#resume.take(peerId)) break;
         return;
+      case 'roomLocked':
+        if (value.locked === true) this.#resume.forgetAll();
+        break;
       case 'peerUpdated':
         if (remote) Object.assign(remote.info, definedOnly({ displayName: value.displayName, isHost: value.isHost, reconnecting: value.reconnecting }));
         break;
@@ -295,23 +336,11 @@ export class RoomSpan implements RoomSpanHooks {
     );
   }
 
-  async #localProducer(producerId: string): Promise<{ peer: Peer; producer: types.Producer<ProducerAppData> } | undefined> {
-    for (const peer of this.room.peers.values()) {
-      const producer = peer.producers.get(producerId);
-      if (!producer) continue;
-      const placed = this.room.media.routers.routerOf(peer);
-      if (!placed) return undefined;
-      await this.room.media.routers.ensureOn(producer, placed.router, this.room.router);
-      return { peer, producer };
-    }
-    return undefined;
-  }
-
   // ---- nodes and life cycle --------------------------------------------------------------------
 
   /** `nodeId` no longer serves the room (it said bye, or died): its participants leave the roster, its pipes close. */
   dropNode(nodeId: string): void {
-    for (const [peerId, remote] of this.#remote) if (remote.node === nodeId) this.#removeRemote(peerId);
+    for (const [peerId, remote] of this.#remote) if (remote.node === nodeId) this.#removeRemote(peerId, true);
     this.pipes.dropNode(nodeId);
   }
 
@@ -319,10 +348,12 @@ export class RoomSpan implements RoomSpanHooks {
   nodesLive(live: ReadonlySet<string>): void {
     const nodes = new Set([...this.#remote.values()].map((remote) => remote.node));
     for (const nodeId of nodes) if (!live.has(nodeId)) this.dropNode(nodeId);
+    this.admission.nodesLive(live);
   }
 
-  /** This node's role changed (it became the meeting's home): the lease follows. */
-  #updateLease(): void {
+  /** The other nodes' participants, or this node's role (home or not), changed: the forwarding policy's meeting size and the lease follow. */
+    #updateLease(): void {
+    this.room.media.setRemotePeers(this.#remote.size);
     const wanted = !this.#closed && this.#deps.home() === undefined && this.#remote.size > 0;
     if (wanted && !this.#lease) this.#lease = this.room.lease();
     if (!wanted && this.#lease) {
@@ -346,11 +377,9 @@ export class RoomSpan implements RoomSpanHooks {
     this.#lease = undefined;
     this.pipes.close();
     this.#remote.clear();
+    this.#resume.close();
+    this.admission.close();
   }
-}
-
-function producerInfo(producer: types.Producer<ProducerAppData>) {
-  return { id: producer.id, kind: producer.kind, source: producer.appData.source, paused: producer.paused };
 }
 
 function definedOnly(values: Record<string, unknown>): Record<string, unknown> {

@@ -9,7 +9,7 @@ export interface PipeListen {
   announcedAddress?: string;
 }
 
-export type Ask = <O extends SpanOp>(nodeId: string, op: O, args: SpanArgs<O>) => Promise<SpanAnswer<O>>;
+export type Ask = <O extends SpanOp>(nodeId: string, op: O, args: SpanArgs<O>, timeoutMs?: number) => Promise<SpanAnswer<O>>;
 
 export interface SpanPipesDeps {
   roomId: string;

@@ -45,9 +45,9 @@ export class Spans {
   }
 
   /** Asks another node, its answer checked against the operation's schema. */
-  ask = async <O extends SpanOp>(nodeId: string, op: O, args: SpanArgs<O>): Promise<SpanAnswer<O>> => {
+  ask = async <O extends SpanOp>(nodeId: string, op: O, args: SpanArgs<O>, timeoutMs?: number): Promise<SpanAnswer<O>> => {
     // Admission is on a participant's way in: short. Pipe set-up waits on both workers: longer.
-    const answer = await this.#deps.bus.request(nodeId, op, args, op === 'admit' ? 2_000 : 5_000);
+    const answer = await this.#deps.bus.request(nodeId, op, args, timeoutMs ?? (op === 'admit' ? 2_000 : 5_000));
     return spanRequests[op].answer.parse(answer) as SpanAnswer<O>;
   };
 
@@ -56,8 +56,18 @@ export class Spans {
     switch (op) {
       case 'admit': {
         const room = this.#spans.get(spanRequests.admit.args.parse(args).roomId)?.room;
-        const open = Boolean(room && !room.closed && !this.#deps.homeOf(room.id) && !room.locked && !room.hasPasscode && !room.meetingState.admission.waiting.enabled);
-        return { open } satisfies SpanAnswer<'admit'>;
+        if (!room || room.closed || this.#deps.homeOf(room.id) || room.locked || room.hasPasscode) return { open: false } satisfies SpanAnswer<'admit'>;
+        const waiting = room.meetingState.admission.waiting;
+        return (waiting.enabled ? { open: false, waitingMaxMs: waiting.maxWaitMs } : { open: true }) satisfies SpanAnswer<'admit'>;
+      }
+      case 'knock': {
+        const knock = spanRequests.knock.args.parse(args);
+        return this.#span(knock.roomId).admission.answerKnock(from, knock);
+      }
+      case 'unknock': {
+        const { roomId, knockId } = spanRequests.unknock.args.parse(args);
+        this.#span(roomId).admission.withdraw(from, knockId);
+        return {};
       }
       case 'pipeOpen': {
         const { roomId, end } = spanRequests.pipeOpen.args.parse(args);
@@ -70,6 +80,11 @@ export class Spans {
       case 'command': {
         const { roomId, action, peerId, by } = spanRequests.command.args.parse(args);
         this.#span(roomId).execute(action, peerId, by);
+        return {};
+      }
+      case 'privateMessage': {
+        const { roomId, message } = spanRequests.privateMessage.args.parse(args);
+        this.#span(roomId).deliverPrivate(from, message);
         return {};
       }
       default:

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PrivateMessage } from '../../../shared/fileTransfer';
 import { MediaKind, MediaSource, PeerInfo, ProducerInfo } from '../../../shared/protocol';
+import { ErrorCode } from '../../../shared/protocolErrors';
 
 const id = z.string().min(1).max(128);
 const roomId = z.string().min(1).max(256);
@@ -9,7 +11,12 @@ export const SpanMessage = z.discriminatedUnion('t', [
   /** The sender serves the room now: everyone answers with its roster. */
   z.object({ t: z.literal('hello') }),
   /** The sender's own participants (sent on hello and periodically: pub/sub may lose a message). */
-  z.object({ t: z.literal('roster'), peers: z.array(PeerInfo).max(1_000) }),
+  z.object({
+    t: z.literal('roster'),
+    peers: z.array(PeerInfo).max(1_000),
+    /** Each participant's resume-token digest (SpanResume): any node can then resume it, should its node go. */
+    tokens: z.record(id, z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  }),
   /** A room broadcast on the sender's node, for the participants here (see RoomSpan's RELAYED). */
   z.object({ t: z.literal('event'), name: z.string().max(64), data: z.unknown(), except: id.optional() }),
   /** One of the sender's participants started sending. */
@@ -30,7 +37,18 @@ export type PipeEnd = z.infer<typeof PipeEnd>;
 /** Requests between nodes (on the addressee's node channel), with their answers. */
 export const spanRequests = {
   /** May a participant join the meeting through a node that is not its home? (home answers) */
-  admit: { args: z.object({ roomId }), answer: z.object({ open: z.boolean() }) },
+  admit: {
+    args: z.object({ roomId }),
+    /** `waitingMaxMs`: closed only by the waiting room, so the asker may knock (with that wait) instead of sending the join to the home. */
+    answer: z.object({ open: z.boolean(), waitingMaxMs: z.number().int().positive().optional() }),
+  },
+  /** Wait in the home's waiting room for the host's decision (answered when it is made). */
+  knock: {
+    args: z.object({ roomId, knockId: id, displayName: z.string().max(200), address: z.string().max(200) }),
+    answer: z.object({ admitted: z.boolean(), code: ErrorCode.optional(), message: z.string().max(500).optional() }),
+  },
+  /** The knocker's connection closed: its knock leaves the home's waiting room. */
+  unknock: { args: z.object({ roomId, knockId: id }), answer: z.object({}) },
   /** The asker opened its receiving end; the addressee opens its sending end towards it. */
   pipeOpen: { args: z.object({ roomId, end: PipeEnd }), answer: PipeEnd },
   /** Send this producer down the pipe: answers what the receiving end needs to produce it. */
@@ -40,6 +58,8 @@ export const spanRequests = {
   },
   /** A host control for a participant the addressee serves (the asker checked the host role). */
   command: { args: z.object({ roomId, action: z.enum(['mute', 'remove']), peerId: id, by: z.object({ id, displayName: z.string().max(200) }) }), answer: z.object({}) },
+  /** A private chat message for a participant the addressee serves (never kept in chat history). */
+  privateMessage: { args: z.object({ roomId, message: PrivateMessage }), answer: z.object({}) },
 } as const;
 export type SpanOp = keyof typeof spanRequests;
 export type SpanArgs<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['args']>;

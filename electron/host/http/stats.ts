@@ -47,6 +47,7 @@ export async function roomStats(room: Room) {
         score: consumer.score.score,
         currentLayers: consumer.currentLayers ?? null,
         preferredLayers: consumer.preferredLayers ?? null,
+        priority: consumer.priority,
       }));
       return {
         id: peer.id,
@@ -54,6 +55,10 @@ export async function roomStats(room: Room) {
         isHost: room.hostPeerId === peer.id,
         bitrateIn: sendStats[0]?.recvBitrate ?? 0,
         bitrateOut: recvStats[0]?.sendBitrate ?? 0,
+        /** The host's bandwidth estimate of this participant's downlink (bps; null before any feedback). */
+        availableOutgoingBitrate: recvStats[0]?.availableOutgoingBitrate ?? null,
+        /** Bytes of bandwidth probes the host sent this participant (padding, not media). */
+        probationBytesSent: recvStats[0]?.probationBytesSent ?? 0,
         iceState: [peer.sendTransport.iceState, peer.recvTransport.iceState],
         producers,
         consumers,

@@ -56,6 +56,8 @@ export class MediaGraph {
   onLocalProducer?: (peer: Peer, producer: types.Producer<ProducerAppData>) => void;
   readonly #room: MediaGraphRoom;
   readonly #logger: Logger;
+  /** Participants of the meeting served by other nodes (a room spanning nodes): the forwarding policy counts the whole meeting. */
+  #remotePeers = 0;
 
   constructor(
     room: MediaGraphRoom,
@@ -114,8 +116,14 @@ export class MediaGraph {
     return routerDied;
   }
 
+  /** How many participants of the meeting other nodes serve (RoomSpan). */
+  setRemotePeers(count: number): void {
+    this.#remotePeers = count;
+    this.#sizeChanged();
+  }
+
   #sizeChanged(): void {
-    if (this.forwarding.setRoomSize(this.#room.peers.size)) this.forwarding.applyAll(this.#allConsumers());
+    if (this.forwarding.setRoomSize(this.#room.peers.size + this.#remotePeers)) this.forwarding.applyAll(this.#allConsumers());
   }
 
   *#allConsumers(): Iterable<types.Consumer<ConsumerAppData>> {

@@ -38,6 +38,23 @@ export class ResumeTokens {
     return token;
   }
 
+  /** The participant's live token (a cluster node tells the meeting's other nodes its digest, see cluster/SpanResume). */
+  current(peerId: string): string | undefined {
+    return this.#tokenByPeer.get(peerId);
+  }
+
+  /**
+   * A token another node of the cluster issued (verified there: its digest was in that node's signed
+   * roster), for a participant whose connection to that node dropped: it works here like one issued
+   * here whose connection dropped now. A token known here is left as it is.
+   */
+  adopt(token: string, grant: ResumeGrant, now = Date.now()): void {
+    if (this.#records.has(token)) return;
+    this.revoke(grant.peerId);
+    this.#records.set(token, { peerId: grant.peerId, wasHost: grant.wasHost, expiresAt: now + this.#windowMs, claimed: false });
+    this.#tokenByPeer.set(grant.peerId, token);
+  }
+
   /** Reserves a token for one rejoin. Undefined when unknown, lapsed or already being used. */
   claim(token: string | undefined, now = Date.now()): ResumeGrant | undefined {
     if (!token) return undefined;

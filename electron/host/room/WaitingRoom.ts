@@ -78,6 +78,11 @@ export class WaitingRoom {
     return this.#waiters.size;
   }
 
+  /** How long a knock may wait (a cluster node tells a satellite's knocker). */
+  get maxWaitMs(): number {
+    return this.#settings.maxWaitMs;
+  }
+
   list(): WaitingList {
     return { version: this.#version, entries: [...this.#waiters.values()].map((waiter) => waiter.entry) };
   }

@@ -69,6 +69,6 @@ export const fileHandlers: { [N in FileRequestName]: Handler<N> } = {
   async sendPrivateChat(ctx, data) {
     const { peer, room } = joined(ctx);
     await ctx.actionLimits.consume('chat', ctx.session.id);
-    return { message: sendPrivateMessage(room.peers, peer, data.toPeerId, data.text, data.ciphertext) };
+    return { message: await sendPrivateMessage(room, peer, data.toPeerId, data.text, data.ciphertext) };
   },
 };

@@ -44,7 +44,7 @@ function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?
   const meeting = {
     state: 'connected',
     expectsMedia: vi.fn(() => true),
-    signalingAnswers: vi.fn(async () => {
+    signalingAnswers: vi.fn(async (_timeoutMs: number) => {
       if (options.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.answerAfterMs));
       return options.answers;
     }),
@@ -111,6 +111,18 @@ describe('network watcher', () => {
     await settle(300); // media flowing
     recv.inflow = 0;
     await settle(2_600); // probe sent at ~0.7 s of silence, failed at ~1.7 s: rejoin at ~2.1 s; a probe sent at 2 s would fail only at ~3.1 s
+    expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
+    expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
+    done();
+  });
+
+  it('with its defaults, a dead path (the probe is never answered) is rejoined within 1.45 s of the last packet', async () => {
+    // Lab, address change (2026-11-30): detection was 2.1 s of the 3.9 s repair with a 1.5 s silence.
+    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, watcher: { silenceMs: undefined, probeTimeoutMs: undefined, pollMs: undefined } });
+    meeting.signalingAnswers.mockImplementation((timeoutMs: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs)));
+    await settle(600); // media flowing, seen by two polls
+    recv.inflow = 0;
+    await settle(1_450);
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
     done();

@@ -8,8 +8,14 @@ import type { SignalingClient } from './SignalingClient';
 
 const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
+/**
+ * The lowest layer is what a receiver on a poor link gets from everyone, so it is kept cheap: four
+ * 180p layers at 100 kbit/s / 15 fps (their base temporal layer ~50 kbit/s each) and four audio
+ * streams fit a 500 kbit/s downlink, where at 150 kbit/s / 30 fps the host's bitrate sharing left
+ * some senders with no layer at all (a frozen tile for as long as the link was poor).
+ */
 const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 100_000, maxFramerate: 15, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
   { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' } as RTCRtpEncodingParameters,
 ];
