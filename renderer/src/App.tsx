@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useTransition } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { HostIdentityChange } from '../../shared/ipc';
 import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialog';
 import { Lobby } from './components/Lobby';
@@ -28,7 +28,6 @@ export function App({ platform }: AppProps) {
 function MainWindow({ platform }: AppProps) {
   const [preferences, setPreferences] = useState<Preferences | undefined>();
   const [joinRequest, setJoinRequest] = useState<JoinRequest | undefined>();
-  const [openingMeeting, startOpeningMeeting] = useTransition();
   const [notice, setNotice] = useState<Notice | undefined>();
   const [openedLink, setOpenedLink] = useState<string | undefined>();
   const [identityChange, setIdentityChange] = useState<{ request: JoinRequest; change: HostIdentityChange } | undefined>();
@@ -67,9 +66,7 @@ function MainWindow({ platform }: AppProps) {
         }
       }
       startJoin(request); // the join request leaves now, while the meeting view renders
-      // Rendered in slices (a transition), so the join answer and its SDP work run between them
-      // instead of waiting behind the whole meeting view's first render.
-      startOpeningMeeting(() => setJoinRequest(request));
+      setJoinRequest(request);
     },
     [platform],
   );
@@ -104,7 +101,7 @@ function MainWindow({ platform }: AppProps) {
       {joinRequest ? (
         <Meeting platform={platform} request={joinRequest} preferences={preferences} onLeave={leave} onEffectsChange={changeEffects} />
       ) : (
-        <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onEffectsChange={(change) => void changeEffects(change).catch(() => undefined)} onJoin={(r) => void (openingMeeting || join(r))} />
+        <Lobby platform={platform} preferences={preferences} notice={notice} openedLink={openedLink} onDevicesChange={changeDevice} onEffectsChange={(change) => void changeEffects(change).catch(() => undefined)} onJoin={(r) => void join(r)} />
       )}
       {identityChange && platform.replaceHostPin && (
         <HostIdentityChangedDialog
