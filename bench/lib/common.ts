@@ -153,9 +153,12 @@ export function exitNow(code: number): never {
   process.exit(code);
 }
 
-/** Chromium launch options shared with the e2e suite (playwright.config.ts). */
+/**
+ * Chromium launch options shared with the e2e suite (playwright.config.ts). `BENCH_CHROMIUM`: another
+ * Chromium binary (e.g. an older build unpacked with `dpkg -x`), to compare browser versions.
+ */
 export async function chromiumLaunchOptions(): Promise<{ executablePath: string; args: string[] }> {
   const config = (await import('../../playwright.config')).default as { use?: { launchOptions?: { executablePath?: string; args?: string[] } } };
   const launch = config.use?.launchOptions ?? {};
-  return { executablePath: launch.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: launch.args ?? [] };
+  return { executablePath: process.env.BENCH_CHROMIUM ?? launch.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: launch.args ?? [] };
 }
