@@ -21,8 +21,8 @@ export function firstMediaArrived(transport: types.Transport, consumers: types.C
     if (transport.connectionState !== 'connected') return false;
     // A remote track is muted until its first packets arrive. Read as a property: polling
     // getSynchronizationSources() here blocked the main thread on WebRTC's busy worker thread
-    // (86 ms of the first second of a join in a CPU profile). Node WebRTC never unmutes: there
-    // the connected transport is the best sign there is.
+    // (86 ms of the first second of a join in a CPU profile). Node WebRTC (no such API on its
+    // receivers) is not judged by its track: there the connected transport is the best sign.
     return videos.every((consumer) => consumer.closed || !consumer.track.muted || !consumer.rtpReceiver || typeof consumer.rtpReceiver.getSynchronizationSources !== 'function');
   };
   return new Promise((resolve) => {
