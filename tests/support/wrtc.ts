@@ -12,6 +12,42 @@ const wrtc = require('@roamhq/wrtc');
 // a bench would end with a segfault after its results. process.exit() skips that teardown.
 process.once('beforeExit', (code) => process.exit(code));
 
+/*
+ * The same finalizers can run mid-test, when V8 collects a receiver's or track's JavaScript
+ * wrapper: a vitest fork then dies ("Worker exited unexpectedly"; tests/sdk/features.test.ts in a
+ * clean-clone CI run). Every wrtc object JavaScript gets hold of is kept until the process ends, so
+ * no wrapper is collected while the process runs (a test process creates a few hundred at most).
+ */
+const retained = new Set<unknown>();
+function retain(value: unknown): void {
+  if (!value || typeof value !== 'object' || retained.has(value)) return;
+  retained.add(value);
+  const item = value as { receiver?: unknown; sender?: unknown; track?: unknown };
+  for (const part of [item.receiver, item.sender, item.track, (item.receiver as { track?: unknown } | undefined)?.track]) retain(part);
+}
+const peerConnectionMethods = ['addTransceiver', 'addTrack', 'getTransceivers', 'getReceivers', 'getSenders'] as const;
+const peerConnectionPrototype = wrtc.RTCPeerConnection.prototype as Record<string, (...args: unknown[]) => unknown>;
+for (const method of peerConnectionMethods) {
+  const original = peerConnectionPrototype[method]!;
+  peerConnectionPrototype[method] = function (this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    for (const item of Array.isArray(result) ? result : [result]) retain(item);
+    return result;
+  };
+}
+const NativePeerConnection = wrtc.RTCPeerConnection as new (...args: unknown[]) => EventTarget;
+const RetainedPeerConnection = function (this: unknown, ...args: unknown[]) {
+  const pc = new NativePeerConnection(...args);
+  retain(pc);
+  pc.addEventListener('track', (event) => {
+    const track = event as Event & { receiver?: unknown; track?: unknown; transceiver?: unknown; streams?: unknown[] };
+    for (const part of [track.receiver, track.track, track.transceiver, ...(track.streams ?? [])]) retain(part);
+  });
+  return pc;
+} as unknown as typeof wrtc.RTCPeerConnection;
+RetainedPeerConnection.prototype = wrtc.RTCPeerConnection.prototype;
+Object.setPrototypeOf(RetainedPeerConnection, wrtc.RTCPeerConnection);
+
 const globals = [
   'RTCPeerConnection',
   'RTCSessionDescription',
@@ -25,7 +61,7 @@ const globals = [
 ] as const;
 
 export function installWrtcGlobals(): void {
-  for (const name of globals) (globalThis as Record<string, unknown>)[name] ??= wrtc[name];
+  for (const name of globals) (globalThis as Record<string, unknown>)[name] ??= name === 'RTCPeerConnection' ? RetainedPeerConnection : wrtc[name];
 }
 
 export interface SyntheticMedia {
