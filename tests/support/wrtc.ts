@@ -120,3 +120,11 @@ export function countFrames(track: MediaStreamTrack): { readonly frames: number;
     stop: () => sink.stop(),
   };
 }
+
+/** A screen share of a still picture: one frame, then nothing (the encoder has nothing new to send). */
+export function staticScreen({ width = 640, height = 360 } = {}): { track: MediaStreamTrack; stop(): void } {
+  const source = new wrtc.nonstandard.RTCVideoSource();
+  const track = source.createTrack() as MediaStreamTrack;
+  source.onFrame({ width, height, data: new Uint8ClampedArray(width * height * 1.5) });
+  return { track, stop: () => track.stop() };
+}

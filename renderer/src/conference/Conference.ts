@@ -100,8 +100,6 @@ export class Conference extends MeetingControls {
     });
     this.#network = watchNetwork({
       machine: this.#machine,
-      sendTransport: () => this.#session?.transports.send,
-      publisher: this.#publisher,
       room: this.#room,
       signaling: this.#signaling,
       emit: this.#emitter,

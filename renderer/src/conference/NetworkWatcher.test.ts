@@ -3,26 +3,45 @@ import type { types } from 'mediasoup-client';
 import { describe, expect, it, vi } from 'vitest';
 import { NetworkWatcher, type NetworkEvents, type NetworkWatcherOptions, type WatchedMeeting } from './NetworkWatcher';
 
-/** A mediasoup-client transport as the watcher sees it: state events and a received-bytes counter. */
+/** A mediasoup-client transport as the watcher sees it: state events and traffic counters. */
 class FakeTransport extends EventEmitter {
   readonly observer = new EventEmitter();
   connectionState = 'connected';
   closed = false;
+  /** RTP media received. */
   bytesReceived = 0;
-  /** Bytes arriving per 100 ms (media ≈ 5 KB, nothing = 0). */
+  /** Other bytes received: RTCP feedback, SCTP data and acknowledgements. */
+  otherReceived = 0;
+  bytesSent = 0;
+  /** Media bytes arriving per 100 ms (media ≈ 5 KB, nothing = 0). */
   inflow = 5_000;
-  readonly #timer = setInterval(() => (this.bytesReceived += this.inflow), 100);
-  constructor(readonly id: string) {
+  /** Other bytes arriving per 100 ms (a file ≈ 500 KB, its acknowledgements ≈ 2 KB). */
+  otherInflow = 0;
+  /** Bytes sent per 100 ms (media or file data). */
+  outflow = 0;
+  readonly #timer = setInterval(() => {
+    this.bytesReceived += this.inflow;
+    this.otherReceived += this.otherInflow;
+    this.bytesSent += this.outflow;
+  }, 100);
+  constructor(
+    readonly id: string,
+    readonly direction: 'send' | 'recv',
+  ) {
     super();
   }
-  /** A UDP candidate pair in the stats (as Chromium reports one), and the answers to its checks. */
+  /** A UDP candidate pair in the stats (as Chromium reports one), the checks sent on it and the answers to them. */
   udpPair = false;
   udpAnswers = 0;
+  udpChecks = 0;
   async getStats() {
-    const report = new Map<string, object>([['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived }]]);
+    const report = new Map<string, object>([
+      ['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived + this.otherReceived, bytesSent: this.bytesSent }],
+      ['in', { type: 'inbound-rtp', id: 'in', bytesReceived: this.bytesReceived }],
+    ]);
     if (this.udpPair) {
       report.set('L1', { type: 'local-candidate', id: 'L1', protocol: 'udp' });
-      report.set('CP1', { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', responsesReceived: this.udpAnswers });
+      report.set('CP1', { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', responsesReceived: this.udpAnswers, requestsSent: this.udpChecks });
     }
     return report;
   }
@@ -55,8 +74,8 @@ function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?
     abandonConnectAttempt: vi.fn(),
   } satisfies WatchedMeeting;
   const watcher = new NetworkWatcher(meeting, events, { probeTimeoutMs: 50, iceRestartGraceMs: 600, silenceMs: 400, pollMs: 100, ...options.watcher });
-  const send = new FakeTransport('send');
-  const recv = new FakeTransport('recv');
+  const send = new FakeTransport('send', 'send');
+  const recv = new FakeTransport('recv', 'recv');
   watcher.watchTransport(send as unknown as types.Transport);
   watcher.watchTransport(recv as unknown as types.Transport);
   const goOnline = () => network.dispatchEvent(new Event('online'));
@@ -159,7 +178,8 @@ describe('network watcher', () => {
     recv.udpPair = true;
     await settle(300);
     recv.inflow = 0;
-    const answering = setInterval(() => recv.udpAnswers++, 100);
+    let answering: ReturnType<typeof setInterval> | undefined;
+    meeting.restartIce.mockImplementation(async () => void (answering = setInterval(() => recv.udpAnswers++, 100)));
     await settle(2_000);
     clearInterval(answering);
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
@@ -200,6 +220,62 @@ describe('network watcher', () => {
     send.inflow = 0;
     await settle(1_000);
     expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('a sending transport whose payload stops (a paused file transfer) is no dead path; payload that goes unanswered is', async () => {
+    const { meeting, send, recv, done } = setup({ answers: true, iceRecovers: false });
+    recv.inflow = 0;
+    send.inflow = 0; // no media sent, so no media feedback
+    send.outflow = 500_000; // file data
+    send.otherInflow = 2_000; // its acknowledgements
+    await settle(500);
+    send.outflow = 0;
+    send.otherInflow = 0;
+    await settle(1_500);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    send.outflow = 500_000; // sending again, and nothing comes back
+    await settle(1_500);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce.mock.calls[0]![0]).toBe(send);
+    done();
+  });
+
+  it('file data arriving fast, then stopping while a producer is unpaused (a still screen share) is no dead path', async () => {
+    const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: false });
+    send.inflow = 0;
+    recv.inflow = 10; // the screen share: next to nothing
+    recv.otherInflow = 500_000;
+    await settle(500);
+    recv.otherInflow = 0;
+    await settle(1_500);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('a quiet transport: ICE checks answered, or one lost, is no dead path; checks that keep going unanswered are', async () => {
+    const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: false });
+    send.inflow = 0;
+    recv.inflow = 0;
+    recv.udpPair = true;
+    const checking = setInterval(() => {
+      recv.udpChecks++;
+      recv.udpAnswers++;
+    }, 300);
+    await settle(1_200);
+    clearInterval(checking);
+    recv.udpChecks++; // lost once, then answered again
+    await settle(700);
+    recv.udpChecks++;
+    recv.udpAnswers++;
+    await settle(1_200);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    recv.udpChecks++;
+    await settle(300);
+    recv.udpChecks++;
+    await settle(1_200);
+    expect(meeting.restartIce).toHaveBeenCalledTimes(1);
+    expect(meeting.restartIce.mock.calls[0]![0]).toBe(recv);
     done();
   });
 

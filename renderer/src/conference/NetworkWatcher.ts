@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import { pathStats, udpAnsweredSince, type PathStats } from './pathStats';
+import { answeredSince, checksSince, pathStats, udpAnsweredSince, type PathStats } from './pathStats';
 
 /** What the watcher needs from the meeting it looks after. */
 export interface WatchedMeeting {
@@ -8,9 +8,9 @@ export interface WatchedMeeting {
   /** Whether the host still answers on the signaling connection within `timeoutMs`. */
   signalingAnswers(timeoutMs: number): Promise<boolean>;
   /**
-   * Whether media should be arriving on this transport now (a live consumer of an unpaused
-   * producer; for the send transport, feedback on an unpaused producer). Silence is only
-   * suspicious then: a transport whose only sender left is quiet for a good reason.
+   * Whether media should be arriving on this receiving transport now (a live consumer of an
+   * unpaused producer). Its silence is only suspicious then: a transport whose only sender left is
+   * quiet for a good reason. (A sending transport is judged by the answers to what it sends.)
    */
   expectsMedia(transport: types.Transport): boolean;
   /** Restarts ICE on one transport (new ICE parameters from the host, then locally). */
@@ -55,16 +55,36 @@ export interface NetworkWatcherOptions {
   probeAfterMs?: number;
 }
 
-/** Bytes per second above which a transport is carrying media (ICE keepalives alone are far below). */
+/**
+ * Bytes per second above which a transport is carrying payload (media, file data): ICE keepalives,
+ * RTCP reports and SCTP acknowledgements alone are far below.
+ */
 const MEDIA_BYTES_PER_SECOND = 2_000;
+/**
+ * ICE checks unanswered before their silence counts: a live path answers every check within a
+ * round trip, and the ICE agent repeats an unanswered one within half a second; one lost on a
+ * lossy link must not cost a repair.
+ */
+const UNANSWERED_CHECKS = 2;
 
+/** What a transport received and sent up to the last read, and what a live path owes it since. */
 interface Heard {
-  bytes: number;
+  stats: PathStats;
   at: number;
-  /** When bytes last increased. */
-  changedAt: number;
-  /** Media (not only keepalives) was arriving at the last increase. */
+  /** When anything last arrived: payload, RTCP, DTLS, or an answer to an ICE check. */
+  arrivedAt: number;
+  /** Media (RTP at a media rate: not only keepalives, not file data) was arriving at the last arrival. */
   carryingMedia: boolean;
+  /**
+   * Since when (the read before it was seen) something went out that a live path answers within a
+   * round trip and nothing has arrived: payload sent on a sending transport (RTP gets RTCP
+   * feedback, SCTP data gets acknowledgements), or ICE checks (STUN consent).
+   */
+  owedSince?: number;
+  /** Payload went out since the last arrival (sending transports only). */
+  payloadOwed: boolean;
+  /** ICE checks sent since the last arrival. */
+  unansweredChecks: number;
   /** The host's answer to a probe sent during this silence (none yet: undefined). */
   probe?: Promise<boolean>;
 }
@@ -77,8 +97,11 @@ interface Heard {
  *    when media still does not flow, UDP is what is blocked: rejoin with ICE over TCP only;
  *  - it does not (the socket died with the old address or link) → rejoin at once with the resume
  *    token instead of waiting out the ping timeout;
- *  - a transport that was carrying media and goes silent counts as a change (a firewall rule, a
- *    dead path) even when the browser reports nothing;
+ *  - a silent path counts as a change (a firewall rule, a dead path) even when the browser reports
+ *    nothing. Liveness is judged on what a live path must keep answering, whatever the transport
+ *    carries (media, file data, both, nothing): feedback to payload sent, answers to ICE checks,
+ *    and on a receiving transport the media of unpaused producers. Payload that merely stops (a
+ *    paused file transfer, a static screen share) is not a dead path;
  *  - while rejoining, a network change cuts the backoff wait short (`sleep`).
  */
 export class NetworkWatcher {
@@ -184,15 +207,15 @@ export class NetworkWatcher {
     void this.#check('network changed', [...this.#transports]);
   };
 
-  /** A path can die without any state change (a firewall starts dropping UDP): media stops arriving. */
+  /** A path can die without any state change (a firewall starts dropping UDP): answers stop arriving. */
   async #listenForSilence(): Promise<void> {
     if (this.#disposed || this.#meeting.state !== 'connected' || this.#checking) return;
     for (const transport of this.#transports) {
       const heard = await this.#listen(transport);
-      if (!heard?.carryingMedia) continue;
-      const silentMs = heard.at - heard.changedAt;
-      if (silentMs < this.#probeAfterMs || !this.#meeting.expectsMedia(transport)) continue;
-      // Asked once per silence (a packet starts a new `Heard`): a ping, harmless if media resumes.
+      if (!heard) continue;
+      const silentMs = this.#silence(transport, heard);
+      if (silentMs < this.#probeAfterMs) continue;
+      // Asked once per silence (an arrival starts a new `Heard`): a ping, harmless if traffic resumes.
       heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
       if (silentMs >= this.#silenceMs) {
         this.#heard.delete(transport);
@@ -201,19 +224,45 @@ export class NetworkWatcher {
     }
   }
 
-  /** Reads the transport's received bytes and updates what we know about its traffic. */
+  /** How long the transport has gone without something a live path would have delivered by now (0: nothing owed). */
+  #silence(transport: types.Transport, heard: Heard): number {
+    let since: number | undefined;
+    // Media of unpaused producers keeps arriving on a live receiving path.
+    if (transport.direction !== 'send' && heard.carryingMedia && this.#meeting.expectsMedia(transport)) since = heard.arrivedAt;
+    // Payload sent and checks unanswered: the path owes an answer.
+    if (heard.owedSince !== undefined && (heard.payloadOwed || heard.unansweredChecks >= UNANSWERED_CHECKS)) since = Math.min(since ?? Infinity, heard.owedSince);
+    return since === undefined ? 0 : heard.at - since;
+  }
+
+  /** Reads the transport's stats and updates what we know about its traffic. */
   async #listen(transport: types.Transport): Promise<Heard | undefined> {
     if (transport.closed || transport.connectionState === 'new') return undefined;
-    const bytes = await receivedBytes(transport);
-    if (bytes === undefined) return undefined;
+    const stats = await pathStats(transport);
+    if (!stats) return undefined;
     const now = Date.now();
     const last = this.#heard.get(transport);
     let heard: Heard;
-    if (!last) heard = { bytes, at: now, changedAt: now, carryingMedia: false };
-    else if (bytes > last.bytes) {
-      const rate = ((bytes - last.bytes) * 1000) / Math.max(1, now - last.at);
-      heard = { bytes, at: now, changedAt: now, carryingMedia: rate >= MEDIA_BYTES_PER_SECOND };
-    } else heard = { ...last, at: now };
+    if (!last) heard = { stats, at: now, arrivedAt: now, carryingMedia: false, payloadOwed: false, unansweredChecks: 0 };
+    else {
+      const seconds = Math.max(1, now - last.at) / 1000;
+      if (stats.bytesReceived > last.stats.bytesReceived || answeredSince(last.stats, stats)) {
+        // File data arriving fast says nothing about the media: a still screen share sends next to nothing.
+        const mediaRate = (stats.mediaBytesReceived - last.stats.mediaBytesReceived) / seconds;
+        heard = { stats, at: now, arrivedAt: now, carryingMedia: mediaRate >= MEDIA_BYTES_PER_SECOND, payloadOwed: false, unansweredChecks: 0 };
+      } else {
+        // What we send on a receiving transport (RTCP reports, SCTP acknowledgements) is not answered.
+        const payloadOut = transport.direction === 'send' && (stats.bytesSent - last.stats.bytesSent) / seconds >= MEDIA_BYTES_PER_SECOND;
+        const checks = checksSince(last.stats, stats);
+        heard = {
+          ...last,
+          stats,
+          at: now,
+          payloadOwed: last.payloadOwed || payloadOut,
+          unansweredChecks: last.unansweredChecks + checks,
+          owedSince: last.owedSince ?? (payloadOut || checks > 0 ? last.at : undefined),
+        };
+      }
+    }
     this.#heard.set(transport, heard);
     return heard;
   }
@@ -225,7 +274,7 @@ export class NetworkWatcher {
    */
   async #flowing(transports: types.Transport[]): Promise<boolean> {
     const start = new Map<types.Transport, PathStats>();
-    for (const t of transports) start.set(t, (await pathStats(t)) ?? { bytesReceived: 0, udpPairs: 0, udpAnswers: new Map() });
+    for (const t of transports) start.set(t, (await pathStats(t)) ?? { bytesReceived: 0, mediaBytesReceived: 0, bytesSent: 0, udpPairs: 0, pairs: new Map() });
     const began = Date.now();
     while (Date.now() < began + this.#graceMs && !this.#disposed) {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -236,8 +285,8 @@ export class NetworkWatcher {
         const before = start.get(t)!;
         const now = await pathStats(t);
         // Anything at all, even ICE check responses: the path works. Media itself may be absent
-        // for a good reason (the only sender left), which must not count as a dead path.
-        if ((now?.bytesReceived ?? 0) <= before.bytesReceived) all = false;
+        // for a good reason (the only sender left, data channels only), which must not count as a dead path.
+        if (!now || (now.bytesReceived <= before.bytesReceived && !answeredSince(before, now))) all = false;
         if (!now || now.udpPairs === 0 || now.bytesReceived > before.bytesReceived || udpAnsweredSince(before, now)) udpSilent = false;
       }
       if (all) return true;
@@ -278,10 +327,6 @@ export class NetworkWatcher {
     this.#meeting.repairing?.({ action: 'rejoin', reason });
     this.#meeting.rejoinNow(reason);
   }
-}
-
-async function receivedBytes(transport: types.Transport): Promise<number | undefined> {
-  return (await pathStats(transport))?.bytesReceived;
 }
 
 function defaultEvents(): NetworkEvents | undefined {

@@ -1,8 +1,6 @@
-import type { types } from 'mediasoup-client';
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import type { Emit } from './events';
 import { NetworkWatcher } from './NetworkWatcher';
-import type { Publisher } from './Publisher';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 
@@ -11,9 +9,6 @@ const ABANDON_MIN_AGE_MS = 400;
 
 export interface NetworkWatchingDeps {
   machine: ConnectionStateMachine;
-  /** The current session's send transport, if any. */
-  sendTransport: () => types.Transport | undefined;
-  publisher: Publisher;
   room: RoomState;
   signaling: SignalingClient;
   emit: Emit;
@@ -22,21 +17,20 @@ export interface NetworkWatchingDeps {
 }
 
 /**
- * The Conference's NetworkWatcher: what "media expected" means for each transport (something
- * unpaused is being sent, or an unpaused consumer of an unpaused producer), and how a repair is done.
+ * The Conference's NetworkWatcher: what "media expected" means for the receiving transport (an
+ * unpaused consumer of an unpaused producer), and how a repair is done.
  */
 export function watchNetwork(deps: NetworkWatchingDeps): NetworkWatcher {
-  const { machine, publisher, room, signaling } = deps;
+  const { machine, room, signaling } = deps;
   return new NetworkWatcher({
     get state() {
       return machine.state;
     },
-    expectsMedia: (transport) => {
-      if (transport === deps.sendTransport()) return [...publisher.streams].some((s) => s.producer && !s.producer.closed && !s.paused);
-      return [...room.participants.values()].some((participant) =>
+    // Asked about receiving transports only: a sending one is judged by the answers to what it sends.
+    expectsMedia: () =>
+      [...room.participants.values()].some((participant) =>
         [...participant.streams.values()].some(({ consumer }) => !consumer.closed && !consumer.paused && participant.producers.get(consumer.producerId)?.paused !== true),
-      );
-    },
+      ),
     signalingAnswers: (timeoutMs) => signaling.answers(timeoutMs),
     restartIce: async (transport) => {
       const { iceParameters } = await signaling.request('restartIce', { transportId: transport.id });

@@ -1,19 +1,58 @@
 import type { types } from 'mediasoup-client';
 
-/** What a transport's WebRTC stats say about its path, for the NetworkWatcher. */
-export interface PathStats {
-  /** Bytes received on the transport (media, RTCP, DTLS). */
-  bytesReceived: number;
-  /** Candidate pairs whose local candidate is UDP. */
-  udpPairs: number;
-  /** Per UDP pair (by stats id): answers to ICE connectivity checks received (STUN responses). */
-  udpAnswers: Map<string, number>;
+/** One ICE candidate pair's STUN traffic. */
+export interface PairChecks {
+  /** The local candidate is UDP. */
+  udp: boolean;
+  /** Answers to our connectivity and consent checks (STUN responses) received. */
+  answers: number;
+  /** Connectivity and consent checks (STUN requests) sent. */
+  checks: number;
 }
 
-/** Whether any UDP pair got an answer to a connectivity check between `before` and `now` (pairs come and go with an ICE restart). */
-export function udpAnsweredSince(before: PathStats, now: PathStats): boolean {
-  for (const [id, answers] of now.udpAnswers) if (answers > (before.udpAnswers.get(id) ?? 0)) return true;
+/** What a transport's WebRTC stats say about its path, for the NetworkWatcher. */
+export interface PathStats {
+  /** Bytes received on the transport (media, RTCP, SCTP, DTLS; not STUN). */
+  bytesReceived: number;
+  /** Of those, RTP media (payload and headers): file data and keepalives are not media. */
+  mediaBytesReceived: number;
+  /** Bytes sent on the transport (media, RTCP, SCTP, DTLS; not STUN). */
+  bytesSent: number;
+  /** Candidate pairs whose local candidate is UDP. */
+  udpPairs: number;
+  /** Per candidate pair (by stats id). Pairs come and go with an ICE restart. */
+  pairs: Map<string, PairChecks>;
+}
+
+/** Whether any pair (UDP pairs only: `udpOnly`) got an answer to a check between `before` and `now`. */
+export function answeredSince(before: PathStats, now: PathStats, udpOnly = false): boolean {
+  for (const [id, pair] of now.pairs) if ((!udpOnly || pair.udp) && pair.answers > (before.pairs.get(id)?.answers ?? 0)) return true;
   return false;
+}
+
+/** Whether any UDP pair got an answer to a connectivity check between `before` and `now`. */
+export function udpAnsweredSince(before: PathStats, now: PathStats): boolean {
+  return answeredSince(before, now, true);
+}
+
+/** How many checks (STUN requests) went out between `before` and `now`. */
+export function checksSince(before: PathStats, now: PathStats): number {
+  let sent = 0;
+  for (const [id, pair] of now.pairs) sent += Math.max(0, pair.checks - (before.pairs.get(id)?.checks ?? 0));
+  return sent;
+}
+
+interface StatsEntry {
+  type: string;
+  id: string;
+  bytesReceived?: number;
+  bytesSent?: number;
+  headerBytesReceived?: number;
+  protocol?: string;
+  localCandidateId?: string;
+  responsesReceived?: number;
+  requestsSent?: number;
+  consentRequestsSent?: number;
 }
 
 /** The transport's path stats; undefined when the stats cannot be read (closed transport). */
@@ -21,16 +60,27 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
   try {
     const report = await transport.getStats();
     let bytesReceived: number | undefined;
+    let bytesSent = 0;
+    let mediaBytesReceived = 0;
     const udpCandidates = new Set<string>();
-    const pairs: { id: string; local: string; answers: number }[] = [];
-    report.forEach((s: { type: string; id: string; bytesReceived?: number; protocol?: string; localCandidateId?: string; responsesReceived?: number }) => {
-      if (s.type === 'transport' && typeof s.bytesReceived === 'number') bytesReceived = (bytesReceived ?? 0) + s.bytesReceived;
+    const found: (PairChecks & { id: string; local: string })[] = [];
+    report.forEach((s: StatsEntry) => {
+      if (s.type === 'transport' && typeof s.bytesReceived === 'number') {
+        bytesReceived = (bytesReceived ?? 0) + s.bytesReceived;
+        bytesSent += s.bytesSent ?? 0;
+      }
+      if (s.type === 'inbound-rtp') mediaBytesReceived += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
       if (s.type === 'local-candidate' && s.protocol === 'udp') udpCandidates.add(s.id);
-      if (s.type === 'candidate-pair' && s.localCandidateId) pairs.push({ id: s.id, local: s.localCandidateId, answers: s.responsesReceived ?? 0 });
+      if (s.type === 'candidate-pair' && s.localCandidateId) {
+        // Chromium counts consent checks apart from connectivity checks; older libwebrtc (wrtc) in requestsSent only.
+        const checks = (s.requestsSent ?? 0) + (s.consentRequestsSent ?? 0);
+        found.push({ id: s.id, local: s.localCandidateId, udp: false, answers: s.responsesReceived ?? 0, checks });
+      }
     });
     if (bytesReceived === undefined) return undefined;
-    const udp = pairs.filter((p) => udpCandidates.has(p.local));
-    return { bytesReceived, udpPairs: udp.length, udpAnswers: new Map(udp.map((p) => [p.id, p.answers])) };
+    const pairs = new Map<string, PairChecks>();
+    for (const { id, local, answers, checks } of found) pairs.set(id, { udp: udpCandidates.has(local), answers, checks });
+    return { bytesReceived, mediaBytesReceived, bytesSent, udpPairs: [...pairs.values()].filter((p) => p.udp).length, pairs };
   } catch {
     return undefined;
   }
