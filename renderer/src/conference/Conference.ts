@@ -85,8 +85,9 @@ export class Conference extends MeetingControls {
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName, () => this.#publisher.encryption);
     this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
-    this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)) });
-    this.privateMessages = new PrivateMessages(signaling, { encryption: () => this.#publisher.encryption, localId: () => this.peerId ?? '' });
+    const e2ee = { encryption: () => this.#publisher.encryption, localId: () => this.peerId ?? '' };
+    this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)), ...e2ee });
+    this.privateMessages = new PrivateMessages(signaling, e2ee);
     this.#publisher = new Publisher(this.#signaling, emit);
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit, {
       onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),

@@ -7,7 +7,9 @@ import { ConferenceError } from './errors';
 import { FileReceiver } from './fileTransfer/FileReceiver';
 import { FileSender } from './fileTransfer/FileSender';
 import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
+import { SEALED_CHUNK_OVERHEAD, type MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
+import { fileSizeOf, wireSize } from './fileTransfer/wireSize';
 
 export type { FileTransfer, FileTransferState } from './fileTransfer/FileTransfer';
 export { PrivateMessages } from './PrivateMessages';
@@ -23,6 +25,10 @@ export interface FileTransfersDeps {
   transports(): { send: types.Transport; recv: types.Transport } | undefined;
   /** The conference's connection state changes: transfers do not survive a lost session. */
   onConnectionState(listener: (state: ConnectionState) => void): void;
+  /** The meeting's end-to-end encryption, if any: files are then sealed chunk by chunk with its key. */
+  encryption?(): MediaEncryption | undefined;
+  /** Our participant id (what an encrypted file's chunks are bound to). */
+  localId?(): string;
 }
 
 /** How long a new file waits at most for the host to close the channels of ended ones. */
@@ -34,7 +40,8 @@ const transferIdOf = (data: { transferId: string }) => data.transferId;
  * Files sent to everyone or to one participant, at LAN speed, through the SFU's data channels;
  * never stored on the host. One data producer per transfer; the host creates data consumers only
  * for its recipients. Both sides see progress, either side can cancel, and the receiver checks
- * the SHA-256 before offering the file (a Blob URL) for download.
+ * the SHA-256 before offering the file (a Blob URL) for download. In an end-to-end encrypted
+ * meeting the host relays sealed chunks and a keyed hash only (../e2ee/fileCrypto).
  */
 export class FileTransfers extends EventEmitter<FileTransferEvents> {
   readonly #deps: FileTransfersDeps;
@@ -86,16 +93,23 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
    */
   async send(file: Blob, options: { name?: string; to?: string } = {}): Promise<FileTransfer> {
     const name = options.name ?? (file instanceof File ? file.name : '') ?? '';
-    if (file.size > this.#maxFileBytes) throw new ConferenceError('limit_exceeded', `files may be at most ${formatBytes(this.#maxFileBytes)} in this meeting`);
+    const encryption = this.#deps.encryption?.();
+    if (wireSize(file.size, encryption ? SEALED_CHUNK_OVERHEAD : 0) > this.#maxFileBytes) throw new ConferenceError('limit_exceeded', `files may be at most ${formatBytes(this.#maxFileBytes)} in this meeting`);
     const transports = this.#deps.transports();
     if (!transports) throw new ConferenceError('not_joined', 'not in a meeting');
     this.#wire(transports.send);
     const { transferId, recipients } = await this.#deps.signaling.request('offerFile', {
       toPeerId: options.to,
       name: name.trim() || 'file',
-      size: file.size,
+      size: wireSize(file.size, encryption ? SEALED_CHUNK_OVERHEAD : 0),
       mimeType: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '',
     });
+    const cipher = encryption
+      ? await encryption.fileCipher({ transferId, from: this.#deps.localId?.() ?? '', to: options.to, size: file.size }).catch((error: unknown) => {
+          this.#deps.signaling.request('cancelFile', { transferId }).catch(() => undefined);
+          throw error;
+        })
+      : undefined;
     const record = this.#record({
       id: transferId,
       direction: 'outgoing',
@@ -110,7 +124,7 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
       outcomes: {},
       startedAt: Date.now(),
     });
-    const sender = new FileSender(record, file, this.#deps.signaling);
+    const sender = new FileSender(record, file, this.#deps.signaling, cipher);
     this.#senders.set(transferId, sender);
     const closing = sender.channelClosed;
     this.#closing.add(closing);
@@ -136,11 +150,13 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
   }
 
   #onOffer(offer: FileOffer): void {
+    const encryption = this.#deps.encryption?.();
+    const size = encryption ? fileSizeOf(offer.size, SEALED_CHUNK_OVERHEAD) : offer.size;
     const record = this.#record({
       id: offer.transferId,
       direction: 'incoming',
       name: offer.name,
-      size: offer.size,
+      size: size ?? offer.size,
       mimeType: offer.mimeType,
       peerId: offer.fromPeerId,
       displayName: offer.displayName,
@@ -149,8 +165,14 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
       bytes: 0,
       startedAt: Date.now(),
     });
-    const receiver = new FileReceiver(record, offer, this.#deps.signaling);
+    const cipher =
+      encryption && size !== undefined
+        ? encryption.fileCipher({ transferId: offer.transferId, from: offer.fromPeerId, to: offer.private ? this.#deps.localId?.() : undefined, size })
+        : undefined;
+    const receiver = new FileReceiver(record, offer, this.#deps.signaling, cipher);
     this.#receivers.set(offer.transferId, receiver);
+    // No encrypted file has that many bytes on the wire: the offer was altered on the way.
+    if (encryption && size === undefined) return receiver.abandon('the offered size is not that of an encrypted file');
     const recv = this.#deps.transports()?.recv;
     if (!recv) return receiver.abandon('not in a meeting');
     receiver.start(recv).catch((error: unknown) => receiver.abandon(error instanceof Error ? error.message : String(error)));

@@ -16,6 +16,30 @@ export interface MediaEncryption {
   sealChat(text: string, context: ChatContext): Promise<string>;
   /** Ciphertext → text; rejects when it cannot be decrypted with this meeting key. */
   openChat(ciphertext: string, context: ChatContext): Promise<string>;
+  /** Seals and opens the chunks of one file transfer with this meeting key. */
+  fileCipher(context: FileContext): Promise<FileCipher>;
+}
+
+/** What a file's chunks are bound to: the transfer, its sender, its one recipient (none: everyone), its size. */
+export interface FileContext {
+  transferId: string;
+  from: string;
+  to?: string;
+  /** The file's size (not what goes over the wire). */
+  size: number;
+}
+
+/** Every sealed file chunk is this much longer than the chunk: a 96-bit IV and a 128-bit AES-GCM tag. */
+export const SEALED_CHUNK_OVERHEAD = 28;
+
+/** One transfer's chunk encryption (see ../e2ee/fileCrypto). */
+export interface FileCipher {
+  /** The `index`th chunk → what is sent. */
+  seal(chunk: ArrayBuffer, index: number): Promise<ArrayBuffer>;
+  /** What arrived as the `index`th chunk → the chunk; rejects when it cannot be decrypted or was altered. */
+  open(wire: ArrayBuffer, index: number): Promise<ArrayBuffer>;
+  /** The file's SHA-256 (hex) keyed with the meeting key, as relayed by the host (hex, same length). */
+  digest(sha256Hex: string): Promise<string>;
 }
 
 /** Who sent a chat message (participant id) and, for a private one, to whom. */

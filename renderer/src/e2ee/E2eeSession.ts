@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import type { ChatContext, MediaEncryption } from '../conference/MediaEncryption';
+import type { ChatContext, FileCipher, FileContext, MediaEncryption } from '../conference/MediaEncryption';
 import { openChatText, sealChatText } from './chatCrypto';
+import { deriveFileKeys, fileCipher, type FileKeys } from './fileCrypto';
 import { deriveChatKey, deriveMeetingKey, normalizeMeetingKey, PASSPHRASE_ITERATIONS, verificationCode } from './keys';
 import type { FromWorker, ToWorker, TransformOptions } from './protocol';
 import { detectTransformApi, peerConnectionSettingsFor, type TransformApi } from './transformSupport';
@@ -50,6 +51,8 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   #epoch = 0;
   #meetingKey: Promise<CryptoKey>;
   #chatKey: Promise<CryptoKey>;
+  /** Derived on the first file (a transfer keeps the keys it started with across a key change). */
+  #fileKeys?: Promise<FileKeys>;
   #deriving = false;
   /** Counts key loads: only the newest one's results count. */
   #loads = 0;
@@ -120,6 +123,7 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
     this.#meetingKey = this.#load(this.#key);
     this.#chatKey = this.#meetingKey.then(deriveChatKey);
     this.#chatKey.catch(() => undefined);
+    this.#fileKeys = undefined;
     this.emit('change');
     await this.#meetingKey;
   }
@@ -183,6 +187,11 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
 
   async openChat(ciphertext: string, context: ChatContext): Promise<string> {
     return openChatText(await this.#chatKey, ciphertext, context);
+  }
+
+  async fileCipher(context: FileContext): Promise<FileCipher> {
+    this.#fileKeys ??= this.#meetingKey.then(deriveFileKeys);
+    return fileCipher(await this.#fileKeys, context);
   }
 
   setLocalParticipant(participantId: string): void {

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup-client';
 import type { FileOffer } from '../../../../shared/fileTransfer';
 import { limits } from '../../../../shared/limits';
 import type { NotificationData } from '../../../../shared/protocol';
+import type { FileCipher } from '../MediaEncryption';
 import type { SignalingClient } from '../SignalingClient';
 import { CLOSE_GRACE_MS, closeLater } from './FileSender';
 import type { TransferRecord } from './FileTransfer';
@@ -14,11 +15,22 @@ const BLOB_PART_BYTES = 16 * 1024 ** 2;
  * The receiving side of one transfer: the data consumer, the file hashed as it arrives (SHA-256,
  * incrementally), acknowledgements every `limits.fileAckBytes` (the sender's window), and at the
  * end the hash compared with the sender's: a Blob URL to download, or the "corrupted" state.
+ * In an end-to-end encrypted meeting each chunk is opened (in order) before it counts (`cipher`);
+ * one that cannot be (another meeting key, altered by the host) ends the transfer as corrupted.
+ * The offer's size and the acknowledgements are in wire bytes; the record shows the file's.
  */
 export class FileReceiver {
   readonly record: TransferRecord;
   readonly #offer: FileOffer;
   readonly #signaling: SignalingClient;
+  readonly #cipher?: Promise<FileCipher>;
+  /** Chunks opened one at a time, in arrival order. */
+  #opening: Promise<void> = Promise.resolve();
+  /** Wire bytes that arrived, and how many of them were opened and counted. */
+  #arrived = 0;
+  #counted = 0;
+  #chunks = 0;
+  #verifying = false;
   #consumer?: types.DataConsumer;
   #hasher?: IHasher;
   #parts: ArrayBuffer[] = [];
@@ -29,10 +41,12 @@ export class FileReceiver {
   #expectedSha?: string;
   #stopped = false;
 
-  constructor(record: TransferRecord, offer: FileOffer, signaling: SignalingClient) {
+  constructor(record: TransferRecord, offer: FileOffer, signaling: SignalingClient, cipher?: Promise<FileCipher>) {
     this.record = record;
     this.#offer = offer;
     this.#signaling = signaling;
+    this.#cipher = cipher;
+    cipher?.catch(() => undefined);
   }
 
   get id(): string {
@@ -41,6 +55,7 @@ export class FileReceiver {
 
   /** Creates the data consumer and tells the host it is ready (acknowledges 0 bytes) once its channel is open. */
   async start(transport: types.Transport): Promise<void> {
+    const cipher = await this.#cipher;
     this.#hasher = await createSHA256();
     this.#hasher.init();
     const { dataConsumer } = this.#offer;
@@ -55,7 +70,7 @@ export class FileReceiver {
     this.#consumer = consumer;
     if (this.#stopped) return consumer.close();
     consumer.binaryType = 'arraybuffer';
-    consumer.on('message', (data: unknown) => this.#onChunk(data));
+    consumer.on('message', (data: unknown) => this.#onChunk(data, cipher));
     const lost = () => setTimeout(() => this.#stop('failed', 'the connection to the meeting was lost'), CLOSE_GRACE_MS);
     consumer.on('transportclose', lost);
     consumer.on('close', lost);
@@ -68,7 +83,8 @@ export class FileReceiver {
 
   onHash(data: NotificationData<'fileHash'>): void {
     this.#expectedSha = data.sha256;
-    this.record.update({ sha256: data.sha256 });
+    // Encrypted: the host relays a keyed hash; the record gets the file's own once it matched.
+    if (!this.#cipher) this.record.update({ sha256: data.sha256 });
     this.#verify();
   }
 
@@ -90,21 +106,35 @@ export class FileReceiver {
     this.#finish('failed', { message }, undefined, true);
   }
 
-  #onChunk(data: unknown): void {
+  #onChunk(data: unknown, cipher: FileCipher | undefined): void {
     if (this.#stopped || !this.#hasher) return;
     if (!(data instanceof ArrayBuffer)) return this.#corrupted('a message that is not file data arrived');
-    this.#received += data.byteLength;
-    if (this.#received > this.#offer.size) return this.#corrupted('more data arrived than the file size');
-    this.#hasher.update(new Uint8Array(data));
-    this.#parts.push(data);
-    this.#partBytes += data.byteLength;
+    this.#arrived += data.byteLength;
+    if (this.#arrived > this.#offer.size) return this.#corrupted('more data arrived than the file size');
+    if (!cipher) return this.#count(data, data.byteLength);
+    const index = this.#chunks++;
+    this.#opening = this.#opening
+      .then(async () => {
+        if (!this.#stopped) this.#count(await cipher.open(data, index), data.byteLength);
+      })
+      .catch((error: unknown) => this.#corrupted(error instanceof Error ? error.message : String(error)));
+  }
+
+  /** A chunk of the file (opened, if it came sealed) that took `wireBytes` on the wire. */
+  #count(chunk: ArrayBuffer, wireBytes: number): void {
+    if (this.#stopped || !this.#hasher) return;
+    this.#received += chunk.byteLength;
+    this.#counted += wireBytes;
+    this.#hasher.update(new Uint8Array(chunk));
+    this.#parts.push(chunk);
+    this.#partBytes += chunk.byteLength;
     if (this.#partBytes >= BLOB_PART_BYTES) this.#flushParts();
     this.record.update({ bytes: this.#received });
-    if (this.#received - this.#acked >= limits.fileAckBytes || this.#received === this.#offer.size) {
-      this.#acked = this.#received;
-      this.#signaling.request('fileAck', { transferId: this.id, received: this.#received }).catch(() => undefined);
+    if (this.#counted - this.#acked >= limits.fileAckBytes || this.#counted === this.#offer.size) {
+      this.#acked = this.#counted;
+      this.#signaling.request('fileAck', { transferId: this.id, received: this.#counted }).catch(() => undefined);
     }
-    if (this.#received === this.#offer.size) {
+    if (this.#counted === this.#offer.size) {
       this.record.update({ state: 'verifying' });
       this.#verify();
     }
@@ -118,9 +148,22 @@ export class FileReceiver {
   }
 
   #verify(): void {
-    if (this.#stopped || !this.#hasher || this.#received !== this.#offer.size || !this.#expectedSha) return;
+    if (this.#stopped || !this.#hasher || this.#counted !== this.#offer.size || !this.#expectedSha || this.#verifying) return;
+    this.#verifying = true;
     const actual = this.#hasher.digest('hex');
-    if (actual !== this.#expectedSha) return this.#corrupted('the file does not match the sender’s SHA-256');
+    const expected = this.#expectedSha;
+    void (async () => {
+      const cipher = await this.#cipher;
+      return cipher ? cipher.digest(actual) : actual;
+    })().then(
+      (keyed) => (keyed === expected ? this.#deliver(actual) : this.#corrupted('the file does not match the sender’s SHA-256')),
+      (error: unknown) => this.#corrupted(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  #deliver(sha256: string): void {
+    if (this.#stopped) return;
+    if (this.#cipher) this.record.update({ sha256 });
     this.#flushParts();
     const url = URL.createObjectURL(new Blob(this.#blobs, { type: this.#offer.mimeType || 'application/octet-stream' }));
     this.#blobs = [];

@@ -2,8 +2,10 @@ import { createSHA256 } from 'hash-wasm';
 import type { types } from 'mediasoup-client';
 import type { NotificationData } from '../../../../shared/protocol';
 import { limits } from '../../../../shared/limits';
+import { SEALED_CHUNK_OVERHEAD, type FileCipher } from '../MediaEncryption';
 import type { SignalingClient } from '../SignalingClient';
 import type { TransferRecord } from './FileTransfer';
+import { fileBytesOf } from './wireSize';
 
 export const FILE_PROTOCOL = 'roundtable-file/1';
 /** Read from the file this much at a time, sent as `limits.fileChunkBytes` messages. */
@@ -37,11 +39,14 @@ export function closeLater(channel: { closed: boolean; close(): void } | undefin
  * goes, each chunk written only while (a) the data channel's buffer is below its high-water mark
  * and (b) the slowest recipient has acknowledged all but a window of what was sent (the SFU drops
  * what it cannot buffer for a slow recipient, so the data channel alone is not back-pressure enough).
+ * In an end-to-end encrypted meeting each chunk is sealed first (`cipher`): the host sees, and
+ * recipients acknowledge, the sealed (wire) bytes.
  */
 export class FileSender {
   readonly record: TransferRecord;
   readonly #file: Blob;
   readonly #signaling: SignalingClient;
+  readonly #cipher?: FileCipher;
   #producer?: types.DataProducer;
   /** Bytes every recipient has acknowledged; undefined until they are all ready. */
   #delivered?: number;
@@ -51,10 +56,11 @@ export class FileSender {
   /** Resolves once this transfer's data channel is closed (or was never opened). */
   readonly channelClosed = new Promise<void>((resolve) => (this.#channelClosed = resolve));
 
-  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient) {
+  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient, cipher?: FileCipher) {
     this.record = record;
     this.#file = file;
     this.#signaling = signaling;
+    this.#cipher = cipher;
   }
 
   get id(): string {
@@ -82,25 +88,31 @@ export class FileSender {
     const size = this.record.value.size;
     const chunkBytes = limits.fileChunkBytes;
     let offset = 0;
+    let sent = 0;
+    let index = 0;
     while (offset < size) {
       const block = await this.#file.slice(offset, Math.min(size, offset + READ_BYTES)).arrayBuffer();
       for (let at = 0; at < block.byteLength; at += chunkBytes) {
         const chunk = block.slice(at, Math.min(block.byteLength, at + chunkBytes));
-        await this.#roomFor(offset + chunk.byteLength);
+        const wire = this.#cipher ? await this.#cipher.seal(chunk, index) : chunk;
+        await this.#roomFor(sent + wire.byteLength);
         if (this.#stopped) return;
         hasher.update(new Uint8Array(chunk));
-        producer.send(chunk);
+        producer.send(wire);
         offset += chunk.byteLength;
+        sent += wire.byteLength;
+        index++;
       }
     }
     await this.#roomFor(0);
     if (this.#stopped) return;
-    await this.#signaling.request('fileSent', { transferId: this.id, sha256: hasher.digest('hex') });
+    const sha256 = hasher.digest('hex');
+    await this.#signaling.request('fileSent', { transferId: this.id, sha256: this.#cipher ? await this.#cipher.digest(sha256) : sha256 });
   }
 
   onProgress(data: NotificationData<'fileProgress'>): void {
     this.#delivered = data.delivered;
-    this.record.update({ bytes: data.delivered, recipients: data.recipients, state: 'transferring' });
+    this.record.update({ bytes: Math.min(this.record.value.size, fileBytesOf(data.delivered, this.#overhead)), recipients: data.recipients, state: 'transferring' });
     this.#wakeUp();
   }
 
@@ -136,6 +148,10 @@ export class FileSender {
     this.record.update({ state, message, ...(state === 'done' ? { bytes: this.record.value.size } : {}) });
     closeLater(this.#producer, now);
     this.#wakeUp();
+  }
+
+  get #overhead(): number {
+    return this.#cipher ? SEALED_CHUNK_OVERHEAD : 0;
   }
 
   #wakeUp(): void {
