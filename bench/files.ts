@@ -3,7 +3,7 @@
  * through the SFU (data channels, the app's own SDK: window back-pressure, SHA-256 on both sides).
  * Timed from `files.send()` to the receiver's `done` (every byte in, hash checked). The pages join
  * through the web app with their (fake) camera and microphone on, as in a meeting.
- * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3 BENCH_FILE_CAMERAS=1; one JSON line last)
+ * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3 BENCH_FILE_CAMERAS=1 BENCH_FILE_E2EE=0; one JSON line last)
  */
 import { chromium, type Page } from '@playwright/test';
 import { Host } from '../electron/host/Host';
@@ -20,6 +20,9 @@ const RUNS = Number(process.env.BENCH_FILE_RUNS ?? 3);
 const GOAL_MB_S = 40;
 /** BENCH_FILE_CAMERAS=0: both pages stop their camera and microphone after joining (isolates the file path). */
 const CAMERAS = process.env.BENCH_FILE_CAMERAS !== '0';
+/** BENCH_FILE_E2EE=1: both pages join with a meeting key (#key=), so every chunk is sealed and opened (AES-GCM). */
+const E2EE = process.env.BENCH_FILE_E2EE === '1';
+const E2EE_KEY = 'Kq3v9TzX1bN0pQ7rS2uW4w';
 
 type Hooked = Window & { __roundtable?: { conference: Conference } };
 
@@ -27,7 +30,7 @@ type Hooked = Window & { __roundtable?: { conference: Conference } };
 const sessionEvents: string[] = [];
 
 async function join(page: Page, baseUrl: string, name: string): Promise<void> {
-  await page.goto(`${baseUrl}/?room=bench-files&name=${name}`);
+  await page.goto(`${baseUrl}/?room=bench-files&name=${name}${E2EE ? `#key=${E2EE_KEY}` : ''}`);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByTestId('local-tile').waitFor();
   await page.waitForFunction(() => (window as Hooked).__roundtable?.conference.state === 'connected');
@@ -89,7 +92,7 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
 }
 
 async function main(): Promise<void> {
-  log(`file transfer bench: ${RUNS} × ${FILE_MB} MB page → page through the SFU, cameras ${CAMERAS ? 'on' : 'off'}; ${loadNote()}`);
+  log(`file transfer bench: ${RUNS} × ${FILE_MB} MB page → page through the SFU, cameras ${CAMERAS ? 'on' : 'off'}${E2EE ? ', end-to-end encrypted' : ''}; ${loadNote()}`);
   const webRoot = await buildRenderer();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-bench-files-'));
   const host = await Host.start(
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     }
     const mbPerS = median(runs.map((r) => r.mbPerS));
     log(`median ${round(mbPerS)} MB/s (goal ≥ ${GOAL_MB_S} MB/s: ${mbPerS >= GOAL_MB_S ? 'met' : 'MISSED'})`);
-    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, cameras: CAMERAS, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
+    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, cameras: CAMERAS, e2ee: E2EE, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
     details = { machine: machine(), runs, sessionEvents };
   } finally {
     guard.clear();

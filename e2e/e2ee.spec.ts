@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -216,6 +218,23 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     expect(stored[0]!.ciphertext, 'the host keeps ciphertext').toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(JSON.stringify(stored)).not.toContain('Quarterly');
     expect(received.filter((line) => line.includes('Quarterly')), 'nor did the plaintext pass through signaling').toEqual([]);
+  });
+
+  await test.step('a file is sealed chunk by chunk: Ben gets it with its SHA-256, Cat (wrong key) "cannot decrypt"; its hash never passes the host', async () => {
+    const bytes = randomBytes(300 * 1024 + 5);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const filePath = test.info().outputPath('plan.bin');
+    await writeFile(filePath, bytes);
+    await ann.getByTestId('chat-file-input').setInputFiles(filePath);
+    const atBen = ben.getByTestId('file-transfer').filter({ hasText: 'plan.bin' });
+    await expect(atBen).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+    await expect(atBen).toContainText('Received, SHA-256 checked');
+    const [download] = await Promise.all([ben.waitForEvent('download'), atBen.getByRole('link', { name: 'Download' }).click()]);
+    expect(createHash('sha256').update(await readFile(await download.path())).digest('hex')).toBe(sha256);
+    const atCat = cat.getByTestId('file-transfer').filter({ hasText: 'plan.bin' });
+    await expect(atCat).toHaveAttribute('data-state', 'corrupted');
+    await expect(atCat).toContainText('cannot decrypt');
+    expect(received.filter((line) => line.includes(sha256)), 'the file\'s SHA-256 did not pass through signaling').toEqual([]);
   });
 
   await test.step('the host forwards VP8 it cannot decode into a picture', async () => {

@@ -9,6 +9,8 @@ export class PausedFile extends Blob {
   #reachedPause!: () => void;
   /** Resolves once the sender tried to read past the pause. */
   readonly paused: Promise<void>;
+  /** The sender tried to read past the pause. */
+  reached = false;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, pauseAt: number) {
     super([bytes]);
@@ -25,6 +27,7 @@ export class PausedFile extends Blob {
     const part = super.slice(start, end, contentType);
     if (start < this.#pauseAt) return part;
     const gate = async () => {
+      this.reached = true;
       this.#reachedPause();
       await this.#resumed;
     };
