@@ -19,6 +19,8 @@ class FakeTransport extends EventEmitter {
   otherInflow = 0;
   /** Bytes sent per 100 ms (media or file data). */
   outflow = 0;
+  /** mediasoup's bandwidth probation padding received (its own RTP stream). */
+  probation = 0;
   readonly #timer = setInterval(() => {
     this.bytesReceived += this.inflow;
     this.otherReceived += this.otherInflow;
@@ -34,14 +36,22 @@ class FakeTransport extends EventEmitter {
   udpPair = false;
   udpAnswers = 0;
   udpChecks = 0;
+  /** A second pair the browser keeps checking, never answered (a candidate that does not work); CP1 is selected then. */
+  deadPairChecks?: number;
   async getStats() {
+    const selected = this.deadPairChecks === undefined ? {} : { selectedCandidatePairId: 'CP1' };
     const report = new Map<string, object>([
-      ['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived + this.otherReceived, bytesSent: this.bytesSent }],
+      ['t', { type: 'transport', id: 't', bytesReceived: this.bytesReceived + this.otherReceived, bytesSent: this.bytesSent, ...selected }],
       ['in', { type: 'inbound-rtp', id: 'in', bytesReceived: this.bytesReceived }],
+      ['probe', { type: 'inbound-rtp', id: 'probe', mid: 'probator', ssrc: 1234, bytesReceived: this.probation }],
     ]);
     if (this.udpPair) {
       report.set('L1', { type: 'local-candidate', id: 'L1', protocol: 'udp' });
       report.set('CP1', { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', responsesReceived: this.udpAnswers, requestsSent: this.udpChecks });
+    }
+    if (this.deadPairChecks !== undefined) {
+      report.set('L2', { type: 'local-candidate', id: 'L2', protocol: 'tcp' });
+      report.set('CP2', { type: 'candidate-pair', id: 'CP2', localCandidateId: 'L2', responsesReceived: 0, requestsSent: this.deadPairChecks });
     }
     return report;
   }
@@ -276,6 +286,33 @@ describe('network watcher', () => {
     await settle(1_200);
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.restartIce.mock.calls[0]![0]).toBe(recv);
+    done();
+  });
+
+  it('checks going unanswered on a pair other than the selected one are no dead path', async () => {
+    const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: false });
+    send.inflow = 0;
+    recv.inflow = 0;
+    recv.udpPair = true;
+    recv.deadPairChecks = 0;
+    const checking = setInterval(() => recv.deadPairChecks!++, 200);
+    await settle(2_000);
+    clearInterval(checking);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    done();
+  });
+
+  it("mediasoup's probation bursts toward a consumer whose producer sends nothing are not media that stopped", async () => {
+    const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: false });
+    send.inflow = 0;
+    recv.inflow = 0;
+    const bursts = setInterval(() => {
+      recv.probation += 8_000;
+      recv.otherReceived += 8_000;
+    }, 1_500);
+    await settle(3_200);
+    clearInterval(bursts);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
     done();
   });
 

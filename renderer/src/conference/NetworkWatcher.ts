@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup-client';
-import { answeredSince, checksSince, pathStats, udpAnsweredSince, type PathStats } from './pathStats';
+import { checksSince, pathAnsweredSince, pathStats, udpAnsweredSince, type PathStats } from './pathStats';
 
 /** What the watcher needs from the meeting it looks after. */
 export interface WatchedMeeting {
@@ -213,25 +213,26 @@ export class NetworkWatcher {
     for (const transport of this.#transports) {
       const heard = await this.#listen(transport);
       if (!heard) continue;
-      const silentMs = this.#silence(transport, heard);
+      const { silentMs, owed } = this.#silence(transport, heard);
       if (silentMs < this.#probeAfterMs) continue;
       // Asked once per silence (an arrival starts a new `Heard`): a ping, harmless if traffic resumes.
       heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
       if (silentMs >= this.#silenceMs) {
         this.#heard.delete(transport);
-        void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s`, [transport], heard.probe);
+        void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s (${owed})`, [transport], heard.probe);
       }
     }
   }
 
-  /** How long the transport has gone without something a live path would have delivered by now (0: nothing owed). */
-  #silence(transport: types.Transport, heard: Heard): number {
-    let since: number | undefined;
+  /** How long the transport has gone without something a live path would have delivered by now (0: nothing owed), and what. */
+  #silence(transport: types.Transport, heard: Heard): { silentMs: number; owed: string } {
     // Media of unpaused producers keeps arriving on a live receiving path.
-    if (transport.direction !== 'send' && heard.carryingMedia && this.#meeting.expectsMedia(transport)) since = heard.arrivedAt;
+    const mediaSince = transport.direction !== 'send' && heard.carryingMedia && this.#meeting.expectsMedia(transport) ? heard.arrivedAt : undefined;
     // Payload sent and checks unanswered: the path owes an answer.
-    if (heard.owedSince !== undefined && (heard.payloadOwed || heard.unansweredChecks >= UNANSWERED_CHECKS)) since = Math.min(since ?? Infinity, heard.owedSince);
-    return since === undefined ? 0 : heard.at - since;
+    const answerSince = heard.owedSince !== undefined && (heard.payloadOwed || heard.unansweredChecks >= UNANSWERED_CHECKS) ? heard.owedSince : undefined;
+    if (mediaSince !== undefined && (answerSince === undefined || mediaSince <= answerSince)) return { silentMs: heard.at - mediaSince, owed: 'media expected' };
+    if (answerSince === undefined) return { silentMs: 0, owed: '' };
+    return { silentMs: heard.at - answerSince, owed: heard.payloadOwed ? 'what was sent is not answered' : 'ICE checks not answered' };
   }
 
   /** Reads the transport's stats and updates what we know about its traffic. */
@@ -245,7 +246,7 @@ export class NetworkWatcher {
     if (!last) heard = { stats, at: now, arrivedAt: now, carryingMedia: false, payloadOwed: false, unansweredChecks: 0 };
     else {
       const seconds = Math.max(1, now - last.at) / 1000;
-      if (stats.bytesReceived > last.stats.bytesReceived || answeredSince(last.stats, stats)) {
+      if (stats.bytesReceived > last.stats.bytesReceived || pathAnsweredSince(last.stats, stats)) {
         // File data arriving fast says nothing about the media: a still screen share sends next to nothing.
         const mediaRate = (stats.mediaBytesReceived - last.stats.mediaBytesReceived) / seconds;
         heard = { stats, at: now, arrivedAt: now, carryingMedia: mediaRate >= MEDIA_BYTES_PER_SECOND, payloadOwed: false, unansweredChecks: 0 };
@@ -286,7 +287,7 @@ export class NetworkWatcher {
         const now = await pathStats(t);
         // Anything at all, even ICE check responses: the path works. Media itself may be absent
         // for a good reason (the only sender left, data channels only), which must not count as a dead path.
-        if (!now || (now.bytesReceived <= before.bytesReceived && !answeredSince(before, now))) all = false;
+        if (!now || (now.bytesReceived <= before.bytesReceived && !pathAnsweredSince(before, now))) all = false;
         if (!now || now.udpPairs === 0 || now.bytesReceived > before.bytesReceived || udpAnsweredSince(before, now)) udpSilent = false;
       }
       if (all) return true;

@@ -22,6 +22,8 @@ export interface PathStats {
   udpPairs: number;
   /** Per candidate pair (by stats id). Pairs come and go with an ICE restart. */
   pairs: Map<string, PairChecks>;
+  /** The pair the transport's packets go over (none reported: undefined). */
+  selectedPair?: string;
 }
 
 /** Whether any pair (UDP pairs only: `udpOnly`) got an answer to a check between `before` and `now`. */
@@ -35,10 +37,25 @@ export function udpAnsweredSince(before: PathStats, now: PathStats): boolean {
   return answeredSince(before, now, true);
 }
 
-/** How many checks (STUN requests) went out between `before` and `now`. */
+/**
+ * The pairs that say whether the path in use is alive: the selected one. Checks on other pairs go
+ * unanswered for reasons of their own (a candidate that never worked), and answers on them do
+ * not mean the selected path works (UDP blocked while a TCP pair answers).
+ */
+function pathPairs(now: PathStats): [string, PairChecks][] {
+  const selected = now.selectedPair !== undefined ? now.pairs.get(now.selectedPair) : undefined;
+  return selected ? [[now.selectedPair!, selected]] : [...now.pairs];
+}
+
+/** Whether the path in use got an answer to a check (STUN response) between `before` and `now`. */
+export function pathAnsweredSince(before: PathStats, now: PathStats): boolean {
+  return pathPairs(now).some(([id, pair]) => pair.answers > (before.pairs.get(id)?.answers ?? 0));
+}
+
+/** How many checks (STUN requests) went out on the path in use between `before` and `now`. */
 export function checksSince(before: PathStats, now: PathStats): number {
   let sent = 0;
-  for (const [id, pair] of now.pairs) sent += Math.max(0, pair.checks - (before.pairs.get(id)?.checks ?? 0));
+  for (const [id, pair] of pathPairs(now)) sent += Math.max(0, pair.checks - (before.pairs.get(id)?.checks ?? 0));
   return sent;
 }
 
@@ -48,11 +65,24 @@ interface StatsEntry {
   bytesReceived?: number;
   bytesSent?: number;
   headerBytesReceived?: number;
+  ssrc?: number;
+  mid?: string;
   protocol?: string;
   localCandidateId?: string;
   responsesReceived?: number;
   requestsSent?: number;
   consentRequestsSent?: number;
+  selectedCandidatePairId?: string;
+}
+
+/**
+ * mediasoup's bandwidth probation: bursts of padding on their own stream (SSRC 1234, mid
+ * "probator" in mediasoup-client) every few seconds, even toward a consumer whose producer sends
+ * nothing. Counted as media, each burst looked like media that then stopped (Chromium bench, a
+ * stopped camera: an ICE restart every 5 s).
+ */
+function isProbation(s: StatsEntry): boolean {
+  return s.mid === 'probator' || s.ssrc === 1234;
 }
 
 /** The transport's path stats; undefined when the stats cannot be read (closed transport). */
@@ -62,14 +92,16 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
     let bytesReceived: number | undefined;
     let bytesSent = 0;
     let mediaBytesReceived = 0;
+    let selectedPair: string | undefined;
     const udpCandidates = new Set<string>();
     const found: (PairChecks & { id: string; local: string })[] = [];
     report.forEach((s: StatsEntry) => {
       if (s.type === 'transport' && typeof s.bytesReceived === 'number') {
         bytesReceived = (bytesReceived ?? 0) + s.bytesReceived;
         bytesSent += s.bytesSent ?? 0;
+        selectedPair ??= s.selectedCandidatePairId;
       }
-      if (s.type === 'inbound-rtp') mediaBytesReceived += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
+      if (s.type === 'inbound-rtp' && !isProbation(s)) mediaBytesReceived += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
       if (s.type === 'local-candidate' && s.protocol === 'udp') udpCandidates.add(s.id);
       if (s.type === 'candidate-pair' && s.localCandidateId) {
         // Chromium counts consent checks apart from connectivity checks; older libwebrtc (wrtc) in requestsSent only.
@@ -80,7 +112,7 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
     if (bytesReceived === undefined) return undefined;
     const pairs = new Map<string, PairChecks>();
     for (const { id, local, answers, checks } of found) pairs.set(id, { udp: udpCandidates.has(local), answers, checks });
-    return { bytesReceived, mediaBytesReceived, bytesSent, udpPairs: [...pairs.values()].filter((p) => p.udp).length, pairs };
+    return { bytesReceived, mediaBytesReceived, bytesSent, udpPairs: [...pairs.values()].filter((p) => p.udp).length, pairs, selectedPair };
   } catch {
     return undefined;
   }
