@@ -161,7 +161,7 @@ export class Host {
         const url = config.publicUrl ?? baseUrl;
         // Pipes between nodes listen where media does: the LAN/public address.
         const span = config.clusterSpan ? { pipeListen: { ip: config.listenIp, announcedAddress: announcedIp } } : undefined;
-        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs, span }, { rooms, pool, logger });
+        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs, span, resumeWindowMs: config.resumeWindowMs }, { rooms, pool, logger });
         rooms.placement = cluster;
       }
       const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;
