@@ -147,12 +147,45 @@ describe('admission and resumes across the nodes of a meeting', () => {
     expect(leftForBen).not.toContain(patJoin.peerId);
   }, 120_000);
 
-  it('the home dies: the lock and the passcode hold on the node that takes the meeting over', async () => {
+  it('a host that came back through the satellite changes the passcode, the lock and the waiting room there: the home holds to them', async () => {
+    const ann = await kit.join(a.url, 'relayed', 'Ann');
+    const [home, satellite] = await servedBy('relayed');
+    const hana = await kit.raw(home.url);
+    const hanaJoin = joined(await rawJoin(hana, 'relayed', 'Hana', { ownerKey: spanning.ROUNDTABLE_ADMIN_TOKEN }));
+    await waitFor(() => ann.participants.get(hanaJoin.peerId)?.isHost, 'Ann sees the host', 10_000);
+    // The host's connection to the home drops; she comes back through the other node, still host.
+    hana.close();
+    await waitFor(() => ann.participants.get(hanaJoin.peerId)?.reconnecting, 'the host reconnecting', 10_000);
+    const host = await kit.raw(satellite.url);
+    const back = await rawJoin(host, 'relayed', 'Hana', { resumeToken: hanaJoin.resumeToken });
+    expect(back).toMatchObject({ ok: true, data: { peerId: hanaJoin.peerId, isHost: true } });
+    expect(roomOf(await satellite.health(), 'relayed')?.peers).toBe(1);
+
+    expect(await host.request('hostSetPasscode', { passcode: 'sat' })).toMatchObject({ ok: true });
+    expect(await refusal(kit, home.url, 'relayed', {})).toBe('unauthorized');
+    expect(await refusal(kit, home.url, 'relayed', { passcode: 'sat' })).toBeUndefined();
+    expect(await host.request('hostLockRoom', { locked: true })).toMatchObject({ ok: true });
+    expect(await refusal(kit, home.url, 'relayed', { passcode: 'sat' })).toBe('room_locked');
+    await waitFor(() => ann.locked, 'Ann sees the lock', 5_000);
+    expect(await host.request('hostLockRoom', { locked: false })).toMatchObject({ ok: true });
+
+    // Waiting room on, at the satellite: a join at the home waits; off again: it is let in.
+    expect(await host.request('hostSetWaitingRoom', { enabled: true })).toMatchObject({ ok: true });
+    const kay = await kit.raw(home.url, '127.0.2.1');
+    const waiting = new Promise((resolve) => kay.socket.once('waiting', resolve));
+    const kayIn = rawJoin(kay, 'relayed', 'Kay', { passcode: 'sat' });
+    await waiting;
+    expect(await host.request('hostSetWaitingRoom', { enabled: false })).toMatchObject({ ok: true });
+    expect(await kayIn).toMatchObject({ ok: true });
+  }, 120_000);
+
+  it('the home dies: the lock, the passcode and the waiting room hold on the node that takes the meeting over', async () => {
     const hana = await kit.join(a.url, 'fortress', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
     const [home, survivor] = await servedBy('fortress');
     const ivo = await kit.join(survivor.url, 'fortress', 'Ivo');
     expect(roomOf(await survivor.health(), 'fortress')?.peers).toBe(1);
     await hana.setPasscode('one');
+    await hana.waitingRoom.setEnabled(true);
     await hana.setLocked(true);
     await waitFor(() => ivo.locked, 'Ivo sees the lock', 5_000);
 
@@ -164,6 +197,11 @@ describe('admission and resumes across the nodes of a meeting', () => {
     await waitFor(async () => hana.state === 'connected' && roomOf(await survivor.health(), 'fortress')?.peers === 2, 'Hana back on the survivor', 30_000);
     await hana.setLocked(false);
     expect(await refusal(kit, survivor.url, 'fortress', {})).toBe('unauthorized');
-    expect(await refusal(kit, survivor.url, 'fortress', { passcode: 'one' })).toBeUndefined();
+    // With the passcode, a newcomer waits to be let in, and the host sees the knock.
+    const kay = kit.joining(survivor.url, 'fortress', 'Kay', undefined, 'one');
+    await waitFor(() => kay.conference.state === 'waiting' && hana.waitingRoom.entries.length === 1, 'Kay waits for the host', 10_000);
+    await hana.waitingRoom.admit(hana.waitingRoom.entries[0]!.id);
+    await kay.joined;
+    expect(roomOf(await survivor.health(), 'fortress')?.peers).toBe(3);
   }, 120_000);
 });
