@@ -205,3 +205,31 @@ describe('admission and resumes across the nodes of a meeting', () => {
     expect(roomOf(await survivor.health(), 'fortress')?.peers).toBe(3);
   }, 120_000);
 });
+
+describe('meetings per node (no spanning): the meeting moves when its node dies', () => {
+  const kit = new MeetingKit();
+  let cluster: TestCluster | undefined;
+  const env = { ROUNDTABLE_CLUSTER_SPAN: 'false', ROUNDTABLE_ADMIN_TOKEN: spanning.ROUNDTABLE_ADMIN_TOKEN };
+
+  afterAll(async () => {
+    await kit.cleanup();
+    await cluster?.stop();
+  });
+
+  it('the passcode holds on the node the meeting moved to, for everyone but those who know it', async () => {
+    cluster = await TestCluster.start([{ nodeId: 'solo-a', env }, { nodeId: 'solo-b', env }]);
+    const [a, b] = cluster.nodes as [HostProcess, HostProcess];
+    const hana = await kit.join(a.url, 'moved', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
+    const [home, other] = (roomOf(await a.health(), 'moved')?.peers ?? 0) > 0 ? [a, b] : [b, a];
+    await hana.setPasscode('one');
+    const { conference: ann, joined: annIn } = kit.joining(other.url, 'moved', 'Ann', undefined, 'one');
+    await annIn;
+    expect(roomOf(await home.health(), 'moved')?.peers).toBe(2);
+
+    await home.kill('SIGKILL');
+    // Both come back on the other node (Ann with the passcode she joined with), in a room that opened there.
+    await waitFor(async () => hana.state === 'connected' && ann.state === 'connected' && roomOf(await other.health(), 'moved')?.peers === 2, 'both moved to the other node', 30_000);
+    expect(await refusal(kit, other.url, 'moved', {})).toBe('unauthorized');
+    expect(await refusal(kit, other.url, 'moved', { passcode: 'one' })).toBeUndefined();
+  }, 120_000);
+});
