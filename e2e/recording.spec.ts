@@ -16,12 +16,11 @@ async function probe(file: string): Promise<Probe> {
   return JSON.parse(stdout) as Probe;
 }
 
-/** Decodes the whole file; answers the last video frame's timestamp (s). Throws on decode errors. */
-async function decodeAll(file: string): Promise<number> {
+/** Decodes the whole file; answers its video frames' timestamps (s). Throws on decode errors. */
+async function videoFrameTimes(file: string): Promise<number[]> {
   const { stdout, stderr } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file]);
   expect(stderr.trim(), 'decode errors').toBe('');
-  const times = stdout.trim().split('\n').map(Number).filter(Number.isFinite);
-  return Math.max(...times);
+  return stdout.trim().split('\n').map(Number).filter(Number.isFinite);
 }
 
 test.describe.configure({ timeout: 120_000 });
@@ -68,11 +67,18 @@ test('the host records 5 s of the meeting: everyone sees "Recording"; a playable
   expect(duration, `duration in the header: ${info.format.duration}`).toBeGreaterThanOrEqual(4);
   expect(duration, `recorded between clicks ${outerSeconds.toFixed(2)} s apart`).toBeLessThanOrEqual(Math.max(6, outerSeconds + 1));
   // The frames agree with the header: the content really is ~5 s, and it all decodes.
-  const lastFrame = await decodeAll(file);
-  // The compositor draws adaptively and skips frames when the page is slow, so the last frame can
-  // come before the end; most of the recording must still carry video.
-  expect(lastFrame).toBeGreaterThanOrEqual(3);
-  expect(lastFrame).toBeLessThanOrEqual(Math.max(6, outerSeconds + 1));
+  const times = await videoFrameTimes(file);
+  const gaps = times.slice(1).map((time, i) => time - times[i]!);
+  const summary = `${times.length} frames from ${times[0]} s to ${times.at(-1)} s, longest gap ${Math.max(...gaps).toFixed(2)} s`;
+  console.log(`recorded video: ${summary}`);
+  // Video from the start to the end, moving all along: the compositor may draw fewer than 15
+  // pictures a second on a busy machine, but never stops or starts late (the encoder starting up
+  // under load took up to 1.5 s).
+  expect(times[0], summary).toBeLessThanOrEqual(2);
+  expect(times.at(-1), summary).toBeGreaterThanOrEqual(duration - 1.5);
+  expect(times.at(-1), summary).toBeLessThanOrEqual(Math.max(6, outerSeconds + 1));
+  expect(Math.max(...gaps), summary).toBeLessThan(2);
+  expect(times.length / duration, summary).toBeGreaterThanOrEqual(2);
 
   // The host lets everyone record: Bob gets the control.
   await alice.getByRole('button', { name: 'Participants' }).click();

@@ -5,7 +5,10 @@ import path from 'node:path';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
-/** A headless host process (`electron/host/cli.ts`) on 127.0.0.1, ephemeral ports: a node that can be SIGKILLed. */
+/**
+ * A headless host process (`electron/host/cli.ts`) on 127.0.0.1, ephemeral ports: a node that can
+ * be SIGKILLed. With `redisUrl` it is a cluster node; without, a standalone host.
+ */
 export class HostProcess {
   readonly nodeId: string;
   readonly adminToken: string;
@@ -21,7 +24,7 @@ export class HostProcess {
     this.adminToken = adminToken;
   }
 
-  static async start(options: { nodeId: string; redisUrl: string; secret: string; env?: Record<string, string> }): Promise<HostProcess> {
+  static async start(options: { nodeId: string; redisUrl?: string; secret?: string; env?: Record<string, string> }): Promise<HostProcess> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `roundtable-node-${options.nodeId}-`));
     const adminToken = options.env?.ROUNDTABLE_ADMIN_TOKEN ?? `admin-${options.nodeId}-0123456789abcdef`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts'], {
@@ -39,9 +42,7 @@ export class HostProcess {
         ROUNDTABLE_DATA_DIR: dataDir,
         ROUNDTABLE_LOG_LEVEL: process.env.ROUNDTABLE_TEST_LOG ?? 'warn',
         ROUNDTABLE_ADMIN_TOKEN: adminToken,
-        ROUNDTABLE_REDIS_URL: options.redisUrl,
-        ROUNDTABLE_CLUSTER_SECRET: options.secret,
-        ROUNDTABLE_NODE_ID: options.nodeId,
+        ...(options.redisUrl ? { ROUNDTABLE_REDIS_URL: options.redisUrl, ROUNDTABLE_CLUSTER_SECRET: options.secret, ROUNDTABLE_NODE_ID: options.nodeId } : {}),
         // A killed test run must not leave nodes (and their workers) behind.
         ROUNDTABLE_STOP_WITH_PARENT: '1',
         ...options.env,

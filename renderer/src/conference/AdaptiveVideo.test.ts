@@ -5,10 +5,15 @@ import { adaptVideo, type AdaptiveTarget } from './AdaptiveVideo';
 type Callback = (entries: { contentRect?: { height: number }; isIntersecting?: boolean }[]) => void;
 const observers: { kind: 'resize' | 'intersection'; callback: Callback }[] = [];
 class FakeResizeObserver {
+  readonly #callback: Callback;
   constructor(callback: Callback) {
+    this.#callback = callback;
     observers.push({ kind: 'resize', callback });
   }
-  observe() {}
+  /** Like the browser's, the first observation comes after layout: here, on the next microtask. */
+  observe(target: HTMLElement) {
+    queueMicrotask(() => this.#callback([{ contentRect: { height: target.getBoundingClientRect().height } }]));
+  }
   disconnect() {}
 }
 class FakeIntersectionObserver {

@@ -30,7 +30,11 @@ const MAX_RETRIES = 6;
  */
 export function adaptVideo(target: AdaptiveTarget, consumerId: string, element: HTMLElement): () => void {
   let visible = true;
-  let height = element.getBoundingClientRect().height;
+  /**
+   * From the observer's first callback, which comes after the browser's own layout: reading it
+   * here would force a layout of the page while a join is busy adding tiles.
+   */
+  let height: number | undefined;
   /** What the host has acknowledged (undefined: nothing asked yet). */
   let ackedLayer: number | undefined;
   let ackedPaused = false;
@@ -44,7 +48,7 @@ export function adaptVideo(target: AdaptiveTarget, consumerId: string, element: 
   };
   const apply = async () => {
     timer = undefined;
-    if (stopped) return;
+    if (stopped || height === undefined) return;
     if (inFlight) return schedule();
     inFlight = true;
     try {
@@ -73,7 +77,7 @@ export function adaptVideo(target: AdaptiveTarget, consumerId: string, element: 
   };
 
   const resizeObserver = new ResizeObserver((entries) => {
-    height = entries.at(-1)?.contentRect.height ?? height;
+    height = entries.at(-1)?.contentRect.height ?? height ?? 0;
     changed();
   });
   const intersectionObserver = new IntersectionObserver((entries) => {

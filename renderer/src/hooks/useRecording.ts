@@ -43,6 +43,7 @@ export function useRecording(
   const [phase, setPhase] = useState<RecordingPhase>('idle');
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const running = useRef<Running | null>(null);
+  const mounted = useRef(true);
   const phaseRef = useRef(phase);
   phaseRef.current = phase;
   const maxBytes = options.maxBytes ?? (platform.recordings ? RECORDING_LIMITS.desktop : RECORDING_LIMITS.browser);
@@ -93,19 +94,22 @@ export function useRecording(
         setPhase('idle');
         return;
       }
-      compositor = compositeStage(stage);
+      const failed = (error: Error) => {
+        report({ kind: 'alert', text: `Recording failed: ${error.message}` });
+        void finish('error');
+      };
+      compositor = compositeStage(stage, { onError: failed });
+      await compositor.drawing;
       mix = new AudioMix();
       mix.setTracks(audioTracks());
-      const recorder = new MeetingRecorder(new MediaStream([compositor.track, mix.track]), sink, {
-        maxBytes,
-        onLimit: () => void finish('limit'),
-        onError: (error) => {
-          report({ kind: 'alert', text: `Recording failed: ${error.message}` });
-          void finish('error');
-        },
-      });
+      const recorder = new MeetingRecorder(new MediaStream([compositor.track, mix.track]), sink, { maxBytes, onLimit: () => void finish('limit'), onError: failed });
       running.current = { recorder, compositor, mix };
       recorder.start();
+      // The meeting view went away while the recording was starting: save what there is.
+      if (!mounted.current) {
+        void finish('user');
+        return;
+      }
       setPhase('recording');
       report({ kind: 'status', text: 'Recording started. Everyone in the meeting sees that you are recording.' });
     } catch (error) {
@@ -138,7 +142,13 @@ export function useRecording(
   // Leaving the meeting view saves what was recorded.
   const finishRef = useRef(finish);
   finishRef.current = finish;
-  useEffect(() => () => void finishRef.current('user'), []);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      void finishRef.current('user');
+    };
+  }, []);
 
   return {
     phase,

@@ -1,3 +1,4 @@
+import { breakoutBox } from '../breakoutBox';
 import { processedTrack } from '../processedTrack';
 import type { StartMessage, WorkerMessage } from './backgroundMessages';
 import { segmentationAssets } from './segmentationAssets';
@@ -33,18 +34,6 @@ const JUDGE_AFTER_MS = 10_000;
 /** Slower than this (≈ 12 fps) is not "keeping up" with a camera. */
 const TOO_SLOW_MS = 85;
 const START_TIMEOUT_MS = 30_000;
-
-/** Chromium's breakout-box API (not in TypeScript's DOM types yet). */
-interface BreakoutBox {
-  MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
-  MediaStreamTrackGenerator: new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
-}
-
-function breakoutBox(): BreakoutBox | undefined {
-  const scope = globalThis as unknown as Partial<BreakoutBox>;
-  if (!scope.MediaStreamTrackProcessor || !scope.MediaStreamTrackGenerator || typeof OffscreenCanvas === 'undefined' || typeof VideoFrame === 'undefined') return undefined;
-  return scope as BreakoutBox;
-}
 
 async function loadPicture(url: string): Promise<ImageBitmap> {
   const image = new Image();
