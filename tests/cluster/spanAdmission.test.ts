@@ -232,4 +232,22 @@ describe('meetings per node (no spanning): the meeting moves when its node dies'
     expect(await refusal(kit, other.url, 'moved', {})).toBe('unauthorized');
     expect(await refusal(kit, other.url, 'moved', { passcode: 'one' })).toBeUndefined();
   }, 120_000);
+
+  it('Redis restarting empty does not lose the passcode: the meeting moves again afterwards and it still holds', async () => {
+    const home = cluster!.live[0]!;
+    expect(roomOf(await home.health(), 'moved')?.peers).toBeGreaterThanOrEqual(2);
+    await cluster!.redis.kill();
+    await cluster!.redis.start();
+    // A participant of the meeting hears when the node list changes: so have the others.
+    const listener = await kit.raw(home.url, '127.0.3.1');
+    joined(await rawJoin(listener, 'moved', 'Listener', { passcode: 'one' }));
+    const lists: string[][] = [];
+    listener.socket.on('clusterNodes', (data: { urls: string[] }) => lists.push(data.urls));
+    const next = await cluster!.add({ nodeId: 'solo-c', env });
+    await waitFor(() => lists.some((urls) => urls.includes(next.url)), 'the participants know the new node', 10_000);
+    await home.kill('SIGKILL');
+    await waitFor(async () => (roomOf(await next.health(), 'moved')?.peers ?? 0) >= 2, 'the meeting moved to the node added after the restart', 30_000);
+    expect(await refusal(kit, next.url, 'moved', {})).toBe('unauthorized');
+    expect(await refusal(kit, next.url, 'moved', { passcode: 'one' })).toBeUndefined();
+  }, 120_000);
 });

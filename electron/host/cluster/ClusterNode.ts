@@ -254,7 +254,7 @@ export class ClusterNode {
     const record = this.#record();
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
-    await this.#settings.refresh(this.#rooms.all().map((room) => room.id));
+    await this.#settings.refresh(this.#rooms.all().filter((room) => !this.#satellites.has(room.id)));
     const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
     this.#rememberUrls(this.#nodes);

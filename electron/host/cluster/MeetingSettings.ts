@@ -22,10 +22,20 @@ type SettingsRecord = z.infer<typeof SettingsRecord>;
 
 const RECORD = 'meetingSettings';
 
-/** Writes the record unless a later revision is there already (two nodes writing at once). */
+/**
+ * Writes the record unless a later revision is there already (two nodes writing at once); the same
+ * revision only has its lifetime renewed. So a node can re-write what it applied at every heartbeat:
+ * it refreshes the record, and puts it back after Redis lost it (a restart) or a write failed.
+ */
 const WRITE = `
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-if tonumber(ARGV[2]) <= current then return 0 end
+local rev = tonumber(ARGV[2])
+if rev < current then return 0 end
+if rev == current and redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  return 1
+end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return 1`;
@@ -60,6 +70,8 @@ export class MeetingSettings {
   readonly #applied = new WeakMap<Admission, Applied>();
   /** Fetched while a room's claim was decided, applied when it opens. */
   readonly #prefetched = new Map<string, SettingsRecord | undefined>();
+  /** Meetings whose last write from here failed (Redis away): written again by the next heartbeat. */
+  readonly #unsent = new Map<string, Room>();
   /** Writes of one meeting, in order. */
   readonly #writes = new Map<string, Promise<unknown>>();
   /** Called with the revision written (a meeting spanning nodes tells its other nodes). */
@@ -110,12 +122,38 @@ export class MeetingSettings {
     if (record && !room.closed) this.#apply(room, record);
   }
 
-  /** Keeps the settings of meetings open here from expiring (every heartbeat). */
-  async refresh(roomIds: readonly string[]): Promise<void> {
-    if (roomIds.length === 0) return;
+  /**
+   * Every heartbeat: the settings of the meetings this node is home of stay in Redis (renewed, or
+   * written again after Redis lost them), and so do those whose write from here failed. Not the
+   * others: once the meeting ended on its home, a satellite closing a moment later must not bring
+   * them back.
+   */
+  async refresh(homed: readonly Room[]): Promise<void> {
     const pipeline = this.#redis.pipeline();
-    for (const roomId of roomIds) pipeline.pexpire(keys.record(roomId), this.#ttlMs).pexpire(keys.rev(roomId), this.#ttlMs);
-    await pipeline.exec();
+    let writes = 0;
+    const unsent = [...this.#unsent.values()].filter((room) => !homed.includes(room));
+    this.#unsent.clear();
+    for (const room of [...homed, ...unsent]) {
+      const record = this.#record(room);
+      if (!record || room.closed) continue;
+      pipeline.eval(WRITE, 2, keys.record(room.id), keys.rev(room.id), this.#records.seal(RECORD, record), record.rev, this.#ttlMs);
+      writes++;
+    }
+    if (writes === 0) return;
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      for (const room of unsent) this.#unsent.set(room.id, room);
+      throw error;
+    }
+  }
+
+  /** What this node applied for `room`, as written to Redis (undefined: no change yet anywhere it knows). */
+  #record(room: Room): SettingsRecord | undefined {
+    const admission = room.meetingState.admission;
+    const applied = this.#applied.get(admission);
+    if (!applied) return undefined;
+    return { rev: applied.rev, locked: applied.locked, passcode: applied.passcode, waitingRoom: admission.waiting.enabled, revokedAt: applied.revokedAt };
   }
 
   /** The meeting ended on its home (nobody left anywhere): its settings go with it. */
@@ -165,12 +203,16 @@ export class MeetingSettings {
     const revokedAt = revokes ? Math.max(now, applied.revokedAt + 1) : applied.revokedAt;
     this.#applied.set(admission, { rev, passcode: digest, locked: admission.locked, revokedAt });
     if (revokes) this.onRevoked?.(room);
-    const record: SettingsRecord = { rev, locked: admission.locked, passcode: digest, waitingRoom: admission.waiting.enabled, revokedAt };
+    const record = this.#record(room)!;
     const previous = this.#writes.get(room.id) ?? Promise.resolve();
     const write = previous
       .then(() => this.#redis.eval(WRITE, 2, keys.record(room.id), keys.rev(room.id), this.#records.seal(RECORD, record), rev, this.#ttlMs))
       .then(() => this.onWritten?.(room, rev))
-      .catch((error: unknown) => this.#logger.error({ roomId: room.id, err: (error as Error).message }, 'cluster: could not share the meeting\'s admission settings'))
+      .catch((error: unknown) => {
+        // The next heartbeat writes it again (refresh).
+        this.#unsent.set(room.id, room);
+        this.#logger.error({ roomId: room.id, err: (error as Error).message }, 'cluster: could not share the meeting\'s admission settings');
+      })
       .finally(() => {
         if (this.#writes.get(room.id) === write) this.#writes.delete(room.id);
       });
