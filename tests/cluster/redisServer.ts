@@ -37,11 +37,11 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--daemonize', 'no', '--loglevel', 'warning'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const redis = ['redis-server', '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--daemonize', 'no', '--loglevel', 'warning'];
+    // On Linux, setpriv (util-linux) makes the kernel SIGKILL redis-server when the test process
+    // dies, even by SIGKILL: a killed test run left its redis-servers running.
+    const command = process.platform === 'linux' ? ['setpriv', '--pdeathsig', 'KILL', ...redis] : redis;
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#process = child;
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
