@@ -147,6 +147,32 @@ describe('admission and resumes across the nodes of a meeting', () => {
     expect(leftForBen).not.toContain(patJoin.peerId);
   }, 120_000);
 
+  it('a participant whose old connection is still open on one node rejoins on the other: the new connection replaces the old one, everyone lists it once', async () => {
+    const ann = await kit.join(a.url, 'half-open', 'Ann');
+    const [first, second] = await servedBy('half-open');
+    const pat = await kit.raw(first.url);
+    const patJoin = joined(await rawJoin(pat, 'half-open', 'Pat'));
+    const ben = await kit.join(second.url, 'half-open', 'Ben');
+    await waitFor(() => ann.participants.has(patJoin.peerId) && ben.participants.has(patJoin.peerId), 'both list Pat', 10_000);
+    const leftForAnn = watchLeaves(ann);
+    let kicked: { reason: string } | undefined;
+    pat.socket.once('peerKicked', (data: { reason: string }) => (kicked = data));
+
+    // Pat's client lost its way to the first node, which has not noticed: it rejoins on the second with its token.
+    const back = joined(await rawJoin(await kit.raw(second.url), 'half-open', 'Pat', { resumeToken: patJoin.resumeToken }));
+    expect(back.peerId).toBe(patJoin.peerId);
+    expect(await waitFor(() => kicked, 'the old connection told it was replaced', 5_000)).toMatchObject({ reason: 'you joined this meeting from another connection' });
+    await waitFor(async () => roomOf(await first.health(), 'half-open')?.peers === 1, 'the first node no longer serves Pat', 5_000);
+    for (const node of [first, second]) {
+      const listed = joined(await rawJoin(await kit.raw(node.url), 'half-open', 'Cid')).peers.filter((peer) => peer.id === patJoin.peerId);
+      expect(listed).toHaveLength(1);
+    }
+    expect(ann.participants.get(patJoin.peerId)?.reconnecting).toBeFalsy();
+    expect(leftForAnn).not.toContain(patJoin.peerId);
+    // The old token is spent on the first node too.
+    expect(joined(await rawJoin(await kit.raw(first.url), 'half-open', 'Pat again', { resumeToken: patJoin.resumeToken })).peerId).not.toBe(patJoin.peerId);
+  }, 120_000);
+
   it('a host that came back through the satellite changes the passcode, the lock and the waiting room there: the home holds to them', async () => {
     const ann = await kit.join(a.url, 'relayed', 'Ann');
     const [home, satellite] = await servedBy('relayed');

@@ -262,6 +262,18 @@ export class RoomSpan implements RoomSpanHooks {
     this.#updateLease();
   }
 
+  /**
+   * A participant connected here joined on another node with its token: as on one node, the new connection replaces this one (no `peerLeft`), its token here goes.
+   * Only on that node's `peerJoined`, never a roster: it precedes every roster by which this node could have let it back in since.
+   */
+  #replacedElsewhere(peerId: string): void {
+    const peer = this.room.peers.get(peerId);
+    if (!peer) return;
+    peer.channel.notify('peerKicked', { reason: 'you joined this meeting from another connection' });
+    peer.close('replaced');
+    this.room.meetingState.admission.tokens.revoke(peerId);
+  }
+
   #applyEvent(from: string, name: string, data: unknown, except: string | undefined): void {
     if (!RELAYED.has(name as NotificationName)) return;
     const event = name as NotificationName;
@@ -272,6 +284,7 @@ export class RoomSpan implements RoomSpanHooks {
     const remote = peerId === undefined ? undefined : this.#remote.get(peerId);
     switch (event) {
       case 'peerJoined':
+        this.#replacedElsewhere((parsed.data as PeerInfo).id);
         this.#upsert(from, parsed.data as PeerInfo);
         return;
       case 'peerLeft':
