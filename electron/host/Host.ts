@@ -127,7 +127,7 @@ export class Host {
     let cluster: ClusterNode | undefined;
     try {
       const tls = useTls ? await loadOrCreateCertificate(config.dataDir, [announcedIp]) : undefined;
-      const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers, cluster: () => cluster });
+      const app = createHttpApp({ pool, rooms, adminToken, webRoot: config.webRoot ?? defaultWebRoot, iceServers, cluster: () => cluster, clusterOrigins: config.redisUrl ? config.clusterOrigins : [] });
       server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
@@ -147,6 +147,7 @@ export class Host {
           allowAnyLoopbackPort: isLoopback(config.listenIp),
           extra: config.allowedOrigins,
           live: () => cluster?.nodeUrls() ?? [],
+          clusterOrigins: config.redisUrl ? config.clusterOrigins : [],
         }),
         iceServers: () => iceServers('peer'),
         // The owner key (desktop app) or the admin token (a headless host's owner link) makes its holder host.
@@ -161,7 +162,7 @@ export class Host {
         const url = config.publicUrl ?? baseUrl;
         // Pipes between nodes listen where media does: the LAN/public address.
         const span = config.clusterSpan ? { pipeListen: { ip: config.listenIp, announcedAddress: announcedIp } } : undefined;
-        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs, span }, { rooms, pool, logger });
+        cluster = await ClusterNode.start({ redisUrl: config.redisUrl, secret: config.clusterSecret, nodeId, url, nodeTtlMs: config.clusterNodeTtlMs, span, resumeWindowMs: config.resumeWindowMs }, { rooms, pool, logger });
         rooms.placement = cluster;
       }
       const discovery = config.discovery ? new Discovery({ logger, mdns: options.mdns }) : undefined;

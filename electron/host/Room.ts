@@ -7,14 +7,14 @@ import { HostError } from './errors';
 import type { Logger } from './logger';
 import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
 import type { PoolSlot, WorkerPool } from './WorkerPool';
-import { Admission } from './room/Admission';
+import { Admission, passcodeMatcher, type AdmissionChange } from './room/Admission';
 import { ChatHistory } from './room/ChatHistory';
 import { HostRole } from './room/HostRole';
 import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions } from './room/MediaGraph';
 import { MediaGraphRehome } from './room/MediaGraphRehome';
 import { PeerDepartures, type DepartureDeps } from './room/PeerDepartures';
 import { owned } from './room/ownership';
-import type { RoomSpanHooks } from './cluster/RoomSpan';
+import type { RoomSpanHooks } from './cluster/RoomSpanHooks';
 import type { PasscodeGuard } from './security/PasscodeGuard';
 
 export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
@@ -23,6 +23,8 @@ type RoomEvents = {
   /** No participant is in the room and no join is in progress (it may be kept for a grace period). */
   empty: [];
   close: [cause: RoomCloseCause];
+  /** The host changed who may enter (lock, passcode, waiting room) here: a cluster replicates it. `passcode`: the new one, if that changed. */
+  admissionChanged: [change: { passcode?: string | null }];
 };
 
 export interface RoomDeps {
@@ -159,9 +161,9 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async join(options: JoinOptions & { address: string }): Promise<JoinResult> {
     if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
-    await this.span?.admit(options);
+    const byHome = await this.span?.admit(options);
     const ticket = await this.#admission.admit(
-      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel },
+      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel, byHome },
       () => this.peers.size,
     );
     try {
@@ -318,15 +320,25 @@ export class Room extends EventEmitter<RoomEvents> {
 
   setLocked(host: Peer, locked: boolean): void {
     this.assertHost(host);
-    this.#admission.setLocked(locked, new Set(this.peers.keys()));
-    if (locked) this.#departures.forgetReconnecting();
+    this.applyAdmission({ locked });
     this.broadcast('roomLocked', { locked });
+    this.emit('admissionChanged', {});
   }
 
   setPasscode(host: Peer, passcode: string | null): void {
     this.assertHost(host);
-    this.#admission.setPasscode(passcode, new Set(this.peers.keys()));
-    this.#departures.forgetReconnecting();
+    this.applyAdmission({ passcode: passcodeMatcher(passcode) });
+    this.emit('admissionChanged', { passcode });
+  }
+
+  /** Who may enter changed, here or on another node of the cluster (see Admission.change). */
+  applyAdmission(change: AdmissionChange): void {
+    if (this.#admission.change(change, new Set(this.peers.keys()))) this.#departures.forgetReconnecting();
+  }
+
+  /** Participants whose connection dropped, listed as reconnecting (a cluster's other nodes list them too). */
+  get departures(): PeerDepartures {
+    return this.#departures;
   }
 
   #peerOrThrow(peerId: string): Peer {

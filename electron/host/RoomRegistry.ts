@@ -31,7 +31,7 @@ export class RoomRegistry extends EventEmitter<RoomRegistryEvents> {
   readonly #roomDeps: RoomDeps;
   readonly #logger: Logger;
   /** Clustered hosts: asked before a room that is not open here opens (throws `wrong_node` when another node hosts it). */
-  placement?: { claim(roomId: string): Promise<void> };
+  placement?: { claim(roomId: string): Promise<void>; settled?(roomId: string): Promise<void> };
   readonly #waitingRoom: Partial<WaitingRoomSettings>;
   /** New rooms start with their waiting room on (the host can turn it off in the meeting). */
   waitingRoomByDefault: boolean;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { limits } from '../../shared/limits';
+import { CLUSTER_ORIGIN } from './security/clusterOrigins';
 
 /** Everything the host can be told. Env vars map 1:1 (see README "Configuration"). */
 export const HostConfig = z.object({
@@ -50,6 +51,8 @@ export const HostConfig = z.object({
   clusterSecret: z.string().min(32, 'the cluster secret must be at least 32 characters').optional(),
   /** A node whose heartbeat is older than this is dead: its rooms move. */
   clusterNodeTtlMs: z.number().int().min(1_000).default(4_000),
+  /** Where the cluster's nodes may be (`https://*.meet.example.org`, `http://10.0.0.5:*`): a browser guest's page allows them (CSP), so it can fail over to a node added after it loaded. */
+  clusterOrigins: z.array(z.string().regex(CLUSTER_ORIGIN, 'http(s)://host[:port], the host optionally *.-prefixed, the port optionally *')).default([]),
   /** A meeting spans nodes: a join reaching a node other than the meeting's home is served there, media piped between nodes (false: sent on with `wrong_node`). */
   clusterSpan: z.boolean().default(true),
   /** New rooms start with a waiting room: arrivals wait until the host lets them in. */
@@ -96,6 +99,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     clusterSecret: env.ROUNDTABLE_CLUSTER_SECRET || undefined,
     clusterNodeTtlMs: intFromEnv(env.ROUNDTABLE_CLUSTER_NODE_TTL_MS),
     clusterSpan: boolFromEnv(env.ROUNDTABLE_CLUSTER_SPAN),
+    clusterOrigins: env.ROUNDTABLE_CLUSTER_ORIGINS ? env.ROUNDTABLE_CLUSTER_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
     waitingRoom: boolFromEnv(env.ROUNDTABLE_WAITING_ROOM),
     waitingRoomMaxWaitMs: intFromEnv(env.ROUNDTABLE_WAITING_ROOM_MAX_WAIT_MS),
     maxFileBytes: intFromEnv(env.ROUNDTABLE_MAX_FILE_BYTES),

@@ -1,5 +1,7 @@
+import http from 'node:http';
 import { Conference } from '../../renderer/src/conference';
 import { countFrames, syntheticMedia } from '../support/wrtc';
+import { rawClient, type RawClient } from '../support/rawClient';
 import { waitFor } from '../support/testHost';
 
 export const CLUSTER_SECRET = 'cluster-test-secret-0123456789abcdef';
@@ -15,10 +17,21 @@ export class MeetingKit {
   }
 
   /** A join under way (it may wait in a waiting room): the conference at once, `joined` when it is in (its rejection handled by the caller). */
-  joining(url: string, roomId: string, displayName: string, ownerKey?: string): { conference: Conference; joined: Promise<void> } {
+  joining(url: string, roomId: string, displayName: string, ownerKey?: string, passcode?: string): { conference: Conference; joined: Promise<void> } {
     const conference = new Conference({ url, handlerName: 'Chrome111' });
     this.#cleanups.push(() => conference.leave());
-    return { conference, joined: conference.join({ roomId, displayName, ownerKey }) };
+    return { conference, joined: conference.join({ roomId, displayName, ownerKey, passcode }) };
+  }
+
+  /**
+   * A bare socket.io client at `url` (closed by `cleanup()`): a participant whose connection a test
+   * drops and resumes with its token where it likes. `from`: its loopback source address (passcode
+   * attempts are rate-limited per address).
+   */
+  async raw(url: string, from?: string): Promise<RawClient> {
+    const client = await rawClient(url, from ? { agent: new http.Agent({ localAddress: from }) as never } : {});
+    this.#cleanups.push(() => client.close());
+    return client;
   }
 
   /** Starts sending a small synthetic camera (and mic) from `conference`. */

@@ -5,6 +5,7 @@ import type { WorkerPool } from '../WorkerPool';
 import { NodeRegistry, type NodeLoad, type NodeRecord } from './NodeRegistry';
 import { connectRedis } from './redisClient';
 import { ClusterBus } from './ClusterBus';
+import { MeetingSettings } from './MeetingSettings';
 import { RoomDirectory } from './RoomDirectory';
 import { SignedRecords } from './SignedRecords';
 import type { PipeListen } from './SpanPipes';
@@ -23,6 +24,8 @@ export interface ClusterOptions {
    * here, media piped between the nodes from/to `pipeListen`. Absent: such a join gets `wrong_node`.
    */
   span?: { pipeListen: PipeListen };
+  /** How long a dropped participant may come back (a meeting's settings outlive its last node by that much). */
+  resumeWindowMs?: number;
 }
 
 export interface ClusterHealth {
@@ -58,6 +61,8 @@ export class ClusterNode {
   #nodes: NodeRecord[] = [];
   readonly #bus?: ClusterBus;
   readonly #spans?: Spans;
+  /** Lock, passcode and waiting room of the meetings open here, shared with the other nodes. */
+  readonly #settings: MeetingSettings;
   /** Rooms open here as satellites: room id → its home node id. */
   readonly #satellites = new Map<string, string>();
   /** Every node's URL as last read from the registry, by claim() or a heartbeat, whichever was later. */
@@ -76,9 +81,13 @@ export class ClusterNode {
     this.#registry = new NodeRegistry(this.#redis, records, options.nodeTtlMs);
     // A room's claim outlives a few missed refreshes; a dead home is detected by its node key instead.
     this.#directory = new RoomDirectory(this.#redis, options.nodeTtlMs * 4);
+    this.#settings = new MeetingSettings({ redis: this.#redis, records, secret: options.secret, ttlMs: (options.resumeWindowMs ?? 60_000) + options.nodeTtlMs * 4, logger: this.#logger });
+    // Before Spans (which attaches to an opened room too): the settings apply before the room's first admission.
+    this.#rooms.on('roomOpened', (room) => this.#settings.opened(room));
     if (options.span) {
       this.#bus = new ClusterBus(this.#redis, records, this.nodeId, this.#logger);
       this.#spans = new Spans({
+        settings: this.#settings,
         bus: this.#bus,
         rooms: this.#rooms,
         listen: options.span.pipeListen,
@@ -90,7 +99,11 @@ export class ClusterNode {
     this.#rooms.on('roomOpened', () => this.#beat());
     this.#rooms.on('roomClosed', (roomId) => {
       if (!this.#rooms.get(roomId)) this.#satellites.delete(roomId);
-      this.#directory.release(roomId, this.nodeId).catch((error: unknown) => this.#logger.debug({ roomId, err: error }, 'cluster: could not release room'));
+      // Still its home when it closed: the meeting is over (a satellite's participants hold it open), its settings go too.
+      this.#directory
+        .release(roomId, this.nodeId)
+        .then((released) => (released && !this.#rooms.get(roomId) ? this.#settings.forget(roomId) : undefined))
+        .catch((error: unknown) => this.#logger.debug({ roomId, err: error }, 'cluster: could not release room'));
     });
     this.#timer = setInterval(() => this.#beat(), Math.max(250, Math.floor(options.nodeTtlMs / 4)));
     this.#timer.unref();
@@ -125,11 +138,20 @@ export class ClusterNode {
    * the room is new and another node carries less load.
    */
   async claim(roomId: string): Promise<void> {
+    try {
+      await this.#claim(roomId);
+    } catch (error) {
+      this.#settings.discard(roomId);
+      throw error;
+    }
+  }
+
+  async #claim(roomId: string): Promise<void> {
     let nodes: NodeRecord[];
     let home: string | undefined;
     let placedNow: boolean;
     try {
-      [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId)]);
+      [nodes, home] = await Promise.all([this.#registry.live(), this.#directory.home(roomId), this.#settings.prefetch(roomId)]);
       this.#rememberUrls(nodes);
       const live = (id: string | undefined) => nodes.find((node) => node.id === id);
       if (home === this.nodeId && !this.#stopped) return;
@@ -150,6 +172,11 @@ export class ClusterNode {
       return;
     }
     throw new HostError('wrong_node', `this meeting is hosted by ${target.id}`, target.url);
+  }
+
+  /** Resolves once a change of who may enter `roomId`, made here, is shared with the cluster (the host's request answers then). */
+  settled(roomId: string): Promise<void> {
+    return this.#settings.settled(roomId);
   }
 
   #homeOf(roomId: string): { id: string; url: string } | undefined {
@@ -227,6 +254,7 @@ export class ClusterNode {
     const record = this.#record();
     await this.#registry.heartbeat(record);
     const lost = await this.#directory.refresh(record.rooms, this.nodeId);
+    await this.#settings.refresh(this.#rooms.all().filter((room) => !this.#satellites.has(room.id)));
     const before = this.nodeUrls().join(' ');
     this.#nodes = await this.#registry.live();
     this.#rememberUrls(this.#nodes);

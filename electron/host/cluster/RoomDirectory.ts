@@ -70,8 +70,9 @@ export class RoomDirectory {
     return (await this.#redis.eval(HAND_TO, 1, clusterKeys.room(roomId), from, to, this.#ttlMs)) === 1;
   }
 
-  async release(roomId: string, nodeId: string): Promise<void> {
-    await this.#redis.eval(RELEASE, 1, clusterKeys.room(roomId), nodeId);
+  /** True when `nodeId` was the room's home (and no longer is). */
+  async release(roomId: string, nodeId: string): Promise<boolean> {
+    return (await this.#redis.eval(RELEASE, 1, clusterKeys.room(roomId), nodeId)) === 1;
   }
 
   /** Rooms placed on each node in the last TTL whose load its heartbeat may not show yet. */

@@ -5,54 +5,20 @@ import type { Logger } from '../logger';
 import type { Peer } from '../Peer';
 import type { Room } from '../Room';
 import type { ClusterBus } from './ClusterBus';
-import { SpanMessage } from './spanMessages';
+import type { MeetingSettings } from './MeetingSettings';
+import { RELAYED, SpanMessage } from './spanMessages';
 import { SpanPipes, type Ask, type PipeListen } from './SpanPipes';
 import { SpanResume, tokenDigests } from './SpanResume';
 import { deliverPrivate, executeHostControl, localProducer, producerInfo } from './spanLocal';
 import { SpanAdmission, type SpanJoin } from './SpanAdmission';
-
-/** What a Room asks of its span (Room.span), when the meeting spans nodes of a cluster. */
-export interface RoomSpanHooks {
-  /** Before admission: a node that is not the meeting's home asks the home whether it may take this join. */
-  admit(join: SpanJoin): Promise<void>;
-  /** Participants served by the other nodes, for the roster. */
-  remoteInfos(): PeerInfo[];
-  /** A room broadcast here: the other nodes' participants get it too. */
-  relay<N extends NotificationName>(name: N, data: NotificationData<N>, exceptPeerId?: string): void;
-  /** Whether another node serves this participant. */
-  holds(peerId: string): boolean;
-  /** A host control (already checked here) for a participant another node serves. */
-  command(action: 'mute' | 'remove', host: Peer, peerId: string): void;
-  /** A participant another node serves, as listed here. */
-  remoteInfo(peerId: string): PeerInfo | undefined;
-  /** Hands a private message to the node that serves its recipient; rejects `not_found` when that node does not. */
-  sendPrivate(message: PrivateMessage): Promise<void>;
-}
-
-/** Room broadcasts that concern the participants on other nodes. Not `activeSpeaker`: every node observes every mic itself. */
-const RELAYED = new Set<NotificationName>([
-  'peerJoined',
-  'peerLeft',
-  'peerUpdated',
-  'producerPaused',
-  'producerResumed',
-  'producerClosed',
-  'chatMessage',
-  'handRaised',
-  'reaction',
-  'roomLocked',
-  'recordingChanged',
-  'recordingAllowed',
-  'peerMuted',
-  'waitingRoomChanged',
-]);
+import type { RoomSpanHooks } from './RoomSpanHooks';
 
 /** Rosters are re-sent this often: what a lost message left out converges. */
 const ROSTER_INTERVAL_MS = 2_000;
 
-
 export interface RoomSpanDeps {
   bus: ClusterBus;
+  settings: Pick<MeetingSettings, 'rev' | 'reload'>;
   ask: Ask;
   listen: PipeListen;
   /** The meeting's home when it is another node (undefined: this node is home). */
@@ -117,7 +83,7 @@ export class RoomSpan implements RoomSpanHooks {
 
   // ---- hooks (Room) ----------------------------------------------------------------------------
 
-  admit(join: SpanJoin): Promise<void> {
+  admit(join: SpanJoin): Promise<'open' | 'letIn' | undefined> {
     return this.admission.admit(join);
   }
 
@@ -190,10 +156,27 @@ export class RoomSpan implements RoomSpanHooks {
     if (!this.#closed) this.#deps.bus.toRoom(this.room.id, message);
   }
 
+  /** This node's participants: connected, and those whose connection dropped here (reconnecting: they may resume on any node, by their token's digest). */
   #publishRoster(): void {
     const local = [...this.room.peers.values()].filter((peer) => !peer.closed);
-    const peers = local.map((peer) => peer.info(this.room.hostPeerId === peer.id));
-    this.#publish({ t: 'roster', peers, tokens: tokenDigests(this.room.meetingState.admission.tokens, local) });
+    const reconnecting = this.room.departures.reconnecting.filter((info) => !this.room.peers.has(info.id));
+    const peers = [...local.map((peer) => peer.info(this.room.hostPeerId === peer.id)), ...reconnecting];
+    this.#publish({ t: 'roster', peers, tokens: tokenDigests(this.room.meetingState.admission.tokens, peers), settings: this.#deps.settings.rev(this.room) });
+  }
+
+  /** The meeting's admission settings changed here (revision `rev`): the other nodes apply them. */
+  settingsWritten(rev: number): void {
+    this.#publish({ t: 'settings', rev });
+  }
+
+  /** Locking or a new passcode ended the resume rights of everyone absent: nobody resumes by a token digest learnt before. */
+  revokeAbsent(): void {
+    this.#resume.forgetAll();
+    for (const remote of this.#remote.values()) if (remote.info.reconnecting) remote.digest = undefined;
+  }
+
+  #reloadSettings(rev: number): void {
+    this.#deps.settings.reload(this.room, rev).catch((error: unknown) => this.#logger.warn({ rev, err: (error as Error).message }, 'cluster: could not load the meeting\'s settings'));
   }
 
   #receive(from: string, body: unknown): void {
@@ -206,7 +189,11 @@ export class RoomSpan implements RoomSpanHooks {
         this.#publishRoster();
         return;
       case 'roster':
-        this.#applyRoster(from, message.peers, message.tokens ?? {});
+        if (message.settings) this.#reloadSettings(message.settings);
+        this.#applyRoster(from, message.peers, message.tokens ?? {}, (message.settings ?? 0) >= this.#deps.settings.rev(this.room));
+        return;
+      case 'settings':
+        this.#reloadSettings(message.rev);
         return;
       case 'producer': {
         const remote = this.#remote.get(message.peerId);
@@ -224,13 +211,14 @@ export class RoomSpan implements RoomSpanHooks {
     }
   }
 
-  #applyRoster(from: string, peers: PeerInfo[], tokens: Record<string, string>): void {
+  /** `current`: sent with this node's admission settings or later ones (else a lock or new passcode since may have revoked its reconnecting participants' tokens). */
+  #applyRoster(from: string, peers: PeerInfo[], tokens: Record<string, string>, current: boolean): void {
     const listed = new Set(peers.map((info) => info.id));
     for (const [peerId, remote] of this.#remote) if (remote.node === from && !listed.has(peerId)) this.#removeRemote(peerId);
     for (const info of peers) {
       this.#upsert(from, info);
       const remote = this.#remote.get(info.id);
-      if (remote?.node === from) remote.digest = tokens[info.id];
+      if (remote?.node === from) remote.digest = info.reconnecting && !current ? undefined : tokens[info.id];
     }
     this.#resume.rosterHeard();
   }
@@ -239,10 +227,21 @@ export class RoomSpan implements RoomSpanHooks {
     // A participant served here is never also remote (a late message from a node it left).
     if (this.room.peers.has(info.id)) return;
     const known = this.#remote.get(info.id);
+    if (info.reconnecting) {
+      // Listed as reconnecting by `from` while connected elsewhere, or dropped here: a roster sent before it resumed.
+      if ((known && known.node !== from && !known.info.reconnecting) || this.room.departures.isReconnecting(info.id)) return;
+    } else if (this.room.departures.isReconnecting(info.id)) {
+      // Its connection to this node dropped and it resumed on `from`: its entry and its token here go (no `peerLeft`: it is back).
+      this.room.departures.resumed(info.id);
+      this.room.meetingState.admission.tokens.revoke(info.id);
+      this.#publishRoster();
+    }
     this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] }, digest: known?.node === from ? known.digest : undefined });
-    // One that was reconnecting (its node gone) and resumed on `from`: it came back, as on one node.
+    // One that was reconnecting (its node gone, or dropped from it) and resumed on `from`: it came back, as on one node.
     const resumed = this.#resume.take(info.id);
-    if (!known || resumed) this.#deliver('peerJoined', info);
+    const back = known !== undefined && (known.node !== from || (known.info.reconnecting === true && !info.reconnecting));
+    if (!known || resumed || back) this.#deliver('peerJoined', info);
+    else if (info.reconnecting && !known.info.reconnecting) this.#deliver('peerUpdated', { peerId: info.id, reconnecting: true });
     const current = new Set(info.producers.map((p) => p.id));
     for (const old of known?.info.producers ?? []) if (!current.has(old.id)) this.pipes.closeProducer(old.id);
     for (const producer of info.producers) {
@@ -263,6 +262,18 @@ export class RoomSpan implements RoomSpanHooks {
     this.#updateLease();
   }
 
+  /**
+   * A participant connected here joined on another node with its token: as on one node, the new connection replaces this one (no `peerLeft`), its token here goes.
+   * Only on that node's `peerJoined`, never a roster: it precedes every roster by which this node could have let it back in since.
+   */
+  #replacedElsewhere(peerId: string): void {
+    const peer = this.room.peers.get(peerId);
+    if (!peer) return;
+    peer.channel.notify('peerKicked', { reason: 'you joined this meeting from another connection' });
+    peer.close('replaced');
+    this.room.meetingState.admission.tokens.revoke(peerId);
+  }
+
   #applyEvent(from: string, name: string, data: unknown, except: string | undefined): void {
     if (!RELAYED.has(name as NotificationName)) return;
     const event = name as NotificationName;
@@ -273,6 +284,7 @@ export class RoomSpan implements RoomSpanHooks {
     const remote = peerId === undefined ? undefined : this.#remote.get(peerId);
     switch (event) {
       case 'peerJoined':
+        this.#replacedElsewhere((parsed.data as PeerInfo).id);
         this.#upsert(from, parsed.data as PeerInfo);
         return;
       case 'peerLeft':

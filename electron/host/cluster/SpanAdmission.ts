@@ -49,33 +49,38 @@ export class SpanAdmission {
     this.#deps = deps;
   }
 
-  async admit(join: SpanJoin): Promise<void> {
+  /** Returns how the meeting's home admitted the join (undefined: this node decides: it is home, or the join resumes). */
+  async admit(join: SpanJoin): Promise<'open' | 'letIn' | undefined> {
     const { room } = this.#deps;
     const home = this.#deps.home();
     // The owner becomes host: that role, like the lock and the passcode, lives on the home.
     if (home && join.asOwner) throw wrongNode(home);
+    // A participant whose connection to this node dropped: its token is this node's, revoked here
+    // by whatever revoked it anywhere (MeetingSettings): this node's admission decides.
+    if (room.meetingState.admission.tokens.has(join.resumeToken)) return undefined;
     // A participant of another node coming back (its node died): it resumes here as itself, and
     // like any resume it passes the lock, the passcode and the waiting room (it was admitted).
     const grant = await this.#deps.resumeGrant(join.resumeToken);
     if (grant && !room.peers.has(grant.peerId)) {
       room.meetingState.admission.tokens.adopt(join.resumeToken!, grant);
-      return;
+      return undefined;
     }
-    if (!home) return;
+    if (!home) return undefined;
     let answer: SpanAnswer<'admit'>;
     try {
       answer = await this.#deps.ask(home.id, 'admit', { roomId: room.id });
     } catch (error) {
-      if (await this.#deps.claimHome().catch(() => false)) return;
+      if (await this.#deps.claimHome().catch(() => false)) return undefined;
       // The home is alive (its heartbeat) but does not answer here (a node without spanning, a bus
       // outage): the join goes there, as in a cluster of meetings per node.
       this.#deps.logger.warn({ home: home.id, err: (error as Error).message }, 'cluster: the meeting\'s home did not answer; sending the join there');
       throw wrongNode(home);
     }
-    if (answer.open) return;
+    if (answer.open) return 'open';
     // Locked or passcode: the home admits (or not) itself.
     if (answer.waitingMaxMs === undefined || !join.channel || join.displayName === undefined) throw wrongNode(home);
     await this.#knock(home, answer.waitingMaxMs, { ...join, channel: join.channel, displayName: join.displayName });
+    return 'letIn';
   }
 
   /** Satellite: waits in the home's waiting room; returns once let in, throws the home's refusal. */

@@ -2,12 +2,14 @@ import type { Logger } from '../logger';
 import type { Room } from '../Room';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { ClusterBus } from './ClusterBus';
+import type { MeetingSettings } from './MeetingSettings';
 import { RoomSpan } from './RoomSpan';
 import { spanRequests, type SpanAnswer, type SpanArgs, type SpanOp } from './spanMessages';
 import type { PipeListen } from './SpanPipes';
 
 export interface SpansDeps {
   bus: ClusterBus;
+  settings: MeetingSettings;
   rooms: RoomRegistry;
   listen: PipeListen;
   /** The meeting's home when another node is (undefined: this node). */
@@ -34,6 +36,8 @@ export class Spans {
 
   constructor(deps: SpansDeps) {
     this.#deps = deps;
+    deps.settings.onWritten = (room, rev) => this.#spans.get(room.id)?.settingsWritten(rev);
+    deps.settings.onRevoked = (room) => this.#spans.get(room.id)?.revokeAbsent();
     deps.rooms.on('roomOpened', (room) => this.#attach(room));
     deps.rooms.on('roomClosed', (roomId) => {
       const span = this.#spans.get(roomId);
@@ -122,6 +126,7 @@ export class Spans {
     this.#spans.get(room.id)?.close();
     const span = new RoomSpan(room, {
       bus: this.#deps.bus,
+      settings: this.#deps.settings,
       ask: this.ask,
       listen: this.#deps.listen,
       home: () => this.#deps.homeOf(room.id),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PrivateMessage } from '../../../shared/fileTransfer';
-import { MediaKind, MediaSource, PeerInfo, ProducerInfo } from '../../../shared/protocol';
+import { MediaKind, MediaSource, PeerInfo, ProducerInfo, type NotificationName } from '../../../shared/protocol';
 import { ErrorCode } from '../../../shared/protocolErrors';
 
 const id = z.string().min(1).max(128);
@@ -16,7 +16,11 @@ export const SpanMessage = z.discriminatedUnion('t', [
     peers: z.array(PeerInfo).max(1_000),
     /** Each participant's resume-token digest (SpanResume): any node can then resume it, should its node go. */
     tokens: z.record(id, z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+    /** The revision of the meeting's admission settings the sender applied (MeetingSettings): a node behind reloads them. */
+    settings: z.number().int().nonnegative().optional(),
   }),
+  /** The meeting's admission settings changed on the sender (written to Redis as revision `rev`). */
+  z.object({ t: z.literal('settings'), rev: z.number().int().positive() }),
   /** A room broadcast on the sender's node, for the participants here (see RoomSpan's RELAYED). */
   z.object({ t: z.literal('event'), name: z.string().max(64), data: z.unknown(), except: id.optional() }),
   /** One of the sender's participants started sending. */
@@ -64,3 +68,21 @@ export const spanRequests = {
 export type SpanOp = keyof typeof spanRequests;
 export type SpanArgs<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['args']>;
 export type SpanAnswer<O extends SpanOp> = z.infer<(typeof spanRequests)[O]['answer']>;
+
+/** Room broadcasts that concern the participants on other nodes. Not `activeSpeaker`: every node observes every mic itself. */
+export const RELAYED = new Set<NotificationName>([
+  'peerJoined',
+  'peerLeft',
+  'peerUpdated',
+  'producerPaused',
+  'producerResumed',
+  'producerClosed',
+  'chatMessage',
+  'handRaised',
+  'reaction',
+  'roomLocked',
+  'recordingChanged',
+  'recordingAllowed',
+  'peerMuted',
+  'waitingRoomChanged',
+]);

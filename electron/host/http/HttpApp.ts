@@ -16,6 +16,8 @@ export interface HttpAppDeps {
   iceServers: (user: string) => IceServer[];
   /** Clustered hosts: the node, for /api/health (the whole cluster) and the guest page's connect-src (the other nodes). */
   cluster?: () => { health(): Promise<unknown>; nodeUrls(): string[] } | undefined;
+  /** Where the cluster's nodes may be (ROUNDTABLE_CLUSTER_ORIGINS): in the guest page's connect-src too. */
+  clusterOrigins?: readonly string[];
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -32,7 +34,7 @@ export function createHttpApp(deps: HttpAppDeps): Handler {
       void api(req, res, url, deps).catch(() => sendJson(res, 500, { error: 'internal' }));
       return;
     }
-    setGuestPageHeaders(req, res, deps.cluster?.()?.nodeUrls());
+    setGuestPageHeaders(req, res, deps.cluster?.()?.nodeUrls(), deps.clusterOrigins);
     if (isSourceMapPath(url.pathname)) return sendJson(res, 404, { error: 'not_found' });
     if (serveStatic) {
       serveStatic(req, res, () => sendJson(res, 404, { error: 'not_found' }));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { clusterOriginSources } from '../security/clusterOrigins';
 
 /** `name:port`, `1.2.3.4:port` or `[v6]:port`: anything else is not put into a header. */
 const hostHeader = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
@@ -13,9 +14,11 @@ const hostHeader = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45
  * that points the page's SDK at another server (`?host=`) cannot send the guest's media elsewhere
  * under this origin's camera permission.
  */
-export function guestPageCsp(requestHost: string | undefined, encrypted: boolean, clusterNodeUrls: readonly string[] = []): string {
+export function guestPageCsp(requestHost: string | undefined, encrypted: boolean, clusterNodeUrls: readonly string[] = [], clusterOrigins: readonly string[] = []): string {
   const socketOrigin =
-    (requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '') + clusterConnectSources(clusterNodeUrls);
+    (requestHost && hostHeader.test(requestHost) ? ` ${encrypted ? 'wss' : 'ws'}://${requestHost.toLowerCase()}` : '') +
+    clusterConnectSources(clusterNodeUrls) +
+    clusterOriginSources(clusterOrigins).map((source) => ` ${source}`).join('');
   return [
     "default-src 'none'",
     // 'wasm-unsafe-eval': compiling the app's own WebAssembly (RNNoise, MediaPipe); no JS eval.
@@ -38,7 +41,9 @@ export function guestPageCsp(requestHost: string | undefined, encrypted: boolean
 
 /**
  * A clustered host's page may reconnect to the cluster's other nodes (failover, or a meeting
- * hosted elsewhere): their origins, and their ws(s) forms, are allowed as well, nothing else.
+ * hosted elsewhere): their origins, and their ws(s) forms, are allowed as well, nothing else —
+ * the live ones when the page loads, and those the operator's ROUNDTABLE_CLUSTER_ORIGINS name (a
+ * page keeps its CSP: only those reach a node added after it loaded).
  */
 function clusterConnectSources(nodeUrls: readonly string[]): string {
   const sources = new Set<string>();
@@ -68,8 +73,8 @@ export function setCommonSecurityHeaders(res: ServerResponse): void {
 }
 
 /** The guest page and its assets: the CSP above, own-window isolation, only the media permissions. */
-export function setGuestPageHeaders(req: IncomingMessage, res: ServerResponse, clusterNodeUrls?: readonly string[]): void {
-  res.setHeader('Content-Security-Policy', guestPageCsp(req.headers.host, Boolean((req.socket as Partial<TLSSocket>).encrypted), clusterNodeUrls));
+export function setGuestPageHeaders(req: IncomingMessage, res: ServerResponse, clusterNodeUrls?: readonly string[], clusterOrigins?: readonly string[]): void {
+  res.setHeader('Content-Security-Policy', guestPageCsp(req.headers.host, Boolean((req.socket as Partial<TLSSocket>).encrypted), clusterNodeUrls, clusterOrigins));
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader(
     'Permissions-Policy',

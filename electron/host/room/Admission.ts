@@ -16,6 +16,28 @@ export interface AdmissionRequest {
   /** Who knocks when the waiting room is on (absent: this join cannot wait, e.g. a test's direct join). */
   displayName?: string;
   channel?: Knock['channel'];
+  /**
+   * Clustered, a meeting spanning nodes: its home (another node) admitted this join — `open`, or
+   * `letIn` from the home's waiting room by the host. Either way it does not wait in this node's.
+   */
+  byHome?: 'open' | 'letIn';
+}
+
+/** Checks a passcode attempt: the passcode itself (set here), or its keyed digest (replicated from another node of a cluster). */
+export type PasscodeMatcher = (attempt: string | undefined) => boolean;
+
+/** The matcher for a passcode set here (null or '': no passcode). */
+export function passcodeMatcher(passcode: string | null): PasscodeMatcher | null {
+  if (passcode === null || passcode === '') return null;
+  return (attempt) => secretsEqual(attempt, passcode);
+}
+
+/** A change of who may enter: `passcode` null removes it. */
+export interface AdmissionChange {
+  locked?: boolean;
+  passcode?: PasscodeMatcher | null;
+  /** A lock or passcode change made at this time on another node of a cluster: revokes as of then. */
+  at?: number;
 }
 
 /** What an admission decided; handed back to `complete` or `abort`. */
@@ -35,7 +57,7 @@ export interface AdmissionTicket {
  */
 export class Admission {
   locked = false;
-  #passcode: string | null = null;
+  #passcode: PasscodeMatcher | null = null;
   #inProgress = 0;
   readonly tokens: ResumeTokens;
   readonly waiting = new WaitingRoom();
@@ -66,10 +88,11 @@ export class Admission {
     const resumed = this.tokens.claim(request.resumeToken);
     let letIn = false;
     try {
-      if (!resumed && !request.asOwner) {
+      if (request.byHome === 'letIn') letIn = !resumed && !request.asOwner;
+      else if (!resumed && !request.asOwner) {
         await this.#checkNewcomer(request);
         const { displayName, channel } = request;
-        letIn = displayName !== undefined && channel !== undefined && (await this.waiting.wait({ displayName, channel, address: request.address }));
+        letIn = !request.byHome && displayName !== undefined && channel !== undefined && (await this.waiting.wait({ displayName, channel, address: request.address }));
       }
     } catch (error) {
       this.tokens.unclaim(resumed ? request.resumeToken : undefined);
@@ -101,15 +124,21 @@ export class Admission {
     if (this.locked) throw new HostError('room_locked', 'the host has locked this meeting');
   }
 
-  /** Locking, and changing the passcode, end the resume rights of everyone not in the meeting now. */
-  setLocked(locked: boolean, present: ReadonlySet<string>): void {
-    this.locked = locked;
-    if (locked) this.tokens.revokeAllExcept(present);
-  }
-
-  setPasscode(passcode: string | null, present: ReadonlySet<string>): void {
-    this.#passcode = passcode === '' ? null : passcode;
-    this.tokens.revokeAllExcept(present);
+  /**
+   * Locking, and changing the passcode, end the resume rights of everyone not in the meeting now
+   * (`present`) — or, for such a change made at `change.at` on another node of a cluster, of
+   * everyone whose connection had dropped by then. True when they did.
+   */
+  change(change: AdmissionChange, present: ReadonlySet<string>): boolean {
+    if (change.passcode !== undefined) this.#passcode = change.passcode;
+    if (change.locked !== undefined) this.locked = change.locked;
+    if (change.at !== undefined) {
+      this.tokens.revokeDroppedBefore(change.at);
+      return true;
+    }
+    const revokes = change.passcode !== undefined || change.locked === true;
+    if (revokes) this.tokens.revokeAllExcept(present);
+    return revokes;
   }
 
   async #checkNewcomer(request: AdmissionRequest): Promise<void> {
@@ -119,7 +148,7 @@ export class Admission {
     // The room may have been locked, or its passcode removed, while the attempt was being counted.
     this.assertOpen();
     if (this.#passcode === null) return attempt.succeeded();
-    if (!secretsEqual(request.passcode, this.#passcode)) {
+    if (!this.#passcode(request.passcode)) {
       throw new HostError('unauthorized', request.passcode ? 'wrong passcode' : 'this meeting needs a passcode');
     }
     await attempt.succeeded();

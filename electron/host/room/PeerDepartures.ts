@@ -78,9 +78,9 @@ export class PeerDepartures {
     this.#reconnecting.delete(peerId);
   }
 
-  /** The tokens of everyone absent were revoked (lock, passcode change): nobody reconnecting can return. */
+  /** Tokens were revoked (lock, passcode change): whoever is reconnecting without one cannot return. */
   forgetReconnecting(): void {
-    for (const peerId of [...this.#reconnecting.keys()]) this.#gone(peerId);
+    for (const peerId of [...this.#reconnecting.keys()]) if (!this.#deps.tokens.current(peerId)) this.#gone(peerId);
   }
 
   close(): void {

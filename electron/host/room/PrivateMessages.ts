@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrivateMessage } from '../../../shared/fileTransfer';
 import { HostError } from '../errors';
 import type { Peer } from '../Peer';
-import type { RoomSpanHooks } from '../cluster/RoomSpan';
+import type { RoomSpanHooks } from '../cluster/RoomSpanHooks';
 
 /** What a private message needs of its room: the participants here, and those on other nodes (a meeting spanning nodes). */
 export interface PrivateMessageRoom {

@@ -55,6 +55,12 @@ export class ResumeTokens {
     this.#tokenByPeer.set(grant.peerId, token);
   }
 
+  /** Whether `token` would resume someone here (known, not lapsed); it is not reserved. */
+  has(token: string | undefined, now = Date.now()): boolean {
+    const record = token ? this.#records.get(token) : undefined;
+    return record !== undefined && (record.expiresAt === null || record.expiresAt > now);
+  }
+
   /** Reserves a token for one rejoin. Undefined when unknown, lapsed or already being used. */
   claim(token: string | undefined, now = Date.now()): ResumeGrant | undefined {
     if (!token) return undefined;
@@ -91,6 +97,14 @@ export class ResumeTokens {
   /** Lock or passcode change: whoever is not in the meeting now must be admitted anew. */
   revokeAllExcept(presentPeerIds: ReadonlySet<string>): void {
     for (const [peerId] of this.#tokenByPeer) if (!presentPeerIds.has(peerId)) this.revoke(peerId);
+  }
+
+  /**
+   * A lock or passcode change made at `at` on another node of the cluster: whoever was absent then
+   * (its connection dropped before `at`) must be admitted anew; whoever dropped since keeps its token.
+   */
+  revokeDroppedBefore(at: number): void {
+    for (const [token, record] of this.#records) if (record.expiresAt !== null && record.expiresAt - this.#windowMs < at) this.#delete(token);
   }
 
   /** Peers whose token lapsed (they did not come back in time). */

@@ -1,3 +1,5 @@
+import { matchesClusterOrigin } from './clusterOrigins';
+
 /**
  * Which web origins may open a signaling connection. Browsers attach the Origin header to every
  * WebSocket and cross-origin request, and any page the host's user (or a guest) visits could
@@ -16,6 +18,8 @@ export interface OriginPolicyOptions {
   extra: readonly string[];
   /** Origins known only at run time: a cluster's other nodes (their pages fail over to this one). */
   live?: () => readonly string[];
+  /** Where the cluster's nodes may be (ROUNDTABLE_CLUSTER_ORIGINS): pages of nodes that are gone, or not yet seen, fail over here too. */
+  clusterOrigins?: readonly string[];
 }
 
 export const DESKTOP_APP_ORIGIN = 'app://roundtable';
@@ -25,10 +29,12 @@ export class OriginPolicy {
   readonly #allowed = new Set<string>();
   readonly #anyLoopbackPort: boolean;
   readonly #live?: () => readonly string[];
+  readonly #clusterOrigins: readonly string[];
 
   constructor(options: OriginPolicyOptions) {
     this.#anyLoopbackPort = options.allowAnyLoopbackPort;
     this.#live = options.live;
+    this.#clusterOrigins = options.clusterOrigins ?? [];
     this.#allowed.add(DESKTOP_APP_ORIGIN);
     for (const host of [...options.hosts, ...LOOPBACK_HOSTS]) {
       const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -43,6 +49,7 @@ export class OriginPolicy {
     if (!normalized) return false;
     if (this.#allowed.has(normalized)) return true;
     if (this.#live?.().some((live) => normalize(live) === normalized)) return true;
+    if (matchesClusterOrigin(this.#clusterOrigins, normalized)) return true;
     if (this.#anyLoopbackPort) {
       const url = new URL(normalized);
       return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.includes(url.hostname);

@@ -214,15 +214,18 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
-  hostLockRoom(ctx, data) {
+  async hostLockRoom(ctx, data) {
     const { peer, room } = joined(ctx);
     room.setLocked(peer, data.locked);
+    await ctx.rooms.placement?.settled?.(room.id);
     return {};
   },
 
-  hostSetPasscode(ctx, data) {
+  async hostSetPasscode(ctx, data) {
     const { peer, room } = joined(ctx);
     room.setPasscode(peer, data.passcode);
+    // Clustered: answered once every node can see the change.
+    await ctx.rooms.placement?.settled?.(room.id);
     return {};
   },
 
@@ -239,11 +242,13 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
-  hostSetWaitingRoom(ctx, data) {
+  async hostSetWaitingRoom(ctx, data) {
     const { room, waiting } = hostOfWaitingRoom(ctx);
     if (waiting.enabled === data.enabled) return {};
     waiting.setEnabled(data.enabled);
     room.broadcast('waitingRoomChanged', { enabled: data.enabled });
+    room.emit('admissionChanged', {});
+    await ctx.rooms.placement?.settled?.(room.id);
     return {};
   },
 
