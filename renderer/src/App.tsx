@@ -3,7 +3,6 @@ import type { HostIdentityChange } from '../../shared/ipc';
 import { HostIdentityChangedDialog } from './components/HostIdentityChangedDialog';
 import { Lobby } from './components/Lobby';
 import { Meeting, type JoinRequest } from './components/Meeting';
-import { holdPreviewForMeeting } from './media/previewHandoff';
 import { startJoin } from './warmConference';
 import { MiniMeetingView } from './components/MiniMeetingView';
 import { UpdateBanner } from './components/UpdateBanner';
@@ -67,7 +66,6 @@ function MainWindow({ platform }: AppProps) {
         }
       }
       startJoin(request); // the join request leaves now, while the meeting view renders
-      holdPreviewForMeeting();
       setJoinRequest(request);
     },
     [platform],

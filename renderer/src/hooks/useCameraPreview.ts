@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { describeError } from '../messages';
-import { registerPreview, releasePreview } from '../media/previewHandoff';
 import { audioConstraints, videoConstraints } from './useLocalMedia';
 
 export interface Preview {
@@ -12,8 +11,7 @@ export interface Preview {
 
 /**
  * Opens the chosen camera (and microphone, so their names can be listed) for the pre-join
- * preview, and closes them when the choice changes or the preview goes away, unless the meeting
- * took them over.
+ * preview, and closes them when the choice changes or the preview goes away.
  */
 export function useCameraPreview(enabled: boolean, cameraId: string | undefined, microphoneId: string | undefined, onStarted?: () => void): Preview {
   const [preview, setPreview] = useState<Preview>({ starting: enabled });
@@ -50,7 +48,6 @@ export function useCameraPreview(enabled: boolean, cameraId: string | undefined,
         opened?.getTracks().forEach((t) => t.stop());
         return;
       }
-      if (opened) registerPreview(opened);
       const partial = opened && (opened.getVideoTracks().length === 0 || opened.getAudioTracks().length === 0);
       setPreview({
         stream: opened,
@@ -61,8 +58,7 @@ export function useCameraPreview(enabled: boolean, cameraId: string | undefined,
     })();
     return () => {
       cancelled = true;
-      // Closed, unless the meeting takes these devices over (previewHandoff.ts).
-      if (opened) releasePreview(opened);
+      opened?.getTracks().forEach((t) => t.stop());
     };
     // onStarted is a notification only; a new function must not reopen the camera.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import { takePreviewTracks } from '../media/previewHandoff';
 import { ConferenceError, type Conference, type LocalStream } from '../conference';
 import { freshSource, microphoneConstraints, processCamera, processMicrophone, type EffectSettings } from '../media/effects';
 import { describeError, describeScreenShareError } from '../messages';
@@ -235,28 +234,24 @@ export function useLocalMedia(
       }),
     startAll: () =>
       once('all', async () => {
-        // The pre-join preview's devices when it had them; the rest opened now.
-        const tracks = takePreviewTracks();
-        const missing = (['audio', 'video'] as const).filter((kind) => !tracks.some((track) => track.kind === kind));
-        const constraintsFor = (kind: 'audio' | 'video') => (kind === 'audio' ? { audio: audioConstraints(devices.microphoneId) } : { video: videoConstraints(devices.cameraId) });
-        if (missing.length > 0) {
-          try {
-            tracks.push(...(await openDevices(missing.reduce((request, kind) => ({ ...request, ...constraintsFor(kind) }), {}))));
-          } catch (error) {
-            // One of the two may still work (no camera, or the camera is in use): try each alone.
-            const errors: unknown[] = missing.length === 1 ? [error] : [];
-            for (const kind of missing.length > 1 ? missing : []) {
-              try {
-                tracks.push(...(await openDevices(constraintsFor(kind))));
-              } catch (single) {
-                errors.push(single);
-              }
+        let both: MediaStreamTrack[];
+        try {
+          both = await openDevices({ audio: audioConstraints(devices.microphoneId), video: videoConstraints(devices.cameraId) });
+        } catch (error) {
+          // One of the two may still work (no camera, or the camera is in use): try each alone.
+          const errors: unknown[] = [];
+          for (const kind of ['audio', 'video'] as const) {
+            try {
+              await produceTracks(await openDevices(kind === 'audio' ? { audio: audioConstraints(devices.microphoneId) } : { video: videoConstraints(devices.cameraId) }));
+            } catch (single) {
+              errors.push(single);
             }
-            if (errors.length) report({ kind: 'alert', text: describeError(errors.length === 2 ? error : errors[0]) });
           }
+          if (errors.length) report({ kind: 'alert', text: describeError(errors.length === 2 ? error : errors[0]) });
+          return;
         }
         try {
-          await produceTracks(tracks);
+          await produceTracks(both);
         } catch (error) {
           report({ kind: 'alert', text: describeError(error) });
         }
