@@ -42,7 +42,7 @@ function addSource(id: string, frames: ReadableStream<VideoFrame>): void {
       source.latest = value;
     }
   };
-  // A track that ends or is dropped ends its reader; the tile then shows the name.
+  // A track that ends keeps its last picture until the next layout drops it (its tile then shows the name).
   pump().catch(() => undefined);
 }
 
