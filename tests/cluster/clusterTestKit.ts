@@ -3,6 +3,7 @@ import { Conference } from '../../renderer/src/conference';
 import { countFrames, syntheticMedia } from '../support/wrtc';
 import { rawClient, type RawClient } from '../support/rawClient';
 import { waitFor } from '../support/testHost';
+import type { HealthAnswer, HostProcess } from './hostProcess';
 
 export const CLUSTER_SECRET = 'cluster-test-secret-0123456789abcdef';
 
@@ -68,3 +69,17 @@ export class MeetingKit {
     for (const cleanup of this.#cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }
 }
+
+/** `roomId` as a node's health lists it. */
+export const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
+
+/** The node serving the participant(s) of `roomId` (the first of `nodes` listing it with peers), and the other one. */
+export const servedAmong = async (roomId: string, [first, second]: [HostProcess, HostProcess]): Promise<[HostProcess, HostProcess]> =>
+  (roomOf(await first.health(), roomId)?.peers ?? 0) > 0 ? [first, second] : [second, first];
+
+/** Ids of the participants `viewer` saw leave from now on. */
+export const watchLeaves = (viewer: Conference): string[] => {
+  const left: string[] = [];
+  viewer.on('participantLeft', (participant) => left.push(participant.id));
+  return left;
+};

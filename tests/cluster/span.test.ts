@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { MeetingKit } from './clusterTestKit';
+import { MeetingKit, roomOf, servedAmong, watchLeaves } from './clusterTestKit';
 import type { HostProcess, HealthAnswer } from './hostProcess';
 import { TestCluster } from './testCluster';
 
@@ -10,19 +10,9 @@ installWrtcGlobals();
 
 // One admin token on both nodes: an owner join is sent to the meeting's home, whichever node that is.
 const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
-const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
-/** The node serving the participant(s) of `roomId` (the first of `nodes` listing it with peers), and the other one. */
-const servedAmong = async (roomId: string, [first, second]: [HostProcess, HostProcess]): Promise<[HostProcess, HostProcess]> =>
-  (roomOf(await first.health(), roomId)?.peers ?? 0) > 0 ? [first, second] : [second, first];
 const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 /** The video track `viewer` shows for `peerId`'s camera (a new one once that camera's stream came back). */
 const cameraOf = (viewer: Conference, peerId: string) => viewer.participants.get(peerId)?.streamFor('camera')?.stream.getVideoTracks()[0];
-/** Ids of the participants `viewer` saw leave from now on. */
-const watchLeaves = (viewer: Conference): string[] => {
-  const left: string[] = [];
-  viewer.on('participantLeft', (participant) => left.push(participant.id));
-  return left;
-};
 
 /**
  * One meeting spanning two nodes (ROUNDTABLE_CLUSTER_SPAN): each participant's transports on the

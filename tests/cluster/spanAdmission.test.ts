@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Conference } from '../../renderer/src/conference';
 import type { PeerInfo } from '../../shared/protocol';
 import type { RawClient } from '../support/rawClient';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { MeetingKit } from './clusterTestKit';
+import { MeetingKit, roomOf, servedAmong, watchLeaves } from './clusterTestKit';
 import type { HealthAnswer, HostProcess } from './hostProcess';
 import { TestCluster } from './testCluster';
 
@@ -12,7 +11,6 @@ installWrtcGlobals();
 
 // One admin token on both nodes: the host's owner link works on whichever node the meeting lives.
 const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
-const roomOf = (health: HealthAnswer, roomId: string) => health.rooms.find((room) => room.id === roomId);
 const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 
 type JoinAck = { ok: true; data: { peerId: string; resumeToken: string; peers: PeerInfo[] } } | { ok: false; error: { code: string; nodeUrl?: string } };
@@ -41,12 +39,6 @@ async function refusal(kit: MeetingKit, url: string, roomId: string, extra: Reco
   return ack.ok ? undefined : ack.error.code;
 }
 
-/** Ids of the participants `viewer` saw leave from now on. */
-const watchLeaves = (viewer: Conference): string[] => {
-  const left: string[] = [];
-  viewer.on('participantLeft', (participant) => left.push(participant.id));
-  return left;
-};
 
 /**
  * Who may enter a meeting spanning nodes is the same on every node (MeetingSettings): the host's
@@ -71,7 +63,7 @@ describe('admission and resumes across the nodes of a meeting', () => {
   });
   afterAll(async () => cluster?.stop());
   /** The node serving `roomId`'s participant(s), and the other one. */
-  const servedBy = async (roomId: string): Promise<[HostProcess, HostProcess]> => ((roomOf(await a.health(), roomId)?.peers ?? 0) > 0 ? [a, b] : [b, a]);
+  const servedBy = (roomId: string) => servedAmong(roomId, [a, b]);
 
   it('a passcode set on the home revokes, on the satellite too, the way back of whoever was absent; whoever was present resumes where it dropped', async () => {
     const hana = await kit.join(a.url, 'guarded', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
