@@ -9,7 +9,9 @@ import type { MeetingSettings } from './MeetingSettings';
 import { RELAYED, SpanMessage } from './spanMessages';
 import { SpanPipes, type Ask, type PipeListen } from './SpanPipes';
 import { SpanResume, tokenDigests } from './SpanResume';
-import { deliverPrivate, executeHostControl, localProducer, producerInfo } from './spanLocal';
+import { deliverPrivate, definedOnly, executeHostControl, localProducer, producerInfo, replacedElsewhere } from './spanLocal';
+import { SpanHost, type ListedRemote } from './SpanHost';
+import { SpanFiles } from './SpanFiles';
 import { SpanAdmission, type SpanJoin } from './SpanAdmission';
 import type { RoomSpanHooks } from './RoomSpanHooks';
 
@@ -28,9 +30,7 @@ export interface RoomSpanDeps {
   logger: Logger;
 }
 
-interface RemotePeer {
-  node: string;
-  info: PeerInfo;
+interface RemotePeer extends ListedRemote {
   /** Its resume token's digest, from its node's roster. */
   digest?: string;
 }
@@ -45,6 +45,8 @@ export class RoomSpan implements RoomSpanHooks {
   readonly room: Room;
   readonly pipes: SpanPipes;
   readonly admission: SpanAdmission;
+  readonly host: SpanHost;
+  readonly files: SpanFiles;
   readonly #remote = new Map<string, RemotePeer>();
   /** Participants of nodes that are gone, listed as reconnecting until they resume here or elsewhere. */
   readonly #resume: SpanResume;
@@ -59,11 +61,18 @@ export class RoomSpan implements RoomSpanHooks {
     this.room = room;
     this.#deps = deps;
     this.#logger = deps.logger.child({ roomId: room.id });
-    this.pipes = new SpanPipes({ roomId: room.id, router: () => room.router, listen: deps.listen, ask: deps.ask, localProducer: (id) => localProducer(room, id), logger: this.#logger });
+    const localDataProducer = (id: string) => this.files.localDataProducer(id);
+    this.pipes = new SpanPipes({ roomId: room.id, router: () => room.router, listen: deps.listen, ask: deps.ask, localProducer: (id) => localProducer(room, id), localDataProducer, logger: this.#logger });
+    const connected = () => [...this.#remote.values()].filter((remote) => !remote.info.reconnecting);
+    const nodeOf = (peerId: string) => connected().find((remote) => remote.info.id === peerId)?.node;
+    this.files = new SpanFiles({ room, pipes: this.pipes, ask: deps.ask, nodeOf, remoteIds: () => connected().map((remote) => remote.info.id), logger: this.#logger });
     this.#resume = new SpanResume({ deliver: (name, data) => this.#deliver(name, data), windowMs: () => room.meetingState.admission.tokens.windowMs });
     this.admission = new SpanAdmission({ room, ask: deps.ask, home: deps.home, claimHome: deps.claimHome, resumeGrant: (token) => this.#resume.grant(token, () => this.#remote.values()), logger: this.#logger });
     room.media.onLocalProducer = (peer, producer) => this.#publish({ t: 'producer', peerId: peer.id, producer: producerInfo(producer) });
-    this.#timer = setInterval(() => this.#publishRoster(), ROSTER_INTERVAL_MS);
+    const listed = (peerId: string) => this.#remote.has(peerId) || this.#resume.infos.some((info) => info.id === peerId);
+    this.host = new SpanHost({ room, publish: (message) => this.#publish(message), ask: deps.ask, home: deps.home, remote: () => this.#remote.values(), remotePeer: (peerId) => this.#remote.get(peerId), listed, logger: this.#logger });
+    // The host's node may have gone and its participants lapsed since (SpanResume): the home notices here.
+    this.#timer = setInterval(() => (this.#publishRoster(), this.host.check()), ROSTER_INTERVAL_MS);
     this.#timer.unref();
   }
 
@@ -149,7 +158,6 @@ export class RoomSpan implements RoomSpanHooks {
     executeHostControl(this.room, action, peerId, by);
   }
 
-
   // ---- the room channel --------------------------------------------------------------------------
 
   #publish(message: SpanMessage): void {
@@ -161,7 +169,7 @@ export class RoomSpan implements RoomSpanHooks {
     const local = [...this.room.peers.values()].filter((peer) => !peer.closed);
     const reconnecting = this.room.departures.reconnecting.filter((info) => !this.room.peers.has(info.id));
     const peers = [...local.map((peer) => peer.info(this.room.hostPeerId === peer.id)), ...reconnecting];
-    this.#publish({ t: 'roster', peers, tokens: tokenDigests(this.room.meetingState.admission.tokens, peers), settings: this.#deps.settings.rev(this.room) });
+    this.#publish({ t: 'roster', peers, tokens: tokenDigests(this.room.meetingState.admission.tokens, peers), settings: this.#deps.settings.rev(this.room), host: this.host.hostForRoster });
   }
 
   /** The meeting's admission settings changed here (revision `rev`): the other nodes apply them. */
@@ -190,11 +198,16 @@ export class RoomSpan implements RoomSpanHooks {
         return;
       case 'roster':
         if (message.settings) this.#reloadSettings(message.settings);
+        if (message.host !== undefined) this.host.follow(from, message.host);
         this.#applyRoster(from, message.peers, message.tokens ?? {}, (message.settings ?? 0) >= this.#deps.settings.rev(this.room));
         return;
       case 'settings':
         this.#reloadSettings(message.rev);
         return;
+      case 'host':
+        return this.host.follow(from, message.peerId);
+      case 'toHost':
+        return this.host.deliverToHost(from, message);
       case 'producer': {
         const remote = this.#remote.get(message.peerId);
         if (!remote || remote.node !== from) return;
@@ -236,7 +249,7 @@ export class RoomSpan implements RoomSpanHooks {
       this.room.meetingState.admission.tokens.revoke(info.id);
       this.#publishRoster();
     }
-    this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] }, digest: known?.node === from ? known.digest : undefined });
+    this.#remote.set(info.id, { node: from, info: { ...info, producers: [...info.producers] }, since: known?.since ?? Date.now(), digest: known?.node === from ? known.digest : undefined });
     // One that was reconnecting (its node gone, or dropped from it) and resumed on `from`: it came back, as on one node.
     const resumed = this.#resume.take(info.id);
     const back = known !== undefined && (known.node !== from || (known.info.reconnecting === true && !info.reconnecting));
@@ -260,18 +273,7 @@ export class RoomSpan implements RoomSpanHooks {
     if (nodeGone && remote.digest) this.#resume.hold(remote.info, remote.digest);
     else this.#deliver('peerLeft', { peerId });
     this.#updateLease();
-  }
-
-  /**
-   * A participant connected here joined on another node with its token: as on one node, the new connection replaces this one (no `peerLeft`), its token here goes.
-   * Only on that node's `peerJoined`, never a roster: it precedes every roster by which this node could have let it back in since.
-   */
-  #replacedElsewhere(peerId: string): void {
-    const peer = this.room.peers.get(peerId);
-    if (!peer) return;
-    peer.channel.notify('peerKicked', { reason: 'you joined this meeting from another connection' });
-    peer.close('replaced');
-    this.room.meetingState.admission.tokens.revoke(peerId);
+    this.host.check();
   }
 
   #applyEvent(from: string, name: string, data: unknown, except: string | undefined): void {
@@ -284,7 +286,7 @@ export class RoomSpan implements RoomSpanHooks {
     const remote = peerId === undefined ? undefined : this.#remote.get(peerId);
     switch (event) {
       case 'peerJoined':
-        this.#replacedElsewhere((parsed.data as PeerInfo).id);
+        replacedElsewhere(this.room, (parsed.data as PeerInfo).id);
         this.#upsert(from, parsed.data as PeerInfo);
         return;
       case 'peerLeft':
@@ -364,7 +366,7 @@ export class RoomSpan implements RoomSpanHooks {
   }
 
   /** The other nodes' participants, or this node's role (home or not), changed: the forwarding policy's meeting size and the lease follow. */
-    #updateLease(): void {
+  #updateLease(): void {
     this.room.media.setRemotePeers(this.#remote.size);
     const wanted = !this.#closed && this.#deps.home() === undefined && this.#remote.size > 0;
     if (wanted && !this.#lease) this.#lease = this.room.lease();
@@ -391,9 +393,7 @@ export class RoomSpan implements RoomSpanHooks {
     this.#remote.clear();
     this.#resume.close();
     this.admission.close();
+    this.host.close();
+    this.files.close();
   }
-}
-
-function definedOnly(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }

@@ -1,6 +1,7 @@
 import type { PrivateMessage } from '../../../shared/fileTransfer';
 import type { NotificationData, NotificationName, PeerInfo } from '../../../shared/protocol';
 import type { Peer } from '../Peer';
+import type { RemoteRecipients } from '../room/FileRelay';
 import type { SpanJoin } from './SpanAdmission';
 
 /** What a Room asks of its span (Room.span), when the meeting spans nodes of a cluster. */
@@ -19,4 +20,6 @@ export interface RoomSpanHooks {
   remoteInfo(peerId: string): PeerInfo | undefined;
   /** Hands a private message to the node that serves its recipient; rejects `not_found` when that node does not. */
   sendPrivate(message: PrivateMessage): Promise<void>;
+  /** File recipients served by the other nodes (FileRelay). */
+  readonly files: RemoteRecipients;
 }

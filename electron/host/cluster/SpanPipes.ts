@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import type { Peer, ProducerAppData } from '../Peer';
+import { closeDrained, pipeSctpOptions } from '../room/DataChannels';
 import type { PipeEnd, SpanAnswer, SpanArgs, SpanOp } from './spanMessages';
 
 /** Where this node's pipe transports listen: its LAN/public address (ROUNDTABLE_LISTEN_IP / ANNOUNCED_IP). */
@@ -19,6 +20,8 @@ export interface SpanPipesDeps {
   ask: Ask;
   /** A local participant's producer of this room, made consumable on the home router. */
   localProducer: (producerId: string) => Promise<{ peer: Peer; producer: types.Producer<ProducerAppData> } | undefined>;
+  /** A file transfer's data producer relayed here, made consumable on the home router (SpanFiles). */
+  localDataProducer: (dataProducerId: string) => Promise<types.DataProducer | undefined>;
   logger: Logger;
 }
 
@@ -29,6 +32,7 @@ export interface SpanPipesDeps {
  * open and connect its end (`pipeOpen`); then, once per producer, it asks for the producer
  * (`pipeProducer`: the sender consumes it on its end) and produces it with the same id on its
  * own end. A piped producer closes with its origin (the room event), its node, or the room.
+ * File transfers' data producers go the same way over SCTP on the same transports (`pipeDataIn`).
  */
 export class SpanPipes {
   readonly #deps: SpanPipesDeps;
@@ -40,6 +44,8 @@ export class SpanPipes {
   readonly #piped = new Map<string, Promise<types.Producer<ProducerAppData> | undefined>>();
   /** Pipe consumers on sending ends, by `${producerId}:${nodeId}`. */
   readonly #sent = new Map<string, types.Consumer>();
+  /** Data producers piped in (or on their way), by id. */
+  readonly #pipedData = new Map<string, Promise<types.DataProducer>>();
   #closed = false;
 
   constructor(deps: SpanPipesDeps) {
@@ -158,6 +164,57 @@ export class SpanPipes {
     };
   }
 
+  /** Pipes a data producer (a file transfer's) in from `nodeId`, once: its SCTP stream on the receiving end. */
+  pipeDataIn(nodeId: string, dataProducerId: string): Promise<types.DataProducer> {
+    let pending = this.#pipedData.get(dataProducerId);
+    if (!pending) {
+      const producing = this.#produceData(nodeId, dataProducerId);
+      pending = producing;
+      this.#pipedData.set(dataProducerId, producing);
+      const forget = () => this.#pipedData.get(dataProducerId) === producing && this.#pipedData.delete(dataProducerId);
+      producing.then((producer) => producer.observer.once('close', forget), forget);
+    }
+    return pending;
+  }
+
+  async #produceData(nodeId: string, dataProducerId: string): Promise<types.DataProducer> {
+    const transport = await this.#inboundFrom(nodeId);
+    const answer = await this.#deps.ask(nodeId, 'pipeDataProducer', { roomId: this.#deps.roomId, dataProducerId });
+    if (transport.closed) throw new Error('the pipe closed');
+    const { streamId } = answer.sctpStreamParameters;
+    const producer = await transport.produceData({ id: dataProducerId, sctpStreamParameters: { streamId, ordered: true }, label: answer.label, protocol: answer.protocol });
+    await sctpConnected(transport).catch((error: unknown) => {
+      producer.close();
+      throw error;
+    });
+    return producer;
+  }
+
+  /**
+   * The data producer piped in from another node is no longer needed here. Closed once nothing
+   * arrives on it any more: resetting its SCTP stream while the other node still sends on it
+   * stalls that node's whole association (as with a sender's own data channel, see FileRelay).
+   */
+  closeData(dataProducerId: string): void {
+    const pending = this.#pipedData.get(dataProducerId);
+    this.#pipedData.delete(dataProducerId);
+    void pending?.then((producer) => closeDrained(producer, false, DATA_DRAIN), () => undefined);
+  }
+
+  /** Sends a data producer relayed here down the pipe to `nodeId` (its pipe data consumer closes with it). */
+  async pipeDataOut(nodeId: string, dataProducerId: string): Promise<SpanAnswer<'pipeDataProducer'>> {
+    const transport = this.#outbound.get(nodeId);
+    if (!transport || transport.closed) throw new Error('no pipe to that node');
+    if (!(await this.#deps.localDataProducer(dataProducerId))) throw new Error('no such data producer here');
+    const consumer = await transport.consumeData({ dataProducerId });
+    // The pipe's SCTP association starts with its first data consumer; what is sent before it is up is lost.
+    await sctpConnected(transport).catch((error: unknown) => {
+      consumer.close();
+      throw error;
+    });
+    return { sctpStreamParameters: { ...consumer.sctpStreamParameters! }, label: consumer.label, protocol: consumer.protocol };
+  }
+
   /** Mirrors the origin's pause on a piped producer (the pipe consumer stops sending; consumers here must say so). */
   setPaused(producerId: string, paused: boolean): void {
     void this.#piped
@@ -187,6 +244,7 @@ export class SpanPipes {
     for (const nodeId of new Set([...this.#inbound.keys(), ...this.#outbound.keys()])) this.dropNode(nodeId);
     this.#piped.clear();
     this.#sent.clear();
+    this.#pipedData.clear();
   }
 
   #createTransport(): Promise<types.PipeTransport> {
@@ -195,10 +253,45 @@ export class SpanPipes {
       listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
       enableSrtp: true,
       enableRtx: true,
-      enableSctp: false,
+      // SCTP for file transfers (pipeDataIn). mediasoup carries it in the clear: SRTP covers RTP only.
+      enableSctp: true,
+      ...pipeSctpOptions,
       appData: { roomId: this.#deps.roomId },
     });
   }
+}
+
+/** A piped data producer closes after this much quiet (or this long at most). */
+const DATA_DRAIN = { drainQuietMs: 500, drainMaxMs: 5_000 };
+
+/** How long a new pipe's SCTP association may take to come up. */
+const SCTP_CONNECT_MS = 3_000;
+
+/**
+ * Resolves once the pipe's SCTP association is up. mediasoup starts it with the pipe's first data
+ * producer or consumer (not at connect), and drops messages sent before it is up: a file's first
+ * chunks were lost between nodes under load, and the recipient failed.
+ */
+function sctpConnected(transport: types.PipeTransport): Promise<void> {
+  if (transport.closed) return Promise.reject(new Error('the pipe closed'));
+  if (transport.sctpState === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      transport.off('sctpstatechange', onState);
+      transport.observer.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onState = (state: string) => {
+      if (state === 'connected') done();
+      else if (state === 'failed' || state === 'closed') done(new Error(`the pipe's SCTP association ${state}`));
+    };
+    const onClose = () => done(new Error('the pipe closed'));
+    const timer = setTimeout(() => done(new Error('the pipe\'s SCTP association did not come up')), SCTP_CONNECT_MS);
+    transport.on('sctpstatechange', onState);
+    transport.observer.once('close', onClose);
+  });
 }
 
 function endOf(transport: types.PipeTransport): PipeEnd {

@@ -86,6 +86,29 @@ export class Spans {
         this.#span(roomId).execute(action, peerId, by);
         return {};
       }
+      case 'pipeDataProducer': {
+        const { roomId, dataProducerId } = spanRequests.pipeDataProducer.args.parse(args);
+        return this.#span(roomId).pipes.pipeDataOut(from, dataProducerId);
+      }
+      case 'fileOffer': {
+        const offer = spanRequests.fileOffer.args.parse(args);
+        await this.#span(offer.roomId).files.offer(from, offer);
+        return {};
+      }
+      case 'fileToRecipient': {
+        const notice = spanRequests.fileToRecipient.args.parse(args);
+        this.#span(notice.roomId).files.toRecipient(from, notice);
+        return {};
+      }
+      case 'fileFromRecipient': {
+        const notice = spanRequests.fileFromRecipient.args.parse(args);
+        this.#span(notice.roomId).files.fromRecipient(from, notice);
+        return {};
+      }
+      case 'hostDecide': {
+        const decision = spanRequests.hostDecide.args.parse(args);
+        return this.#span(decision.roomId).host.answerDecision(from, decision);
+      }
       case 'privateMessage': {
         const { roomId, message } = spanRequests.privateMessage.args.parse(args);
         this.#span(roomId).deliverPrivate(from, message);

@@ -46,3 +46,19 @@ export async function localProducer(room: Room, producerId: string): Promise<{ p
 export function producerInfo(producer: types.Producer<ProducerAppData>) {
   return { id: producer.id, kind: producer.kind, source: producer.appData.source, paused: producer.paused };
 }
+
+/**
+ * A participant connected here joined on another node with its token: as on one node, the new connection replaces this one (no `peerLeft`), its token here goes.
+ * Only on that node's `peerJoined`, never a roster: it precedes every roster by which this node could have let it back in since.
+ */
+export function replacedElsewhere(room: Room, peerId: string): void {
+  const peer = room.peers.get(peerId);
+  if (!peer) return;
+  peer.channel.notify('peerKicked', { reason: 'you joined this meeting from another connection' });
+  peer.close('replaced');
+  room.meetingState.admission.tokens.revoke(peerId);
+}
+
+export function definedOnly(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}

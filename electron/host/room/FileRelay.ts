@@ -1,18 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { RecipientOutcome, TransferEndReason } from '../../../shared/fileTransfer';
+import type { FileOffer, RecipientOutcome, TransferEndReason } from '../../../shared/fileTransfer';
 import { limits } from '../../../shared/limits';
 import type { NotificationData, NotificationName } from '../../../shared/protocol';
 import { HostError } from '../errors';
 import type { Logger } from '../logger';
 import type { Peer } from '../Peer';
-import { DataFanOut, type DataConsumerAppData, type DataProducerAppData } from './DataChannels';
+import { closeDrained, DataFanOut, type DataConsumerAppData, type DataProducerAppData } from './DataChannels';
 import type { RoomRouters } from './RoomRouters';
 
 /** What the relay needs of its room. */
 export interface FileRelayRoom {
   readonly peers: ReadonlyMap<string, Peer>;
   readonly routers: RoomRouters;
+  /** Clustered, the meeting spanning nodes: recipients other nodes serve (cluster/SpanFiles). */
+  readonly remote?: RemoteRecipients;
+}
+
+/** What a recipient on another node did (its node tells the sender's). */
+export type RemoteRecipientEvent = { kind: 'ack'; received: number } | { kind: 'result'; outcome: 'received' | 'corrupted' } | { kind: 'cancel' } | { kind: 'left' };
+
+/** Recipients of a file served by other nodes of the meeting, reached through theirs. */
+export interface RemoteRecipients {
+  /** The relay of this node's participants' transfers, told what remote recipients do. */
+  bind(relay: Pick<FileRelay, 'remoteEvent'>): void;
+  /** The other nodes' participants a file goes to: everyone's, or `toPeerId` if another node serves it. */
+  ids(toPeerId?: string): string[];
+  /** Has the recipient's node take the data and offer it; resolves once offered, with how to end it there. */
+  start(offer: Omit<FileOffer, 'dataConsumer'>, producer: types.DataProducer, peerId: string): Promise<{ close(): void }>;
+  notify(peerId: string, transferId: string, about: { sha256?: string; ended?: TransferEndReason }): void;
+  /** A recipient here acts on a transfer another node relays: true when it was sent there. */
+  forward(peer: Peer, transferId: string, event: RemoteRecipientEvent): boolean;
 }
 
 export interface FileRelayOptions {
@@ -29,8 +47,10 @@ export interface FileRelayOptions {
 }
 
 interface Recipient {
-  peer: Peer;
-  consumer?: types.DataConsumer<DataConsumerAppData>;
+  id: string;
+  /** Served here (absent: by another node of the meeting). */
+  peer?: Peer;
+  consumer?: Pick<types.DataConsumer<DataConsumerAppData>, 'close'>;
   /** Bytes acknowledged; undefined until it is ready to receive. */
   acked?: number;
   outcome?: RecipientOutcome;
@@ -83,6 +103,7 @@ export class FileRelay {
   constructor(room: FileRelayRoom, options: FileRelayOptions) {
     this.#room = room;
     this.#options = { startTimeoutMs: 20_000, sizeCheckMs: 250, drainQuietMs: 500, drainMaxMs: 5_000, ...options };
+    room.remote?.bind(this);
   }
 
   /** Transfers in progress (tests and stats). */
@@ -100,13 +121,16 @@ export class FileRelay {
       throw new HostError('limit_exceeded', `at most ${limits.maxOutgoingFileTransfers} files sent at once`);
     }
     const recipients = new Map<string, Recipient>();
+    const remote = this.#room.remote?.ids(request.toPeerId) ?? [];
     if (request.toPeerId !== undefined) {
       const peer = this.#room.peers.get(request.toPeerId);
-      if (!peer) throw new HostError('not_found', 'no such participant');
       if (peer === sender) throw new HostError('bad_request', 'cannot send a file to yourself');
-      recipients.set(peer.id, { peer });
+      if (peer) recipients.set(peer.id, { id: peer.id, peer });
+      else if (remote.includes(request.toPeerId)) recipients.set(request.toPeerId, { id: request.toPeerId });
+      else throw new HostError('not_found', 'no such participant');
     } else {
-      for (const peer of this.#room.peers.values()) if (peer !== sender) recipients.set(peer.id, { peer });
+      for (const peer of this.#room.peers.values()) if (peer !== sender) recipients.set(peer.id, { id: peer.id, peer });
+      for (const id of remote) if (!recipients.has(id)) recipients.set(id, { id });
       if (recipients.size === 0) throw new HostError('bad_request', 'nobody else is in the meeting');
     }
     const transfer: Transfer = {
@@ -158,8 +182,14 @@ export class FileRelay {
     return { dataProducerId: producer.id };
   }
 
+  #offerOf(transfer: Transfer): Omit<FileOffer, 'dataConsumer'> {
+    const { id: transferId, sender, name, size, mimeType } = transfer;
+    return { transferId, fromPeerId: sender.id, displayName: sender.displayName, name, size, mimeType, private: transfer.private };
+  }
+
   async #startRecipient(transfer: Transfer, fanOut: DataFanOut, recipient: Recipient): Promise<void> {
     const { peer } = recipient;
+    if (!peer) return this.#startRemote(transfer, recipient);
     if (this.#room.peers.get(peer.id) !== peer || peer.closed) {
       recipient.outcome = 'left';
       this.#notify(transfer.sender, 'fileRecipientEnded', { transferId: transfer.id, peerId: peer.id, outcome: 'left' });
@@ -175,13 +205,7 @@ export class FileRelay {
       // Closed under us: the recipient left (its transport closed) or the producer went.
       consumer.observer.once('close', () => this.#recipientEnded(transfer, recipient, 'left'));
       this.#notify(peer, 'fileOffered', {
-        transferId: transfer.id,
-        fromPeerId: transfer.sender.id,
-        displayName: transfer.sender.displayName,
-        name: transfer.name,
-        size: transfer.size,
-        mimeType: transfer.mimeType,
-        private: transfer.private,
+        ...this.#offerOf(transfer),
         dataConsumer: {
           id: consumer.id,
           dataProducerId: consumer.dataProducerId,
@@ -196,8 +220,42 @@ export class FileRelay {
     }
   }
 
+  /** A recipient on another node: its node asks it to take the data there. */
+  async #startRemote(transfer: Transfer, recipient: Recipient): Promise<void> {
+    try {
+      const end = await this.#room.remote!.start(this.#offerOf(transfer), transfer.producer!, recipient.id);
+      if (transfer.ended || recipient.outcome) return end.close();
+      recipient.consumer = end;
+    } catch (error) {
+      if (!transfer.ended) this.#options.logger.warn({ err: (error as Error).message, transferId: transfer.id, peerId: recipient.id }, 'could not offer a file to a participant on another node');
+      this.#recipientEnded(transfer, recipient, 'failed');
+    }
+  }
+
+  /** What a recipient on another node did, as its node reports it. */
+  remoteEvent(peerId: string, transferId: string, event: RemoteRecipientEvent): void {
+    const transfer = this.#transfers.get(transferId);
+    const recipient = transfer?.recipients.get(peerId);
+    if (!transfer || !recipient || recipient.peer || recipient.outcome) return;
+    if (event.kind === 'left') return this.#recipientEnded(transfer, recipient, 'left');
+    if (!recipient.consumer) return;
+    if (event.kind === 'ack') this.#ack(transfer, recipient, event.received);
+    else if (event.kind === 'result') this.#result(transfer, recipient, event.outcome);
+    else this.#recipientEnded(transfer, recipient, 'cancelled');
+  }
+
+  /** A recipient here, of a transfer another node relays: sent there. */
+  #forwarded(peer: Peer, transferId: string, event: RemoteRecipientEvent): boolean {
+    return !this.#transfers.has(transferId) && this.#room.remote?.forward(peer, transferId, event) === true;
+  }
+
   ack(peer: Peer, transferId: string, received: number): void {
+    if (this.#forwarded(peer, transferId, { kind: 'ack', received })) return;
     const { transfer, recipient } = this.#asRecipient(peer, transferId);
+    this.#ack(transfer, recipient, received);
+  }
+
+  #ack(transfer: Transfer, recipient: Recipient, received: number): void {
     if (received > transfer.size) throw new HostError('bad_request', 'more than the file size');
     if (recipient.acked !== undefined && received < recipient.acked) throw new HostError('bad_request', 'acknowledgements only go forward');
     recipient.acked = received;
@@ -206,11 +264,19 @@ export class FileRelay {
 
   sent(sender: Peer, transferId: string, sha256: string): void {
     const transfer = this.#own(sender, transferId);
-    for (const recipient of this.#pending(transfer)) this.#notify(recipient.peer, 'fileHash', { transferId, sha256 });
+    for (const recipient of this.#pending(transfer)) {
+      if (recipient.peer) this.#notify(recipient.peer, 'fileHash', { transferId, sha256 });
+      else this.#room.remote?.notify(recipient.id, transferId, { sha256 });
+    }
   }
 
   result(peer: Peer, transferId: string, outcome: 'received' | 'corrupted'): void {
+    if (this.#forwarded(peer, transferId, { kind: 'result', outcome })) return;
     const { transfer, recipient } = this.#asRecipient(peer, transferId);
+    this.#result(transfer, recipient, outcome);
+  }
+
+  #result(transfer: Transfer, recipient: Recipient, outcome: 'received' | 'corrupted'): void {
     if (outcome === 'received' && recipient.acked !== transfer.size) throw new HostError('bad_request', 'not everything was acknowledged');
     this.#recipientEnded(transfer, recipient, outcome);
   }
@@ -218,6 +284,7 @@ export class FileRelay {
   cancel(peer: Peer, transferId: string): void {
     const transfer = this.#transfers.get(transferId);
     if (transfer?.sender === peer) return this.#end(transfer, 'cancelled');
+    if (this.#forwarded(peer, transferId, { kind: 'cancel' })) return;
     const { transfer: theirs, recipient } = this.#asRecipient(peer, transferId);
     this.#recipientEnded(theirs, recipient, 'cancelled');
   }
@@ -265,8 +332,8 @@ export class FileRelay {
     if (transfer.ended || recipient.outcome) return;
     recipient.outcome = outcome;
     recipient.consumer?.close();
-    if (outcome === 'failed') this.#notify(recipient.peer, 'fileEnded', { transferId: transfer.id, reason: 'timeout' });
-    this.#notify(transfer.sender, 'fileRecipientEnded', { transferId: transfer.id, peerId: recipient.peer.id, outcome });
+    if (outcome === 'failed') this.#ended(recipient, transfer.id, 'timeout');
+    this.#notify(transfer.sender, 'fileRecipientEnded', { transferId: transfer.id, peerId: recipient.id, outcome });
     this.#progress(transfer);
     this.#checkDone(transfer);
   }
@@ -283,42 +350,12 @@ export class FileRelay {
     for (const timer of transfer.timers) clearTimeout(timer);
     transfer.forgetSender();
     for (const recipient of this.#pending(transfer)) {
+      if (recipient.consumer) this.#ended(recipient, transfer.id, reason);
       recipient.consumer?.close();
-      if (recipient.consumer) this.#notify(recipient.peer, 'fileEnded', { transferId: transfer.id, reason });
     }
-    if (transfer.producer) this.#closeDrained(transfer.producer, reason === 'oversize' || reason === 'sender_left');
+    if (transfer.producer) closeDrained(transfer.producer, reason === 'oversize' || reason === 'sender_left', this.#options);
     if (reason !== 'sender_left') this.#notify(transfer.sender, 'fileEnded', { transferId: transfer.id, reason });
     this.#options.logger.debug({ transferId: transfer.id, reason }, 'file transfer ended');
-  }
-
-  /**
-   * Closes an ended transfer's data producer only once its sender's data channel has drained (what
-   * it had queued arrives and is dropped here: no consumer is left). Closing it resets the SCTP
-   * stream; a reset while the sender still had messages queued or in flight on that stream stopped
-   * the sender's whole association from sending anything more (wrtc, 5 of 8 runs: every later file
-   * from that participant stalled at 0 bytes). The sender stops writing as soon as it knows the
-   * transfer ended, so the stream goes quiet within a round trip or two of draining.
-   */
-  #closeDrained(producer: types.DataProducer, now: boolean): void {
-    if (now || producer.closed) return producer.close();
-    const { drainQuietMs, drainMaxMs } = this.#options;
-    const deadline = Date.now() + drainMaxMs;
-    const poll = Math.max(20, Math.round(drainQuietMs / 5));
-    let last = -1;
-    let quietSince = Date.now();
-    const check = async () => {
-      if (producer.closed) return;
-      const received = await producer.getStats().then(([stats]) => stats?.bytesReceived ?? 0, () => undefined);
-      if (producer.closed) return;
-      if (received === undefined) return producer.close();
-      if (received !== last) {
-        last = received;
-        quietSince = Date.now();
-      }
-      if (Date.now() - quietSince >= drainQuietMs || Date.now() >= deadline) return producer.close();
-      setTimeout(() => void check(), poll).unref();
-    };
-    void check();
   }
 
   /** A sender that sends more than it declared loses its data producer (recipients stop at the size too). */
@@ -348,6 +385,12 @@ export class FileRelay {
     }, ms);
     timer.unref();
     transfer.timers.push(timer);
+  }
+
+  /** Tells a recipient its transfer ended (one on another node through its node, which then closes its consumer there). */
+  #ended(recipient: Recipient, transferId: string, reason: TransferEndReason): void {
+    if (recipient.peer) this.#notify(recipient.peer, 'fileEnded', { transferId, reason });
+    else this.#room.remote?.notify(recipient.id, transferId, { ended: reason });
   }
 
   #notify<N extends NotificationName>(peer: Peer, name: N, data: NotificationData<N>): void {

@@ -26,6 +26,8 @@ export class PeerDepartures {
   /** Dropped participants still listed, as the room last saw them (no media). */
   readonly #reconnecting = new Map<string, { info: PeerInfo; timer: NodeJS.Timeout }>();
   readonly #lapseTimers = new Set<NodeJS.Timeout>();
+  /** Clustered, the meeting spanning nodes: who takes the role is decided across them (cluster/SpanHost) instead of among this node's participants. */
+  hostHandOver?: () => void;
 
   constructor(deps: DepartureDeps) {
     this.#deps = deps;
@@ -108,6 +110,7 @@ export class PeerDepartures {
   }
 
   #handOverHost(): void {
+    if (this.hostHandOver) return this.hostHandOver();
     const next = this.#deps.hostRole.handOver(this.#deps.peers.values());
     if (next) this.#deps.broadcast('peerUpdated', { peerId: next, isHost: true });
   }

@@ -35,6 +35,23 @@ interface Waiter {
   settle(error?: HostError): void;
 }
 
+/**
+ * Clustered, the meeting spanning nodes: knocks wait in the home's waiting room, whichever node
+ * the host is on (cluster/SpanHost).
+ */
+export interface WaitingRoomSpan {
+  /** This node is the meeting's home (its waiting room is the meeting's). */
+  isHome(): boolean;
+  /** Home: how to tell a host served by another node (undefined: not one). */
+  hostElsewhere(peerId: string): Pick<PeerChannel, 'notify'> | undefined;
+  /** Elsewhere: the home's list, as last heard (undefined: none heard). */
+  homeList(): WaitingList | undefined;
+  /** Elsewhere: the host's decision, made by the home; answers how many were let in. */
+  decide(action: WaitingDecision, waitingId?: string): Promise<number>;
+}
+
+export type WaitingDecision = 'admit' | 'deny' | 'admitAll';
+
 const defaultSettings = (): WaitingRoomSettings => ({
   guard: new KnockGuard(),
   maxWaitMs: limits.maxWaitMs,
@@ -56,6 +73,7 @@ export class WaitingRoom {
   #room?: WaitingRoomHost;
   #hostRole?: HostRole;
   #version = 0;
+  span?: WaitingRoomSpan;
   readonly #onHostChanged = (peerId: string | null) => {
     // Nobody is left to let anyone in: the meeting is over for those waiting too.
     if (peerId === null) this.endAll('the meeting ended');
@@ -84,6 +102,7 @@ export class WaitingRoom {
   }
 
   list(): WaitingList {
+    if (this.#remote) return this.span?.homeList() ?? { version: -1, entries: [] };
     return { version: this.#version, entries: [...this.#waiters.values()].map((waiter) => waiter.entry) };
   }
 
@@ -137,6 +156,15 @@ export class WaitingRoom {
     this.#waiter(waitingId).settle(new HostError('denied', 'The host did not let you in'));
   }
 
+  /** The host's decision (on a node other than the meeting's home: made there); answers how many were let in. */
+  async decide(action: WaitingDecision, waitingId = ''): Promise<number> {
+    if (this.#remote) return this.span!.decide(action, waitingId);
+    if (action === 'admitAll') return this.admitAll();
+    if (action === 'admit') this.admit(waitingId);
+    else this.deny(waitingId);
+    return action === 'admit' ? 1 : 0;
+  }
+
   /** Lets everyone waiting in; answers how many. */
   admitAll(): number {
     const waiters = [...this.#waiters.values()];
@@ -172,13 +200,21 @@ export class WaitingRoom {
     return waiter;
   }
 
+  /** Knocks wait on another node (the meeting's home). */
+  get #remote(): boolean {
+    return this.span !== undefined && !this.span.isHome();
+  }
+
   #host() {
     const hostId = this.#hostRole?.peerId;
-    return hostId ? this.#room?.peers.get(hostId)?.channel : undefined;
+    if (!hostId) return undefined;
+    return this.#room?.peers.get(hostId)?.channel ?? (this.span?.isHome() ? this.span.hostElsewhere(hostId) : undefined);
   }
 
   #publish(): void {
     this.#version++;
+    // Elsewhere, only the home's list (its versions) reaches the host: this node's own numbering would hide the home's next ones.
+    if (this.#remote && !this.span?.homeList()) return;
     this.#host()?.notify('waitingList', this.list());
   }
 }

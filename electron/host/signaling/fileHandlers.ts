@@ -19,7 +19,7 @@ function relayOf(ctx: HandlerContext, room: Room): FileRelay {
   if (!relay) {
     const media = room.media;
     relay = new FileRelay(
-      { peers: room.peers, get routers() { return media.routers; } },
+      { peers: room.peers, get routers() { return media.routers; }, remote: room.span?.files },
       { maxFileBytes: ctx.maxFileBytes ?? limits.defaultMaxFileBytes, logger: (ctx.logger ?? createLogger('silent')).child({ roomId: room.id }) },
     );
     relays.set(room, relay);

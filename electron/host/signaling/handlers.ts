@@ -252,18 +252,19 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
-  hostAdmit(ctx, data) {
-    hostOfWaitingRoom(ctx).waiting.admit(data.waitingId);
+  // Through `decide`: a host served by a node other than the meeting's home decides there (cluster/SpanHost).
+  async hostAdmit(ctx, data) {
+    await hostOfWaitingRoom(ctx).waiting.decide('admit', data.waitingId);
     return {};
   },
 
-  hostDeny(ctx, data) {
-    hostOfWaitingRoom(ctx).waiting.deny(data.waitingId);
+  async hostDeny(ctx, data) {
+    await hostOfWaitingRoom(ctx).waiting.decide('deny', data.waitingId);
     return {};
   },
 
-  hostAdmitAll(ctx) {
-    return { admitted: hostOfWaitingRoom(ctx).waiting.admitAll() };
+  async hostAdmitAll(ctx) {
+    return { admitted: await hostOfWaitingRoom(ctx).waiting.decide('admitAll') };
   },
   ...fileHandlers,
 };
