@@ -110,7 +110,7 @@ export class LabParticipant {
   }
 
   probe(): Promise<ProbeState> {
-    return this.page.evaluate('({ videos: window.__lab.videos, sawReconnecting: window.__lab.sawReconnecting, tilesGone: window.__lab.tilesGone, states: window.__lab.states })');
+    return this.page.evaluate('({ videos: window.__lab.videos, sawReconnecting: window.__lab.sawReconnecting, tilesGone: window.__lab.tilesGone, states: window.__lab.states, starvedTicks: window.__lab.starvedTicks })');
   }
 
   stats(): Promise<TransportStats> {

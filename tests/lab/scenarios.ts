@@ -255,6 +255,8 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       // [ms from the cap, kbit/s, kB].
       estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB])),
       senderStates: JSON.stringify(senderStates),
+      // How long each tile said "Video paused: poor connection" after the cap (100 ms ticks).
+      pausedNoticeMs: JSON.stringify(Object.fromEntries(senders.map((s) => [s.name, (state.starvedTicks?.[s.name] ?? []).filter((t) => t >= capAt && t <= end).length * 100]))),
     },
     participants: [figures],
   };

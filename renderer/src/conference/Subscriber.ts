@@ -210,6 +210,8 @@ export class Subscriber {
     const remote = this.#room.findStream(consumerId)?.remote;
     if (!remote || remote.consumer.closed) return;
     await this.#signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
+    // The host's "no layer" for our own pause is no starvation; after a resume it reports layers anew.
+    remote.starved = false;
     if (remote.consumer.closed) return;
     if (paused) remote.consumer.pause();
     else remote.consumer.resume();
