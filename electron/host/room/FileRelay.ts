@@ -42,6 +42,8 @@ interface Transfer {
   size: number;
   name: string;
   mimeType: string;
+  /** End-to-end encrypted meeting: the real name, size and type, which only the participants can open. */
+  sealedMeta?: string;
   private: boolean;
   recipients: Map<string, Recipient>;
   producer?: types.DataProducer<DataProducerAppData>;
@@ -57,6 +59,7 @@ export interface OfferRequest {
   name: string;
   size: number;
   mimeType: string;
+  sealedMeta?: string;
 }
 
 export interface ProduceDataRequest {
@@ -115,6 +118,7 @@ export class FileRelay {
       size: request.size,
       name: request.name,
       mimeType: request.mimeType,
+      sealedMeta: request.sealedMeta,
       private: request.toPeerId !== undefined,
       recipients,
       delivered: -1,
@@ -181,6 +185,7 @@ export class FileRelay {
         name: transfer.name,
         size: transfer.size,
         mimeType: transfer.mimeType,
+        ...(transfer.sealedMeta === undefined ? {} : { sealedMeta: transfer.sealedMeta }),
         private: transfer.private,
         dataConsumer: {
           id: consumer.id,

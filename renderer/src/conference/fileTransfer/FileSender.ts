@@ -34,6 +34,15 @@ export function closeLater(channel: { closed: boolean; close(): void } | undefin
   }, CLOSE_FALLBACK_MS);
 }
 
+/** Bytes `from` to `to` of `file`, zeros past its end. */
+async function readPadded(file: Blob, from: number, to: number): Promise<ArrayBuffer> {
+  const part = from < file.size ? await file.slice(from, Math.min(file.size, to)).arrayBuffer() : new ArrayBuffer(0);
+  if (part.byteLength === to - from) return part;
+  const block = new Uint8Array(to - from);
+  block.set(new Uint8Array(part));
+  return block.buffer;
+}
+
 /**
  * The sending side of one transfer: the data producer, the file read in blocks and hashed as it
  * goes, each chunk written only while (a) the data channel's buffer is below its high-water mark
@@ -47,6 +56,8 @@ export class FileSender {
   readonly #file: Blob;
   readonly #signaling: SignalingClient;
   readonly #cipher?: FileCipher;
+  /** Bytes sent before sealing: the file, then zeros up to its padded size (end-to-end encrypted). */
+  readonly #paddedSize: number;
   #producer?: types.DataProducer;
   /** Bytes every recipient has acknowledged; undefined until they are all ready. */
   #delivered?: number;
@@ -56,11 +67,12 @@ export class FileSender {
   /** Resolves once this transfer's data channel is closed (or was never opened). */
   readonly channelClosed = new Promise<void>((resolve) => (this.#channelClosed = resolve));
 
-  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient, cipher?: FileCipher) {
+  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient, cipher?: FileCipher, paddedSize = file.size) {
     this.record = record;
     this.#file = file;
     this.#signaling = signaling;
     this.#cipher = cipher;
+    this.#paddedSize = paddedSize;
   }
 
   get id(): string {
@@ -85,19 +97,21 @@ export class FileSender {
     producer.on('close', lost);
     const hasher = await createSHA256();
     hasher.init();
-    const size = this.record.value.size;
+    const size = this.#file.size;
+    const padded = this.#paddedSize;
     const chunkBytes = limits.fileChunkBytes;
     let offset = 0;
     let sent = 0;
     let index = 0;
-    while (offset < size) {
-      const block = await this.#file.slice(offset, Math.min(size, offset + READ_BYTES)).arrayBuffer();
+    while (offset < padded) {
+      const block = await readPadded(this.#file, offset, Math.min(padded, offset + READ_BYTES));
       for (let at = 0; at < block.byteLength; at += chunkBytes) {
         const chunk = block.slice(at, Math.min(block.byteLength, at + chunkBytes));
         const wire = this.#cipher ? await this.#cipher.seal(chunk, index) : chunk;
         await this.#roomFor(sent + wire.byteLength);
         if (this.#stopped) return;
-        hasher.update(new Uint8Array(chunk));
+        const fileBytes = Math.max(0, Math.min(chunk.byteLength, size - offset));
+        if (fileBytes > 0) hasher.update(new Uint8Array(chunk, 0, fileBytes));
         producer.send(wire);
         offset += chunk.byteLength;
         sent += wire.byteLength;
