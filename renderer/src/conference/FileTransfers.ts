@@ -5,7 +5,7 @@ import { limits } from '../../../shared/limits';
 import type { ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError } from './errors';
 import { FileReceiver } from './fileTransfer/FileReceiver';
-import { FileSender } from './fileTransfer/FileSender';
+import { FileSender, type FileSendTuning } from './fileTransfer/FileSender';
 import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
 import { SEALED_CHUNK_OVERHEAD, type FileCipher, type MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
@@ -55,6 +55,8 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
   /** Data channels of ended outgoing transfers the host has not closed yet (see #channelsSettled). */
   readonly #closing = new Set<Promise<void>>();
   #maxFileBytes: number = limits.defaultMaxFileBytes;
+  /** How files are written to their data channels, for files sent from now on (bench:files compares settings). */
+  sendTuning: Partial<FileSendTuning> = {};
 
   constructor(deps: FileTransfersDeps) {
     super();
@@ -131,7 +133,7 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
       outcomes: {},
       startedAt: Date.now(),
     });
-    const sender = new FileSender(record, file, this.#deps.signaling, cipher, sent);
+    const sender = new FileSender(record, file, this.#deps.signaling, { cipher, paddedSize: sent, tuning: this.sendTuning });
     this.#senders.set(transferId, sender);
     const closing = sender.channelClosed;
     this.#closing.add(closing);
