@@ -30,6 +30,8 @@ export class LabHost {
 
   #append(chunk: Buffer): void {
     this.#output = (this.#output + chunk.toString()).slice(-20_000);
+    // RTLAB_HOST_LOG=<file>: everything the host prints, for looking into a run.
+    if (process.env.RTLAB_HOST_LOG) fs.appendFileSync(process.env.RTLAB_HOST_LOG, chunk);
   }
 
   /** What the host printed (for failure messages). */
@@ -57,7 +59,7 @@ export class LabHost {
         ROUNDTABLE_DISCOVERY: 'false',
         ROUNDTABLE_DATA_DIR: dataDir,
         ROUNDTABLE_ADMIN_TOKEN: LAB_ADMIN_TOKEN,
-        ROUNDTABLE_LOG_LEVEL: 'warn',
+        ROUNDTABLE_LOG_LEVEL: process.env.RTLAB_HOST_LOG_LEVEL ?? 'warn',
         ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '30000',
         // A killed test run must not leave the host behind (its parent is this process: `ip netns exec` execs it).
         ROUNDTABLE_STOP_WITH_PARENT: '1',

@@ -124,7 +124,8 @@ test.describe('three participants on the lab LAN', () => {
   });
 
   test('5. 500 kbit/s downlink cap, four 720p simulcast senders: lower layers within 3 s, no freeze > 1 s, back up within 10 s', async () => {
-    test.setTimeout(180_000);
+    // ~2 min on a quiet machine; five joins at 720p take much longer when other work shares the cores.
+    test.setTimeout(240_000);
     let result: ScenarioResult;
     try {
       result = report(await downlinkCap(meeting!, 500, 15));

@@ -95,7 +95,7 @@ export class LabParticipant {
   /** `consumerLayers` plus the host's estimate of that participant's downlink (kbit/s, null before feedback). */
   downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number }> {
     return this.page.evaluate(`(async () => {
-      const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' } });
+      const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' }, signal: AbortSignal.timeout(3000) });
       const stats = await response.json();
       const names = new Map(stats.participants.map((p) => [p.id, p.displayName]));
       const me = stats.participants.find((p) => p.displayName === ${JSON.stringify(of)});
@@ -110,7 +110,7 @@ export class LabParticipant {
   }
 
   probe(): Promise<ProbeState> {
-    return this.page.evaluate('({ videos: window.__lab.videos, sawReconnecting: window.__lab.sawReconnecting, tilesGone: window.__lab.tilesGone, states: window.__lab.states })');
+    return this.page.evaluate('({ videos: window.__lab.videos, sawReconnecting: window.__lab.sawReconnecting, tilesGone: window.__lab.tilesGone, states: window.__lab.states, starvedTicks: window.__lab.starvedTicks })');
   }
 
   stats(): Promise<TransportStats> {

@@ -9,7 +9,7 @@
 export const PROBE_SCRIPT = `(() => {
   if (window.__lab) return;
   const FREEZE_MS = 500;
-  const lab = { videos: {}, sawReconnecting: [], tilesGone: {}, present: {}, states: [] };
+  const lab = { videos: {}, sawReconnecting: [], tilesGone: {}, present: {}, states: [], starvedTicks: {} };
   window.__lab = lab;
   const record = (name) => (lab.videos[name] ??= { frames: 0, last: 0, freezes: [], frameTimes: [], sizes: [] });
   const watchVideo = (name, video) => {
@@ -53,6 +53,8 @@ export const PROBE_SCRIPT = `(() => {
       if (!name) return;
       seen.add(name);
       lab.present[name] = true;
+      // The tile says "Video paused: poor connection" (the host forwards no layer of it): one mark per tick.
+      if (tile.getAttribute('data-video-starved') === 'true') (lab.starvedTicks[name] ??= []).push(now);
       const video = tile.querySelector('video');
       if (video) watchVideo(name, video);
     });
@@ -101,6 +103,8 @@ export interface ProbeState {
   sawReconnecting: number[];
   tilesGone: Record<string, number[]>;
   states: { at: number; state: string; reason?: string }[];
+  /** When each sender's tile showed "Video paused: poor connection" (one mark per 100 ms tick). */
+  starvedTicks?: Record<string, number[]>;
 }
 
 export interface TransportStats {

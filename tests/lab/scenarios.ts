@@ -231,6 +231,12 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
     ]),
   );
   const figures = await figuresOf(ann, senders.map((s) => s.name), { from: capAt, to: end, faultEnd: liftAt });
+  // What the senders' own pages went through meanwhile (repairs, reconnections): their link is not capped.
+  const senderStates: Record<string, [number, string, string][]> = {};
+  for (const sender of people.slice(1)) {
+    const probed = await Promise.race([sender.probe(), sleep(5_000).then(() => undefined)]).catch(() => undefined);
+    senderStates[sender.name] = (probed?.states ?? []).filter((e) => e.at >= capAt - 5_000).map((e) => [e.at - capAt, e.state, e.reason ?? '']);
+  }
   return {
     fault: `${kbit} kbit/s downlink cap for ${seconds} s, ${senders.length} senders`,
     summary: {
@@ -248,6 +254,9 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       // The host's estimate of Ann's downlink and the probe bytes sent so far, one sample a second:
       // [ms from the cap, kbit/s, kB].
       estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB])),
+      senderStates: JSON.stringify(senderStates),
+      // How long each tile said "Video paused: poor connection" after the cap (100 ms ticks).
+      pausedNoticeMs: JSON.stringify(Object.fromEntries(senders.map((s) => [s.name, (state.starvedTicks?.[s.name] ?? []).filter((t) => t >= capAt && t <= end).length * 100]))),
     },
     participants: [figures],
   };

@@ -70,8 +70,11 @@ export interface SyntheticMedia {
   stop(): void;
 }
 
-/** A moving synthetic 320x240@15 picture and a 440 Hz tone, fed from timers. */
-export function syntheticMedia({ width = 320, height = 240, fps = 15 } = {}): SyntheticMedia {
+/**
+ * A moving synthetic 320x240@15 picture and a 440 Hz tone, fed from timers. `detailed`: the picture
+ * is noise, so every layer costs its full bitrate (a flat picture encodes to almost nothing).
+ */
+export function syntheticMedia({ width = 320, height = 240, fps = 15, detailed = false } = {}): SyntheticMedia {
   const { RTCVideoSource, RTCAudioSource } = wrtc.nonstandard;
   const videoSource = new RTCVideoSource();
   const audioSource = new RTCAudioSource();
@@ -79,6 +82,7 @@ export function syntheticMedia({ width = 320, height = 240, fps = 15 } = {}): Sy
   let tick = 0;
   const videoTimer = setInterval(() => {
     frame.data.fill(tick++ % 255, 0, width * height); // luma changes every frame: never a static image
+    if (detailed) for (let i = 0; i < width * height; i += 4) frame.data[i] = (Math.random() * 255) | 0;
     videoSource.onFrame(frame);
   }, 1000 / fps);
   const sampleRate = 48_000;

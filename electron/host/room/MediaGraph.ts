@@ -11,6 +11,7 @@ import { Forwarding } from './Forwarding';
 import type { MediaGraphRehome } from './MediaGraphRehome';
 import { RoomRouters, type RoomRouter } from './RoomRouters';
 import { SpeakerTracker } from './SpeakerTracker';
+import { BandwidthPriority } from './BandwidthPriority';
 
 export interface ScaleOptions {
   /** A room's home worker takes new participants until it forwards this many consumers. */
@@ -47,6 +48,7 @@ export class MediaGraph {
   readonly speakers: SpeakerTracker;
   readonly forwarding: Forwarding;
   readonly offers: ConsumerOffers;
+  readonly priority: BandwidthPriority;
   /**
    * Producers of participants served by other nodes of a cluster (a room spanning nodes), piped into
    * this node's home router: consumed by local participants as if local. Keyed by producer id.
@@ -76,7 +78,11 @@ export class MediaGraph {
       onRouterOpened: (router) => this.speakers.observe(router),
       logger: options.logger,
     });
-    this.speakers.on('dominant', (peerId) => room.broadcast('activeSpeaker', { peerId }));
+    this.priority = new BandwidthPriority(options.logger);
+    this.speakers.on('dominant', (peerId) => {
+      room.broadcast('activeSpeaker', { peerId });
+      this.priority.speakerChanged(peerId, this.#allConsumers());
+    });
     this.speakers.on('recentChanged', () => {
       if (this.forwarding.selective) this.forwarding.applyAll(this.#allConsumers());
     });
@@ -196,7 +202,9 @@ export class MediaGraph {
       if (!producer.closed && !consumerPeer.closed) this.#logger.warn({ err: error, producerId: producer.id }, 'could not pipe producer to router');
       return undefined;
     }
-    return createConsumer(to.router, consumerPeer, producerPeerId, producer, paused, this.#logger);
+    const created = await createConsumer(to.router, consumerPeer, producerPeerId, producer, paused, this.#logger);
+    if (created) void this.priority.apply(created.consumer);
+    return created;
   }
 
   /**

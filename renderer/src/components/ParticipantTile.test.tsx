@@ -85,3 +85,16 @@ describe('inviteLink', () => {
     expect(inviteLink('https://10.0.0.5:4443/', 'team.sync', 'AB:CD')).toBe('https://10.0.0.5:4443/?room=team.sync&fp=AB%3ACD');
   });
 });
+
+describe('ParticipantTile: a camera the host forwards no layer of', () => {
+  it('says "Video paused: poor connection" and marks the tile', () => {
+    const bob = participant();
+    const consumer = { id: 'c-cam', producerId: 'p-cam', paused: false, closed: false };
+    bob.streams.set('c-cam', { consumer: consumer as never, source: 'camera', stream: new EventTarget() as unknown as MediaStream, starved: true });
+    render(<ParticipantTile conference={{ participants: new Map() } as unknown as Conference} participant={bob} speaking={false} />);
+    const tile = screen.getByTestId('participant-tile');
+    expect(tile.dataset.videoStarved).toBe('true');
+    expect(screen.getByTestId('video-starved').textContent).toBe('Video paused: poor connection');
+    expect(tile.querySelector('video')).not.toBeNull(); // kept, so the picture resumes without a flash
+  });
+});

@@ -22,6 +22,7 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
   const camera = participant.streamFor('camera');
   const cameraOff = participant.cameraOff || !camera;
   const consumerId = camera && [...participant.streams.entries()].find(([, s]) => s === camera)?.[0];
+  const starved = !cameraOff && camera?.starved === true;
   const { muted, handRaised, displayName, reconnecting } = participant;
   return (
     <article
@@ -36,12 +37,18 @@ export function ParticipantTile({ conference, participant, speaking, reactions =
       data-pinned={String(pinned)}
       data-reconnecting={String(reconnecting)}
       data-cannot-decrypt={String(cannotDecrypt)}
+      data-video-starved={String(starved)}
       aria-label={displayName}
     >
       {camera && consumerId && !cameraOff ? (
         <RemoteVideo conference={conference} consumerId={consumerId} stream={camera.stream} label={`${displayName}'s camera`} />
       ) : (
         <Avatar name={displayName} />
+      )}
+      {starved && !reconnecting && (
+        <div className="tile-starved" role="status" data-testid="video-starved">
+          Video paused: poor connection
+        </div>
       )}
       {reconnecting && (
         <div className="tile-reconnecting" role="status">

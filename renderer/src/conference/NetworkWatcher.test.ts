@@ -123,9 +123,10 @@ describe('network watcher', () => {
   });
 
   it('media that stops arriving with no state change (UDP blocked): ICE restart, then a rejoin over TCP when it still does not flow', async () => {
-    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false });
+    const { meeting, send, recv, watcher, done } = setup({ answers: true, iceRecovers: false });
     await settle(300); // media flowing
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     await settle(1_600); // silence noticed (400 ms), restart, grace (600 ms)
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
@@ -136,9 +137,10 @@ describe('network watcher', () => {
 
   it('the host stops answering (address changed): the probe goes out early in the silence, so the rejoin starts when the silence counts, not a probe timeout later', async () => {
     // A dead path: the probe only fails at its timeout (1 s here). Silence counts at 2 s.
-    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 2_000, probeTimeoutMs: 1_000 } });
+    const { meeting, send, recv, done } = setup({ answers: false, iceRecovers: false, answerAfterMs: 1_000, watcher: { silenceMs: 2_000, probeTimeoutMs: 1_000 } });
     await settle(300); // media flowing
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     await settle(2_600); // probe sent at ~0.7 s of silence, failed at ~1.7 s: rejoin at ~2.1 s; a probe sent at 2 s would fail only at ~3.1 s
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
@@ -147,10 +149,11 @@ describe('network watcher', () => {
 
   it('with its defaults, a dead path (the probe is never answered) is rejoined within 1.45 s of the last packet', async () => {
     // Lab, address change (2026-11-30): detection was 2.1 s of the 3.9 s repair with a 1.5 s silence.
-    const { meeting, recv, done } = setup({ answers: false, iceRecovers: false, watcher: { silenceMs: undefined, probeTimeoutMs: undefined, pollMs: undefined } });
+    const { meeting, send, recv, done } = setup({ answers: false, iceRecovers: false, watcher: { silenceMs: undefined, probeTimeoutMs: undefined, pollMs: undefined } });
     meeting.signalingAnswers.mockImplementation((timeoutMs: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs)));
     await settle(600); // media flowing, seen by two polls
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     await settle(1_450);
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
@@ -158,11 +161,13 @@ describe('network watcher', () => {
   });
 
   it('a short gap in media (under the silence) sends one probe and repairs nothing', async () => {
-    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { silenceMs: 1_000 } });
+    const { meeting, send, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { silenceMs: 1_000 } });
     await settle(300);
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     await settle(600); // past probeAfterMs (333), well short of silenceMs (1 s)
     recv.inflow = 5_000;
+    send.inflow = 5_000;
     await settle(800);
     expect(meeting.signalingAnswers).toHaveBeenCalledTimes(1);
     expect(meeting.restartIce).not.toHaveBeenCalled();
@@ -171,10 +176,11 @@ describe('network watcher', () => {
   });
 
   it('UDP blocked: when no UDP check is answered after the ICE restart, the TCP fallback starts without waiting out the grace', async () => {
-    const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    const { meeting, send, recv, watcher, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
     recv.udpPair = true;
     await settle(300);
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     await settle(2_000); // silence (400 ms) + restart + verdict (300 ms) + a poll ≈ 1.1 s; the grace would end only at ~3.5 s
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.rejoinNow).toHaveBeenCalledTimes(1);
@@ -184,10 +190,11 @@ describe('network watcher', () => {
   });
 
   it('UDP checks answered after the ICE restart (no media yet): the whole grace is waited, no early TCP fallback', async () => {
-    const { meeting, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
+    const { meeting, send, recv, done } = setup({ answers: true, iceRecovers: false, watcher: { iceRestartGraceMs: 3_000, udpVerdictMs: 300 } });
     recv.udpPair = true;
     await settle(300);
     recv.inflow = 0;
+    send.inflow = 0; // a dead path silences both transports
     let answering: ReturnType<typeof setInterval> | undefined;
     meeting.restartIce.mockImplementation(async () => void (answering = setInterval(() => recv.udpAnswers++, 100)));
     await settle(2_000);
@@ -248,6 +255,19 @@ describe('network watcher', () => {
     await settle(1_500);
     expect(meeting.restartIce).toHaveBeenCalledTimes(1);
     expect(meeting.restartIce.mock.calls[0]![0]).toBe(send);
+    done();
+  });
+
+  it("a sending transport's feedback held up while the receiving one is still fed (a congested downlink) is no dead path", async () => {
+    const { meeting, send, recv, done } = setup({ answers: true, iceRecovers: false });
+    send.inflow = 0;
+    send.outflow = 50_000; // camera sent, and no RTCP comes back for 1.5 s
+    await settle(1_500);
+    expect(meeting.signalingAnswers).not.toHaveBeenCalled();
+    expect(meeting.restartIce).not.toHaveBeenCalled();
+    recv.inflow = 0; // now nothing arrives at all: the path is dead
+    await settle(1_200);
+    expect(meeting.restartIce).toHaveBeenCalled();
     done();
   });
 

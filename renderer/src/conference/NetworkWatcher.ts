@@ -214,7 +214,7 @@ export class NetworkWatcher {
       const heard = await this.#listen(transport);
       if (!heard) continue;
       const { silentMs, owed } = this.#silence(transport, heard);
-      if (silentMs < this.#probeAfterMs) continue;
+      if (silentMs < this.#probeAfterMs || this.#siblingHeardSince(transport, heard.at - silentMs)) continue;
       // Asked once per silence (an arrival starts a new `Heard`): a ping, harmless if traffic resumes.
       heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
       if (silentMs >= this.#silenceMs) {
@@ -222,6 +222,17 @@ export class NetworkWatcher {
         void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s (${owed})`, [transport], heard.probe);
       }
     }
+  }
+
+  /**
+   * Whether another transport to the host received something after `since`. The transports share
+   * the path to the host, so it is alive: feedback owed to one of them is late, not lost for good (a
+   * congested downlink holds and drops the host's RTCP to a sending transport while the receiving
+   * one is still fed). A dead path (link down, address gone, UDP blocked) silences them all.
+   */
+  #siblingHeardSince(transport: types.Transport, since: number): boolean {
+    for (const [other, heard] of this.#heard) if (other !== transport && !other.closed && heard.arrivedAt > since) return true;
+    return false;
   }
 
   /** How long the transport has gone without something a live path would have delivered by now (0: nothing owed), and what. */

@@ -12,6 +12,11 @@ export interface RemoteStream {
   consumer: types.Consumer;
   source: MediaSource;
   stream: MediaStream;
+  /**
+   * The host forwards no layer of it although it is wanted: the receiver's link cannot carry it
+   * now (or every layer the sender sends is failing). It comes back on its own; show it as paused.
+   */
+  starved?: boolean;
 }
 
 /** What the SDK knows about another participant. Mutated only by Conference. */

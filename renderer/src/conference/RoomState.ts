@@ -118,6 +118,18 @@ export class RoomState {
     }
   }
 
+  /** The layer the host forwards of a consumer changed (null: none, though the consumer is not paused). */
+  consumerLayers({ consumerId, spatialLayer }: NotificationData<'consumerLayersChanged'>): void {
+    const found = this.findStream(consumerId);
+    if (!found) return;
+    const { participant, remote } = found;
+    const producer = participant.producers.get(remote.consumer.producerId);
+    const starved = spatialLayer === null && !remote.consumer.paused && !producer?.paused;
+    if (starved === (remote.starved ?? false)) return;
+    remote.starved = starved;
+    this.#emit('participantUpdated', participant);
+  }
+
   activeSpeaker(peerId: string | null): void {
     this.activeSpeakerId = peerId;
     this.#emit('activeSpeaker', { participantId: peerId });

@@ -16,6 +16,8 @@ export interface SubscriberOptions {
    * rebuild the session's transports. Called at most once until a consumer is taken again.
    */
   onReceiveBroken(reason: string): void;
+  /** Bound on the host's answer for one consume (default CONSUME_TIMEOUT_MS). */
+  consumeTimeoutMs?: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface SubscriberOptions {
  */
 function isSdpFailure(error: Error | undefined): boolean {
   if (!error || error.name === 'TimeoutError') return false;
-  return error.name === 'OperationError' || error.name === 'InvalidAccessError' || /\bsdp\b|session description/i.test(error.message ?? '');
+  // 'no media section found for reuseMid': mediasoup-client's own SDP state is out of step.
+  return error.name === 'OperationError' || error.name === 'InvalidAccessError' || /\bsdp\b|session description|media section/i.test(error.message ?? '');
 }
 
 interface Outcome {
@@ -112,7 +115,9 @@ export class Subscriber {
     const ok = (fresh: boolean): Outcome => ({ result: { consumerId: data.consumerId, ok: true }, fresh });
     if (this.#room.findStream(data.consumerId)) return Promise.resolve(ok(false));
     const inFlight = this.#taking.get(data.consumerId);
-    if (inFlight) return inFlight.then((outcome) => ({ ...outcome, fresh: false }));
+    if (inFlight) {
+      return this.#bounded(inFlight, data.consumerId).then((outcome) => ({ ...outcome, fresh: false }));
+    }
     if (!stillCurrent() || transport.closed) {
       return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'session replaced' }, fresh: false });
     }
@@ -125,23 +130,36 @@ export class Subscriber {
       appData: { peerId: data.peerId, source: data.source },
       onRtpReceiver: encryption && ((receiver) => encryption.decryptReceiver(receiver, data.kind, data.peerId)),
     });
-    const outcome = withTimeout(consuming, CONSUME_TIMEOUT_MS, () => Object.assign(new Error(`consume took longer than ${CONSUME_TIMEOUT_MS} ms`), { name: 'TimeoutError' })).then(
+    const created = consuming.then(
       (consumer): Outcome => {
         this.#added(consumer, data, stillCurrent);
         return ok(true);
       },
-      (error: Error): Outcome => {
-        // Timed out here but created later: nobody holds it, and the host offers it again.
-        consuming.then((late) => late.close(), () => undefined);
-        return { result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) }, sdpFailure: isSdpFailure(error) && !transport.closed, fresh: true };
-      },
+      (error: Error): Outcome => ({
+        result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) },
+        sdpFailure: isSdpFailure(error) && !transport.closed,
+        fresh: true,
+      }),
     );
-    this.#taking.set(data.consumerId, outcome);
-    void outcome.finally(() => {
+    // A consume that outlives the host's answer keeps going, and stays the one for this consumer:
+    // the host offers it again with the same mid, and a second consume of it would give the
+    // receive PeerConnection two media sections with one mid, which breaks mediasoup-client's SDP
+    // state for every later consume ("no media section found for reuseMid"). Created late, it is
+    // kept if the host still offers it, and dropped when the host closes it (`remove`).
+    this.#taking.set(data.consumerId, created);
+    void created.finally(() => {
       this.#taking.delete(data.consumerId);
       this.#closedWhileTaking.delete(data.consumerId);
     });
-    return outcome;
+    return this.#bounded(created, data.consumerId);
+  }
+
+  /** `creating`, or a failed outcome (not an SDP failure) once the host's answer is due. */
+  #bounded(creating: Promise<Outcome>, consumerId: string): Promise<Outcome> {
+    const ms = this.#options.consumeTimeoutMs ?? CONSUME_TIMEOUT_MS;
+    return withTimeout(creating, ms, () => new Error(`consume took longer than ${ms} ms`)).catch(
+      (error: Error): Outcome => ({ result: { consumerId, ok: false, error: error.message }, fresh: true }),
+    );
   }
 
   #added(consumer: types.Consumer, data: NewConsumer, stillCurrent: () => boolean): void {
@@ -192,6 +210,8 @@ export class Subscriber {
     const remote = this.#room.findStream(consumerId)?.remote;
     if (!remote || remote.consumer.closed) return;
     await this.#signaling.request(paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
+    // The host's "no layer" for our own pause is no starvation; after a resume it reports layers anew.
+    remote.starved = false;
     if (remote.consumer.closed) return;
     if (paused) remote.consumer.pause();
     else remote.consumer.resume();

@@ -56,7 +56,10 @@ export function routeRoomNotifications(
   on('producerPaused', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'paused'));
   on('producerResumed', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'resumed'));
   on('producerClosed', ({ peerId, producerId }) => room.producerChanged(peerId, producerId, 'closed'));
-  on('consumerLayersChanged', (event) => emit('consumerLayersChanged', event));
+  on('consumerLayersChanged', (event) => {
+    room.consumerLayers(event);
+    emit('consumerLayersChanged', event);
+  });
   on('consumerScore', (event) => room.consumerScore(event));
   on('consumerScores', ({ scores }) => {
     for (const score of scores) room.consumerScore(score);
