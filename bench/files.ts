@@ -3,7 +3,10 @@
  * through the SFU (data channels, the app's own SDK: window back-pressure, SHA-256 on both sides).
  * Timed from `files.send()` to the receiver's `done` (every byte in, hash checked). The pages join
  * through the web app with their (fake) camera and microphone on, as in a meeting.
- * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3 BENCH_FILE_CAMERAS=1 BENCH_FILE_E2EE=0; one JSON line last)
+ * Usage: npm run bench:files   (BENCH_FILE_MB=200 BENCH_FILE_RUNS=3 BENCH_FILE_CAMERAS=1 BENCH_FILE_E2EE=0
+ *        BENCH_FILE_AB=<variants>; one JSON line last). BENCH_FILE_AB: sender settings compared
+ *        alternately in one run (each variant RUNS times), '|'-separated, each 'key=value,…' with
+ *        chunkKB, highKB, lowKB (FileSendTuning; empty = the app's defaults), e.g. '|chunkKB=256|highKB=8192,lowKB=2048'.
  */
 import { chromium, type Page } from '@playwright/test';
 import { Host } from '../electron/host/Host';
@@ -23,6 +26,24 @@ const CAMERAS = process.env.BENCH_FILE_CAMERAS !== '0';
 /** BENCH_FILE_E2EE=1: both pages join with a meeting key (#key=), so every chunk is sealed and opened (AES-GCM). */
 const E2EE = process.env.BENCH_FILE_E2EE === '1';
 const E2EE_KEY = 'Kq3v9TzX1bN0pQ7rS2uW4w';
+
+interface Variant {
+  chunkBytes?: number;
+  bufferHigh?: number;
+  bufferLow?: number;
+}
+const VARIANT_KEYS: Record<string, keyof Variant> = { chunkKB: 'chunkBytes', highKB: 'bufferHigh', lowKB: 'bufferLow' };
+const VARIANTS: { name: string; tuning: Variant }[] = (process.env.BENCH_FILE_AB ?? '').split('|').map((spec) => ({
+  name: spec || 'default',
+  tuning: Object.fromEntries(
+    spec.split(',').filter(Boolean).map((pair) => {
+      const [key, value] = pair.split('=');
+      const field = VARIANT_KEYS[key!];
+      if (!field || !(Number(value) > 0)) throw new Error(`BENCH_FILE_AB: bad setting ${pair}`);
+      return [field, Number(value) * 1024];
+    }),
+  ),
+}));
 
 type Hooked = Window & { __roundtable?: { conference: Conference } };
 
@@ -49,7 +70,7 @@ async function join(page: Page, baseUrl: string, name: string): Promise<void> {
 }
 
 /** One transfer: random bytes made in the sender page, sent to the receiver; ms until the receiver's hash-checked `done`. */
-async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ ms: number; senderMs: number }> {
+async function transfer(sender: Page, receiver: Page, bytes: number, tuning: Variant): Promise<{ ms: number; senderMs: number }> {
   // No named functions inside evaluate(): tsx would wrap them in a helper the page does not have.
   const received = receiver.evaluate(
     () =>
@@ -65,7 +86,7 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
       }),
   );
   received.catch(() => undefined);
-  const { startedAt, senderDoneAt } = await sender.evaluate(async (size) => {
+  const { startedAt, senderDoneAt } = await sender.evaluate(async ({ size, tuning }) => {
     const chunk = new Uint8Array(65536);
     const parts: Uint8Array[] = [];
     for (let at = 0; at < size; at += chunk.length) {
@@ -76,6 +97,7 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
     }
     const file = new File(parts as BlobPart[], 'bench.bin', { type: 'application/octet-stream' });
     const files = (window as Hooked).__roundtable!.conference.files;
+    files.sendTuning = tuning;
     const start = performance.timeOrigin + performance.now();
     const sent = await files.send(file);
     const doneAt = await new Promise<number>((resolve, reject) => {
@@ -86,7 +108,7 @@ async function transfer(sender: Page, receiver: Page, bytes: number): Promise<{ 
       });
     });
     return { startedAt: start, senderDoneAt: doneAt };
-  }, bytes);
+  }, { size: bytes, tuning });
   const receivedAt = await received;
   return { ms: receivedAt - startedAt, senderMs: senderDoneAt - startedAt };
 }
@@ -116,16 +138,27 @@ async function main(): Promise<void> {
     }
     const [sender, receiver] = pages as [Page, Page];
     const bytes = FILE_MB * 1024 * 1024;
-    const runs: { mbPerS: number; ms: number; senderMs: number }[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const { ms, senderMs } = await transfer(sender, receiver, bytes);
-      const mbPerS = bytes / 1024 / 1024 / (ms / 1000);
-      runs.push({ mbPerS: round(mbPerS)!, ms: round(ms)!, senderMs: round(senderMs)! });
-      log(`run ${i + 1}: ${FILE_MB} MB in ${round(ms / 1000, 2)} s = ${round(mbPerS)} MB/s (sender saw done after ${round(senderMs / 1000, 2)} s)`);
+    // A participant who turned camera and mic off has no producer left on the host.
+    const liveProducers = () => [...(host.rooms.get('bench-files')?.peers.values() ?? [])].flatMap((peer) => [...peer.producers.values()]).filter((p) => !p.closed && !p.paused).length;
+    if (!CAMERAS) {
+      const deadline = Date.now() + 5_000;
+      while (liveProducers() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      log(`live producers on the host after both pages stopped camera and mic: ${liveProducers()}`);
     }
-    const mbPerS = median(runs.map((r) => r.mbPerS));
+    const runs: { variant: string; mbPerS: number; ms: number; senderMs: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      for (const variant of VARIANTS) {
+        const { ms, senderMs } = await transfer(sender, receiver, bytes, variant.tuning);
+        const mbPerS = bytes / 1024 / 1024 / (ms / 1000);
+        runs.push({ variant: variant.name, mbPerS: round(mbPerS)!, ms: round(ms)!, senderMs: round(senderMs)! });
+        log(`run ${i + 1} [${variant.name}]: ${FILE_MB} MB in ${round(ms / 1000, 2)} s = ${round(mbPerS)} MB/s (sender saw done after ${round(senderMs / 1000, 2)} s)`);
+      }
+    }
+    const medians = Object.fromEntries(VARIANTS.map((variant) => [variant.name, round(median(runs.filter((r) => r.variant === variant.name).map((r) => r.mbPerS)))]));
+    const mbPerS = median(runs.filter((r) => r.variant === VARIANTS[0]!.name).map((r) => r.mbPerS));
+    for (const [name, value] of Object.entries(medians)) log(`median [${name}] ${value} MB/s`);
     log(`median ${round(mbPerS)} MB/s (goal ≥ ${GOAL_MB_S} MB/s: ${mbPerS >= GOAL_MB_S ? 'met' : 'MISSED'})`);
-    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, cameras: CAMERAS, e2ee: E2EE, medianMBps: round(mbPerS), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
+    summary = { bench: 'files', fileMB: FILE_MB, runs: RUNS, cameras: CAMERAS, e2ee: E2EE, medianMBps: round(mbPerS), ...(VARIANTS.length > 1 ? { variantMedianMBps: medians } : {}), minMBps: round(Math.min(...runs.map((r) => r.mbPerS))), goalMBps: GOAL_MB_S, goalMet: mbPerS >= GOAL_MB_S, ...(CAMERAS ? {} : { liveProducersAfterStop: liveProducers() }), sessionEvents: sessionEvents.length, loadavg: machine().loadavg };
     details = { machine: machine(), runs, sessionEvents };
   } finally {
     guard.clear();

@@ -7,7 +7,8 @@
  *  - `sfu`: page → bare mediasoup router (one worker, 127.0.0.1) → page, mediasoup-client.
  * Also samples the worker's CPU (getResourceUsage) and the sender's bufferedAmount.
  * Usage: npm run bench:files-ceiling  (PROBE_MB=100 PROBE_RUNS=3 PROBE_MODES=direct,sfu
- *        PROBE_MESSAGE_KB=64 PROBE_HIGH_KB=4096 PROBE_SCTP_SEND_BUFFER=<bytes>; one JSON line last)
+ *        PROBE_MESSAGE_KB=64 PROBE_HIGH_KB=4096 PROBE_SCTP_SEND_BUFFER=<bytes>, PROBE_AB=<variants>
+ *        (below: SFU variants alternated in one run); one JSON line last)
  */
 import { chromium, type Page } from '@playwright/test';
 import * as mediasoup from 'mediasoup';
@@ -59,7 +60,8 @@ async function openPage(browser: Awaited<ReturnType<typeof chromium.launch>>, sc
 }
 
 /** A bare SFU for two pages: page 0 sends, page 1 receives. */
-async function sfuPair(router: types.Router, sender: Page, receiver: Page): Promise<types.WebRtcTransport[]> {
+async function sfuPair(router: types.Router, sender: Page, receiver: Page, variant: Variant = {}): Promise<types.WebRtcTransport[]> {
+  const sendBuffer = variant.sctpBuffer ?? SCTP_SEND_BUFFER;
   const transports = new Map<string, types.WebRtcTransport>();
   const producers: types.DataProducer[] = [];
   for (const page of [sender, receiver]) {
@@ -69,8 +71,9 @@ async function sfuPair(router: types.Router, sender: Page, receiver: Page): Prom
         const transport = await router.createWebRtcTransport({
           listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }],
           enableSctp: true,
-          sctpSendBufferSize: SCTP_SEND_BUFFER,
-          sctpPerStreamSendQueueLimit: SCTP_SEND_BUFFER,
+          sctpSendBufferSize: sendBuffer,
+          sctpPerStreamSendQueueLimit: sendBuffer,
+          ...(variant.streams ? { numSctpStreams: { OS: variant.streams, MIS: variant.streams } } : {}),
         });
         transports.set(transport.id, transport);
         return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters, sctpParameters: transport.sctpParameters };
@@ -87,13 +90,15 @@ async function sfuPair(router: types.Router, sender: Page, receiver: Page): Prom
   }
   await sender.evaluate(() => window.probe.sfuSetup());
   await receiver.evaluate(() => window.probe.sfuSetup());
-  const producerId = await sender.evaluate(() => window.probe.sfuProduce());
   const recv = [...transports.values()].at(-1)!;
-  const consumer = await recv.consumeData({ dataProducerId: producerId });
-  await receiver.evaluate(
-    (options) => window.probe.sfuConsume(options),
-    { id: consumer.id, dataProducerId: producerId, sctpStreamParameters: consumer.sctpStreamParameters!, label: consumer.label, protocol: consumer.protocol },
-  );
+  for (let i = 0; i < (variant.channels ?? 1); i++) {
+    const producerId = await sender.evaluate(() => window.probe.sfuProduce());
+    const consumer = await recv.consumeData({ dataProducerId: producerId });
+    await receiver.evaluate(
+      (options) => window.probe.sfuConsume(options),
+      { id: consumer.id, dataProducerId: producerId, sctpStreamParameters: consumer.sctpStreamParameters!, label: consumer.label, protocol: consumer.protocol },
+    );
+  }
   return [...transports.values()];
 }
 
@@ -105,12 +110,14 @@ async function directPair(sender: Page, receiver: Page): Promise<void> {
 
 const cpuMs = (usage: types.WorkerResourceUsage) => usage.ru_utime + usage.ru_stime;
 
-async function measure(mode: string, sender: Page, receiver: Page, worker?: types.Worker): Promise<RunResult> {
+async function measure(mode: string, sender: Page, receiver: Page, worker?: types.Worker, variant: Variant = {}): Promise<RunResult> {
   const bytes = MB * 1024 * 1024;
   await receiver.evaluate(() => window.probe.resetReceived());
   const cpuBefore = worker ? cpuMs(await worker.getResourceUsage()) : 0;
   const wallBefore = Date.now();
-  const sent = await sender.evaluate((args) => window.probe.sendAll(args), { bytes, messageBytes: MESSAGE_BYTES, high: HIGH, low: HIGH / 4 });
+  const high = (variant.highKB ?? HIGH / 1024) * 1024;
+  const messageBytes = (variant.messageKB ?? MESSAGE_BYTES / 1024) * 1024;
+  const sent = await sender.evaluate((args) => window.probe.sendAll(args), { bytes, messageBytes, high, low: high / 4, channels: variant.channels ?? 1 });
   const deadline = Date.now() + 120_000;
   let got = await receiver.evaluate(() => window.probe.received());
   while (got.received < bytes && Date.now() < deadline) {
@@ -134,6 +141,43 @@ async function measure(mode: string, sender: Page, receiver: Page, worker?: type
   return result;
 }
 
+/**
+ * PROBE_AB: SFU variants measured alternately in one run, '|'-separated, each 'key=value,…' with
+ * channels (data producers sending round-robin on the one association), sctpBuffer (the SFU's
+ * sctpSendBufferSize and per-stream queue limit), streams (numSctpStreams OS/MIS), messageKB, highKB.
+ * Example: PROBE_AB='channels=1|channels=4|sctpBuffer=262144'
+ */
+interface Variant {
+  channels?: number;
+  sctpBuffer?: number;
+  streams?: number;
+  messageKB?: number;
+  highKB?: number;
+}
+const VARIANTS: Variant[] | undefined = process.env.PROBE_AB?.split('|').map((spec) =>
+  Object.fromEntries(spec.split(',').filter(Boolean).map((pair) => {
+    const [key, value] = pair.split('=');
+    if (!['channels', 'sctpBuffer', 'streams', 'messageKB', 'highKB'].includes(key!) || !Number.isFinite(Number(value))) throw new Error(`PROBE_AB: bad setting ${pair}`);
+    return [key, Number(value)];
+  })) as Variant,
+);
+const nameOf = (variant: Variant) => `sfu[${Object.entries(variant).map(([k, v]) => `${k}=${v}`).join(',') || 'default'}]`;
+
+/** Runs the variants alternately, one page pair each, so they share the machine's load. */
+async function measureVariants(variants: Variant[], router: types.Router, worker: types.Worker, browser: Awaited<ReturnType<typeof chromium.launch>>, script: string): Promise<RunResult[]> {
+  const pairs: [Page, Page][] = [];
+  for (const variant of variants) {
+    const pair: [Page, Page] = [await openPage(browser, script), await openPage(browser, script)];
+    await sfuPair(router, pair[0], pair[1], variant);
+    pairs.push(pair);
+  }
+  const results: RunResult[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [v, variant] of variants.entries()) results.push(await measure(nameOf(variant), pairs[v]![0], pairs[v]![1], worker, variant));
+  }
+  return results;
+}
+
 async function main(): Promise<void> {
   log(`files ceiling: ${RUNS} × ${MB} MB, ${MESSAGE_BYTES / 1024} KiB messages, high-water ${HIGH / 1024} KiB, modes ${MODES.join(',')}, SFU sctpSendBufferSize ${SCTP_SEND_BUFFER}; ${loadNote()}`);
   const outDir = await bundle();
@@ -147,7 +191,8 @@ async function main(): Promise<void> {
   });
   const results: RunResult[] = [];
   try {
-    for (const mode of MODES) {
+    if (VARIANTS) results.push(...(await measureVariants(VARIANTS, router, worker, browser, script)));
+    else for (const mode of MODES) {
       const sender = await openPage(browser, script);
       const receiver = await openPage(browser, script);
       if (mode === 'sfu') await sfuPair(router, sender, receiver);
@@ -163,7 +208,7 @@ async function main(): Promise<void> {
     removeDir(outDir);
   }
   const summary: Record<string, unknown> = { bench: 'files-ceiling', mb: MB, runs: RUNS, messageKiB: MESSAGE_BYTES / 1024, highKiB: HIGH / 1024, sctpSendBufferSize: SCTP_SEND_BUFFER };
-  for (const mode of MODES) summary[`${mode}MedianMBps`] = round(median(results.filter((r) => r.mode === mode).map((r) => r.mbPerS)));
+  for (const mode of VARIANTS ? VARIANTS.map(nameOf) : MODES) summary[`${mode}MedianMBps`] = round(median(results.filter((r) => r.mode === mode).map((r) => r.mbPerS)));
   summary.loadavg = machine().loadavg;
   finish('files-ceiling', summary, { machine: machine(), results });
 }

@@ -220,21 +220,29 @@ test('E2EE: two people with the key see each other, the wrong key sees "Cannot d
     expect(received.filter((line) => line.includes('Quarterly')), 'nor did the plaintext pass through signaling').toEqual([]);
   });
 
-  await test.step('a file is sealed chunk by chunk: Ben gets it with its SHA-256, Cat (wrong key) "cannot decrypt"; its hash never passes the host', async () => {
+  await test.step('a file is sealed chunk by chunk, its name and size too: Ben gets it, Cat (wrong key) "cannot decrypt"; neither its name nor its hash passes the host', async () => {
     const bytes = randomBytes(300 * 1024 + 5);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const filePath = test.info().outputPath('plan.bin');
+    const filePath = test.info().outputPath('plan-q3.bin');
     await writeFile(filePath, bytes);
     await ann.getByTestId('chat-file-input').setInputFiles(filePath);
-    const atBen = ben.getByTestId('file-transfer').filter({ hasText: 'plan.bin' });
+    const atBen = ben.getByTestId('file-transfer').filter({ hasText: 'plan-q3.bin' });
     await expect(atBen).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
     await expect(atBen).toContainText('Received, SHA-256 checked');
+    await expect(atBen).toContainText('300 KB');
     const [download] = await Promise.all([ben.waitForEvent('download'), atBen.getByRole('link', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('plan-q3.bin');
     expect(createHash('sha256').update(await readFile(await download.path())).digest('hex')).toBe(sha256);
-    const atCat = cat.getByTestId('file-transfer').filter({ hasText: 'plan.bin' });
+    const atCat = cat.getByTestId('file-transfer').filter({ hasText: 'Ann → everyone' });
     await expect(atCat).toHaveAttribute('data-state', 'corrupted');
-    await expect(atCat).toContainText('cannot decrypt');
-    expect(received.filter((line) => line.includes(sha256)), 'the file\'s SHA-256 did not pass through signaling').toEqual([]);
+    await expect(atCat).toHaveAttribute('data-sealed', 'true');
+    await expect(atCat).toContainText('Cannot decrypt this file');
+    await expect(atCat).not.toContainText('plan-q3');
+    const offers = received.filter((line) => line.includes('"offerFile"'));
+    expect(offers, 'the offer passed the host').toHaveLength(1);
+    expect(received.filter((line) => line.includes('plan-q3')), 'the file\'s name did not pass through signaling').toEqual([]);
+    expect(offers[0], 'nor its size').not.toContain(String(bytes.length));
+    expect(received.filter((line) => line.includes(sha256)), 'nor its SHA-256').toEqual([]);
   });
 
   await test.step('the host forwards VP8 it cannot decode into a picture', async () => {

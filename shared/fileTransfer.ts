@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { limits } from './limits';
 import { hasBidiControls } from './text';
-import { ChatCiphertext } from './e2ee';
+import { ChatCiphertext, SealedFileMeta } from './e2ee';
 
 const id = z.string().min(1).max(128);
 
@@ -49,13 +49,18 @@ export const PrivateMessage = z.object({
 export type PrivateMessage = z.infer<typeof PrivateMessage>;
 
 export const fileRequests = {
-  /** Sender: announce a file to one participant (`toPeerId`) or everyone else; the host checks the cap. */
+  /**
+   * Sender: announce a file to one participant (`toPeerId`) or everyone else; the host checks the cap.
+   * End-to-end encrypted meeting: `name` and `mimeType` are placeholders, `size` is the padded wire
+   * size, and the real ones travel in `sealedMeta` (renderer/src/e2ee/fileMeta.ts).
+   */
   offerFile: {
     request: z.object({
       toPeerId: id.optional(),
       name: FileName,
       size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
       mimeType: MimeType,
+      sealedMeta: SealedFileMeta.optional(),
     }),
     response: z.object({ transferId: id, recipients: z.number().int() }),
   },
@@ -107,6 +112,8 @@ export const FileOffer = z.object({
   mimeType: z.string(),
   /** Sent to this participant only (not to everyone). */
   private: z.boolean(),
+  /** End-to-end encrypted meeting: the file's real name, size and type, sealed by its sender (relayed as is). */
+  sealedMeta: z.string().optional(),
   dataConsumer: z.object({
     id,
     dataProducerId: id,

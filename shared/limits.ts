@@ -50,6 +50,8 @@ export const limits = {
   fileOffersPer10s: 10,
   maxOutgoingFileTransfers: 4,
   maxFileNameLength: 255,
+  /** An end-to-end encrypted file's details as JSON (name ≤ 255 characters, ≤ 6 bytes each escaped; type ≤ 255; size, nonce), +28, in base64url. */
+  maxSealedFileMetaLength: 3_072,
   /** Default size cap of one file (the host's ROUNDTABLE_MAX_FILE_BYTES overrides it). */
   defaultMaxFileBytes: 2 * 1024 ** 3,
   /**

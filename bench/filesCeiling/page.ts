@@ -20,10 +20,15 @@ interface Channel {
   addLow(listener: () => void): void;
 }
 
-const state: { device?: Device; send?: types.Transport; recv?: types.Transport; pc?: RTCPeerConnection; channel?: Channel; received: number; arrivals: [number, number][]; firstAt?: number; lastAt?: number } = {
+const state: { device?: Device; send?: types.Transport; recv?: types.Transport; pc?: RTCPeerConnection; channel?: Channel; channels: Channel[]; received: number; arrivals: [number, number][]; firstAt?: number; lastAt?: number } = {
+  channels: [],
   received: 0,
   arrivals: [],
 };
+
+/** The sender's wait for `bufferedamountlow`, and the channels already listening for it. */
+let wake: (() => void) | undefined;
+const wired = new WeakSet<Channel>();
 
 function onMessage(data: unknown): void {
   const now = (performance.timeOrigin + performance.now());
@@ -55,10 +60,11 @@ const probe = {
     state.send = await transport('send');
     state.recv = await transport('recv');
   },
+  /** One more data producer on the send transport (the first is `state.channel`; all are in `state.channels`). */
   async sfuProduce(): Promise<string> {
     const producer = await state.send!.produceData({ ordered: true, label: 'probe' });
     await new Promise<void>((resolve) => (producer.readyState === 'open' ? resolve() : producer.once('open', () => resolve())));
-    state.channel = {
+    const channel: Channel = {
       send: (data) => producer.send(data),
       get bufferedAmount() {
         return producer.bufferedAmount;
@@ -71,6 +77,8 @@ const probe = {
       },
       addLow: (listener) => producer.on('bufferedamountlow', listener),
     };
+    state.channel ??= channel;
+    state.channels.push(channel);
     return producer.id;
   },
   async sfuConsume(options: types.DataConsumerOptions): Promise<void> {
@@ -120,16 +128,36 @@ const probe = {
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
   },
-  /** Sends `bytes` in `messageBytes` messages, writing while bufferedAmount ≤ high; samples bufferedAmount every 100 ms. */
-  async sendAll(args: { bytes: number; messageBytes: number; high: number; low: number }): Promise<{ startedAt: number; writtenAt: number; buffered: [number, number][]; waits: number }> {
-    const channel = state.channel!;
-    channel.bufferedAmountLowThreshold = args.low;
-    let wake: (() => void) | undefined;
-    channel.addLow(() => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    });
+  /**
+   * Sends `bytes` in `messageBytes` messages, writing while bufferedAmount ≤ high; samples
+   * bufferedAmount every 100 ms. `channels` > 1 (SFU mode): round-robin over that many data
+   * producers of the one association, each with its share of the marks.
+   */
+  async sendAll(args: { bytes: number; messageBytes: number; high: number; low: number; channels?: number }): Promise<{ startedAt: number; writtenAt: number; buffered: [number, number][]; waits: number }> {
+    const used = state.channels.length > 0 ? state.channels.slice(0, args.channels ?? 1) : [state.channel!];
+    const high = args.high / used.length;
+    for (const one of used) {
+      one.bufferedAmountLowThreshold = args.low / used.length;
+      if (wired.has(one)) continue;
+      wired.add(one);
+      one.addLow(() => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      });
+    }
+    let turn = 0;
+    const channel = {
+      get bufferedAmount() {
+        return used.reduce((sum, one) => sum + one.bufferedAmount, 0);
+      },
+      send(data: ArrayBuffer) {
+        used[turn++ % used.length]!.send(data);
+      },
+      get next() {
+        return used[turn % used.length]!;
+      },
+    };
     const chunk = new Uint8Array(args.messageBytes);
     crypto.getRandomValues(chunk.subarray(0, Math.min(65536, chunk.length)));
     const buffered: [number, number][] = [];
@@ -137,7 +165,7 @@ const probe = {
     const startedAt = (performance.timeOrigin + performance.now());
     let waits = 0;
     for (let sent = 0; sent < args.bytes; sent += args.messageBytes) {
-      if (channel.bufferedAmount > args.high) {
+      if (channel.next.bufferedAmount > high) {
         waits++;
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -62,6 +62,8 @@ interface Transfer {
   size: number;
   name: string;
   mimeType: string;
+  /** End-to-end encrypted meeting: the real name, size and type, which only the participants can open. */
+  sealedMeta?: string;
   private: boolean;
   recipients: Map<string, Recipient>;
   producer?: types.DataProducer<DataProducerAppData>;
@@ -72,12 +74,7 @@ interface Transfer {
   forgetSender: () => void;
 }
 
-export interface OfferRequest {
-  toPeerId?: string;
-  name: string;
-  size: number;
-  mimeType: string;
-}
+export type OfferRequest = Pick<Transfer, 'name' | 'size' | 'mimeType' | 'sealedMeta'> & { toPeerId?: string };
 
 export interface ProduceDataRequest {
   transportId: string;
@@ -139,6 +136,7 @@ export class FileRelay {
       size: request.size,
       name: request.name,
       mimeType: request.mimeType,
+      sealedMeta: request.sealedMeta,
       private: request.toPeerId !== undefined,
       recipients,
       delivered: -1,
@@ -183,8 +181,9 @@ export class FileRelay {
   }
 
   #offerOf(transfer: Transfer): Omit<FileOffer, 'dataConsumer'> {
-    const { id: transferId, sender, name, size, mimeType } = transfer;
-    return { transferId, fromPeerId: sender.id, displayName: sender.displayName, name, size, mimeType, private: transfer.private };
+    const { id: transferId, sender, name, size, mimeType, sealedMeta } = transfer;
+    const sealed = sealedMeta === undefined ? {} : { sealedMeta };
+    return { transferId, fromPeerId: sender.id, displayName: sender.displayName, name, size, mimeType, ...sealed, private: transfer.private };
   }
 
   async #startRecipient(transfer: Transfer, fanOut: DataFanOut, recipient: Recipient): Promise<void> {

@@ -5,11 +5,11 @@ import { limits } from '../../../shared/limits';
 import type { ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError } from './errors';
 import { FileReceiver } from './fileTransfer/FileReceiver';
-import { FileSender } from './fileTransfer/FileSender';
+import { FileSender, type FileSendTuning } from './fileTransfer/FileSender';
 import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
-import { SEALED_CHUNK_OVERHEAD, type MediaEncryption } from './MediaEncryption';
+import { SEALED_CHUNK_OVERHEAD, type FileCipher, type MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
-import { fileSizeOf, wireSize } from './fileTransfer/wireSize';
+import { paddedSize, wireSize } from './fileTransfer/wireSize';
 
 export type { FileTransfer, FileTransferState } from './fileTransfer/FileTransfer';
 export { PrivateMessages } from './PrivateMessages';
@@ -30,6 +30,9 @@ export interface FileTransfersDeps {
   /** Our participant id (what an encrypted file's chunks are bound to). */
   localId?(): string;
 }
+
+/** What the host is told an end-to-end encrypted file is called. */
+const SEALED_NAME = 'file';
 
 /** How long a new file waits at most for the host to close the channels of ended ones. */
 const CHANNEL_SETTLE_MS = 8_000;
@@ -52,6 +55,8 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
   /** Data channels of ended outgoing transfers the host has not closed yet (see #channelsSettled). */
   readonly #closing = new Set<Promise<void>>();
   #maxFileBytes: number = limits.defaultMaxFileBytes;
+  /** How files are written to their data channels, for files sent from now on (bench:files compares settings). */
+  sendTuning: Partial<FileSendTuning> = {};
 
   constructor(deps: FileTransfersDeps) {
     super();
@@ -92,20 +97,24 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
    * host accepted the offer; progress and the outcome come as `transfer` events.
    */
   async send(file: Blob, options: { name?: string; to?: string } = {}): Promise<FileTransfer> {
-    const name = options.name ?? (file instanceof File ? file.name : '') ?? '';
+    const name = (options.name ?? (file instanceof File ? file.name : '') ?? '').trim() || 'file';
+    const mimeType = /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '';
     const encryption = this.#deps.encryption?.();
-    if (wireSize(file.size, encryption ? SEALED_CHUNK_OVERHEAD : 0) > this.#maxFileBytes) throw new ConferenceError('limit_exceeded', `files may be at most ${formatBytes(this.#maxFileBytes)} in this meeting`);
+    // End-to-end encrypted: the host gets placeholders and the padded size; the details go sealed.
+    const sent = encryption ? paddedSize(file.size) : file.size;
+    const size = wireSize(sent, encryption ? SEALED_CHUNK_OVERHEAD : 0);
+    if (size > this.#maxFileBytes) throw new ConferenceError('limit_exceeded', `files may be at most ${formatBytes(this.#maxFileBytes)} in this meeting`);
     const transports = this.#deps.transports();
     if (!transports) throw new ConferenceError('not_joined', 'not in a meeting');
     this.#wire(transports.send);
-    const { transferId, recipients } = await this.#deps.signaling.request('offerFile', {
-      toPeerId: options.to,
-      name: name.trim() || 'file',
-      size: wireSize(file.size, encryption ? SEALED_CHUNK_OVERHEAD : 0),
-      mimeType: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '',
-    });
+    const from = this.#deps.localId?.() ?? '';
+    const meta = encryption ? await encryption.sealFileMeta({ name, size: file.size, mimeType }, { from, to: options.to }) : undefined;
+    const { transferId, recipients } = await this.#deps.signaling.request(
+      'offerFile',
+      meta ? { toPeerId: options.to, name: SEALED_NAME, size, mimeType: '', sealedMeta: meta.sealed } : { toPeerId: options.to, name, size, mimeType },
+    );
     const cipher = encryption
-      ? await encryption.fileCipher({ transferId, from: this.#deps.localId?.() ?? '', to: options.to, size: file.size }).catch((error: unknown) => {
+      ? await encryption.fileCipher({ transferId, from, to: options.to, size: file.size, nonce: meta?.nonce }).catch((error: unknown) => {
           this.#deps.signaling.request('cancelFile', { transferId }).catch(() => undefined);
           throw error;
         })
@@ -113,7 +122,7 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
     const record = this.#record({
       id: transferId,
       direction: 'outgoing',
-      name: name.trim() || 'file',
+      name,
       size: file.size,
       mimeType: file.type,
       peerId: options.to ?? null,
@@ -124,7 +133,7 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
       outcomes: {},
       startedAt: Date.now(),
     });
-    const sender = new FileSender(record, file, this.#deps.signaling, cipher);
+    const sender = new FileSender(record, file, this.#deps.signaling, { cipher, paddedSize: sent, tuning: this.sendTuning });
     this.#senders.set(transferId, sender);
     const closing = sender.channelClosed;
     this.#closing.add(closing);
@@ -151,13 +160,14 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
 
   #onOffer(offer: FileOffer): void {
     const encryption = this.#deps.encryption?.();
-    const size = encryption ? fileSizeOf(offer.size, SEALED_CHUNK_OVERHEAD) : offer.size;
     const record = this.#record({
       id: offer.transferId,
       direction: 'incoming',
-      name: offer.name,
-      size: size ?? offer.size,
-      mimeType: offer.mimeType,
+      // End-to-end encrypted: the real details once opened (or never: "cannot decrypt").
+      name: encryption ? 'Encrypted file' : offer.name,
+      size: encryption ? 0 : offer.size,
+      mimeType: encryption ? '' : offer.mimeType,
+      ...(encryption ? { sealed: true } : {}),
       peerId: offer.fromPeerId,
       displayName: offer.displayName,
       private: offer.private,
@@ -165,17 +175,23 @@ export class FileTransfers extends EventEmitter<FileTransferEvents> {
       bytes: 0,
       startedAt: Date.now(),
     });
-    const cipher =
-      encryption && size !== undefined
-        ? encryption.fileCipher({ transferId: offer.transferId, from: offer.fromPeerId, to: offer.private ? this.#deps.localId?.() : undefined, size })
-        : undefined;
+    const cipher = encryption ? this.#openOffer(encryption, offer, record) : undefined;
     const receiver = new FileReceiver(record, offer, this.#deps.signaling, cipher);
     this.#receivers.set(offer.transferId, receiver);
-    // No encrypted file has that many bytes on the wire: the offer was altered on the way.
-    if (encryption && size === undefined) return receiver.abandon('the offered size is not that of an encrypted file');
     const recv = this.#deps.transports()?.recv;
     if (!recv) return receiver.abandon('not in a meeting');
     receiver.start(recv).catch((error: unknown) => receiver.abandon(error instanceof Error ? error.message : String(error)));
+  }
+
+  /** Opens an encrypted offer's details (the record shows them) and makes the cipher for its chunks. */
+  async #openOffer(encryption: MediaEncryption, offer: FileOffer, record: TransferRecord): Promise<FileCipher> {
+    const to = offer.private ? this.#deps.localId?.() : undefined;
+    if (offer.sealedMeta === undefined) throw new ConferenceError('bad_request', 'cannot decrypt: the file’s details came unencrypted');
+    const meta = await encryption.openFileMeta(offer.sealedMeta, { from: offer.fromPeerId, to });
+    // No encrypted file of this size has that many bytes on the wire: the offer was altered on the way.
+    if (wireSize(paddedSize(meta.size), SEALED_CHUNK_OVERHEAD) !== offer.size) throw new ConferenceError('bad_request', 'the offered size is not that of this encrypted file');
+    record.update({ name: meta.name, size: meta.size, mimeType: meta.mimeType, sealed: false });
+    return encryption.fileCipher({ transferId: offer.transferId, from: offer.fromPeerId, to, size: meta.size, nonce: meta.nonce });
   }
 
   #record(initial: FileTransfer): TransferRecord {

@@ -54,9 +54,20 @@ export class LocalStream extends EventEmitter<LocalStreamEvents> {
     return this.#producer;
   }
 
-  /** Called by Conference after (re)creating the producer for this track. */
-  attach(producer: types.Producer): void {
+  /**
+   * Called by Conference after (re)creating the producer for this track, which the host created
+   * paused or not (`hostPaused`) as this stream was when it asked. The user may have stopped,
+   * paused or resumed it while the host was answering: the producer follows, here and on the host.
+   */
+  attach(producer: types.Producer, hostPaused: boolean): void {
+    if (this.#stopped) {
+      producer.close();
+      void this.#owner.closeProducer(producer.id).catch(() => undefined);
+      return;
+    }
     this.#producer = producer;
+    if (this.#paused) producer.pause();
+    if (this.#paused !== hostPaused) void this.#owner.setProducerPaused(producer.id, this.#paused).catch(() => undefined);
   }
 
   async pause(): Promise<void> {

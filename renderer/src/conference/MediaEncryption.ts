@@ -18,6 +18,19 @@ export interface MediaEncryption {
   openChat(ciphertext: string, context: ChatContext): Promise<string>;
   /** Seals and opens the chunks of one file transfer with this meeting key. */
   fileCipher(context: FileContext): Promise<FileCipher>;
+  /** A file's name, size and type → what the host relays (base64url), bound to its sender and recipient, and the nonce its chunks are bound to. */
+  sealFileMeta(meta: Omit<FileMeta, 'nonce'>, context: ChatContext): Promise<{ sealed: string; nonce: string }>;
+  /** What the host relayed → the file's details; rejects when they cannot be decrypted or are not valid. */
+  openFileMeta(sealed: string, context: ChatContext): Promise<FileMeta>;
+}
+
+/** What an end-to-end encrypted file's offer hides from the host. */
+export interface FileMeta {
+  name: string;
+  size: number;
+  mimeType: string;
+  /** Random, per transfer: its chunks are bound to it (FileContext.nonce). */
+  nonce: string;
 }
 
 /** What a file's chunks are bound to: the transfer, its sender, its one recipient (none: everyone), its size. */
@@ -27,6 +40,8 @@ export interface FileContext {
   to?: string;
   /** The file's size (not what goes over the wire). */
   size: number;
+  /** The nonce of its sealed details (FileMeta.nonce). */
+  nonce?: string;
 }
 
 /** Every sealed file chunk is this much longer than the chunk: a 96-bit IV and a 128-bit AES-GCM tag. */

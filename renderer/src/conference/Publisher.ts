@@ -127,7 +127,8 @@ export class Publisher implements LocalStreamOwner {
 
   async #send(stream: LocalStream, transport: types.Transport): Promise<void> {
     if (stream.stopped || transport.closed) return;
-    const options: types.ProducerOptions = { track: stream.track, stopTracks: false, appData: { source: stream.source, paused: stream.paused } };
+    const paused = stream.paused;
+    const options: types.ProducerOptions = { track: stream.track, stopTracks: false, appData: { source: stream.source, paused } };
     if (stream.source === 'camera') {
       options.encodings = CAMERA_ENCODINGS;
       options.codecOptions = { videoGoogleStartBitrate: 1000 };
@@ -140,8 +141,7 @@ export class Publisher implements LocalStreamOwner {
     // Attached as the sender is created, before its first frame: nothing is ever sent in the clear.
     if (encryption) options.onRtpSender = (sender) => encryption.encryptSender(sender, stream.track.kind === 'audio' ? 'audio' : 'video');
     const producer = await transport.produce(options);
-    if (stream.paused) producer.pause();
-    stream.attach(producer);
+    stream.attach(producer, paused);
   }
 
   // LocalStreamOwner: the host-side half of a LocalStream's pause/resume/close.

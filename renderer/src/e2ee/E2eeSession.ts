@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import type { ChatContext, FileCipher, FileContext, MediaEncryption } from '../conference/MediaEncryption';
+import type { ChatContext, FileCipher, FileContext, FileMeta, MediaEncryption } from '../conference/MediaEncryption';
 import { openChatText, sealChatText } from './chatCrypto';
 import { deriveFileKeys, fileCipher, type FileKeys } from './fileCrypto';
+import { newFileNonce, openFileMeta, sealFileMeta } from './fileMeta';
 import { deriveChatKey, deriveMeetingKey, normalizeMeetingKey, PASSPHRASE_ITERATIONS, verificationCode } from './keys';
 import type { FromWorker, ToWorker, TransformOptions } from './protocol';
 import { detectTransformApi, peerConnectionSettingsFor, type TransformApi } from './transformSupport';
@@ -190,8 +191,21 @@ export class E2eeSession extends EventEmitter<{ change: [] }> implements MediaEn
   }
 
   async fileCipher(context: FileContext): Promise<FileCipher> {
+    return fileCipher(await this.#currentFileKeys(), context);
+  }
+
+  async sealFileMeta(meta: Omit<FileMeta, 'nonce'>, context: ChatContext): Promise<{ sealed: string; nonce: string }> {
+    const nonce = newFileNonce();
+    return { sealed: await sealFileMeta((await this.#currentFileKeys()).meta, { ...meta, nonce }, context), nonce };
+  }
+
+  async openFileMeta(sealed: string, context: ChatContext): Promise<FileMeta> {
+    return openFileMeta((await this.#currentFileKeys()).meta, sealed, context);
+  }
+
+  #currentFileKeys(): Promise<FileKeys> {
     this.#fileKeys ??= this.#meetingKey.then(deriveFileKeys);
-    return fileCipher(await this.#fileKeys, context);
+    return this.#fileKeys;
   }
 
   setLocalParticipant(participantId: string): void {

@@ -22,20 +22,24 @@ export class FileDecryptError extends Error {
 export interface FileKeys {
   chunks: CryptoKey;
   digest: CryptoKey;
+  /** AES-GCM-128 for the file's name, size and type (./fileMeta). */
+  meta: CryptoKey;
 }
 
-/** The two file keys of a meeting key: AES-GCM-128 for chunks, HMAC-SHA-256 for the file's hash. */
+/** The file keys of a meeting key: AES-GCM-128 for chunks and for the file's details, HMAC-SHA-256 for its hash. */
 export async function deriveFileKeys(meetingKey: CryptoKey): Promise<FileKeys> {
   const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: FILE_SALT, info: encoder.encode(info) });
-  const [chunks, digest] = await Promise.all([
+  const [chunks, digest, meta] = await Promise.all([
     crypto.subtle.deriveKey(hkdf('chunks'), meetingKey, { name: 'AES-GCM', length: 128 }, false, ['encrypt', 'decrypt']),
     crypto.subtle.deriveKey(hkdf('digest'), meetingKey, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']),
+    crypto.subtle.deriveKey(hkdf('meta'), meetingKey, { name: 'AES-GCM', length: 128 }, false, ['encrypt', 'decrypt']),
   ]);
-  return { chunks, digest };
+  return { chunks, digest, meta };
 }
 
-function bound({ transferId, from, to, size }: FileContext): string {
-  return `roundtable/e2ee/v1/file\u0000${transferId}\u0000${from}\u0000${to ?? ''}\u0000${size}`;
+/** The nonce (from the sealed details) ties the chunks to the details they were announced with. */
+function bound({ transferId, from, to, size, nonce }: FileContext): string {
+  return `roundtable/e2ee/v1/file\u0000${transferId}\u0000${from}\u0000${to ?? ''}\u0000${size}\u0000${nonce ?? ''}`;
 }
 
 /** Seals and opens the chunks of one transfer. */

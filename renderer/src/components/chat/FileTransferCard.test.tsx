@@ -44,6 +44,15 @@ describe('FileTransferCard', () => {
     expect(screen.queryByRole('link', { name: 'Download' })).toBeNull();
   });
 
+  it('an encrypted file whose details cannot be decrypted: "Cannot decrypt this file", no name, size or download', () => {
+    const unreadable: FileTransfer = { ...incoming, name: 'Encrypted file', size: 0, bytes: 0, sealed: true, state: 'corrupted', message: 'cannot decrypt: another meeting key, or altered on the way' };
+    render(<FileTransferCard transfer={unreadable} onCancel={() => undefined} />);
+    expect(screen.getByRole('alert').textContent).toBe('Cannot decrypt this file (another meeting key, or altered on the way)');
+    expect(screen.getByText('Encrypted file')).toBeTruthy();
+    expect(screen.queryByText('0 bytes')).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Download' })).toBeNull();
+  });
+
   it('names the one recipient of a private file sent by me, or everyone', () => {
     const outgoing: FileTransfer = { ...incoming, direction: 'outgoing', displayName: undefined, peerId: 'ben' };
     const { rerender } = render(<FileTransferCard transfer={outgoing} recipientName="Ben" onCancel={() => undefined} />);

@@ -19,14 +19,17 @@ export function FileTransferCard({ transfer, recipientName, onCancel }: { transf
   let status = STATUS[transfer.state];
   if (transfer.state === 'transferring') status = `${formatBytes(transfer.bytes)} of ${formatBytes(transfer.size)}`;
   if (transfer.state === 'done') status = outgoing ? 'Sent' : 'Received, SHA-256 checked';
+  // End-to-end encrypted and its details never opened: no name or size to show, nothing received.
+  const unreadable = transfer.sealed && transfer.state === 'corrupted';
+  if (unreadable) status = `Cannot decrypt this file${transfer.message ? ` (${transfer.message.replace(/^cannot decrypt: /, '')})` : ''}`;
   return (
-    <div className={`file-card file-${transfer.state}`} data-testid="file-transfer" data-state={transfer.state} data-direction={transfer.direction}>
+    <div className={`file-card file-${transfer.state}`} data-testid="file-transfer" data-state={transfer.state} data-direction={transfer.direction} data-sealed={transfer.sealed ? 'true' : undefined}>
       <span className="chat-meta">
         <bdi className="chat-author">{who}</bdi>
         {transfer.private && <span className="private-badge"> (private)</span>}
       </span>
       <span className="file-name">
-        <bdi>{transfer.name}</bdi> <span className="file-size">{formatBytes(transfer.size)}</span>
+        <bdi>{transfer.name}</bdi> {!transfer.sealed && <span className="file-size">{formatBytes(transfer.size)}</span>}
       </span>
       {active && (
         <progress
@@ -40,7 +43,7 @@ export function FileTransferCard({ transfer, recipientName, onCancel }: { transf
       <span className="file-status" role={transfer.state === 'corrupted' ? 'alert' : undefined}>
         {status}
         {transfer.message && transfer.state !== 'done' && transfer.state !== 'corrupted' && ` (${transfer.message})`}
-        {transfer.state === 'corrupted' && transfer.message && `: ${transfer.message}`}
+        {transfer.state === 'corrupted' && !unreadable && transfer.message && `: ${transfer.message}`}
       </span>
       {active && (
         <button type="button" className="file-cancel" onClick={onCancel}>

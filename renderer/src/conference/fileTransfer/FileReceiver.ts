@@ -55,7 +55,13 @@ export class FileReceiver {
 
   /** Creates the data consumer and tells the host it is ready (acknowledges 0 bytes) once its channel is open. */
   async start(transport: types.Transport): Promise<void> {
-    const cipher = await this.#cipher;
+    let cipher: FileCipher | undefined;
+    try {
+      cipher = await this.#cipher;
+    } catch (error) {
+      // Its details could not be opened: another meeting key, or altered. Nothing is received.
+      return this.#corrupted(error instanceof Error ? error.message : String(error));
+    }
     this.#hasher = await createSHA256();
     this.#hasher.init();
     const { dataConsumer } = this.#offer;
@@ -121,8 +127,11 @@ export class FileReceiver {
   }
 
   /** A chunk of the file (opened, if it came sealed) that took `wireBytes` on the wire. */
-  #count(chunk: ArrayBuffer, wireBytes: number): void {
+  #count(opened: ArrayBuffer, wireBytes: number): void {
     if (this.#stopped || !this.#hasher) return;
+    // An end-to-end encrypted file ends in padding (zeros up to its padded size): not part of the file.
+    const keep = Math.max(0, Math.min(opened.byteLength, this.record.value.size - this.#received));
+    const chunk = keep === opened.byteLength ? opened : opened.slice(0, keep);
     this.#received += chunk.byteLength;
     this.#counted += wireBytes;
     this.#hasher.update(new Uint8Array(chunk));
@@ -165,7 +174,7 @@ export class FileReceiver {
     if (this.#stopped) return;
     if (this.#cipher) this.record.update({ sha256 });
     this.#flushParts();
-    const url = URL.createObjectURL(new Blob(this.#blobs, { type: this.#offer.mimeType || 'application/octet-stream' }));
+    const url = URL.createObjectURL(new Blob(this.#blobs, { type: this.record.value.mimeType || 'application/octet-stream' }));
     this.#blobs = [];
     this.#finish('done', { url }, this.#signaling.request('fileResult', { transferId: this.id, outcome: 'received' }));
   }

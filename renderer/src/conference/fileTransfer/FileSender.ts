@@ -10,9 +10,19 @@ import { fileBytesOf } from './wireSize';
 export const FILE_PROTOCOL = 'roundtable-file/1';
 /** Read from the file this much at a time, sent as `limits.fileChunkBytes` messages. */
 const READ_BYTES = 1024 ** 2;
-/** Data channel back-pressure: stop writing above HIGH, resume at LOW (`bufferedamountlow`). */
-const BUFFER_HIGH = 4 * 1024 ** 2;
-const BUFFER_LOW = 1024 ** 2;
+/**
+ * How a sender writes: messages of `chunkBytes` (an encrypted file always uses limits.fileChunkBytes:
+ * its wire size depends on it), and data channel back-pressure: stop writing above `bufferHigh`,
+ * resume at `bufferLow` (`bufferedamountlow`). bench:files compares settings (FileTransfers.sendTuning).
+ */
+export interface FileSendTuning {
+  chunkBytes: number;
+  bufferHigh: number;
+  bufferLow: number;
+}
+export const DEFAULT_SEND_TUNING: FileSendTuning = { chunkBytes: limits.fileChunkBytes, bufferHigh: 4 * 1024 ** 2, bufferLow: 1024 ** 2 };
+/** Chromium and mediasoup take data channel messages of up to 256 KiB (maxMessageSize), and a read block holds whole messages. */
+const MAX_CHUNK_BYTES = 256 * 1024;
 /** No acknowledgement or drain for this long: the transfer has stalled. */
 const STALL_MS = 30_000;
 /** A data channel closed under a transfer: how long to wait for the host's word on why. */
@@ -34,6 +44,15 @@ export function closeLater(channel: { closed: boolean; close(): void } | undefin
   }, CLOSE_FALLBACK_MS);
 }
 
+/** Bytes `from` to `to` of `file`, zeros past its end. */
+async function readPadded(file: Blob, from: number, to: number): Promise<ArrayBuffer> {
+  const part = from < file.size ? await file.slice(from, Math.min(file.size, to)).arrayBuffer() : new ArrayBuffer(0);
+  if (part.byteLength === to - from) return part;
+  const block = new Uint8Array(to - from);
+  block.set(new Uint8Array(part));
+  return block.buffer;
+}
+
 /**
  * The sending side of one transfer: the data producer, the file read in blocks and hashed as it
  * goes, each chunk written only while (a) the data channel's buffer is below its high-water mark
@@ -47,6 +66,9 @@ export class FileSender {
   readonly #file: Blob;
   readonly #signaling: SignalingClient;
   readonly #cipher?: FileCipher;
+  /** Bytes sent before sealing: the file, then zeros up to its padded size (end-to-end encrypted). */
+  readonly #paddedSize: number;
+  readonly #tuning: FileSendTuning;
   #producer?: types.DataProducer;
   /** Bytes every recipient has acknowledged; undefined until they are all ready. */
   #delivered?: number;
@@ -56,11 +78,15 @@ export class FileSender {
   /** Resolves once this transfer's data channel is closed (or was never opened). */
   readonly channelClosed = new Promise<void>((resolve) => (this.#channelClosed = resolve));
 
-  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient, cipher?: FileCipher) {
+  constructor(record: TransferRecord, file: Blob, signaling: SignalingClient, options: { cipher?: FileCipher; paddedSize?: number; tuning?: Partial<FileSendTuning> } = {}) {
     this.record = record;
     this.#file = file;
     this.#signaling = signaling;
-    this.#cipher = cipher;
+    this.#cipher = options.cipher;
+    this.#paddedSize = options.paddedSize ?? file.size;
+    const tuning = { ...DEFAULT_SEND_TUNING, ...options.tuning };
+    const chunkBytes = options.cipher ? limits.fileChunkBytes : Math.min(MAX_CHUNK_BYTES, 2 ** Math.round(Math.log2(Math.max(1024, tuning.chunkBytes))));
+    this.#tuning = { ...tuning, chunkBytes };
   }
 
   get id(): string {
@@ -76,7 +102,7 @@ export class FileSender {
     this.#producer = producer;
     producer.observer.once('close', () => this.#channelClosed());
     if (this.#stopped) return producer.close();
-    producer.bufferedAmountLowThreshold = BUFFER_LOW;
+    producer.bufferedAmountLowThreshold = this.#tuning.bufferLow;
     producer.on('bufferedamountlow', () => this.#wakeUp());
     producer.on('open', () => this.#wakeUp());
     // The host closes the channel when the transfer ends and says why on signaling: give that a moment to arrive.
@@ -85,19 +111,21 @@ export class FileSender {
     producer.on('close', lost);
     const hasher = await createSHA256();
     hasher.init();
-    const size = this.record.value.size;
-    const chunkBytes = limits.fileChunkBytes;
+    const size = this.#file.size;
+    const padded = this.#paddedSize;
+    const { chunkBytes } = this.#tuning;
     let offset = 0;
     let sent = 0;
     let index = 0;
-    while (offset < size) {
-      const block = await this.#file.slice(offset, Math.min(size, offset + READ_BYTES)).arrayBuffer();
+    while (offset < padded) {
+      const block = await readPadded(this.#file, offset, Math.min(padded, offset + READ_BYTES));
       for (let at = 0; at < block.byteLength; at += chunkBytes) {
         const chunk = block.slice(at, Math.min(block.byteLength, at + chunkBytes));
         const wire = this.#cipher ? await this.#cipher.seal(chunk, index) : chunk;
         await this.#roomFor(sent + wire.byteLength);
         if (this.#stopped) return;
-        hasher.update(new Uint8Array(chunk));
+        const fileBytes = Math.max(0, Math.min(chunk.byteLength, size - offset));
+        if (fileBytes > 0) hasher.update(new Uint8Array(chunk, 0, fileBytes));
         producer.send(wire);
         offset += chunk.byteLength;
         sent += wire.byteLength;
@@ -165,7 +193,7 @@ export class FileSender {
     const producer = this.#producer!;
     const fits = () =>
       producer.readyState === 'open' &&
-      producer.bufferedAmount <= BUFFER_HIGH &&
+      producer.bufferedAmount <= this.#tuning.bufferHigh &&
       this.#delivered !== undefined &&
       upTo <= this.#delivered + limits.fileWindowBytes;
     let lastChange = Date.now();

@@ -21,6 +21,8 @@ export interface FileTransfer {
   readonly mimeType: string;
   /** Incoming: the sender. Outgoing: the one recipient, or null when sent to everyone. */
   readonly peerId: string | null;
+  /** Incoming, end-to-end encrypted: the file's name, size and type are not decrypted (yet, or ever: "cannot decrypt"). */
+  readonly sealed?: boolean;
   /** Incoming: the sender's name. */
   readonly displayName?: string;
   /** Sent to one participant only. */

@@ -21,3 +21,17 @@ export function fileSizeOf(wire: number, overhead: number): number | undefined {
 export function fileBytesOf(wire: number, overhead: number): number {
   return Math.max(0, wire - overhead * Math.ceil(wire / (limits.fileChunkBytes + overhead)));
 }
+
+/**
+ * An end-to-end encrypted file is padded (zeros, sealed with it) to this size, so the host learns
+ * only a size class: Padmé (Nikitin et al., "Reducing Metadata Leakage from Encrypted Files and
+ * Communication with PURBs", 2019) keeps the top ⌊log₂ E⌋ + 1 bits of the size's E-bit exponent
+ * and rounds the rest up. At most 12 % more bytes, 3 % or less from 64 KiB on.
+ */
+export function paddedSize(size: number): number {
+  if (size < 2) return size;
+  const exponent = Math.floor(Math.log2(size));
+  const keptBits = Math.floor(Math.log2(exponent)) + 1;
+  const step = 2 ** (exponent - keptBits);
+  return Math.ceil(size / step) * step;
+}
