@@ -119,7 +119,7 @@ const roundtableProbe = `(() => {
  * long each RTCPeerConnection SDP step took — to tell client-side costs from network and server.
  */
 const pageProbe = `(() => {
-  const probe = { longTasks: [], sdp: [], connected: [], tracks: [], firstAudio: undefined };
+  const probe = { longTasks: [], sdp: [], connected: [], tracks: [], firstAudio: undefined, firstVideoRtp: undefined };
   window.__probe = probe;
   try {
     new PerformanceObserver((list) => {
@@ -154,12 +154,12 @@ const pageProbe = `(() => {
     for (const pc of connections) {
       if (pc.connectionState === 'closed') continue;
       for (const receiver of pc.getReceivers()) {
-        if (receiver.track.kind === 'audio' && receiver.getSynchronizationSources().length > 0) {
-          probe.firstAudio = performance.now();
-          return clearInterval(audioPoll);
-        }
+        if (receiver.getSynchronizationSources().length === 0) continue;
+        if (receiver.track.kind === 'video' && probe.firstVideoRtp === undefined) probe.firstVideoRtp = performance.now();
+        if (receiver.track.kind === 'audio' && probe.firstAudio === undefined) probe.firstAudio = performance.now();
       }
     }
+    if (probe.firstAudio !== undefined && probe.firstVideoRtp !== undefined) clearInterval(audioPoll);
   }, 5);
 })();`;
 
@@ -170,6 +170,8 @@ interface PageProbe {
   connected: number[];
   tracks: { kind: string; at: number }[];
   firstAudio?: number;
+  /** The first RTP source seen by a video receiver: media arrived (the frame shows later). */
+  firstVideoRtp?: number;
 }
 
 /** Main-thread long-task time and SDP time between t0 and the first frame. */
@@ -181,6 +183,7 @@ function probeTotals(probe: PageProbe | undefined, t0: number, tEnd: number): { 
   const firstAnswer = probe.sdp.filter((s) => within(s.start) && s.op === 'createAnswer').sort((a, b) => a.start - b.start)[0];
   const sdpMarks: Record<string, number> = {};
   if (probe.firstAudio !== undefined && probe.firstAudio >= t0) sdpMarks.firstAudio = probe.firstAudio - t0;
+  if (probe.firstVideoRtp !== undefined && probe.firstVideoRtp >= t0) sdpMarks.firstVideoRtp = probe.firstVideoRtp - t0;
   if (firstSrd) sdpMarks.firstSdpStart = firstSrd.start - t0;
   if (firstAnswer) sdpMarks.firstAnswerEnd = firstAnswer.end - t0;
   const firstConnected = probe.connected.filter(within).sort((a, b) => a - b)[0];
@@ -383,7 +386,7 @@ async function main(): Promise<void> {
       const m = rt.marks;
       log(
         `pair ${String(pairRatios.length).padStart(2)}: roundtable ${rt.total.toFixed(0)} ms (answer ${m.joinAnswered?.toFixed(0)}, first SDP ${m.firstSdpStart?.toFixed(0)}–${m.firstAnswerEnd?.toFixed(0)}, ` +
-          `recv connected ${m.pcConnected?.toFixed(0)}, audio ${m.firstAudio?.toFixed(0)}), bare ${bs.total.toFixed(0)} ms (audio ${bs.marks.firstAudio?.toFixed(0)}); ratio ${(rt.total / bs.total).toFixed(2)}`,
+          `recv connected ${m.pcConnected?.toFixed(0)}, audio ${m.firstAudio?.toFixed(0)}, video RTP ${m.firstVideoRtp?.toFixed(0)}), bare ${bs.total.toFixed(0)} ms (audio ${bs.marks.firstAudio?.toFixed(0)}); ratio ${(rt.total / bs.total).toFixed(2)}`,
       );
     }
     for (const alice of alices) await alice.close();
@@ -401,6 +404,7 @@ async function main(): Promise<void> {
     ['connectTransportSent', 'sent-connectTransport'],
     ['videoTrack', 'videoTrack'],
     ['transportConnected', 'pcConnected'],
+    ['firstVideoRtp', 'firstVideoRtp'],
     ['firstFrame', 'firstFrame'],
     ['firstAudio', 'firstAudio'],
   ]);
@@ -416,6 +420,7 @@ async function main(): Promise<void> {
     ['connectSent', 'recvConnectSent'],
     ['transportConnected', 'recvConnected'],
     ['resumed', 'resumed-video'],
+    ['firstVideoRtp', 'firstVideoRtp'],
     ['firstFrame', 'firstFrame'],
     ['firstAudio', 'firstAudio'],
   ]);

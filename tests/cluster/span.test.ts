@@ -1,16 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
 import { MeetingKit, roomOf, servedAmong, watchLeaves } from './clusterTestKit';
-import type { HostProcess, HealthAnswer } from './hostProcess';
+import type { HostProcess } from './hostProcess';
 import { TestCluster } from './testCluster';
+import { SPANNING_ENV, spanOf, useSpanningPair } from './spanningPair';
 
 installWrtcGlobals();
 
-// One admin token on both nodes: an owner join is sent to the meeting's home, whichever node that is.
-const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
-const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 /** The video track `viewer` shows for `peerId`'s camera (a new one once that camera's stream came back). */
 const cameraOf = (viewer: Conference, peerId: string) => viewer.participants.get(peerId)?.streamFor('camera')?.stream.getVideoTracks()[0];
 
@@ -20,29 +18,16 @@ const cameraOf = (viewer: Conference, peerId: string) => viewer.participants.get
  * redis-server, real host processes, Node WebRTC clients decoding each other's video.
  */
 describe('a meeting spanning two nodes', () => {
-  let cluster: TestCluster;
-  let a: HostProcess;
-  let b: HostProcess;
-  const kit = new MeetingKit();
-
-  beforeAll(async () => {
-    cluster = await TestCluster.start([{ nodeId: 'span-a', env: spanning }, { nodeId: 'span-b', env: spanning }]);
-    [a, b] = cluster.nodes as [HostProcess, HostProcess];
-  }, 120_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
-    await kit.cleanup();
-  });
-  afterAll(async () => cluster?.stop());
-  const servedBy = (roomId: string) => servedAmong(roomId, [a, b]);
+  const pair = useSpanningPair('span');
+  const { kit } = pair;
 
   it('participants on different nodes see each other, decode each other, chat; a leave propagates and leaves nothing behind', async () => {
-    const ann = await kit.join(a.url, 'spanned', 'Ann');
-    const ben = await kit.join(b.url, 'spanned', 'Ben');
+    const ann = await kit.join(pair.a.url, 'spanned', 'Ann');
+    const ben = await kit.join(pair.b.url, 'spanned', 'Ben');
     // Each served by the node it connected to.
-    expect(roomOf(await a.health(), 'spanned')?.peers).toBe(1);
-    expect(roomOf(await b.health(), 'spanned')?.peers).toBe(1);
-    expect(spanOf(await b.health(), 'spanned')?.home).toBe('span-a');
+    expect(roomOf(await pair.a.health(), 'spanned')?.peers).toBe(1);
+    expect(roomOf(await pair.b.health(), 'spanned')?.peers).toBe(1);
+    expect(spanOf(await pair.b.health(), 'spanned')?.home).toBe('span-a');
 
     await waitFor(() => ann.participants.get(ben.peerId!)?.displayName === 'Ben' && ben.participants.get(ann.peerId!)?.displayName === 'Ann', 'each listed on the other node', 10_000);
     await kit.send(ann);
@@ -52,7 +37,7 @@ describe('a meeting spanning two nodes', () => {
     const audioFrom = (viewer: typeof ann, id: string) => viewer.participants.get(id)?.streamFor('mic')?.stream.getAudioTracks()[0]?.readyState;
     expect(audioFrom(ben, ann.peerId!)).toBe('live');
     expect(audioFrom(ann, ben.peerId!)).toBe('live');
-    const [spanA, spanB] = [spanOf(await a.health(), 'spanned')!, spanOf(await b.health(), 'spanned')!];
+    const [spanA, spanB] = [spanOf(await pair.a.health(), 'spanned')!, spanOf(await pair.b.health(), 'spanned')!];
     expect(spanA.pipes).toMatchObject({ inbound: 1, outbound: 1, pipedIn: 2, pipedOut: 2 });
     expect(spanB.pipes).toMatchObject({ inbound: 1, outbound: 1, pipedIn: 2, pipedOut: 2 });
 
@@ -62,7 +47,7 @@ describe('a meeting spanning two nodes', () => {
     await waitFor(() => ann.participants.get(ben.peerId!)?.handRaised === true, 'raised hand crosses nodes', 5_000);
 
     // A third participant on node b gets the roster and media of node a in its join.
-    const cid = await kit.join(b.url, 'spanned', 'Cid');
+    const cid = await kit.join(pair.b.url, 'spanned', 'Cid');
     expect(cid.participants.get(ann.peerId!)?.displayName).toBe('Ann');
     await kit.decodes(cid, () => ann.peerId, 'Cid (node b) decodes Ann (node a)');
 
@@ -71,20 +56,20 @@ describe('a meeting spanning two nodes', () => {
     await cid.leave();
     await waitFor(() => !ann.participants.has(benId), 'Ben\'s leave reaches node a', 5_000);
     // Node a forgets Ben's piped producers at once; node b's copy of the meeting closes once idle, and node a its pipes to it.
-    await waitFor(async () => spanOf(await a.health(), 'spanned')?.pipes.pipedIn === 0, 'piped producers closed on node a', 5_000);
-    await waitFor(async () => !roomOf(await b.health(), 'spanned'), 'node b closes its idle copy of the meeting', 10_000);
+    await waitFor(async () => spanOf(await pair.a.health(), 'spanned')?.pipes.pipedIn === 0, 'piped producers closed on node a', 5_000);
+    await waitFor(async () => !roomOf(await pair.b.health(), 'spanned'), 'node b closes its idle copy of the meeting', 10_000);
     await waitFor(async () => {
-      const span = spanOf(await a.health(), 'spanned');
+      const span = spanOf(await pair.a.health(), 'spanned');
       return span?.remotePeers === 0 && span.pipes.inbound === 0 && span.pipes.outbound === 0 && span.pipes.pipedOut === 0;
     }, 'node a closes its pipes to node b', 10_000);
-    expect(spanOf(await b.health(), 'spanned')).toBeUndefined();
+    expect(spanOf(await pair.b.health(), 'spanned')).toBeUndefined();
     expect(ann.participants.size).toBe(0);
     expect(ann.state).toBe('connected');
   }, 120_000);
 
   it('a private message reaches only its recipient on the other node, and no chat history', async () => {
-    const ann = await kit.join(a.url, 'whispers', 'Ann');
-    const [, other] = await servedBy('whispers');
+    const ann = await kit.join(pair.a.url, 'whispers', 'Ann');
+    const [, other] = await pair.servedBy('whispers');
     const ben = await kit.join(other.url, 'whispers', 'Ben');
     const cid = await kit.join(other.url, 'whispers', 'Cid');
     expect(roomOf(await other.health(), 'whispers')?.peers).toBe(2);
@@ -100,7 +85,7 @@ describe('a meeting spanning two nodes', () => {
     await waitFor(() => cid.chatHistory.some((m) => m.text === 'public'), 'the public message reaches Cid', 5_000);
     expect(cid.privateMessages.list).toHaveLength(0);
     // Not kept as chat on either node: a late joiner on each sees only the public message.
-    for (const node of [a, other]) {
+    for (const node of [pair.a, other]) {
       const late = await kit.join(node.url, 'whispers', 'Late');
       expect(late.chatHistory.map((m) => m.text)).toEqual(['public']);
       await late.leave();
@@ -113,9 +98,9 @@ describe('a meeting spanning two nodes', () => {
   }, 120_000);
 
   it('the home keeps the authority: host controls reach a participant on the other node, and a locked meeting admits nobody there', async () => {
-    const hana = await kit.join(a.url, 'controlled', 'Hana', a.adminToken);
+    const hana = await kit.join(pair.a.url, 'controlled', 'Hana', pair.a.adminToken);
     expect(hana.localParticipant.isHost).toBe(true);
-    const [, other] = await servedBy('controlled');
+    const [, other] = await pair.servedBy('controlled');
     const ivo = await kit.join(other.url, 'controlled', 'Ivo');
     expect(roomOf(await other.health(), 'controlled')?.peers).toBe(1);
     await kit.send(ivo);
@@ -140,8 +125,8 @@ describe('a meeting spanning two nodes', () => {
   }, 120_000);
 
   it('the waiting room on a satellite: the knock waits on the home, the host admits it and it joins where it connected, a denial and a withdrawal reach the home', async () => {
-    const hana = await kit.join(a.url, 'knocking', 'Hana', a.adminToken);
-    const [, other] = await servedBy('knocking');
+    const hana = await kit.join(pair.a.url, 'knocking', 'Hana', pair.a.adminToken);
+    const [, other] = await pair.servedBy('knocking');
     await hana.waitingRoom.setEnabled(true);
     const knocks: string[] = [];
     hana.waitingRoom.on('knock', (entry) => knocks.push(entry.displayName));
@@ -175,8 +160,8 @@ describe('a meeting spanning two nodes', () => {
   }, 120_000);
 
   it('the home dies: the other node becomes the meeting\'s home, its participants keep their media, the others resume there as themselves', async () => {
-    const ann = await kit.join(a.url, 'surviving', 'Ann');
-    const [home, other] = await servedBy('surviving');
+    const ann = await kit.join(pair.a.url, 'surviving', 'Ann');
+    const [home, other] = await pair.servedBy('surviving');
     const ben = await kit.join(other.url, 'surviving', 'Ben');
     await kit.send(ann);
     await kit.send(ben);
@@ -206,9 +191,9 @@ describe('a meeting spanning two nodes', () => {
   }, 120_000);
 
   it('a satellite dies: its participant resumes on the home as itself', async () => {
-    // The previous test killed one node: a fresh one joins the cluster.
-    const survivor = cluster.live[0]!;
-    const fresh = await cluster.add({ nodeId: 'span-c', env: spanning });
+    // The previous test killed one node: a fresh one joins the pair.cluster.
+    const survivor = pair.cluster.live[0]!;
+    const fresh = await pair.cluster.add({ nodeId: 'span-c', env: SPANNING_ENV });
     const ann = await kit.join(survivor.url, 'satellite-lost', 'Ann');
     const [home, other] = await servedAmong('satellite-lost', [survivor, fresh]);
     const ben = await kit.join(other.url, 'satellite-lost', 'Ben');
@@ -247,7 +232,7 @@ describe('a mixed cluster (one node without spanning, as during an upgrade)', ()
   });
 
   it('a join reaching the spanning node for a meeting homed on the other is sent there (wrong_node), as without spanning', async () => {
-    cluster = await TestCluster.start([{ nodeId: 'old', env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }, { nodeId: 'new', env: spanning }]);
+    cluster = await TestCluster.start([{ nodeId: 'old', env: { ROUNDTABLE_CLUSTER_SPAN: 'false' } }, { nodeId: 'new', env: SPANNING_ENV }]);
     const [old, current] = cluster.nodes as [HostProcess, HostProcess];
     const ann = await kit.join(old.url, 'mixed', 'Ann');
     const ben = await kit.join(current.url, 'mixed', 'Ben');
@@ -258,26 +243,13 @@ describe('a mixed cluster (one node without spanning, as during an upgrade)', ()
 });
 
 describe('selective forwarding and a graceful stop while a meeting spans nodes', () => {
-  const kit = new MeetingKit();
-  let cluster: TestCluster | undefined;
-  let a: HostProcess;
-  let b: HostProcess;
   // Selective forwarding from 3 participants of the meeting, audio of the 1 most recent speaker.
-  const env = { ...spanning, ROUNDTABLE_LAST_N_MIN_PEERS: '3', ROUNDTABLE_LAST_N: '1' };
-
-  beforeAll(async () => {
-    cluster = await TestCluster.start([{ nodeId: 'stop-a', env }, { nodeId: 'stop-b', env }]);
-    [a, b] = cluster.nodes as [HostProcess, HostProcess];
-  }, 120_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
-    await kit.cleanup();
-  });
-  afterAll(async () => cluster?.stop());
+  const pair = useSpanningPair('stop', { ...SPANNING_ENV, ROUNDTABLE_LAST_N_MIN_PEERS: '3', ROUNDTABLE_LAST_N: '1' });
+  const { kit } = pair;
 
   it('selective forwarding counts the whole meeting: 1 participant here and 2 on the other node are 3', async () => {
-    const ann = await kit.join(a.url, 'selective', 'Ann');
-    const [here, other] = await servedAmong('selective', [a, b]);
+    const ann = await kit.join(pair.a.url, 'selective', 'Ann');
+    const [here, other] = await pair.servedBy('selective');
     const ben = await kit.join(other.url, 'selective', 'Ben');
     const cid = await kit.join(other.url, 'selective', 'Cid');
     await kit.send(ben);
@@ -297,8 +269,8 @@ describe('selective forwarding and a graceful stop while a meeting spans nodes',
   }, 120_000);
 
   it('the home stops: the node serving the meeting too becomes its home, its participant stays, the other moves there', async () => {
-    const ann = await kit.join(a.url, 'handed', 'Ann');
-    const [home, other] = await servedAmong('handed', [a, b]);
+    const ann = await kit.join(pair.a.url, 'handed', 'Ann');
+    const [home, other] = await pair.servedBy('handed');
     const ben = await kit.join(other.url, 'handed', 'Ben');
     expect(roomOf(await other.health(), 'handed')?.peers).toBe(1);
     await kit.send(ann);

@@ -1,17 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../../shared/protocol';
 import type { RawClient } from '../support/rawClient';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { MeetingKit, roomOf, servedAmong, watchLeaves } from './clusterTestKit';
-import type { HealthAnswer, HostProcess } from './hostProcess';
+import { MeetingKit, roomOf, watchLeaves } from './clusterTestKit';
+import type { HostProcess } from './hostProcess';
 import { TestCluster } from './testCluster';
+import { SPANNING_ENV, spanOf, useSpanningPair } from './spanningPair';
 
 installWrtcGlobals();
-
-// One admin token on both nodes: the host's owner link works on whichever node the meeting lives.
-const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
-const spanOf = (health: HealthAnswer, roomId: string) => health.cluster?.spans?.find((span) => span.roomId === roomId);
 
 type JoinAck = { ok: true; data: { peerId: string; resumeToken: string; peers: PeerInfo[] } } | { ok: false; error: { code: string; nodeUrl?: string } };
 
@@ -39,7 +36,6 @@ async function refusal(kit: MeetingKit, url: string, roomId: string, extra: Reco
   return ack.ok ? undefined : ack.error.code;
 }
 
-
 /**
  * Who may enter a meeting spanning nodes is the same on every node (MeetingSettings): the host's
  * passcode, lock and waiting room hold wherever a join arrives and outlive the node they were set
@@ -48,26 +44,12 @@ async function refusal(kit: MeetingKit, url: string, roomId: string, extra: Reco
  * Real redis-server, real host processes.
  */
 describe('admission and resumes across the nodes of a meeting', () => {
-  let cluster: TestCluster;
-  let a: HostProcess;
-  let b: HostProcess;
-  const kit = new MeetingKit();
-
-  beforeAll(async () => {
-    cluster = await TestCluster.start([{ nodeId: 'adm-a', env: spanning }, { nodeId: 'adm-b', env: spanning }]);
-    [a, b] = cluster.nodes as [HostProcess, HostProcess];
-  }, 120_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
-    await kit.cleanup();
-  });
-  afterAll(async () => cluster?.stop());
-  /** The node serving `roomId`'s participant(s), and the other one. */
-  const servedBy = (roomId: string) => servedAmong(roomId, [a, b]);
+  const pair = useSpanningPair('adm');
+  const { kit } = pair;
 
   it('a passcode set on the home revokes, on the satellite too, the way back of whoever was absent; whoever was present resumes where it dropped', async () => {
-    const hana = await kit.join(a.url, 'guarded', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
-    const [home, satellite] = await servedBy('guarded');
+    const hana = await kit.join(pair.a.url, 'guarded', 'Hana', SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN);
+    const [home, satellite] = await pair.servedBy('guarded');
     const ivo = await kit.raw(satellite.url);
     const ivoJoin = joined(await rawJoin(ivo, 'guarded', 'Ivo'));
     const sam = await kit.raw(satellite.url);
@@ -101,8 +83,8 @@ describe('admission and resumes across the nodes of a meeting', () => {
   }, 120_000);
 
   it('a participant that drops from one node and resumes on the other is listed once, live, on both at once; its old token is spent', async () => {
-    const ann = await kit.join(a.url, 'moving', 'Ann');
-    const [first, second] = await servedBy('moving');
+    const ann = await kit.join(pair.a.url, 'moving', 'Ann');
+    const [first, second] = await pair.servedBy('moving');
     const pat = await kit.raw(first.url);
     const patJoin = joined(await rawJoin(pat, 'moving', 'Pat'));
     const ben = await kit.join(second.url, 'moving', 'Ben');
@@ -140,8 +122,8 @@ describe('admission and resumes across the nodes of a meeting', () => {
   }, 120_000);
 
   it('a participant whose old connection is still open on one node rejoins on the other: the new connection replaces the old one, everyone lists it once', async () => {
-    const ann = await kit.join(a.url, 'half-open', 'Ann');
-    const [first, second] = await servedBy('half-open');
+    const ann = await kit.join(pair.a.url, 'half-open', 'Ann');
+    const [first, second] = await pair.servedBy('half-open');
     const pat = await kit.raw(first.url);
     const patJoin = joined(await rawJoin(pat, 'half-open', 'Pat'));
     const ben = await kit.join(second.url, 'half-open', 'Ben');
@@ -166,10 +148,10 @@ describe('admission and resumes across the nodes of a meeting', () => {
   }, 120_000);
 
   it('a host that came back through the satellite changes the passcode, the lock and the waiting room there: the home holds to them', async () => {
-    const ann = await kit.join(a.url, 'relayed', 'Ann');
-    const [home, satellite] = await servedBy('relayed');
+    const ann = await kit.join(pair.a.url, 'relayed', 'Ann');
+    const [home, satellite] = await pair.servedBy('relayed');
     const hana = await kit.raw(home.url);
-    const hanaJoin = joined(await rawJoin(hana, 'relayed', 'Hana', { ownerKey: spanning.ROUNDTABLE_ADMIN_TOKEN }));
+    const hanaJoin = joined(await rawJoin(hana, 'relayed', 'Hana', { ownerKey: SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN }));
     await waitFor(() => ann.participants.get(hanaJoin.peerId)?.isHost, 'Ann sees the host', 10_000);
     // The host's connection to the home drops; she comes back through the other node, still host.
     hana.close();
@@ -198,8 +180,8 @@ describe('admission and resumes across the nodes of a meeting', () => {
   }, 120_000);
 
   it('the home dies: the lock, the passcode and the waiting room hold on the node that takes the meeting over', async () => {
-    const hana = await kit.join(a.url, 'fortress', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
-    const [home, survivor] = await servedBy('fortress');
+    const hana = await kit.join(pair.a.url, 'fortress', 'Hana', SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN);
+    const [home, survivor] = await pair.servedBy('fortress');
     const ivo = await kit.join(survivor.url, 'fortress', 'Ivo');
     expect(roomOf(await survivor.health(), 'fortress')?.peers).toBe(1);
     await hana.setPasscode('one');
@@ -227,7 +209,7 @@ describe('admission and resumes across the nodes of a meeting', () => {
 describe('meetings per node (no spanning): the meeting moves when its node dies', () => {
   const kit = new MeetingKit();
   let cluster: TestCluster | undefined;
-  const env = { ROUNDTABLE_CLUSTER_SPAN: 'false', ROUNDTABLE_ADMIN_TOKEN: spanning.ROUNDTABLE_ADMIN_TOKEN };
+  const env = { ROUNDTABLE_CLUSTER_SPAN: 'false', ROUNDTABLE_ADMIN_TOKEN: SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN };
 
   afterAll(async () => {
     await kit.cleanup();
@@ -237,7 +219,7 @@ describe('meetings per node (no spanning): the meeting moves when its node dies'
   it('the passcode holds on the node the meeting moved to, for everyone but those who know it', async () => {
     cluster = await TestCluster.start([{ nodeId: 'solo-a', env }, { nodeId: 'solo-b', env }]);
     const [a, b] = cluster.nodes as [HostProcess, HostProcess];
-    const hana = await kit.join(a.url, 'moved', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
+    const hana = await kit.join(a.url, 'moved', 'Hana', SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN);
     const [home, other] = (roomOf(await a.health(), 'moved')?.peers ?? 0) > 0 ? [a, b] : [b, a];
     await hana.setPasscode('one');
     const { conference: ann, joined: annIn } = kit.joining(other.url, 'moved', 'Ann', undefined, 'one');

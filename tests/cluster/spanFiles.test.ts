@@ -1,17 +1,15 @@
 import { resolveObjectURL } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conference } from '../../renderer/src/conference';
 import type { FileTransfer } from '../../renderer/src/conference/fileTransfer/FileTransfer';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { MeetingKit, roomOf } from './clusterTestKit';
-import type { HostProcess } from './hostProcess';
-import { TestCluster } from './testCluster';
+import { roomOf } from './clusterTestKit';
+import { useSpanningPair } from './spanningPair';
 
 installWrtcGlobals();
 
-const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500' };
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The first incoming transfer of `viewer` named `name`, once it ended. */
@@ -25,24 +23,12 @@ const ended = (viewer: Conference, name: string): Promise<FileTransfer> =>
  * clients on @roamhq/wrtc.
  */
 describe('files across the nodes of a meeting', () => {
-  let cluster: TestCluster;
-  let a: HostProcess;
-  let b: HostProcess;
-  const kit = new MeetingKit();
-
-  beforeAll(async () => {
-    cluster = await TestCluster.start([{ nodeId: 'files-a', env: spanning }, { nodeId: 'files-b', env: spanning }]);
-    [a, b] = cluster.nodes as [HostProcess, HostProcess];
-  }, 120_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
-    await kit.cleanup();
-  });
-  afterAll(async () => cluster?.stop());
+  const pair = useSpanningPair('files');
+  const { kit } = pair;
 
   it('a file to one participant on the other node, and one to everyone on both nodes, arrive whole with their SHA-256', async () => {
-    const ann = await kit.join(a.url, 'files', 'Ann');
-    const [annNode, other] = (roomOf(await a.health(), 'files')?.peers ?? 0) > 0 ? [a, b] : [b, a];
+    const ann = await kit.join(pair.a.url, 'files', 'Ann');
+    const [annNode, other] = await pair.servedBy('files');
     const ben = await kit.join(other.url, 'files', 'Ben');
     const cid = await kit.join(annNode.url, 'files', 'Cid');
     expect(roomOf(await other.health(), 'files')?.peers).toBe(1);
@@ -70,8 +56,8 @@ describe('files across the nodes of a meeting', () => {
   }, 120_000);
 
   it('a recipient on the other node who cancels, and one who leaves mid-transfer, end the transfer for the sender', async () => {
-    const ann = await kit.join(a.url, 'cancel', 'Ann');
-    const [, other] = (roomOf(await a.health(), 'cancel')?.peers ?? 0) > 0 ? [a, b] : [b, a];
+    const ann = await kit.join(pair.a.url, 'cancel', 'Ann');
+    const [, other] = await pair.servedBy('cancel');
     const ben = await kit.join(other.url, 'cancel', 'Ben');
     await waitFor(() => ann.participants.has(ben.peerId!), 'Ann lists Ben', 10_000);
 

@@ -1,14 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
-import { MeetingKit, servedAmong } from './clusterTestKit';
-import type { HostProcess } from './hostProcess';
-import { TestCluster } from './testCluster';
+import { SPANNING_ENV, useSpanningPair } from './spanningPair';
 
 installWrtcGlobals();
-
-const spanning = { ROUNDTABLE_CLUSTER_SPAN: 'true', ROUNDTABLE_ROOM_IDLE_CLOSE_MS: '1500', ROUNDTABLE_ADMIN_TOKEN: 'span-admin-token-0123456789abcdef' };
 
 /** Who `viewer` sees as host: itself ('self') or the ids of the participants it lists as host. */
 const hostsSeenBy = (viewer: Conference): string[] => [...(viewer.localParticipant.isHost ? ['self'] : []), ...[...viewer.participants.values()].filter((p) => p.isHost).map((p) => p.id)];
@@ -20,24 +16,12 @@ const hostsSeenBy = (viewer: Conference): string[] => [...(viewer.localParticipa
  * real host processes, SDK clients.
  */
 describe('the host of a meeting spanning two nodes', () => {
-  let cluster: TestCluster;
-  let a: HostProcess;
-  let b: HostProcess;
-  const kit = new MeetingKit();
-
-  beforeAll(async () => {
-    cluster = await TestCluster.start([{ nodeId: 'host-a', env: spanning }, { nodeId: 'host-b', env: spanning }]);
-    [a, b] = cluster.nodes as [HostProcess, HostProcess];
-  }, 120_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') console.error(cluster?.logTails);
-    await kit.cleanup();
-  });
-  afterAll(async () => cluster?.stop());
+  const pair = useSpanningPair('host');
+  const { kit } = pair;
 
   it('the host leaves: the role passes to the longest-present participant wherever it is, exactly one host, seen on every node', async () => {
-    const hana = await kit.join(a.url, 'handover', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
-    const [home, satellite] = await servedAmong('handover', [a, b]);
+    const hana = await kit.join(pair.a.url, 'handover', 'Hana', SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN);
+    const [home, satellite] = await pair.servedBy('handover');
     const ivo = await kit.join(satellite.url, 'handover', 'Ivo');
     const kim = await kit.join(satellite.url, 'handover', 'Kim');
     await waitFor(() => hana.participants.size === 2 && ivo.participants.size === 2 && kim.participants.size === 2, 'everyone listed everywhere', 10_000);
@@ -67,8 +51,8 @@ describe('the host of a meeting spanning two nodes', () => {
   }, 120_000);
 
   it('a host on the other node sees the home\'s waiting room: knocks from either node, Admit, Deny, Admit all; a new host gets the list', async () => {
-    const hana = await kit.join(a.url, 'lobby', 'Hana', spanning.ROUNDTABLE_ADMIN_TOKEN);
-    const [home, satellite] = await servedAmong('lobby', [a, b]);
+    const hana = await kit.join(pair.a.url, 'lobby', 'Hana', SPANNING_ENV.ROUNDTABLE_ADMIN_TOKEN);
+    const [home, satellite] = await pair.servedBy('lobby');
     const ivo = await kit.join(satellite.url, 'lobby', 'Ivo');
     await hana.waitingRoom.setEnabled(true);
     const knocks: string[] = [];
