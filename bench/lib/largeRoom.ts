@@ -140,7 +140,17 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       // A client that hangs (a starved machine) is given up after 90 s; the rest go on.
       await Promise.all(
         Array.from({ length: Math.min(options.batch, n - start) }, (_, k) =>
-          Promise.race([setUp(start + k), sleep(90_000).then(() => void failures.push(`peer-${start + k}: set-up over 90 s`))]),
+          new Promise<void>((resolve) => {
+            // Only a set-up still running after 90 s counts as a failure.
+            const timer = setTimeout(() => {
+              failures.push(`peer-${start + k}: set-up over 90 s`);
+              resolve();
+            }, 90_000);
+            void setUp(start + k).finally(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
         ),
       );
       log(`  large room: ${clients.length} joined, ${receivedTotal}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
@@ -157,6 +167,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     await sleep(options.steadyMs);
     const w1 = await server.command<WorkerSample[]>('workers');
     const f1 = await server.command<Forwarding>('forwarding');
+    const recentSpeakers = await server.command<string[][]>('speakers');
     const seconds = options.steadyMs / 1000;
     const perWorkerCpuPct = w1.map((w, i) => round((100 * (w.cpuMs - w0[i]!.cpuMs)) / options.steadyMs, 1));
     const workerCpuMsPerS = w1.reduce((sum, w, i) => sum + (w.cpuMs - w0[i]!.cpuMs), 0) / seconds;
@@ -180,6 +191,8 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       maxAudioForwardedPerReceiver: Math.max(...f1.perPeer.map((p) => p.audio)),
       forwardedStreams: forwarded,
       pipes: f1.pipes,
+      /** Who the host counted as the recent speakers at the end (selective forwarding follows them). */
+      recentSpeakers,
       perWorker: w1.map((w, i) => ({ index: w.index, cpuPct: perWorkerCpuPct[i], routers: w.routers, producers: w.producers, consumers: w.consumers })),
       workerCpuPct: round(workerCpuMsPerS / 10, 1),
       /** Worker CPU (ms per second) per forwarded stream, in the steady state. */

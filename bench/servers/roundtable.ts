@@ -104,6 +104,9 @@ serveParent(
       }
       return { perPeer, total: perPeer.reduce((sum, p) => sum + p.audio + p.video, 0), pipes };
     },
+    /** The most recent speakers of each room (display names), as selective forwarding sees them. */
+    speakers: () =>
+      [...host.rooms.all()].map((room) => room.media.speakers.recent.map((id) => room.peers.get(id)?.displayName ?? id)),
     /** Consumers beyond one per (participant, producer): the same media forwarded twice. */
     duplicateConsumers: () => {
       let duplicates = 0;

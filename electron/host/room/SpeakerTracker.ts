@@ -12,11 +12,18 @@ type SpeakerEvents = {
 
 /** Audio above this average level (dBov) counts as speaking; Opus DTX silence reports -127. */
 const SPEAKING_THRESHOLD_DBOV = -55;
-const LEVEL_INTERVAL_MS = 200;
+/**
+ * mediasoup reports a producer's level only when at least 10 of its packets arrived within one
+ * interval. The fast observer (15 packets of 20 ms Opus per interval, some jitter allowed) follows
+ * who starts talking; the slow one hears a talker whose packets are fewer: 40 or 60 ms Opus frames
+ * (an audio network adaptor on a poor link), or a sender whose packets come late and in bursts.
+ * Without it such a participant never counts as speaking, and a selective room forwards nobody its audio.
+ */
+const LEVEL_INTERVALS_MS = [300, 1_200];
 
 interface RouterObservers {
   active: types.ActiveSpeakerObserver;
-  levels: types.AudioLevelObserver;
+  levels: types.AudioLevelObserver[];
 }
 
 /**
@@ -51,12 +58,15 @@ export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
 
   async observe(router: types.Router): Promise<void> {
     const active = await router.createActiveSpeakerObserver({ interval: 300 });
-    let levels: types.AudioLevelObserver;
-    try {
-      levels = await router.createAudioLevelObserver({ maxEntries: 16, threshold: SPEAKING_THRESHOLD_DBOV, interval: LEVEL_INTERVAL_MS });
-    } catch (error) {
+    const created = await Promise.allSettled(
+      LEVEL_INTERVALS_MS.map((interval) => router.createAudioLevelObserver({ maxEntries: 16, threshold: SPEAKING_THRESHOLD_DBOV, interval })),
+    );
+    const levels = created.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failed = created.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
       active.close();
-      throw error;
+      for (const observer of levels) observer.close();
+      throw failed.reason;
     }
     this.#observers.set(router.id, { active, levels });
     router.observer.once('close', () => this.#observers.delete(router.id));
@@ -64,9 +74,11 @@ export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
       // Not a "heard" mark: the detector names a dominant speaker even when everyone is silent.
       this.emit('dominant', (producer.appData as ProducerAppData).peerId);
     });
-    levels.on('volumes', (volumes) =>
-      this.#heard(volumes.map(({ producer, volume }) => ({ peerId: (producer.appData as ProducerAppData).peerId, volume }))),
-    );
+    for (const observer of levels) {
+      observer.on('volumes', (volumes) =>
+        this.#heard(volumes.map(({ producer, volume }) => ({ peerId: (producer.appData as ProducerAppData).peerId, volume }))),
+      );
+    }
   }
 
   /** Observes a mic producer on `router`, the router it was produced on. */
@@ -75,7 +87,7 @@ export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
     if (!observers) return;
     const add = (observer: types.RtpObserver) =>
       observer.addProducer({ producerId: producer.id }).catch((error: unknown) => this.#logger.debug({ err: error }, 'speaker observer did not take producer'));
-    await Promise.all([add(observers.active), add(observers.levels)]);
+    await Promise.all([add(observers.active), ...observers.levels.map(add)]);
   }
 
   forget(peerId: string): void {
@@ -103,7 +115,7 @@ export class SpeakerTracker extends EventEmitter<SpeakerEvents> {
   close(): void {
     for (const { active, levels } of this.#observers.values()) {
       active.close();
-      levels.close();
+      for (const observer of levels) observer.close();
     }
     this.#observers.clear();
     this.removeAllListeners();
