@@ -88,13 +88,16 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   /**
    * The live slot with the least media load: consumers dominate a worker's CPU (each forwarded
-   * stream), producers a little, routers barely. Undefined when no worker is alive.
+   * stream), producers a little, routers barely; plus what the caller `expected` on it and does
+   * not exist yet. Undefined when no worker is alive.
    */
-  leastLoaded(except?: PoolSlot): PoolSlot | undefined {
+  leastLoaded(except?: PoolSlot, expected: (slot: PoolSlot) => number = () => 0): PoolSlot | undefined {
     let best: PoolSlot | undefined;
+    let bestLoad = Infinity;
     for (const slot of this.#slots) {
       if (!slot.alive || slot === except) continue;
-      if (!best || load(slot) < load(best)) best = slot;
+      const slotLoad = load(slot) + expected(slot);
+      if (slotLoad < bestLoad) [best, bestLoad] = [slot, slotLoad];
     }
     return best;
   }

@@ -4,6 +4,7 @@ import type { Room } from '../../electron/host/Room';
 import { countFrames } from '../support/wrtc';
 import { waitFor } from '../support/testHost';
 import { useTestHost } from '../support/meetingFixture';
+import { rawClient } from '../support/rawClient';
 
 /**
  * A room over two workers: the home worker takes participants until it forwards one consumer
@@ -96,4 +97,41 @@ describe('a room spanning two workers', () => {
     // Only live pipes remain: Ann's camera to Cid's router and Cid's camera home, if Cid is away from home.
     expect(room.media.routers.pipeCount).toBe(workerOf(room, cid) === room.slot ? 0 : 2);
   }, 90_000);
+});
+
+/**
+ * Joins that arrive together are placed before any of their consumers exist: placement counts what
+ * each newcomer will consume (the room's producers), or a burst (everyone joining at the hour) would
+ * pile onto the home worker however far it then passes the threshold.
+ */
+describe('a burst of joins into a room near its worker threshold', () => {
+  const fixture = useTestHost({ workers: 2, workerMaxConsumers: 12 });
+
+  it('spreads the newcomers over the workers as if they had come one by one', async () => {
+    const roomId = fixture.newRoom('burst');
+    const ann = await fixture.joined(roomId, 'Ann', { ownerKey: fixture.host.ownerKey });
+    const ben = await fixture.joined(roomId, 'Ben');
+    for (const sender of [ann, ben]) {
+      const media = fixture.media({ width: 160, height: 120, fps: 10 });
+      await sender.produceTrack(media.video, 'camera');
+      await sender.produceTrack(media.audio, 'mic');
+    }
+    const room = fixture.host.rooms.get(roomId)!;
+    // Four producers, each consumed by the other sender: 4 consumers on the home worker, under 12.
+    await waitFor(() => room.slot.consumers === 4, 'the senders consume each other');
+
+    const newcomers = await Promise.all(Array.from({ length: 6 }, () => rawClient(fixture.host.baseUrl)));
+    fixture.defer(() => newcomers.forEach((client) => client.close()));
+    const capabilities = await Promise.all(newcomers.map((client) => client.welcome));
+    const answers = await Promise.all(
+      newcomers.map((client, i) => client.request('join', { roomId, displayName: `New ${i}`, rtpCapabilities: capabilities[i]!.routerRtpCapabilities })),
+    );
+    expect(answers.every((answer) => answer.ok)).toBe(true);
+
+    const ids = answers.map((answer) => (answer.ok ? (answer.data as { peerId: string }).peerId : ''));
+    const onHome = ids.filter((id) => room.media.routers.routerOf(room.peers.get(id)!)?.slot === room.slot).length;
+    // One by one: two newcomers (4 consumers each) bring the home worker to 12, the rest go elsewhere.
+    expect(onHome).toBe(2);
+    expect((await room.media.routers.all()).length).toBe(2);
+  }, 60_000);
 });

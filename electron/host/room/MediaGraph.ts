@@ -75,6 +75,11 @@ export class MediaGraph {
     this.routers = new RoomRouters(home, {
       pool: options.pool,
       workerMaxConsumers: options.scale.workerMaxConsumers,
+      producerCount: () => {
+        let count = 0;
+        for (const peer of room.peers.values()) count += peer.producers.size;
+        return count;
+      },
       onRouterOpened: (router) => this.speakers.observe(router),
       logger: options.logger,
     });

@@ -17,6 +17,8 @@ export interface RoomRoutersOptions {
   pool?: WorkerPool;
   /** New participants go elsewhere once the home worker forwards this many consumers. */
   workerMaxConsumers: number;
+  /** Producers in the room now: each newcomer will consume those of the others. */
+  producerCount: () => number;
   /** Called for every router the room opens (speaker observers); a failure closes that router. */
   onRouterOpened: (router: types.Router) => Promise<void>;
   logger: Logger;
@@ -38,6 +40,8 @@ export class RoomRouters {
   readonly #peerRouters = new Map<Peer, RoomRouter>();
   /** Participants on (or on their way to) each router: a secondary closes when this drops to 0. */
   readonly #users = new Map<types.Router, number>();
+  /** Newcomers placed on a worker and not yet attached (their consumers do not exist yet). */
+  readonly #reserved = new Map<PoolSlot, number>();
   readonly #pipes = new Map<string, Promise<void>>();
 
   constructor(home: MediaGraphRehome, options: RoomRoutersOptions) {
@@ -69,17 +73,57 @@ export class RoomRouters {
    * router is reserved for it: `attach` the participant, or `release` the reservation.
    */
   async place(): Promise<RoomRouter> {
-    const placed = await this.#choose();
+    // Chosen and reserved in one step: joins arriving together each see the ones before them.
+    const slot = this.#chooseSlot();
+    this.#reserved.set(slot, (this.#reserved.get(slot) ?? 0) + 1);
+    let placed: RoomRouter;
+    try {
+      placed = await this.#routerOn(slot);
+    } catch (error) {
+      this.#unreserve(slot);
+      throw error;
+    }
+    if (placed.slot !== slot) {
+      this.#unreserve(slot);
+      this.#reserved.set(placed.slot, (this.#reserved.get(placed.slot) ?? 0) + 1);
+    }
     this.#users.set(placed.router, (this.#users.get(placed.router) ?? 0) + 1);
     return placed;
   }
 
-  async #choose(): Promise<RoomRouter> {
+  /**
+   * Home while its worker stays under the threshold, else the least-loaded live worker. A worker's
+   * load counts the consumers that already exist and those this room's newcomers there will create
+   * (a burst of joins is placed before any of their consumers exist).
+   */
+  #chooseSlot(): PoolSlot {
     const home = this.home;
     const pool = this.#options.pool;
-    if (!pool || (home.slot.alive && home.slot.consumers < this.#options.workerMaxConsumers)) return home;
-    const target = pool.leastLoaded();
-    if (!target || target === home.slot) return home;
+    const expected = (slot: PoolSlot) => this.#expectedConsumersOn(slot);
+    if (!pool || (home.slot.alive && home.slot.consumers + expected(home.slot) < this.#options.workerMaxConsumers)) return home.slot;
+    return pool.leastLoaded(undefined, expected) ?? home.slot;
+  }
+
+  /** Consumers this room's participants on `slot` will create and have not yet: reservations and attached participants still consuming. */
+  #expectedConsumersOn(slot: PoolSlot): number {
+    const producers = this.#options.producerCount();
+    let expected = (this.#reserved.get(slot) ?? 0) * producers;
+    for (const [peer, placed] of this.#peerRouters) {
+      if (placed.slot === slot) expected += Math.max(0, producers - peer.producers.size - peer.consumers.size);
+    }
+    return expected;
+  }
+
+  #unreserve(slot: PoolSlot): void {
+    const left = (this.#reserved.get(slot) ?? 1) - 1;
+    if (left > 0) this.#reserved.set(slot, left);
+    else this.#reserved.delete(slot);
+  }
+
+  async #routerOn(target: PoolSlot): Promise<RoomRouter> {
+    const home = this.home;
+    const pool = this.#options.pool;
+    if (!pool || target === home.slot) return home;
     let pending = this.#secondaries.get(target.index);
     if (!pending) {
       pending = this.#openSecondary(pool, target);
@@ -131,6 +175,7 @@ export class RoomRouters {
 
   /** Records where a participant's transports are; it takes over the reservation `place` made. */
   attach(peer: Peer, placed: RoomRouter): void {
+    this.#unreserve(placed.slot);
     this.#peerRouters.set(peer, placed);
   }
 
@@ -142,12 +187,17 @@ export class RoomRouters {
     const placed = this.#peerRouters.get(peer);
     this.#peerRouters.delete(peer);
     if (!placed) return false;
-    this.release(placed);
+    this.#leave(placed);
     return placed.router.closed;
   }
 
   /** Gives up a reservation (a join that failed after `place`). */
   release(placed: RoomRouter): void {
+    this.#unreserve(placed.slot);
+    this.#leave(placed);
+  }
+
+  #leave(placed: RoomRouter): void {
     const users = (this.#users.get(placed.router) ?? 1) - 1;
     if (users > 0) {
       this.#users.set(placed.router, users);
