@@ -106,11 +106,12 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
         const firstMedia = watchFirstMedia(conference);
         client.stops.push(() => firstMedia.stop());
         conference.on('streamAdded', (event) => {
-          const key = `${event.participantId}:${event.kind}`;
-          if (client.received.has(key)) return;
           // Only the media this receiver must get: every camera, and the speakers' audio.
           const from = Number(conference.participants.get(event.participantId)?.displayName.replace('peer-', '') ?? NaN);
-          if (event.kind === 'audio' && !isSpeaker(from)) return;
+          if (!Number.isInteger(from) || (event.kind === 'audio' && !isSpeaker(from))) return;
+          // By sender, not participant id: a sender that rejoined as a new participant is the same stream.
+          const key = `${from}:${event.kind}`;
+          if (client.received.has(key)) return;
           firstMedia.add(event.consumerId, event.kind, () => {
             if (client.received.has(key)) return;
             client.received.add(key);

@@ -85,11 +85,21 @@ export function benchMedia({ width = 320, height = 240, fps = 15, audio = true, 
     }
     const chunk = sampleRate / 100;
     let offset = 0;
+    // Real time whatever the timer does: a busy event loop fires a 10 ms interval late and seldom
+    // (it never catches up), so each tick sends every 10 ms chunk due since the last one. Fewer
+    // chunks would mean fewer Opus packets than a real microphone sends: the host's level
+    // observers would not hear the speaker, and the bench would measure its own starvation.
+    let sentUntil = performance.now();
     timers.push(
       setInterval(() => {
-        const samples = tone.slice(offset, offset + chunk);
-        offset = (offset + chunk) % tone.length;
-        source.onData({ samples, sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: chunk });
+        const now = performance.now();
+        // After a stall of more than half a second, the rest is dropped (as a device would).
+        sentUntil = Math.max(sentUntil, now - 500);
+        for (; sentUntil + 10 <= now; sentUntil += 10) {
+          const samples = tone.slice(offset, offset + chunk);
+          offset = (offset + chunk) % tone.length;
+          source.onData({ samples, sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: chunk });
+        }
       }, 10),
     );
     audioTrack = source.createTrack() as MediaStreamTrack;
