@@ -26,7 +26,8 @@ import { busyPercent, exitNow, finish, loadNote, log, machine, machineCpu, media
 import os from 'node:os';
 import { watchFirstMedia } from './lib/firstMedia';
 import { benchMedia, type BenchMedia } from './lib/media';
-import { produceWithRetry, runLargeRoom } from './lib/largeRoom';
+import { runLargeRoom } from './lib/largeRoom';
+import { produceWithRetry } from './lib/produceWithRetry';
 import { startServerProcess, type ServerHandle } from './lib/serverProcess';
 
 installWrtcGlobals();
@@ -42,6 +43,8 @@ const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
 const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(process.env.BENCH_LARGE_MAX_CONSUMERS) : undefined;
 /** Large room: clients that join at once (the load generator's pace on this machine). */
 const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 10);
+/** Large room: load clients per child process (one Node main thread per share). */
+const LARGE_PER_PROCESS = Number(process.env.BENCH_LARGE_PER_PROCESS ?? 10);
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
 const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 120) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
@@ -246,7 +249,7 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, timeoutMs: 120_000, steadyMs: 10_000 },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, perProcess: LARGE_PER_PROCESS, timeoutMs: 120_000, steadyMs: 10_000 },
         (c) => (largeCleanup = c),
       ),
     );

@@ -8,12 +8,11 @@
  * To keep the load generator alive on two cores, a receiver hides a camera tile (pauseConsumer,
  * as the app does off screen) once it decoded a frame of it. What still flows afterwards (the
  * speakers' audio to everyone) is the steady state in which worker CPU per forwarded stream is
- * measured, per worker.
+ * measured, per worker. The clients run in child processes of `perProcess` each
+ * (bench/servers/largeRoomClients.ts): one Node main thread for fifty of them was the limit.
  */
-import { Conference } from '../../renderer/src/conference';
+import type { LargeRoomClientsOptions, LargeRoomClientsStatus } from '../servers/largeRoomClients';
 import { log, round, sleep } from './common';
-import { watchFirstMedia } from './firstMedia';
-import { benchMedia, type BenchMedia } from './media';
 import { startServerProcess, type ServerHandle } from './serverProcess';
 
 export interface LargeRoomOptions {
@@ -26,6 +25,8 @@ export interface LargeRoomOptions {
   workerMaxConsumers?: number;
   /** Joins at a time (the load generator's pace). */
   batch: number;
+  /** Load clients per child process. */
+  perProcess: number;
   timeoutMs: number;
   steadyMs: number;
 }
@@ -43,44 +44,14 @@ interface Forwarding {
   pipes: number;
 }
 
-interface Client {
-  index: number;
-  conference: Conference;
-  media?: BenchMedia;
-  received: Set<string>;
-  stops: (() => void)[];
-}
-
-/**
- * A produce that a reconnect interrupted (the SDK stops the track it was given) is tried again
- * with a fresh clone of the source, up to 3 times, once the client is connected again.
- */
-export async function produceWithRetry(conference: Conference, track: () => MediaStreamTrack, source: 'mic' | 'camera', failures: string[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await conference.produceTrack(track(), source);
-      return;
-    } catch (error) {
-      failures.push(`${source}: ${(error as Error).message}`);
-      if (attempt >= 3) return;
-      const deadline = Date.now() + 30_000;
-      while (conference.state !== 'connected' && Date.now() < deadline) await sleep(100);
-    }
-  }
-}
 
 export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
   const { peers: n, videoSenders, speakers, workers, lastN } = options;
   // A generous start-up bound: the machine may be busy with other jobs.
   const server: ServerHandle = await startServerProcess('servers/roundtable.ts', { workers, lastN, workerMaxConsumers: options.workerMaxConsumers }, 120_000);
-  const clients: Client[] = [];
+  const processes: ServerHandle[] = [];
   const cleanup = async () => {
-    await Promise.all(clients.map(async (c) => {
-      for (const stop of c.stops) stop();
-      await c.conference.leave().catch(() => undefined);
-      c.media?.stop();
-    }));
-    clients.length = 0;
+    await Promise.all(processes.splice(0).map((p) => p.stop().catch(() => undefined)));
     await server.stop().catch(() => undefined);
   };
   track(cleanup);
@@ -89,77 +60,66 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     // What each receiver must decode: every camera but its own, every speaker's audio but its own.
     const expected = (i: number) => (i < videoSenders ? videoSenders - 1 : videoSenders) + (isSpeaker(i) ? speakers - 1 : speakers);
     const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
-    let receivedTotal = 0;
+    const clientOptions: LargeRoomClientsOptions = { url: server.baseUrl, roomId: 'large', videoSenders, speakers };
+    for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000));
+    const processOf = (index: number) => processes[Math.floor(index / options.perProcess)]!;
     const failures: string[] = [];
-    const t0 = performance.now();
-    const since = () => performance.now() - t0;
-    let completeAt = 0;
-
-    const setUp = async (index: number) => {
-      // A join the loaded machine timed out is tried again on a fresh client, up to 3 times.
-      for (let attempt = 1; ; attempt++) {
-        const conference = new Conference({ url: server.baseUrl, handlerName: 'Chrome111' });
-        const client: Client = { index, conference, received: new Set(), stops: [] };
-        conference.on('connectionStateChanged', ({ state, reason }) => {
-          if (state === 'reconnecting') failures.push(`rejoin: ${reason}`);
-        });
-        const firstMedia = watchFirstMedia(conference);
-        client.stops.push(() => firstMedia.stop());
-        conference.on('streamAdded', (event) => {
-          // Only the media this receiver must get: every camera, and the speakers' audio.
-          const from = Number(conference.participants.get(event.participantId)?.displayName.replace('peer-', '') ?? NaN);
-          if (!Number.isInteger(from) || (event.kind === 'audio' && !isSpeaker(from))) return;
-          // By sender, not participant id: a sender that rejoined as a new participant is the same stream.
-          const key = `${from}:${event.kind}`;
-          if (client.received.has(key)) return;
-          firstMedia.add(event.consumerId, event.kind, () => {
-            if (client.received.has(key)) return;
-            client.received.add(key);
-            if (++receivedTotal === expectedTotal) completeAt = since();
-            if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
-          });
-        });
-        try {
-          await conference.join({ roomId: 'large', displayName: `peer-${index}` });
-        } catch (error) {
-          failures.push(`join: ${(error as Error).message}`);
-          for (const stop of client.stops) stop();
-          await conference.leave().catch(() => undefined);
-          if (attempt >= 3) return;
-          continue;
-        }
-        clients.push(client);
-        const video = index < videoSenders;
-        client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
-        const media = client.media;
-        await produceWithRetry(conference, () => media.audio!.clone(), 'mic', failures);
-        if (media.video) await produceWithRetry(conference, () => media.video!.clone(), 'camera', failures);
-        return;
+    const received = new Map<number, number>();
+    let connected = 0;
+    // A process that hangs (wrtc) or is starved answers late or never: its last answer stands.
+    const poll = async () => {
+      const statuses = await Promise.all(
+        processes.map((p) => Promise.race([p.command<LargeRoomClientsStatus>('status'), sleep(2_000).then(() => undefined)]).catch(() => undefined)),
+      );
+      connected = 0;
+      for (const status of statuses) {
+        if (!status) continue;
+        connected += status.connected;
+        failures.push(...status.failures);
+        for (const [index, count] of Object.entries(status.received)) received.set(Number(index), count);
       }
     };
+    const receivedTotal = () => [...received.values()].reduce((a, b) => a + b, 0);
+    const t0 = performance.now();
+    const since = () => performance.now() - t0;
+
     for (let start = 0; start < n; start += options.batch) {
-      // A client that hangs (a starved machine) is given up after 90 s; the rest go on.
+      const batch = Array.from({ length: Math.min(options.batch, n - start) }, (_, k) => start + k);
+      const byProcess = new Map<ServerHandle, number[]>();
+      for (const index of batch) byProcess.set(processOf(index), [...(byProcess.get(processOf(index)) ?? []), index]);
+      // A set-up still running after 90 s (a starved or hung process) is given up; the rest go on.
       await Promise.all(
-        Array.from({ length: Math.min(options.batch, n - start) }, (_, k) =>
+        [...byProcess].map(([child, indices]) =>
           new Promise<void>((resolve) => {
-            // Only a set-up still running after 90 s counts as a failure.
             const timer = setTimeout(() => {
-              failures.push(`peer-${start + k}: set-up over 90 s`);
+              failures.push(`peers ${indices[0]}–${indices.at(-1)}: set-up over 90 s`);
               resolve();
             }, 90_000);
-            void setUp(start + k).finally(() => {
-              clearTimeout(timer);
-              resolve();
-            });
+            void child
+              .command('join', { indices })
+              .catch((error: Error) => void failures.push(`join batch: ${error.message}`))
+              .finally(() => {
+                clearTimeout(timer);
+                resolve();
+              });
           }),
         ),
       );
-      log(`  large room: ${clients.length} joined, ${receivedTotal}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
+      await poll();
+      log(`  large room: ${connected} connected, ${receivedTotal()}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
     }
     const joinedAt = since();
-    while (!completeAt && since() < options.timeoutMs) await sleep(50);
-    const connected = clients.filter((c) => c.conference.state === 'connected').length;
-    const missing = clients.flatMap((c) => (c.received.size < expected(c.index) ? [`peer-${c.index}: ${c.received.size}/${expected(c.index)}`] : []));
+    let completeAt = 0;
+    // Polled every half second: the completion time is known to that resolution.
+    while (since() < options.timeoutMs) {
+      await poll();
+      if (receivedTotal() === expectedTotal) {
+        completeAt = since();
+        break;
+      }
+      await sleep(500);
+    }
+    const missing = Array.from({ length: n }, (_, i) => i).flatMap((i) => ((received.get(i) ?? 0) < expected(i) ? [`peer-${i}: ${received.get(i) ?? 0}/${expected(i)}`] : []));
 
     // Steady state: the speakers' audio flows to everyone; cameras are hidden.
     await sleep(3_000);
@@ -181,7 +141,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       lastN,
       connected,
       streamsExpected: expectedTotal,
-      streamsReceived: receivedTotal,
+      streamsReceived: receivedTotal(),
       missing: missing.slice(0, 10),
       /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
       failedAttempts: failures.length,
@@ -200,7 +160,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       workerCpuMsPerStreamPerS: round(workerCpuMsPerS / Math.max(1, forwarded), 4),
     };
     log(
-      `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal}/${expectedTotal} streams received` +
+      `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal()}/${expectedTotal} streams received` +
         `${completeAt ? ` in ${result.allReceivedMs} ms` : ' (NOT all)'}, ≤${result.maxAudioForwardedPerReceiver} audio forwarded per receiver, ` +
         `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
         `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,

@@ -1,0 +1,112 @@
+/**
+ * Child process: a share of bench:room-scale's large-room participants (Node SDK clients on wrtc).
+ * Fifty clients in one Node process share one main thread: their socket.io heartbeats missed the
+ * host's deadline and they rejoined, and wrtc once deadlocked the whole process in
+ * RTCPeerConnection.close(). Spread over several processes, a starved or hung process costs only
+ * its own clients, and the parent still reports.
+ *
+ * Commands: `join` { indices } sets those participants up (join, mic, camera for the first
+ * `videoSenders`); `status` reports who is connected and what each received.
+ */
+import { Conference } from '../../renderer/src/conference';
+import { installWrtcGlobals } from '../../tests/support/wrtc';
+import { watchFirstMedia } from '../lib/firstMedia';
+import { benchMedia, type BenchMedia } from '../lib/media';
+import { produceWithRetry } from '../lib/produceWithRetry';
+import { childOptions, serveParent } from '../lib/serverProcess';
+
+installWrtcGlobals();
+
+export interface LargeRoomClientsOptions {
+  url: string;
+  roomId: string;
+  videoSenders: number;
+  speakers: number;
+}
+
+export interface LargeRoomClientsStatus {
+  connected: number;
+  /** Streams each participant (by index) received a first packet of: cameras and the speakers' audio. */
+  received: Record<number, number>;
+  failures: string[];
+}
+
+interface Client {
+  index: number;
+  conference: Conference;
+  media?: BenchMedia;
+  received: Set<string>;
+  stops: (() => void)[];
+}
+
+const options = childOptions<LargeRoomClientsOptions>();
+const clients: Client[] = [];
+const failures: string[] = [];
+const isSpeaker = (i: number) => i >= options.videoSenders && i < options.videoSenders + options.speakers;
+
+/** One participant: a join the loaded machine timed out is tried again on a fresh client, up to 3 times. */
+async function setUp(index: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const conference = new Conference({ url: options.url, handlerName: 'Chrome111' });
+    const client: Client = { index, conference, received: new Set(), stops: [] };
+    conference.on('connectionStateChanged', ({ state, reason }) => {
+      if (state === 'reconnecting') failures.push(`rejoin: ${reason}`);
+    });
+    const firstMedia = watchFirstMedia(conference);
+    client.stops.push(() => firstMedia.stop());
+    conference.on('streamAdded', (event) => {
+      // Only the media this receiver must get: every camera, and the speakers' audio.
+      const from = Number(conference.participants.get(event.participantId)?.displayName.replace('peer-', '') ?? NaN);
+      if (!Number.isInteger(from) || (event.kind === 'audio' && !isSpeaker(from))) return;
+      // By sender, not participant id: a sender that rejoined as a new participant is the same stream.
+      const key = `${from}:${event.kind}`;
+      if (client.received.has(key)) return;
+      firstMedia.add(event.consumerId, event.kind, () => {
+        client.received.add(key);
+        // A decoded camera is hidden (as the app does off screen), to keep the load clients alive.
+        if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
+      });
+    });
+    try {
+      await conference.join({ roomId: options.roomId, displayName: `peer-${index}` });
+    } catch (error) {
+      failures.push(`join: ${(error as Error).message}`);
+      for (const stop of client.stops) stop();
+      await conference.leave().catch(() => undefined);
+      if (attempt >= 3) return;
+      continue;
+    }
+    clients.push(client);
+    const video = index < options.videoSenders;
+    client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
+    const media = client.media;
+    await produceWithRetry(conference, () => media.audio!.clone(), 'mic', failures);
+    if (media.video) await produceWithRetry(conference, () => media.video!.clone(), 'camera', failures);
+    return;
+  }
+}
+
+serveParent(
+  { baseUrl: options.url, workerPid: 0 },
+  {
+    join: async (args) => {
+      const { indices } = args as { indices: number[] };
+      await Promise.all(indices.map((index) => setUp(index)));
+      return clients.length;
+    },
+    status: (): LargeRoomClientsStatus => ({
+      connected: clients.filter((c) => c.conference.state === 'connected').length,
+      received: Object.fromEntries(clients.map((c) => [c.index, c.received.size])),
+      failures: failures.splice(0),
+    }),
+  },
+  async () => {
+    await Promise.all(
+      clients.map(async (c) => {
+        for (const stop of c.stops) stop();
+        await c.conference.leave().catch(() => undefined);
+        c.media?.stop();
+      }),
+    );
+  },
+);
