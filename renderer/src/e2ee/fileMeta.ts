@@ -8,31 +8,22 @@
  */
 import { FileName, MimeType } from '../../../shared/fileTransfer';
 import type { ChatContext, FileMeta } from '../conference/MediaEncryption';
-import { fromBase64Url, toBase64Url } from './chatCrypto';
 import { FileDecryptError } from './fileCrypto';
+import { type OpenFailure, SealedTextError, openText, sealText, toBase64Url } from './sealedText';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
-function additionalData({ from, to }: ChatContext): Uint8Array<ArrayBuffer> {
-  return encoder.encode(`roundtable/e2ee/v1/file-meta\u0000${from}\u0000${to ?? ''}`);
-}
+const messages: Record<OpenFailure, string> = {
+  'not-ciphertext': 'cannot decrypt: the file’s details are not ciphertext',
+  'too-short': 'cannot decrypt: the file’s details are too short',
+  'not-decrypted': 'cannot decrypt: another meeting key, or altered on the way',
+};
 
 /** 128 random bits, base64url. */
 export function newFileNonce(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-export async function sealFileMeta(key: CryptoKey, meta: FileMeta, context: ChatContext): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const plain = encoder.encode(JSON.stringify({ name: meta.name, size: meta.size, mimeType: meta.mimeType, nonce: meta.nonce }));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(context) }, key, plain));
-  const out = new Uint8Array(IV_BYTES + sealed.length);
-  out.set(iv);
-  out.set(sealed, IV_BYTES);
-  return toBase64Url(out);
+export function sealFileMeta(key: CryptoKey, meta: FileMeta, context: ChatContext): Promise<string> {
+  return sealText(key, 'file-meta', JSON.stringify({ name: meta.name, size: meta.size, mimeType: meta.mimeType, nonce: meta.nonce }), context);
 }
 
 /**
@@ -40,18 +31,12 @@ export async function sealFileMeta(key: CryptoKey, meta: FileMeta, context: Chat
  * recipient, or (from a participant who has the key) details no file may have.
  */
 export async function openFileMeta(key: CryptoKey, sealed: string, context: ChatContext): Promise<FileMeta> {
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = fromBase64Url(sealed);
-  } catch {
-    throw new FileDecryptError('cannot decrypt: the file’s details are not ciphertext');
-  }
-  if (bytes.length < IV_BYTES + TAG_BYTES) throw new FileDecryptError('cannot decrypt: the file’s details are too short');
   let text: string;
   try {
-    text = decoder.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, IV_BYTES), additionalData: additionalData(context) }, key, bytes.subarray(IV_BYTES)));
-  } catch {
-    throw new FileDecryptError('cannot decrypt: another meeting key, or altered on the way');
+    text = await openText(key, 'file-meta', sealed, context);
+  } catch (error) {
+    if (error instanceof SealedTextError) throw new FileDecryptError(messages[error.reason]);
+    throw error;
   }
   let value: Partial<Record<keyof FileMeta, unknown>>;
   try {
