@@ -92,8 +92,12 @@ export class LabParticipant {
     return (await this.downlink(of)).layers;
   }
 
-  /** `consumerLayers` plus the host's estimate of that participant's downlink (kbit/s, null before feedback). */
-  downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number }> {
+  /**
+   * `consumerLayers` plus the host's estimate of that participant's downlink (kbit/s, null before
+   * feedback), what the host sends it (kbit/s), and what the others' microphones send (kbit/s; audio
+   * is forwarded whatever the estimate: mediasoup shares the estimate among videos only).
+   */
+  downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number; sentKbps: number; othersAudioKbps: number }> {
     return this.page.evaluate(`(async () => {
       const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' }, signal: AbortSignal.timeout(3000) });
       const stats = await response.json();
@@ -105,7 +109,15 @@ export class LabParticipant {
         layers[names.get(c.fromPeerId)] = c.currentLayers ? c.currentLayers.spatialLayer * 3 + (c.currentLayers.temporalLayer ?? 2) : null;
       }
       const estimate = me ? me.availableOutgoingBitrate : null;
-      return { layers, estimateKbps: typeof estimate === 'number' ? Math.round(estimate / 1000) : null, probeKB: me ? Math.round(me.probationBytesSent / 1000) : 0 };
+      let othersAudio = 0;
+      for (const p of stats.participants) if (p !== me) for (const producer of p.producers) if (producer.kind === 'audio') othersAudio += producer.bitrate;
+      return {
+        layers,
+        estimateKbps: typeof estimate === 'number' ? Math.round(estimate / 1000) : null,
+        probeKB: me ? Math.round(me.probationBytesSent / 1000) : 0,
+        sentKbps: me ? Math.round(me.bitrateOut / 1000) : 0,
+        othersAudioKbps: Math.round(othersAudio / 1000),
+      };
     })()`);
   }
 
