@@ -7,13 +7,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { type JsonReport, triage } from './unit-tests/crashTriage';
 
 const vitest = join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs');
 
 function runVitest(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vitest, 'run', ...args], { stdio: ['inherit', 'pipe', 'pipe'] });
+    // Piped, vitest would think it writes to a file: keep its colours when this runs in a terminal.
+    const colour = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } : {};
+    const child = spawn(process.execPath, [vitest, 'run', ...args], { stdio: ['inherit', 'pipe', 'pipe'], env: { ...process.env, ...colour } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -24,7 +27,7 @@ function runVitest(args: string[]): Promise<{ code: number; output: string }> {
       output += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output: stripVTControlCharacters(output) }));
   });
 }
 
