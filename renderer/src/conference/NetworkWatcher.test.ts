@@ -271,6 +271,21 @@ describe('network watcher', () => {
     done();
   });
 
+  it('both transports going silent a moment apart (UDP blocked): the later one does not vouch for the earlier for ever', async () => {
+    // Lab, UDP blocked mid-call (CI, 2026-12-01): the receiving transport's media stopped a moment
+    // before the sending one's feedback, and the sending transport (its sends failing, so it owed
+    // nothing) kept "proving" the path alive: the repair waited 3.8 s for unanswered ICE checks.
+    const { meeting, send, recv, done } = setup({ answers: true, iceRecovers: false });
+    await settle(300); // media flowing
+    recv.inflow = 0;
+    await settle(150); // the sending transport hears its last feedback after the receiving one's last media
+    send.inflow = 0;
+    await settle(900); // silence (400 ms) from the receiving transport's last media, plus polls
+    expect(meeting.restartIce).toHaveBeenCalled();
+    expect(meeting.restartIce.mock.calls[0]![0]).toBe(recv);
+    done();
+  });
+
   it('file data arriving fast, then stopping while a producer is unpaused (a still screen share) is no dead path', async () => {
     const { meeting, recv, send, done } = setup({ answers: true, iceRecovers: false });
     send.inflow = 0;

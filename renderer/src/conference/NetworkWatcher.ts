@@ -225,13 +225,16 @@ export class NetworkWatcher {
   }
 
   /**
-   * Whether another transport to the host received something after `since`. The transports share
-   * the path to the host, so it is alive: feedback owed to one of them is late, not lost for good (a
-   * congested downlink holds and drops the host's RTCP to a sending transport while the receiving
-   * one is still fed). A dead path (link down, address gone, UDP blocked) silences them all.
+   * Whether another transport to the host received something after `since` and is still receiving.
+   * The transports share the path to the host, so it is alive: feedback owed to one of them is late,
+   * not lost for good (a congested downlink holds and drops the host's RTCP to a sending transport
+   * while the receiving one is still fed). A dead path (link down, address gone, UDP blocked)
+   * silences them all, a moment apart: a sibling that went quiet too proves nothing, however late
+   * its last packet came.
    */
   #siblingHeardSince(transport: types.Transport, since: number): boolean {
-    for (const [other, heard] of this.#heard) if (other !== transport && !other.closed && heard.arrivedAt > since) return true;
+    const recent = Date.now() - (this.#probeAfterMs + this.#pollMs);
+    for (const [other, heard] of this.#heard) if (other !== transport && !other.closed && heard.arrivedAt > since && heard.arrivedAt > recent) return true;
     return false;
   }
 
