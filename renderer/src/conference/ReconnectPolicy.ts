@@ -1,4 +1,7 @@
-/** Decides how long to wait before reconnect attempt `attempt` (0-based); null gives up. */
+/**
+ * Decides how long after the start of the previous reconnect attempt attempt `attempt` (0-based)
+ * starts (the first: after the drop); null gives up. A try that took longer starts the next at once.
+ */
 export interface ReconnectPolicy {
   nextRetryDelayMs(context: { attempt: number; elapsedMs: number }): number | null;
 }

@@ -37,12 +37,18 @@ export class Reconnector {
   async run(attempt: Attempt, options: { immediate?: boolean; leaveFirst?: boolean } = {}): Promise<void> {
     if (options.leaveFirst) await this.#steps.leaveOnHost();
     const startedAt = Date.now();
+    let previousTryAt: number | undefined;
     for (let n = 0; n < MAX_ATTEMPTS && attempt.current; n++) {
       // Still connected (the host asked us to rejoin): the first try need not wait.
       const delay = n === 0 && options.immediate ? 0 : this.#policy.nextRetryDelayMs({ attempt: n, elapsedMs: Date.now() - startedAt });
       if (delay === null) break;
-      await (this.#steps.wait ?? sleep)(delay);
+      // The delay spaces the starts of tries: one that waited out its connect timeout (the host's
+      // link is down) has already waited, and a new connection attempt now is what finds the host
+      // the moment it is back.
+      const waited = previousTryAt === undefined ? 0 : Date.now() - previousTryAt;
+      await (this.#steps.wait ?? sleep)(Math.max(0, delay - waited));
       if (!attempt.current) return;
+      previousTryAt = Date.now();
       try {
         await this.#steps.establish(attempt);
         return;
