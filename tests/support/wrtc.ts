@@ -35,9 +35,31 @@ for (const method of peerConnectionMethods) {
     return result;
   };
 }
+/*
+ * Reading `localDescription` can crash the process: a vitest fork died with SIGSEGV in
+ * webrtc::SdpSerialize under node_webrtc::RTCPeerConnection::GetLocalDescription (core dump, a
+ * prepared-transports test; mediasoup-client reads it right after setLocalDescription, also when the
+ * transport was closed meanwhile). The native getter serializes a description the native side may
+ * have freed or be changing. mediasoup-client needs only what it just set (its own offer or answer:
+ * MIDs, SSRCs, DTLS fingerprint), so each connection answers from a copy of the last description set.
+ */
+type NativeConnection = { setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> };
+function localDescriptionFromCopy(native: NativeConnection): void {
+  let local: RTCSessionDescriptionInit | null = null;
+  const setLocalDescription = native.setLocalDescription.bind(native);
+  Object.defineProperty(native, 'setLocalDescription', {
+    value: async (description?: RTCSessionDescriptionInit) => {
+      await setLocalDescription(description);
+      if (description?.sdp) local = { type: description.type, sdp: description.sdp };
+    },
+  });
+  Object.defineProperty(native, 'localDescription', { get: () => local });
+}
+
 const NativePeerConnection = wrtc.RTCPeerConnection as new (...args: unknown[]) => EventTarget;
 const RetainedPeerConnection = function (this: unknown, ...args: unknown[]) {
   const pc = new NativePeerConnection(...args);
+  localDescriptionFromCopy((pc as unknown as { _pc: NativeConnection })._pc);
   retain(pc);
   pc.addEventListener('track', (event) => {
     const track = event as Event & { receiver?: unknown; track?: unknown; transceiver?: unknown; streams?: unknown[] };
