@@ -237,8 +237,9 @@ async function roundtableJoin(server: ServerHandle, room: string, name: string, 
   try {
     await page.addInitScript({ content: roundtableProbe });
     await page.goto(`${server.baseUrl}/?room=${room}&name=${encodeURIComponent(name)}`);
-    // The lobby is ready (camera preview running) before the clock starts.
+    // The lobby is ready (camera preview running, the meeting's transports connected) before the clock starts.
     await page.locator('[data-testid="camera-preview"] video').waitFor({ timeout: 10_000 });
+    await page.locator(`form.join-form[data-ready-room="${room}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     await sleep(300);
     await page.evaluate(() => {
       (window as unknown as { __bench: { t0: number } }).__bench.t0 = performance.now();

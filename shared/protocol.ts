@@ -171,6 +171,8 @@ export const requests = {
       e2ee: z.boolean().optional(),
       /** The client takes consumer scores in batches (`consumerScores`); without it, one `consumerScore` each. */
       scoreBatches: z.boolean().optional(),
+      /** Take over the transports this connection prepared in the lobby (`prepareTransports`), if still usable. */
+      usePrepared: z.boolean().optional(),
     }),
     response: z.object({
       peerId: id,
@@ -181,7 +183,7 @@ export const requests = {
       sendTransport: TransportOptions,
       recvTransport: TransportOptions,
       peers: z.array(PeerInfo),
-      /** Consumers for every producer already in the room, already resumed: consume them, then connect. */
+      /** Consumers for every producer already in the room, already resumed (unless `consumersHeld`): consume them, then connect. */
       consumers: z.array(NewConsumer),
       chatHistory: z.array(ChatMessage),
       locked: z.boolean(),
@@ -196,8 +198,28 @@ export const requests = {
       waitingList: WaitingList.optional(),
       /** The meeting is end-to-end encrypted (its owner marked it): media and chat only with the meeting key. */
       e2ee: z.boolean().optional(),
+      /**
+       * The join took the transports `prepareTransports` made, already connected: `consumers` are held
+       * (paused) until the client says it took them (`consumersTaken`), so no RTP comes before its SDP.
+       */
+      consumersHeld: z.boolean().optional(),
     }),
   },
+  /**
+   * In the lobby, before `join`: the host creates this connection's two transports on the meeting's
+   * router now, so the client can connect them (ICE, DTLS) before the user presses Join; `join` then
+   * takes them over. `null` when there is nothing to prepare on (no such meeting here yet). One pair
+   * per connection: a new request replaces the previous pair. Nothing can be sent or received on
+   * them before the join is let in.
+   */
+  prepareTransports: {
+    request: z.object({ roomId: RoomId }),
+    response: z.object({
+      prepared: z.object({ sendTransport: TransportOptions, recvTransport: TransportOptions, iceServers: z.array(IceServer) }).nullable(),
+    }),
+  },
+  /** The client took these held join-answer consumers (`consumersHeld`): they may forward now. */
+  consumersTaken: { request: z.object({ consumerIds: z.array(id).min(1).max(limits.maxConsumersPerOffer) }), response: z.object({}) },
   /** `rejoining`: the client leaves only to rejoin at once (to repair its media): it stays listed as reconnecting. */
   leave: { request: z.object({ rejoining: z.boolean().optional() }).optional(), response: z.object({}) },
   /** Liveness probe: after a network change the client asks whether signaling and its session still work. */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { limits } from '../../shared/limits';
-import type { ChatMessage, NewConsumer, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
+import type { ChatMessage, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
 import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
@@ -12,6 +12,7 @@ import { ChatHistory } from './room/ChatHistory';
 import { HostRole } from './room/HostRole';
 import { MediaGraph, defaultScaleOptions, type ProduceRequest, type ScaleOptions } from './room/MediaGraph';
 import { MediaGraphRehome } from './room/MediaGraphRehome';
+import { PreparedTransports } from './room/PreparedTransports';
 import { PeerDepartures, type DepartureDeps } from './room/PeerDepartures';
 import { owned } from './room/ownership';
 import type { RoomSpanHooks } from './cluster/RoomSpanHooks';
@@ -51,12 +52,16 @@ export interface JoinOptions {
   resumeToken?: string;
   /** Proved the owner key or the admin token: host of the room, enters whatever the lock. */
   asOwner?: boolean;
+  /** This connection's lobby transports: taken over if still usable here, else released. */
+  prepared?: PreparedTransports;
 }
 
 export interface JoinResult {
   peer: Peer;
   isHost: boolean;
   resumeToken: string;
+  /** The participant got the lobby's prepared (connected) transports. */
+  adoptedPrepared: boolean;
 }
 
 const CLOSE_MESSAGES: Record<RoomCloseCause, string> = {
@@ -169,7 +174,8 @@ export class Room extends EventEmitter<RoomEvents> {
     try {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
-      const { transports, placed } = await this.#media.createTransports(peerId);
+      const adoptedPrepared = options.prepared?.roomId === this.id && options.prepared.usable;
+      const { transports, placed } = adoptedPrepared ? options.prepared!.adopt() : await this.#media.createTransports(peerId);
       const [sendTransport, recvTransport] = transports;
       try {
         if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
@@ -197,11 +203,20 @@ export class Room extends EventEmitter<RoomEvents> {
       peer.once('close', (cause) => this.#onPeerClosed(peer, cause));
       this.broadcast('peerJoined', peer.info(isHost), peer.id);
       this.#logger.info({ peerId, peers: this.peers.size, resumed: Boolean(ticket.resumed), isHost }, 'peer joined');
-      return { peer, isHost, resumeToken };
+      return { peer, isHost, resumeToken, adoptedPrepared };
     } catch (error) {
       this.#admission.abort(ticket);
       throw error;
+    } finally {
+      options.prepared?.release();
     }
+  }
+
+  /** Transports for a lobby connection on the router a join would use now (`prepareTransports`). */
+  async prepareTransports(): Promise<PreparedTransports> {
+    if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
+    const { transports, placed } = await this.#media.createTransports('');
+    return new PreparedTransports({ roomId: this.id, placed, send: transports[0], recv: transports[1], release: (at) => this.#media.abandon(at) });
   }
 
   #decideHost(peer: Peer, asOwner: boolean, wasHost: boolean): boolean {
@@ -253,11 +268,6 @@ export class Room extends EventEmitter<RoomEvents> {
 
   #ownProducer(peer: Peer, producerId: string): types.Producer<ProducerAppData> {
     return owned(peer.producers.get(producerId), this.peers.values(), (p) => p.producers.has(producerId), 'producer');
-  }
-
-  /** Consumers for everything already in the room, for the join answer. */
-  consumeExisting(peer: Peer): Promise<NewConsumer[]> {
-    return this.#media.consumeExisting(peer);
   }
 
   /** The room's media graph (routers across workers, pipes, speakers, forwarding): stats and tests. */

@@ -17,6 +17,15 @@ export function warmUp(url: string): void {
 }
 
 /**
+ * Has the warm Conference connect the transports of meeting `roomId` on its host ahead of Join
+ * (not for end-to-end encrypted meetings). Resolves whether they are ready; never rejects.
+ */
+export function warmUpMeeting(url: string, roomId: string): Promise<boolean> {
+  warmUp(url);
+  return warm!.conference.prepare({ roomId }).catch(() => false);
+}
+
+/**
  * Starts joining on the warm Conference the moment the user presses Join, before the meeting view
  * has rendered; the view's own join() (same parameters) then takes this attempt over.
  */

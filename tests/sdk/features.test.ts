@@ -182,7 +182,7 @@ describe('meeting features, media controls and host controls', () => {
     await waitFor(() => racer.consumers.size === 2, 'racer consumes mic and camera');
     for (const consumer of [...racer.consumers.values()]) consumer.close();
     // A join-time consume and a new-producer consume running at once for the same peer:
-    const [first, second] = await Promise.all([hostRoom.consumeExisting(racer), hostRoom.consumeExisting(racer)]);
+    const [first, second] = await Promise.all([hostRoom.media.consumeExisting(racer), hostRoom.media.consumeExisting(racer)]);
     expect(first.length + second.length).toBe(2);
     const producerIds = [...racer.consumers.values()].map((c) => c.producerId);
     expect(new Set(producerIds).size).toBe(producerIds.length);

@@ -11,6 +11,7 @@ import { Forwarding } from './Forwarding';
 import type { MediaGraphRehome } from './MediaGraphRehome';
 import { RoomRouters, type RoomRouter } from './RoomRouters';
 import { SpeakerTracker } from './SpeakerTracker';
+import { scoreReportsFor } from './ScoreReports';
 import { BandwidthPriority } from './BandwidthPriority';
 
 export interface ScaleOptions {
@@ -241,20 +242,35 @@ export class MediaGraph {
    * Consumers for everything already in the room, for the join answer. Those the policy forwards
    * start unpaused: no RTP can reach the client before it connects its receive transport, which it
    * does only after creating these consumers, and mediasoup asks for a keyframe on connect.
+   * `held`: the receive transport may be connected already (prepared in the lobby), so every
+   * consumer starts paused and waits for the client's `consumersTaken` (`taken`).
    */
-  async consumeExisting(peer: Peer): Promise<NewConsumer[]> {
+  async consumeExisting(peer: Peer, options: { held?: boolean } = {}): Promise<NewConsumer[]> {
+    const held = options.held === true;
+    const consume = async (producerPeerId: string, producer: types.Producer<ProducerAppData>, from: RoomRouter | undefined) => {
+      const created = await this.#createConsumer(peer, producerPeerId, producer, from, held || !this.forwarding.wants(undefined, producer.kind, producerPeerId));
+      // At once, before any policy change could resume it.
+      if (created && held) this.forwarding.hold(created.consumer);
+      return created;
+    };
     const pending = [];
     for (const other of this.#room.peers.values()) {
       if (other === peer) continue;
-      for (const producer of other.producers.values()) {
-        pending.push(this.#createConsumer(peer, other.id, producer, this.routers.routerOf(other), !this.forwarding.wants(undefined, producer.kind, other.id)));
-      }
+      for (const producer of other.producers.values()) pending.push(consume(other.id, producer, this.routers.routerOf(other)));
     }
-    for (const { peerId, producer } of this.remoteProducers.values()) {
-      pending.push(this.#createConsumer(peer, peerId, producer, this.routers.home, !this.forwarding.wants(undefined, producer.kind, peerId)));
-    }
+    for (const { peerId, producer } of this.remoteProducers.values()) pending.push(consume(peerId, producer, this.routers.home));
     const created = await Promise.all(pending);
     return created.flatMap((c) => (c ? [c.announcement] : []));
+  }
+
+  /** The client took these held join-answer consumers: they forward as the policy says. Others' ids are ignored. */
+  taken(peer: Peer, consumerIds: readonly string[]): void {
+    for (const id of new Set(consumerIds)) {
+      const consumer = peer.consumers.get(id);
+      if (!consumer || consumer.closed) continue;
+      scoreReportsFor(peer).taken(id);
+      void this.forwarding.delivered(consumer).catch(() => undefined);
+    }
   }
 
   /** The client paused or resumed one of its consumers (a tile hidden or shown, a pin). */

@@ -4,6 +4,7 @@ import { limits } from '../../../shared/limits';
 import { ConsumerTakeResult, type Ack, type ClientToServerEvents, type NewConsumer, type NotificationData, type NotificationName, type ServerToClientEvents } from '../../../shared/protocol';
 import type { Peer, PeerChannel } from '../Peer';
 import type { Room } from '../Room';
+import type { PreparedTransports } from '../room/PreparedTransports';
 
 const OfferAck = z.union([
   z.object({ ok: z.literal(true), data: z.object({ results: z.array(ConsumerTakeResult).max(limits.maxConsumersPerOffer) }) }).transform((a) => ({ ok: true as const, results: a.data.results })),
@@ -23,6 +24,7 @@ export class Session implements PeerChannel {
   consumerBatches = false;
   /** The client said in its join that it takes `consumerScores` batches. */
   scoreBatches = false;
+  #prepared?: PreparedTransports;
   #joinDeadline?: NodeJS.Timeout;
   readonly #gone = new AbortController();
 
@@ -49,6 +51,27 @@ export class Session implements PeerChannel {
     this.#joinDeadline.unref();
   }
 
+  /** The lobby's prepared transports, if any; they replace (and release) an earlier pair. */
+  get prepared(): PreparedTransports | undefined {
+    return this.#prepared;
+  }
+
+  setPrepared(prepared: PreparedTransports): void {
+    if (this.#gone.signal.aborted) {
+      prepared.release();
+      return;
+    }
+    if (this.#prepared !== prepared) this.#prepared?.release();
+    this.#prepared = prepared;
+  }
+
+  /** Hands the prepared transports to a join (which adopts or releases them). */
+  takePrepared(): PreparedTransports | undefined {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    return prepared;
+  }
+
   attach(room: Room, peer: Peer, rearmDeadlineMs: number): void {
     this.room = room;
     this.peer = peer;
@@ -73,6 +96,7 @@ export class Session implements PeerChannel {
   closed(): void {
     this.#clearJoinDeadline();
     this.#gone.abort();
+    this.takePrepared()?.release();
   }
 
   async offerConsumers(batch: NewConsumer[], timeoutMs: number): Promise<ConsumerTakeResult[]> {

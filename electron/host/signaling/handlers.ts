@@ -52,6 +52,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
       const asOwner = ctx.isOwnerKey(data.ownerKey);
       // The room is held open while this join uses it, and released (closed if nobody got in) however the join ends.
       return await ctx.rooms.use(data.roomId, async (room) => {
+        // Not taken over: they must not outlive this join either.
+        if (data.usePrepared !== true) session.takePrepared()?.release();
         const e2ee = room.meetingState.admission.e2ee;
         const encrypts = data.e2ee === true;
         e2ee.assertMayJoin(encrypts);
@@ -63,6 +65,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
           passcode: data.passcode,
           resumeToken: data.resumeToken,
           asOwner,
+          prepared: data.usePrepared === true ? session.takePrepared() : undefined,
         });
         const { peer } = result;
         try {
@@ -70,7 +73,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
           // Checked again: the owner may have marked the meeting while this join waited to be let in.
           e2ee.joined(peer, { encrypts, asOwner }, room.peers.values());
           session.attach(room, peer, ctx.joinDeadlineMs);
-          const consumers = await room.consumeExisting(peer);
+          const held = result.adoptedPrepared;
+          const consumers = await room.media.consumeExisting(peer, { held });
           if (peer.closed) throw new HostError('not_joined', 'left during join');
           return {
             peerId: peer.id,
@@ -90,6 +94,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             waitingRoom: waitingRoomOf(room).enabled,
             waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
             e2ee: e2ee.on,
+            ...(held ? { consumersHeld: true } : {}),
           };
         } catch (error) {
           // Nothing the failed join created may stay behind.
@@ -113,9 +118,40 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     return {};
   },
 
+  async prepareTransports(ctx, data) {
+    const { session } = ctx;
+    if ((session.peer && !session.peer.closed) || session.joining) throw new HostError('already_joined', 'already in a meeting');
+    await ctx.actionLimits.consume('join', session.id);
+    const room = ctx.rooms.get(data.roomId);
+    // Nothing to prepare on: the meeting is not open on this host (yet), or it is encrypted end to end
+    // (its clients set up their transports for that with the peer id the join gives them).
+    if (!room || room.closed || room.meetingState.admission.e2ee.on) return { prepared: null };
+    const prepared = await room.prepareTransports();
+    // A join that started meanwhile did without them.
+    if (session.joining || session.peer) {
+      prepared.release();
+      return { prepared: null };
+    }
+    session.setPrepared(prepared);
+    if (prepared !== session.prepared) return { prepared: null };
+    return { prepared: { sendTransport: toWireTransport(prepared.send), recvTransport: toWireTransport(prepared.recv), iceServers: ctx.iceServers() } };
+  },
+
   async connectTransport(ctx, data) {
+    const dtlsParameters = fromWireDtlsParameters(data.dtlsParameters);
+    const prepared = ctx.session.peer ? undefined : ctx.session.prepared?.owns(data.transportId);
+    if (prepared) {
+      await prepared.connect({ dtlsParameters });
+      return {};
+    }
     const { peer, room } = joined(ctx);
-    await room.ownTransport(peer, data.transportId).connect({ dtlsParameters: fromWireDtlsParameters(data.dtlsParameters) });
+    await room.ownTransport(peer, data.transportId).connect({ dtlsParameters });
+    return {};
+  },
+
+  consumersTaken(ctx, data) {
+    const { peer, room } = joined(ctx);
+    room.media.taken(peer, data.consumerIds);
     return {};
   },
 

@@ -4,7 +4,7 @@ import type { Notice } from '../hooks/useNotices';
 import { useDiscoveredMeetings, useHosting } from '../hooks/usePlatform';
 import { E2eeSession, generateMeetingKey } from '../e2ee';
 import { parseJoinInput, takeMeetingKey, takeOwnerKey } from '../joinLink';
-import { warmUp } from '../warmConference';
+import { warmUp, warmUpMeeting } from '../warmConference';
 import { effectsFromPreferences, type EffectSettings } from '../media/effects';
 import type { DiscoveredMeeting, HostingInfo, Platform, Preferences } from '../platform';
 import { DevicePreview } from './DevicePreview';
@@ -15,6 +15,9 @@ import type { JoinRequest } from './Meeting';
 import type { DeviceKind } from './SettingsDialog';
 
 export type { JoinRequest } from './Meeting';
+
+/** How long the meeting field must stay unchanged before its transports are prepared (one per typed name would waste them). */
+const WARM_MEETING_DELAY_MS = 300;
 
 interface LobbyProps {
   platform: Platform;
@@ -65,6 +68,21 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
     const url = platform.defaultHostUrl();
     if (url) warmUp(url);
   }, [platform]);
+
+  // And connect the media transports of the meeting named here, once the name has settled, so the
+  // first remote frame after Join waits for no handshake. Not for end-to-end encrypted meetings.
+  const [readyRoom, setReadyRoom] = useState<string | undefined>();
+  useEffect(() => {
+    const url = platform.defaultHostUrl();
+    const target = parseJoinInput(room);
+    if (!url || !target || (target.hostUrl && target.hostUrl !== url) || target.meetingKey || e2ee.enabled) return;
+    let current = true;
+    const timer = setTimeout(() => void warmUpMeeting(url, target.roomId).then((ready) => current && setReadyRoom(ready ? target.roomId : undefined)), WARM_MEETING_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [platform, room, e2ee.enabled]);
 
   const requireName = (): string | undefined => {
     const name = displayName.trim();
@@ -153,7 +171,7 @@ export function Lobby({ platform, preferences, notice, openedLink, onDevicesChan
       <div className="lobby-columns">
         <DevicePreview devices={preferences} onChange={onDevicesChange} effects={effectsFromPreferences(preferences)} onEffectsChange={(change) => onEffectsChange?.(change)} />
         <div className="lobby-side">
-          <form onSubmit={submit} className="join-form" aria-label="Join a meeting">
+          <form onSubmit={submit} className="join-form" aria-label="Join a meeting" data-ready-room={readyRoom}>
             <label>
               Your name
               <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={limits.maxDisplayNameLength} autoComplete="name" required />

@@ -9,7 +9,7 @@ import { FileTransfers, PrivateMessages } from './FileTransfers';
 import { firstMediaArrived } from './firstMedia';
 import { JoinHandshake, sameJoin, type JoinAnswer, type JoinParams } from './JoinHandshake';
 import type { LocalStream } from './LocalStream';
-import { MediaTransports } from './MediaTransports';
+import type { MediaTransports } from './MediaTransports';
 import type { NetworkWatcher } from './NetworkWatcher';
 import { watchNetwork } from './networkWatching';
 import { listenForConnectionEvents } from './connectionEvents';
@@ -21,6 +21,8 @@ import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
 import { WaitingRoomControls } from './WaitingRoomControls';
+import { WarmTransports } from './WarmTransports';
+import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
 
 export type { ConnectionState } from './ConnectionStateMachine';
 export type { ConferenceEvents, StreamEvent } from './events';
@@ -32,12 +34,6 @@ export interface ConferenceOptions {
   reconnectPolicy?: ReconnectPolicy;
   /** mediasoup-client handler; detected from the browser when omitted (Node tests pass 'Chrome111'). */
   handlerName?: types.BuiltinHandlerName;
-}
-
-interface Session {
-  attempt: Attempt;
-  peerId: string;
-  transports: MediaTransports;
 }
 
 const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
@@ -61,6 +57,7 @@ export class Conference extends MeetingControls {
   readonly #subscriber: Subscriber;
   readonly #reconnector: Reconnector;
   readonly #network: NetworkWatcher;
+  readonly #warm: WarmTransports;
   readonly #gate = new NotificationGate();
   /** The meeting's waiting room: for its host, who waits, with Admit / Deny / Admit all. */
   readonly waitingRoom: WaitingRoomControls;
@@ -83,6 +80,7 @@ export class Conference extends MeetingControls {
     this.#signaling = signaling;
     this.#machine = new ConnectionStateMachine((change) => this.emit('connectionStateChanged', change));
     this.#handshake = new JoinHandshake(this.#signaling, options.handlerName, () => this.#publisher.encryption);
+    this.#warm = new WarmTransports(signaling);
     this.waitingRoom = new WaitingRoomControls(signaling);
     this.#room = new RoomState(emit);
     const e2ee = { encryption: () => this.#publisher.encryption, localId: () => this.peerId ?? '' };
@@ -197,11 +195,15 @@ export class Conference extends MeetingControls {
   }
 
   /**
-   * Warms up before the user presses Join: connects signaling and loads the Device. `join()` then
-   * starts with the join request itself. Safe to call more than once; failures are left for `join()`.
+   * Warms up before the user presses Join: connects signaling and loads the Device; with `roomId` (and
+   * no end-to-end encryption) also connects transports the host prepares for it (WarmTransports). `join()`
+   * then sends only the join request, and its first remote media waits for no handshake. Resolves whether
+   * such transports are connected. Safe to call more than once; failures are left for `join()`.
    */
-  prepare(): Promise<void> {
-    return this.#handshake.prepare().then(() => undefined);
+  async prepare(options: { roomId?: string } = {}): Promise<boolean> {
+    const device = await this.#handshake.prepare();
+    if (options.roomId === undefined || this.#publisher.encryption || this.#machine.state !== 'idle') return false;
+    return this.#warm.prepare(device, options.roomId, { tcpOnly: this.#network.tcpOnly });
   }
 
   /** Leaves the meeting; a join or reconnection in flight stops where it is. */
@@ -212,6 +214,7 @@ export class Conference extends MeetingControls {
     // Only prepared (or never used): nothing to announce, but the warm connection must go.
     if (this.#machine.state !== 'idle') this.#machine.transition('disconnected', { reason: 'left' });
     const hadSession = this.#session !== undefined && this.#signaling.connected;
+    this.#warm.close();
     this.#teardownSession();
     this.#gate.discard();
     await this.#publisher.stopAll();
@@ -227,22 +230,18 @@ export class Conference extends MeetingControls {
 
   /** Connect (if needed), load the device, join, consume, then (re)send local streams; a rejoin sends at once (the others wait for it too). */
   async #establish(attempt: Attempt, params: JoinParams, rejoin = false): Promise<void> {
-    let markReady!: () => void;
-    let markFailed!: (error: unknown) => void;
-    this.#sessionReady = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      markFailed = reject;
-    });
-    this.#sessionReady.catch(() => undefined);
+    const { promise, markReady, markFailed } = sessionReadiness();
+    this.#sessionReady = promise;
     let session: Session | undefined;
     try {
       this.#gate.hold();
-      const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }));
+      const usePrepared = this.#warm.claim(params.roomId, !rejoin && !this.#publisher.encryption);
+      const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }), usePrepared);
       attempt.check();
-      session = this.#startSession(attempt, device, answer, params);
+      session = this.#startSession(attempt, device, answer, params, usePrepared ? this.#warm.take(answer) : undefined);
       const sending = rejoin ? this.#publisher.startSendAll(session.transports.send, () => attempt.current) : undefined;
-      // Already resumed by the host: consuming them makes the receive transport connect, and media flows.
-      await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current);
+      // Already resumed by the host (or held until told they were taken): consuming them connects the receive transport, media flows.
+      await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current, answer.consumersHeld === true);
       attempt.check();
       markReady();
       this.#gate.release();
@@ -263,17 +262,16 @@ export class Conference extends MeetingControls {
     }
   }
 
-  #startSession(attempt: Attempt, device: NonNullable<JoinHandshake['device']>, answer: JoinAnswer, params: JoinParams): Session {
+  /** `prepared`: the lobby's transports, which the host took over for this join. */
+  #startSession(attempt: Attempt, device: NonNullable<JoinHandshake['device']>, answer: JoinAnswer, params: JoinParams, prepared?: MediaTransports): Session {
     this.#resumeToken = answer.resumeToken;
-    const transports = new MediaTransports(device, this.#signaling, {
-      send: answer.sendTransport,
-      recv: answer.recvTransport,
-      iceServers: answer.iceServers,
+    const transports = sessionTransports(device, this.#signaling, answer, {
+      prepared,
+      tcpOnly: this.#network.tcpOnly,
+      media: this.#publisher.encryption,
       onLost: (reason) => {
         if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true });
       },
-      tcpOnly: this.#network.tcpOnly,
-      encryption: { media: this.#publisher.encryption, localParticipantId: answer.peerId },
     });
     this.#network.watchTransport(transports.send);
     this.#network.watchTransport(transports.recv);
@@ -301,6 +299,7 @@ export class Conference extends MeetingControls {
     this.#joining = undefined;
     this.#machine.cancelAll(error);
     this.#teardownSession();
+    this.#warm.close();
     this.#gate.discard();
     this.#signaling.disconnect();
     this.#machine.transition('disconnected', { reason, error });

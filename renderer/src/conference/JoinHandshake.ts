@@ -63,7 +63,14 @@ export class JoinHandshake {
    * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
    * A clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays).
    */
-  async join(params: JoinParams, resumeToken: string | undefined, attempt?: Attempt, onWaiting: () => void = () => undefined): Promise<{ device: Device; answer: JoinAnswer }> {
+  /** `usePrepared`: ask the host to take over the transports this connection prepared in the lobby (WarmTransports). */
+  async join(
+    params: JoinParams,
+    resumeToken: string | undefined,
+    attempt?: Attempt,
+    onWaiting: () => void = () => undefined,
+    usePrepared = false,
+  ): Promise<{ device: Device; answer: JoinAnswer }> {
     for (let hop = 0; ; hop++) {
       // Warm (lobby already prepared): the request leaves in this very call. An await here would let the
       // UI's render of the meeting view (queued by the same click) run first and delay the join by it.
@@ -80,6 +87,7 @@ export class JoinHandshake {
         // Said whenever we encrypt: an end-to-end encrypted meeting refuses joins that do not.
         ...(this.#encryption() ? { e2ee: true } : {}),
         scoreBatches: true,
+        ...(usePrepared && hop === 0 ? { usePrepared: true } : {}),
       };
       try {
         const answer = await requestJoin(this.#signaling, request, onWaiting).catch((error: unknown) => {

@@ -32,7 +32,7 @@ export class MediaTransports {
   readonly send: types.Transport;
   readonly recv: types.Transport;
   readonly #signaling: SignalingClient;
-  readonly #onLost: (reason: string) => void;
+  #onLost: (reason: string) => void;
   readonly #recovering = new Set<types.Transport>();
   #closed = false;
 
@@ -79,6 +79,11 @@ export class MediaTransports {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Who is told when the transports are lost (prepared ones change hands when a join adopts them). */
+  set onLost(onLost: (reason: string) => void) {
+    this.#onLost = onLost;
   }
 
   /** ICE restart on every transport that is not connected, or on `which` (diagnostics, network change). */

@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup-client';
+import { limits } from '../../../shared/limits';
 import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import { StreamError } from './errors';
 import type { Emit } from './events';
@@ -71,15 +72,26 @@ export class Subscriber {
    * audio-only first SDP lets DTLS start while video is negotiated. Those not taken are handed back
    * to the host, which offers them again.
    */
-  async takeJoinAnswer(transport: types.Transport, consumers: NewConsumer[], stillCurrent: () => boolean): Promise<void> {
+  async takeJoinAnswer(transport: types.Transport, consumers: NewConsumer[], stillCurrent: () => boolean, held = false): Promise<void> {
+    // Held by the host (the transport was connected in the lobby): each round's streams flow once it is told they were taken.
+    const taking = (offer: NewConsumer[]) => this.take(transport, offer, stillCurrent).then((results) => (held ? this.#tellTaken(results, stillCurrent) : results));
     const audio = consumers.filter((data) => data.kind === 'audio');
-    const first = this.take(transport, audio, stillCurrent);
+    const first = taking(audio);
     if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    const video = this.take(transport, consumers.filter((data) => data.kind !== 'audio'), stillCurrent);
+    const video = taking(consumers.filter((data) => data.kind !== 'audio'));
     const results = [...(await first), ...(await video)];
     const failed = results.filter((r) => !r.ok).map((r) => r.consumerId);
     if (failed.length === 0 || !stillCurrent()) return;
     void this.#signaling.request('reofferConsumers', { consumerIds: failed }).catch(() => undefined);
+  }
+
+  #tellTaken(results: ConsumerTakeResult[], stillCurrent: () => boolean): ConsumerTakeResult[] {
+    const consumerIds = results.filter((r) => r.ok).map((r) => r.consumerId);
+    for (let i = 0; i < consumerIds.length && stillCurrent(); i += limits.maxConsumersPerOffer) {
+      // A lost answer is a lost connection, which the reconnection repairs.
+      void this.#signaling.request('consumersTaken', { consumerIds: consumerIds.slice(i, i + limits.maxConsumersPerOffer) }).catch(() => undefined);
+    }
+    return results;
   }
 
   /** Takes one offer: every consumer in it created in the same tick (one SDP round); a result per consumer. */
