@@ -97,7 +97,7 @@ export class LabParticipant {
    * feedback), what the host sends it (kbit/s), and what the others' microphones send (kbit/s; audio
    * is forwarded whatever the estimate: mediasoup shares the estimate among videos only).
    */
-  downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number; sentKbps: number; othersAudioKbps: number }> {
+  downlink(of = this.name): Promise<{ layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number; sentKbps: number; rtxKbps: number; othersAudioKbps: number }> {
     return this.page.evaluate(`(async () => {
       const response = await fetch('/api/rooms/' + encodeURIComponent(${JSON.stringify(this.room)}) + '/stats', { headers: { Authorization: 'Bearer ${LAB_ADMIN_TOKEN}' }, signal: AbortSignal.timeout(3000) });
       const stats = await response.json();
@@ -116,6 +116,7 @@ export class LabParticipant {
         estimateKbps: typeof estimate === 'number' ? Math.round(estimate / 1000) : null,
         probeKB: me ? Math.round(me.probationBytesSent / 1000) : 0,
         sentKbps: me ? Math.round(me.bitrateOut / 1000) : 0,
+        rtxKbps: me ? Math.round(me.rtxBitrateOut / 1000) : 0,
         othersAudioKbps: Math.round(othersAudio / 1000),
       };
     })()`);

@@ -185,7 +185,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
     await sleep(250);
   }
   await sleep(10_000); // bandwidth estimation ramps up to the layers the tiles ask for
-  const timeline: { at: number; layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number; sentKbps: number; othersAudioKbps: number }[] = [];
+  const timeline: { at: number; layers: Record<string, number | null>; estimateKbps: number | null; probeKB: number; sentKbps: number; rtxKbps: number; othersAudioKbps: number }[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling) {
@@ -253,7 +253,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       layerChanges: JSON.stringify(layerChanges),
       // The host's estimate of Ann's downlink, the probe bytes sent so far, what the host sent Ann
       // and the four microphones' bitrate, one sample a second: [ms from the cap, kbit/s, kB, kbit/s, kbit/s].
-      estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB, e.sentKbps, e.othersAudioKbps])),
+      estimateKbps: JSON.stringify(everySecond(timeline, capAt).map((e) => [e.at - capAt, e.estimateKbps, e.probeKB, e.sentKbps, e.rtxKbps, e.othersAudioKbps])),
       senderStates: JSON.stringify(senderStates),
       // How long each tile said "Video paused: poor connection" after the cap (100 ms ticks).
       pausedNoticeMs: JSON.stringify(Object.fromEntries(senders.map((s) => [s.name, (state.starvedTicks?.[s.name] ?? []).filter((t) => t >= capAt && t <= end).length * 100]))),

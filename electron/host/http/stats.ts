@@ -55,6 +55,9 @@ export async function roomStats(room: Room) {
         isHost: room.hostPeerId === peer.id,
         bitrateIn: sendStats[0]?.recvBitrate ?? 0,
         bitrateOut: recvStats[0]?.sendBitrate ?? 0,
+        /** Of `bitrateOut`, retransmissions (RTX) and bandwidth probes. */
+        rtxBitrateOut: recvStats[0]?.rtxSendBitrate ?? 0,
+        probeBitrateOut: recvStats[0]?.probationSendBitrate ?? 0,
         /** The host's bandwidth estimate of this participant's downlink (bps; null before any feedback). */
         availableOutgoingBitrate: recvStats[0]?.availableOutgoingBitrate ?? null,
         /** Bytes of bandwidth probes the host sent this participant (padding, not media). */
