@@ -93,7 +93,14 @@ describe('transports prepared in the lobby', () => {
   it('hold the join consumers until the client says it took them; nothing else can use the transports before the join', async () => {
     const roomId = fixture.newRoom('held');
     await senderIn(roomId);
-    expect(await (await rawClient(fixture.host.baseUrl)).request('prepareTransports', { roomId: 'no-such-meeting' })).toEqual({ ok: true, data: { prepared: null } });
+    const asker = await rawClient(fixture.host.baseUrl);
+    fixture.defer(() => asker.close());
+    expect(await asker.request('prepareTransports', { roomId: 'no-such-meeting' })).toEqual({ ok: true, data: { prepared: null } });
+    // A meeting with a waiting room gives a stranger nothing before the host lets it in.
+    const guarded = fixture.newRoom('guarded');
+    const owner = await fixture.joined(guarded, 'Owner', { ownerKey: fixture.host.ownerKey });
+    await owner.waitingRoom.setEnabled(true);
+    expect(await asker.request('prepareTransports', { roomId: guarded })).toEqual({ ok: true, data: { prepared: null } });
 
     const raw = await rawClient(fixture.host.baseUrl);
     fixture.defer(() => raw.close());

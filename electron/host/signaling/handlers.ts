@@ -123,9 +123,10 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     if ((session.peer && !session.peer.closed) || session.joining) throw new HostError('already_joined', 'already in a meeting');
     await ctx.actionLimits.consume('join', session.id);
     const room = ctx.rooms.get(data.roomId);
-    // Nothing to prepare on: the meeting is not open on this host (yet), or it is encrypted end to end
-    // (its clients set up their transports for that with the peer id the join gives them).
-    if (!room || room.closed || room.meetingState.admission.e2ee.on) return { prepared: null };
+    // Nothing to prepare on: the meeting is not open on this host (yet); it is encrypted end to end
+    // (its clients set up their transports for that with the peer id the join gives them); or it has
+    // a waiting room (a stranger gets nothing of the meeting's before the host lets it in).
+    if (!room || room.closed || room.meetingState.admission.e2ee.on || waitingRoomOf(room).enabled) return { prepared: null };
     const prepared = await room.prepareTransports();
     // A join that started meanwhile did without them.
     if (session.joining || session.peer) {
