@@ -90,6 +90,19 @@ describe('transports prepared in the lobby', () => {
     await waitFor(async () => (await transportIdsOn(roomId)).length === 2, 'the pair closed with the connection');
   });
 
+  it('asked for two meetings at once: the later request wins, whichever finishes first', async () => {
+    const [first, second] = [fixture.newRoom('first'), fixture.newRoom('second')];
+    await senderIn(first);
+    await senderIn(second);
+    const raw = await rawClient(fixture.host.baseUrl);
+    fixture.defer(() => raw.close());
+    const [a, b] = await Promise.all([raw.request('prepareTransports', { roomId: first }), raw.request('prepareTransports', { roomId: second })]);
+    expect(a).toEqual({ ok: true, data: { prepared: null } });
+    expect(b).toMatchObject({ ok: true, data: { prepared: { recvTransport: { id: expect.any(String) } } } });
+    await waitFor(async () => (await transportIdsOn(first)).length === 2, 'nothing kept in the first meeting');
+    expect(await transportIdsOn(second)).toHaveLength(4);
+  });
+
   it('hold the join consumers until the client says it took them; nothing else can use the transports before the join', async () => {
     const roomId = fixture.newRoom('held');
     await senderIn(roomId);

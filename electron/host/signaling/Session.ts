@@ -25,6 +25,7 @@ export class Session implements PeerChannel {
   /** The client said in its join that it takes `consumerScores` batches. */
   scoreBatches = false;
   #prepared?: PreparedTransports;
+  #prepareRequests = 0;
   #joinDeadline?: NodeJS.Timeout;
   readonly #gone = new AbortController();
 
@@ -56,13 +57,20 @@ export class Session implements PeerChannel {
     return this.#prepared;
   }
 
-  setPrepared(prepared: PreparedTransports): void {
-    if (this.#gone.signal.aborted) {
+  /** Numbers a `prepareTransports` request: only the latest one's pair may be kept (`setPrepared`). */
+  beginPrepare(): number {
+    return ++this.#prepareRequests;
+  }
+
+  /** Keeps the pair of request `ticket` (releasing the earlier pair); released at once if a later request started or the connection is gone. */
+  setPrepared(prepared: PreparedTransports, ticket: number): boolean {
+    if (this.#gone.signal.aborted || ticket !== this.#prepareRequests) {
       prepared.release();
-      return;
+      return false;
     }
     if (this.#prepared !== prepared) this.#prepared?.release();
     this.#prepared = prepared;
+    return true;
   }
 
   /** Hands the prepared transports to a join (which adopts or releases them). */

@@ -122,6 +122,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     const { session } = ctx;
     if ((session.peer && !session.peer.closed) || session.joining) throw new HostError('already_joined', 'already in a meeting');
     await ctx.actionLimits.consume('join', session.id);
+    const ticket = session.beginPrepare();
     const room = ctx.rooms.get(data.roomId);
     // Nothing to prepare on: the meeting is not open on this host (yet); it is encrypted end to end
     // (its clients set up their transports for that with the peer id the join gives them); or it has
@@ -133,8 +134,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
       prepared.release();
       return { prepared: null };
     }
-    session.setPrepared(prepared);
-    if (prepared !== session.prepared) return { prepared: null };
+    // A later request (another meeting named in the lobby) wins, whichever finishes first.
+    if (!session.setPrepared(prepared, ticket)) return { prepared: null };
     return { prepared: { sendTransport: toWireTransport(prepared.send), recvTransport: toWireTransport(prepared.recv), iceServers: ctx.iceServers() } };
   },
 
