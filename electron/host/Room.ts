@@ -175,7 +175,7 @@ export class Room extends EventEmitter<RoomEvents> {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
       const adoptedPrepared = options.prepared?.roomId === this.id && options.prepared.usable;
-      const { transports, placed } = adoptedPrepared ? options.prepared!.adopt() : await this.#media.createTransports(peerId);
+      const { transports, placed } = adoptedPrepared ? options.prepared!.adopt(peerId) : await this.#media.createTransports(peerId);
       const [sendTransport, recvTransport] = transports;
       try {
         if (this.#closed) throw new HostError('not_found', 'this meeting has ended');

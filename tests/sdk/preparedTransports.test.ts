@@ -41,6 +41,7 @@ describe('transports prepared in the lobby', () => {
     expect(before).toContain(peer.recvTransport.id);
     expect(before).toContain(peer.sendTransport.id);
     expect(bob.transports.recv!.id).toBe(peer.recvTransport.id);
+    expect([peer.sendTransport.appData.peerId, peer.recvTransport.appData.peerId]).toEqual([bob.peerId, bob.peerId]);
     expect(bob.transports.recv!.connectionState).toBe('connected');
     const video = await waitFor(() => streams.find((s) => s.source === 'camera'), "Alice's camera at Bob");
     const frames = countFrames(video.stream.getVideoTracks()[0]!);

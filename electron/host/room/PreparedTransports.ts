@@ -35,10 +35,11 @@ export class PreparedTransports {
     return undefined;
   }
 
-  /** A join takes them over: from now on its participant owns the transports and the placement. */
-  adopt(): { transports: [types.WebRtcTransport, types.WebRtcTransport]; placed: RoomRouter } {
+  /** A join takes them over: from now on participant `peerId` owns the transports and the placement. */
+  adopt(peerId: string): { transports: [types.WebRtcTransport, types.WebRtcTransport]; placed: RoomRouter } {
     if (!this.usable) throw new Error('prepared transports are no longer usable');
     this.#settled = true;
+    this.send.appData.peerId = this.recv.appData.peerId = peerId;
     return { transports: [this.send, this.recv], placed: this.placed };
   }
 

@@ -31,14 +31,9 @@ export class WarmTransports {
     this.#signaling = signaling;
   }
 
-  /** Prepared for `roomId` and not lost: the join should ask the host to take them over. */
-  has(roomId: string): boolean {
-    return this.#current?.roomId === roomId && !this.#current.transports.closed;
-  }
-
   /** Whether a join into `roomId` should ask for them (`allowed`: not a rejoin, not encrypting); if not, they go. */
   claim(roomId: string, allowed: boolean): boolean {
-    if (allowed && this.has(roomId)) return true;
+    if (allowed && this.#has(roomId)) return true;
     this.close();
     return false;
   }
@@ -46,7 +41,7 @@ export class WarmTransports {
   /** Prepares (once per meeting) and resolves true when the receive transport is connected. Never rejects. */
   prepare(device: Device, roomId: string, options: { tcpOnly: boolean }): Promise<boolean> {
     if (this.#pending?.roomId === roomId) return this.#pending.promise;
-    if (this.has(roomId)) return waitUntilConnected(this.#current!.transports.recv, WARM_CONNECT_TIMEOUT_MS);
+    if (this.#has(roomId)) return waitUntilConnected(this.#current!.transports.recv, WARM_CONNECT_TIMEOUT_MS);
     this.close();
     const generation = this.#generation;
     const promise = this.#prepare(device, roomId, options, generation)
@@ -62,8 +57,7 @@ export class WarmTransports {
   take(answer: Pick<JoinAnswer, 'sendTransport' | 'recvTransport'>): MediaTransports | undefined {
     const current = this.#current;
     this.#current = undefined;
-    this.#generation++;
-    this.#pending = undefined;
+    this.close(); // whatever is still being prepared
     if (!current || current.transports.closed) return undefined;
     const { send, recv } = current.transports;
     if (send.id === answer.sendTransport.id && recv.id === answer.recvTransport.id) return current.transports;
@@ -76,6 +70,11 @@ export class WarmTransports {
     this.#pending = undefined;
     this.#current?.transports.close();
     this.#current = undefined;
+  }
+
+  /** Prepared for `roomId` and not lost. */
+  #has(roomId: string): boolean {
+    return this.#current?.roomId === roomId && !this.#current.transports.closed;
   }
 
   async #prepare(device: Device, roomId: string, options: { tcpOnly: boolean }, generation: number): Promise<boolean> {
