@@ -3,6 +3,7 @@
  * browser globals mediasoup-client expects (its 'Chrome111' handler then works unchanged).
  */
 import { createRequire } from 'node:module';
+import { keepThreadsOffRealtime } from './realtimeThreads';
 
 const require = createRequire(import.meta.url);
  
@@ -83,6 +84,7 @@ const globals = [
 ] as const;
 
 export function installWrtcGlobals(): void {
+  keepThreadsOffRealtime();
   for (const name of globals) (globalThis as Record<string, unknown>)[name] ??= name === 'RTCPeerConnection' ? RetainedPeerConnection : wrtc[name];
 }
 
