@@ -18,7 +18,7 @@
  *
  * Env: BENCH_SIZES ("5,10,20,30"), BENCH_VIDEO_SENDERS (4), BENCH_MESH_TIMEOUT_S (120), BENCH_REPEAT (2:
  * each size twice, medians reported), and the large room's (see bench/lib/largeRoom.ts and below).
- * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 25 minutes.
+ * Prints progress, then one JSON summary line. 127.0.0.1 only. Bounded to 45 minutes.
  */
 import { Conference } from '../renderer/src/conference';
 import { installWrtcGlobals } from '../tests/support/wrtc';
@@ -42,14 +42,16 @@ const LARGE_PEERS = Number(process.env.BENCH_LARGE_PEERS ?? 50);
 /** The host's ROUNDTABLE_WORKER_MAX_CONSUMERS in the large room (unset: the host's default, 400). */
 const LARGE_MAX_CONSUMERS = process.env.BENCH_LARGE_MAX_CONSUMERS ? Number(process.env.BENCH_LARGE_MAX_CONSUMERS) : undefined;
 /** Large room: clients that join at once (the load generator's pace on this machine). */
-const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 10);
+const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 2);
 /** Large room: load clients per child process (one Node main thread per share). */
-const LARGE_PER_PROCESS = Number(process.env.BENCH_LARGE_PER_PROCESS ?? 10);
+const LARGE_PER_PROCESS = Number(process.env.BENCH_LARGE_PER_PROCESS ?? 5);
+/** Longest each batch of joins waits for everyone in to receive what they should, before the next batch. */
+const LARGE_SETTLE_MS = Number(process.env.BENCH_LARGE_SETTLE_MS ?? 30_000);
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
 const MESH_TIMEOUT_MS = Number(process.env.BENCH_MESH_TIMEOUT_S ?? 120) * 1000;
 /** Each size runs this many times; the table shows the median (a shared 2-core machine is noisy). */
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
-const LIMIT_MS = 25 * 60_000;
+const LIMIT_MS = 45 * 60_000;
 /** Host → client requests (acked): consumer offers, batched per receiver (`newConsumer`: clients before batching). */
 const OFFERS = new Set(['newConsumers', 'newConsumer']);
 /** Requests the bench itself adds (pausing received streams); not part of joining. */
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, perProcess: LARGE_PER_PROCESS, timeoutMs: 120_000, steadyMs: 10_000 },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, perProcess: LARGE_PER_PROCESS, timeoutMs: 120_000, steadyMs: 10_000, settleMs: LARGE_SETTLE_MS },
         (c) => (largeCleanup = c),
       ),
     );

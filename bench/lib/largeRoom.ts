@@ -27,8 +27,11 @@ export interface LargeRoomOptions {
   batch: number;
   /** Load clients per child process. */
   perProcess: number;
+  /** Longest wait, once everyone joined, for every stream to have arrived. */
   timeoutMs: number;
   steadyMs: number;
+  /** Longest a batch of joins waits for the room to settle before the next (0: no wait). */
+  settleMs: number;
 }
 
 interface WorkerSample {
@@ -57,27 +60,34 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
   track(cleanup);
   try {
     const isSpeaker = (i: number) => i >= videoSenders && i < videoSenders + speakers;
-    // What each receiver must decode: every camera but its own, every speaker's audio but its own.
-    const expected = (i: number) => (i < videoSenders ? videoSenders - 1 : videoSenders) + (isSpeaker(i) ? speakers - 1 : speakers);
+    // What each receiver must decode once the first `joined` participants are in: every camera but
+    // its own, every speaker's audio but its own.
+    const expectedWith = (joined: number, i: number) => {
+      const cameras = Math.min(videoSenders, joined);
+      const talkers = Math.max(0, Math.min(videoSenders + speakers, joined) - videoSenders);
+      return (i < videoSenders ? cameras - 1 : cameras) + (isSpeaker(i) ? talkers - 1 : talkers);
+    };
+    const expected = (i: number) => expectedWith(n, i);
     const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
     const clientOptions: LargeRoomClientsOptions = { url: server.baseUrl, roomId: 'large', videoSenders, speakers };
     for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000));
     const processOf = (index: number) => processes[Math.floor(index / options.perProcess)]!;
     const failures: string[] = [];
     const received = new Map<number, number>();
+    const connectedIn = new Map<number, number>();
     let connected = 0;
     // A process that hangs (wrtc) or is starved answers late or never: its last answer stands.
     const poll = async () => {
       const statuses = await Promise.all(
         processes.map((p) => Promise.race([p.command<LargeRoomClientsStatus>('status'), sleep(2_000).then(() => undefined)]).catch(() => undefined)),
       );
-      connected = 0;
-      for (const status of statuses) {
-        if (!status) continue;
-        connected += status.connected;
+      statuses.forEach((status, index) => {
+        if (!status) return;
+        connectedIn.set(index, status.connected);
         failures.push(...status.failures);
-        for (const [index, count] of Object.entries(status.received)) received.set(Number(index), count);
-      }
+        for (const [peer, count] of Object.entries(status.received)) received.set(Number(peer), count);
+      });
+      connected = [...connectedIn.values()].reduce((a, b) => a + b, 0);
     };
     const receivedTotal = () => [...received.values()].reduce((a, b) => a + b, 0);
     const t0 = performance.now();
@@ -105,13 +115,24 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
           }),
         ),
       );
-      await poll();
-      log(`  large room: ${connected} connected, ${receivedTotal()}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
+      // The next joins wait (at most settleMs) until everyone in has what they should: every join
+      // makes each participant already there renegotiate, and a load generator that takes on more
+      // than the machine can do starves its own event loops (missed acks and heartbeats).
+      const joined = start + batch.length;
+      const expectedNow = Array.from({ length: joined }, (_, i) => expectedWith(joined, i)).reduce((a, b) => a + b, 0);
+      const settleBy = since() + options.settleMs;
+      for (;;) {
+        await poll();
+        const receivedNow = Array.from({ length: joined }, (_, i) => Math.min(received.get(i) ?? 0, expectedWith(joined, i))).reduce((a, b) => a + b, 0);
+        if (receivedNow >= expectedNow || since() > settleBy) break;
+        await sleep(500);
+      }
+      log(`  large room: ${joined} joined, ${connected} connected, ${receivedTotal()}/${expectedTotal} streams received, ${round(since() / 1000, 1)} s`);
     }
     const joinedAt = since();
     let completeAt = 0;
     // Polled every half second: the completion time is known to that resolution.
-    while (since() < options.timeoutMs) {
+    while (since() < joinedAt + options.timeoutMs) {
       await poll();
       if (receivedTotal() === expectedTotal) {
         completeAt = since();

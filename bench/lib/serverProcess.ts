@@ -59,7 +59,13 @@ export async function startServerProcess(entry: string, options: Record<string, 
   const child: ChildProcess = fork(file, [JSON.stringify(options)], {
     cwd: `${here}/../..`,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [...(netns ? ['netns', 'exec', netns, process.execPath] : []), ...process.execArgv, '--expose-gc'],
+    // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there when it exits (where its time went).
+    execArgv: [
+      ...(netns ? ['netns', 'exec', netns, process.execPath] : []),
+      ...process.execArgv,
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     ...(netns ? { execPath: 'ip' } : {}),
   });
   live.add(child);
