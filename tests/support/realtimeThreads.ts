@@ -41,7 +41,7 @@ export function realtimeThreadsOf(pid: number): string[] {
 }
 
 /** Every second while `pid` lives: threads whose policy (field 41 of their stat) is FIFO (1) or RR (2) go to SCHED_OTHER. */
-export const DEMOTE_LOOP = `
+const DEMOTE_LOOP = `
 pid=$1
 while kill -0 "$pid" 2>/dev/null; do
   for tid in $(awk '{ sub(/.*\\) /, ""); if ($39 == 1 || $39 == 2) { n = split(FILENAME, p, "/"); print p[n - 1] } }' /proc/"$pid"/task/*/stat 2>/dev/null); do

@@ -20,9 +20,9 @@ export function sessionTransports(
   device: Device,
   signaling: SignalingClient,
   answer: JoinAnswer,
-  options: { prepared?: MediaTransports; tcpOnly: boolean; media?: MediaEncryption; onLost(reason: string): void },
+  options: { prepared?: MediaTransports; tcpOnly: boolean; media?: MediaEncryption; onLost: (reason: string) => void },
 ): MediaTransports {
-  const onLost = (reason: string) => options.onLost(reason);
+  const { onLost } = options;
   const transports =
     options.prepared ??
     new MediaTransports(device, signaling, {

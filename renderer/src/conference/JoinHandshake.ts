@@ -62,8 +62,8 @@ export class JoinHandshake {
    * `onWaiting`: the host put this join in its waiting room (the answer comes once let in). A
    * failure after `attempt` went stale (leave() while waiting) reports why it went stale.
    * A clustered host may answer `wrong_node`: the same join goes to the node it names (the Device stays).
+   * `usePrepared`: ask the host to take over the transports this connection prepared in the lobby (WarmTransports).
    */
-  /** `usePrepared`: ask the host to take over the transports this connection prepared in the lobby (WarmTransports). */
   async join(
     params: JoinParams,
     resumeToken: string | undefined,
