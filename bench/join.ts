@@ -345,9 +345,9 @@ async function main(): Promise<void> {
   const launch = await chromiumLaunchOptions();
   placement = await joinPlacement(launch.executablePath);
   const { listenIp, dataDir, serverNetns } = placement;
-  const roundtable = await startServerProcess('servers/roundtable.ts', { webRoot, listenIp }, 30_000, serverNetns);
+  const roundtable = await startServerProcess('servers/roundtable.ts', { webRoot, listenIp }, 30_000, { netns: serverNetns });
   servers.push(roundtable);
-  const bare = await startServerProcess('bare/server.ts', { mediaCodecs, pageDir, listenIp, dataDir }, 30_000, serverNetns);
+  const bare = await startServerProcess('bare/server.ts', { mediaCodecs, pageDir, listenIp, dataDir }, 30_000, { netns: serverNetns });
   servers.push(bare);
   log(`roundtable host ${roundtable.baseUrl} (worker ${roundtable.workerPid}); bare server ${bare.baseUrl} (worker ${bare.workerPid}); ${JSON.stringify(placement.describe)}`);
 

@@ -9,7 +9,8 @@
  * as the app does off screen) once it decoded a frame of it. What still flows afterwards (the
  * speakers' audio to everyone) is the steady state in which worker CPU per forwarded stream is
  * measured, per worker. The clients run in child processes of `perProcess` each
- * (bench/servers/largeRoomClients.ts): one Node main thread for fifty of them was the limit.
+ * (bench/servers/largeRoomClients.ts): one Node main thread for fifty of them was the limit. With
+ * `loadNiceness` they run niced, so that the host under test comes first, as on its own machine.
  */
 import type { LargeRoomClientsOptions, LargeRoomClientsStatus } from '../servers/largeRoomClients';
 import { log, round, sleep } from './common';
@@ -32,6 +33,8 @@ export interface LargeRoomOptions {
   steadyMs: number;
   /** Longest a batch of joins waits for the room to settle before the next (0: no wait). */
   settleMs: number;
+  /** The load processes' `nice` value (undefined: the bench's own). */
+  loadNiceness?: number;
 }
 
 interface WorkerSample {
@@ -70,7 +73,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     const expected = (i: number) => expectedWith(n, i);
     const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
     const clientOptions: LargeRoomClientsOptions = { url: server.baseUrl, roomId: 'large', videoSenders, speakers };
-    for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000));
+    for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000, { niceness: options.loadNiceness }));
     const processOf = (index: number) => processes[Math.floor(index / options.perProcess)]!;
     const failures: string[] = [];
     const received = new Map<number, number>();
@@ -157,6 +160,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     const result = {
       workers,
       peers: n,
+      loadNiceness: options.loadNiceness ?? null,
       videoSenders,
       speakers,
       lastN,

@@ -47,26 +47,35 @@ export interface ServerHandle {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/**
- * Forks `bench/<entry>` (a TypeScript file; the tsx loader is inherited) and waits for `ready`.
- * `netns`: run it inside that network namespace (`ip netns exec` execs node in place, so the pid
- * and the IPC channel's inherited descriptor stay the same).
- */
-export async function startServerProcess(entry: string, options: Record<string, unknown> = {}, timeoutMs = 30_000, netns?: string): Promise<ServerHandle> {
+/** How a server process is started: inside a network namespace, at a lower CPU priority. */
+export interface LaunchOptions {
+  /** Run it inside this network namespace (`ip netns exec` execs node in place, so the pid and the IPC channel's inherited descriptor stay the same). */
+  netns?: string;
+  /**
+   * Start it under `nice -n <niceness>` (every thread it ever starts inherits it): for load
+   * generators, which must not take CPU from the system under test on a shared machine.
+   */
+  niceness?: number;
+}
+
+/** Forks `bench/<entry>` (a TypeScript file; the tsx loader is inherited) and waits for `ready`. */
+export async function startServerProcess(entry: string, options: Record<string, unknown> = {}, timeoutMs = 30_000, launch: LaunchOptions = {}): Promise<ServerHandle> {
   const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
   if (!fs.existsSync(file)) throw new Error(`no server entry ${file}`);
+  // Each wrapper execs the next in place (ip netns exec, nice): node keeps the pid and the IPC descriptor.
+  const wrappers = [...(launch.netns ? ['ip', 'netns', 'exec', launch.netns] : []), ...(launch.niceness !== undefined ? ['nice', '-n', String(launch.niceness)] : [])];
   // The tsx loader comes with process.execArgv; --expose-gc lets a sample start from a collected heap.
   const child: ChildProcess = fork(file, [JSON.stringify(options)], {
     cwd: `${here}/../..`,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there when it exits (where its time went).
     execArgv: [
-      ...(netns ? ['netns', 'exec', netns, process.execPath] : []),
+      ...(wrappers.length > 0 ? [...wrappers.slice(1), process.execPath] : []),
       ...process.execArgv,
       '--expose-gc',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
-    ...(netns ? { execPath: 'ip' } : {}),
+    ...(wrappers.length > 0 ? { execPath: wrappers[0] } : {}),
   });
   live.add(child);
   child.once('exit', () => live.delete(child));
