@@ -12,6 +12,8 @@
 //   4. mediasoup's prebuilt download (fails fast without internet);
 //   5. an offline build of the worker source shipped in the npm package against
 //      Debian's system libraries (bookworm or later); see scripts/mediasoup-worker/.
+//      It applies scripts/mediasoup-worker/source-fixes.mjs, some of which change
+//      what the worker does on the wire (a prebuilt worker lacks them; said so).
 //
 // Usage:
 //   node scripts/ensure-mediasoup-worker.mjs               ensure the worker
@@ -135,6 +137,9 @@ async function main() {
   if (usable(cachedBin, `cached ${cachedBin}`)) {
     installWorker(cachedBin, WORKER_BIN);
     log(`using cached build ${cachedBin}`);
+    if (!readIfExists(recipeFile(cachedBin)).startsWith('offline ')) {
+      warnPrebuiltLacksFixes();
+    }
     return;
   }
 
@@ -143,10 +148,23 @@ async function main() {
   } else if (await downloadPrebuiltWorker(version, cachedBin)) {
     installWorker(cachedBin, WORKER_BIN);
     log(`using mediasoup's prebuilt worker (cached at ${cachedBin})`);
+    warnPrebuiltLacksFixes();
     return;
   }
 
   await buildOffline(cacheRoot, cachedBin);
+}
+
+// mediasoup's prebuilt worker is its upstream code: the source fixes that change
+// what the worker does on the wire are only in builds from source.
+function warnPrebuiltLacksFixes() {
+  const missing = [...new Set(sourceFixes.flatMap(fix => (fix.behaviour ? [fix.behaviour] : [])))];
+  if (missing.length > 0) {
+    log(
+      `mediasoup's prebuilt worker lacks Roundtable's worker fixes (${missing.join('; ')}); ` +
+        'MEDIASOUP_SKIP_WORKER_PREBUILT_DOWNLOAD=1 builds the worker with them (Debian)'
+    );
+  }
 }
 
 function cacheRootDir() {

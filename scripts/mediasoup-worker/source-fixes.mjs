@@ -1,6 +1,8 @@
 // Edits applied to a copy of mediasoup's worker source before the offline build.
-// Each one replaces an exact snippet; `fixed` tells that upstream already has the
-// change, so it is skipped rather than failing the build.
+// Each one replaces an exact snippet; `fixed` tells that the source already has the
+// change (upstream, or applied before), so it is skipped rather than failing the build.
+// `behaviour`: the fix changes what the worker does on the wire, so a worker built
+// without it (mediasoup's prebuilt download) behaves differently; the install says so.
 
 export const sourceFixes = [
   {
@@ -9,9 +11,78 @@ export const sourceFixes = [
     // return phase of control calls (BIO_CB_RETURN | BIO_CB_CTRL, e.g.
     // BIO_CTRL_GET_KTLS_SEND), so OpenSSL believed kTLS was on and wrote with a
     // NULL buffer. The return phase is a bit, not a value. Worth upstreaming.
+    // (mediasoup's prebuilt workers link their own OpenSSL without kTLS.)
     file: 'src/RTC/DtlsTransport.cpp',
     search: '(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1',
     replace: '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1',
     fixed: /operationType\s*&\s*BIO_CB_RETURN/,
+  },
+  {
+    // Retransmissions budgeted to a quarter of the media sent (versatica/mediasoup#1934).
+    // mediasoup resends a packet on every NACK (unless resent less than one RTT ago),
+    // with no limit on retransmissions as a whole. A receiver behind a link narrower
+    // than what is sent to it NACKs every lost packet up to ten times; the resends are
+    // lost too and asked for again: under a 500 kbit/s cap the lab measured
+    // retransmissions at 61-87 % of everything sent (2.9 Mbit/s into the 500 kbit/s
+    // link), which is what drove the estimate to a fifth of the link and starved tiles
+    // for 10-16 s. Random loss up to ~20 % needs less than a quarter of the media
+    // resent; more than that is congestion, which resending deepens. libwebrtc's own
+    // sender limits retransmissions too (to its target rate, with its pacer behind it:
+    // mediasoup has no pacer for forwarded media). A resend over the budget is dropped:
+    // the receiver asks again after a round trip, or for a key frame.
+    file: 'src/RTC/Transport.cpp',
+    search: `	void Transport::OnConsumerRetransmitRtpPacket(RTC::Consumer* consumer, RTC::RTP::Packet* packet)
+	{
+		MS_TRACE();
+`,
+    replace: `	void Transport::OnConsumerRetransmitRtpPacket(RTC::Consumer* consumer, RTC::RTP::Packet* packet)
+	{
+		MS_TRACE();
+
+		// Roundtable: retransmissions budgeted to a quarter of the media sent.
+		{
+			const int64_t nowMs = this->shared->GetTimeMs();
+
+			if (
+			  this->sendRtxTransmission.GetBitrate(nowMs) + static_cast<int64_t>(packet->GetLength() * 8) >
+			  this->sendRtpTransmission.GetBitrate(nowMs) / 4)
+			{
+				return;
+			}
+		}
+`,
+    fixed: /Roundtable: retransmissions budgeted/,
+    behaviour: 'retransmissions budgeted to a quarter of the media',
+  },
+  // A falling estimate reaches the consumers (which then pick lower layers) when it is
+  // 25 % under the last value they were told, not only when one update is 25 % under
+  // the one before it: GoogCC lowers its target in many smaller steps, so a fall of
+  // 6 Mbit/s to 1 Mbit/s could reach them only at the 1 s periodic notification, while
+  // the link was already losing what was sent over it.
+  {
+    file: 'include/RTC/TransportCongestionControlClient.hpp',
+    search: '		int64_t lastAvailableBitrateEventAtMs{ 0 };\n',
+    replace: '		int64_t lastAvailableBitrateEventAtMs{ 0 };\n		int64_t lastNotifiedAvailableBitrate{ 0 };\n',
+    fixed: /lastNotifiedAvailableBitrate/,
+    behaviour: 'a falling estimate reaches the consumers at once',
+  },
+  {
+    file: 'src/RTC/TransportCongestionControlClient.cpp',
+    search: '		else if (this->bitrates.availableBitrate < previousAvailableBitrate * 0.75)\n',
+    replace: `		else if (
+		  this->bitrates.availableBitrate < previousAvailableBitrate * 0.75 ||
+		  this->bitrates.availableBitrate < this->lastNotifiedAvailableBitrate * 0.75)
+`,
+    fixed: /availableBitrate < this->lastNotifiedAvailableBitrate/,
+    behaviour: 'a falling estimate reaches the consumers at once',
+  },
+  {
+    file: 'src/RTC/TransportCongestionControlClient.cpp',
+    search: '			this->listener->OnTransportCongestionControlClientBitrates(this, this->bitrates);\n',
+    replace:
+      '			this->lastNotifiedAvailableBitrate = this->bitrates.availableBitrate;\n\n' +
+      '			this->listener->OnTransportCongestionControlClientBitrates(this, this->bitrates);\n',
+    fixed: /this->lastNotifiedAvailableBitrate = this->bitrates\.availableBitrate/,
+    behaviour: 'a falling estimate reaches the consumers at once',
   },
 ];

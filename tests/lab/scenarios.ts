@@ -219,6 +219,10 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
     dropMs = down && dropMs !== null ? Math.max(dropMs, down.at - capAt) : before === 0 ? dropMs : null;
     backUpMs = up && backUpMs !== null ? Math.max(backUpMs, up.at - liftAt) : null;
   }
+  // Under the cap, the largest share of retransmissions in what the host sent Ann (a 1 s rate each;
+  // samples with at least 300 kbit/s sent, so that a few resends of a trickle do not count).
+  const capSamples = timeline.filter((e) => e.at > capAt && e.at <= liftAt && e.sentKbps >= 300);
+  const peakRetransmitShare = capSamples.length > 0 ? Math.round(100 * Math.max(...capSamples.map((e) => e.rtxKbps / e.sentKbps))) / 100 : null;
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
   // Which tile froze, and what the host forwarded to it meanwhile (layer changes, ms from the cap; null = no layer).
   const freezesBySender = Object.fromEntries(senders.map((s) => [s.name, freezesWithin(state, s.name, capAt, end).map((ms) => Math.round(ms))]));
@@ -249,6 +253,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       freezeCount: freezes.length,
       freezeTotalMs: freezes.reduce((a, b) => a + b, 0),
       liftedAtMs: liftAt - capAt,
+      peakRetransmitShare,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
       // The host's estimate of Ann's downlink, the probe bytes sent so far, what the host sent Ann
