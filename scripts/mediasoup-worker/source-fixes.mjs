@@ -24,7 +24,7 @@ export const sourceFixes = [
     // than what is sent to it NACKs every lost packet up to ten times; the resends are
     // lost too and asked for again: under a 500 kbit/s cap the lab measured
     // retransmissions at 61-87 % of everything sent (2.9 Mbit/s into the 500 kbit/s
-    // link), which is what drove the estimate to a fifth of the link and starved tiles
+    // link), deepening the estimate's fall (to a fifth of the link) and starving tiles
     // for 10-16 s. Random loss up to ~20 % needs less than a quarter of the media
     // resent; more than that is congestion, which resending deepens. libwebrtc's own
     // sender limits retransmissions too (to its target rate, with its pacer behind it:
