@@ -223,6 +223,10 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
   // samples with at least 300 kbit/s sent, so that a few resends of a trickle do not count).
   const capSamples = timeline.filter((e) => e.at > capAt && e.at <= liftAt && e.sentKbps >= 300);
   const peakRetransmitShare = capSamples.length > 0 ? Math.round(100 * Math.max(...capSamples.map((e) => e.rtxKbps / e.sentKbps))) / 100 : null;
+  // When the host's estimate of Ann's downlink was back at 800 kbit/s after the lift (null: not
+  // within the watch): what the downlink prober brings back (the estimate otherwise creeps ~8 % a second).
+  const estimateBack = timeline.find((e) => e.at >= liftAt && (e.estimateKbps ?? 0) >= 800);
+  const estimateBackMs = estimateBack ? estimateBack.at - liftAt : null;
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
   // Which tile froze, and what the host forwarded to it meanwhile (layer changes, ms from the cap; null = no layer).
   const freezesBySender = Object.fromEntries(senders.map((s) => [s.name, freezesWithin(state, s.name, capAt, end).map((ms) => Math.round(ms))]));
@@ -254,6 +258,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       freezeTotalMs: freezes.reduce((a, b) => a + b, 0),
       liftedAtMs: liftAt - capAt,
       peakRetransmitShare,
+      estimateBackMs,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
       // The host's estimate of Ann's downlink, the probe bytes sent so far, what the host sent Ann

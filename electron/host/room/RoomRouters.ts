@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { limits } from '../../../shared/limits';
 import type { Logger } from '../logger';
+import { DownlinkProbe } from './DownlinkProbe';
 import type { Peer } from '../Peer';
 import type { PoolSlot, WorkerPool } from '../WorkerPool';
 import { pipeSctpOptions, sctpOptions } from './DataChannels';
@@ -170,6 +171,8 @@ export class RoomRouters {
       recv.value.close();
       throw error;
     }
+    // Lives as long as the receive transport: it re-probes a downlink whose estimate stays low.
+    new DownlinkProbe(recv.value, this.#options.logger);
     return [send.value, recv.value];
   }
 
