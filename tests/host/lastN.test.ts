@@ -132,7 +132,9 @@ describe('a 16-participant room forwards selectively', () => {
     const heardAt = await heardCid;
     console.info(`last-N switch: ${switchedAt - toneOn} ms from Cid's first word, ${switchedAt - heardAt} ms from the host hearing him`);
     expect(switchedAt - heardAt).toBeLessThan(1_000);
-    expect(room.media.speakers.recent).toEqual([cid.peerId, ben.peerId]);
+    // Cid first once the slow level observer (1.2 s window) has had its say: right after the switch it
+    // may still report Ben's last words after the fast one heard Cid (seen once in CI).
+    await waitFor(() => JSON.stringify(room.media.speakers.recent) === JSON.stringify([cid.peerId, ben.peerId]), 'Cid, then Ben, as the recent speakers', 3_000);
     flowing = await assertBound([ben.peerId!, cid.peerId!]);
     expect(flowing.has(`${cid.peerId}:audio`)).toBe(true);
     // Every listener gets the same speakers (a silent speaker's DTX packets are sparse: look at what the host forwards).
