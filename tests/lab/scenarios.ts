@@ -227,6 +227,16 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
   // within the watch): what the downlink prober brings back (the estimate otherwise creeps ~8 % a second).
   const estimateBack = timeline.find((e) => e.at >= liftAt && (e.estimateKbps ?? 0) >= 800);
   const estimateBackMs = estimateBack ? estimateBack.at - liftAt : null;
+  // Probe bursts the host sent Ann after the lift (rises of its probation bytes at least 1 s apart):
+  // GoogCC itself does not probe a link it is not application-limited on (0–1 bursts without the prober).
+  let probeBurstsAfterLift = 0;
+  let lastBurstAt = -Infinity;
+  timeline.forEach((e, i) => {
+    const previous = timeline[i - 1];
+    if (!previous || e.at < liftAt || e.probeKB <= previous.probeKB || e.at - lastBurstAt < 1_000) return;
+    probeBurstsAfterLift += 1;
+    lastBurstAt = e.at;
+  });
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
   // Which tile froze, and what the host forwarded to it meanwhile (layer changes, ms from the cap; null = no layer).
   const freezesBySender = Object.fromEntries(senders.map((s) => [s.name, freezesWithin(state, s.name, capAt, end).map((ms) => Math.round(ms))]));
@@ -259,6 +269,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       liftedAtMs: liftAt - capAt,
       peakRetransmitShare,
       estimateBackMs,
+      probeBurstsAfterLift,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
       // The host's estimate of Ann's downlink, the probe bytes sent so far, what the host sent Ann
