@@ -66,6 +66,11 @@ export class DownlinkProbe {
   /** Probes sent, for stats and tests. */
   probes = 0;
 
+  /** Probes `transport`'s downlink when it needs it, until the transport closes. */
+  static watch(transport: types.WebRtcTransport, logger: Logger, options: Partial<DownlinkProbeOptions> = {}): DownlinkProbe {
+    return new DownlinkProbe(transport, logger, options);
+  }
+
   /** Watches `transport` until it closes. */
   constructor(transport: types.WebRtcTransport, logger: Logger, options: Partial<DownlinkProbeOptions> = {}) {
     this.#transport = transport;

@@ -172,7 +172,7 @@ export class RoomRouters {
       throw error;
     }
     // Lives as long as the receive transport: it re-probes a downlink whose estimate stays low.
-    new DownlinkProbe(recv.value, this.#options.logger);
+    DownlinkProbe.watch(recv.value, this.#options.logger);
     return [send.value, recv.value];
   }
 
