@@ -137,6 +137,11 @@ test.describe('three participants on the lab LAN', () => {
       test.skip(/never saw all four senders/.test((error as Error).message), reason);
       throw error;
     }
+    if (result.summary.unmeasurable) {
+      const reason = `not measurable here: ${String(result.summary.unmeasurable)} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`;
+      console.log(`behaviour 5 skipped: ${reason}`);
+      test.skip(true, reason);
+    }
     expect(result.summary.dropMs, 'layers went down under the cap').not.toBeNull();
     // The worker's retransmission budget (scripts/mediasoup-worker/source-fixes.mjs): without it the
     // host's resends were 61–87 % of what it sent into the capped link at their peak; with it 11–34 %.

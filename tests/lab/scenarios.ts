@@ -237,6 +237,15 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
     probeBurstsAfterLift += 1;
     lastBurstAt = e.at;
   });
+  // The figures above come from the host's view of Ann, polled 1.5–3 times a second. On a
+  // machine too loaded to answer the polls (a CI run at load average 38: 4 answers in 28 s, no layer
+  // for three of the four senders before the cap) they measure the machine, not the host.
+  const samplesAfterLift = timeline.filter((e) => e.at >= liftAt).length;
+  const layerless = senders.filter((s) => layerOf(s.name, capAt) === null).map((s) => s.name);
+  const unmeasurable =
+    samplesAfterLift < 6 || layerless.length > 0
+      ? `the host's view of the receiver answered ${samplesAfterLift} polls in the ${Math.round((end - liftAt) / 1000)} s after the lift; no layer before the cap: ${layerless.join(', ') || 'none'}`
+      : null;
   const freezes = senders.flatMap((s) => freezesWithin(state, s.name, capAt, end));
   // Which tile froze, and what the host forwarded to it meanwhile (layer changes, ms from the cap; null = no layer).
   const freezesBySender = Object.fromEntries(senders.map((s) => [s.name, freezesWithin(state, s.name, capAt, end).map((ms) => Math.round(ms))]));
@@ -270,6 +279,8 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
       peakRetransmitShare,
       estimateBackMs,
       probeBurstsAfterLift,
+      pollsAfterLift: samplesAfterLift,
+      unmeasurable,
       freezesBySender: JSON.stringify(freezesBySender),
       layerChanges: JSON.stringify(layerChanges),
       // The host's estimate of Ann's downlink, the probe bytes sent so far, what the host sent Ann
