@@ -7,7 +7,9 @@ import type { Room } from '../../electron/host/Room';
 import { useTestHost } from '../support/meetingFixture';
 import { waitFor } from '../support/testHost';
 
-const MAX_FILE_BYTES = 8 * 1024 ** 2;
+// The cancel and leave cases act once the first bytes arrived; a file must outlast that look by far
+// (8 MiB once arrived whole before the cancel, in a clean-clone CI run).
+const MAX_FILE_BYTES = 64 * 1024 ** 2;
 
 /** What the worker holds for a room: every data producer and the data consumers of each. */
 async function dataGraph(room: Room): Promise<{ producers: number; consumers: number }> {
@@ -178,11 +180,19 @@ describe('file transfer through the SFU (real worker, wrtc peers)', () => {
       }
     };
     for (const [round, canceller] of ['recipient', 'sender', 'recipient', 'recipient', 'recipient', 'recipient'].entries()) {
-      const cancelled = await send(big());
-      await waitFor(() => (ben.files.get(cancelled.id)?.bytes ?? 0) > 0, `round ${round}: bytes arriving`);
-      if (canceller === 'sender') ann.files.cancel(cancelled.id);
-      else ben.files.cancel(cancelled.id);
-      expect((await ended(ann, () => cancelled.id)).state).toBe('cancelled');
+      // On loopback 8 MiB can arrive whole between two looks at the progress (a clean-clone CI run:
+      // the file was 'done' when the cancel came). Cancelling a finished file is rightly a no-op, and
+      // not what this round is about: it sends another, at most three times.
+      let outcome: string | undefined;
+      for (let attempt = 0; attempt < 3 && outcome !== 'cancelled'; attempt++) {
+        const cancelled = await send(big());
+        await waitFor(() => (ben.files.get(cancelled.id)?.bytes ?? 0) > 0, `round ${round}: bytes arriving`);
+        if (canceller === 'sender') ann.files.cancel(cancelled.id);
+        else ben.files.cancel(cancelled.id);
+        outcome = (await ended(ann, () => cancelled.id)).state;
+        expect(['cancelled', 'done'], `round ${round}: the cancelled file`).toContain(outcome);
+      }
+      expect(outcome, `round ${round}: a file cancelled mid-transfer`).toBe('cancelled');
       const bytes = randomBytes(256 * 1024 + round);
       const next = await send(new Blob([bytes]));
       const arrived = await ended(ben, () => (ben.files.get(next.id) ? next.id : undefined));
