@@ -73,4 +73,21 @@ describe('downlink probe', () => {
     expect(maxima).toEqual([]);
     expect(probe.probes).toBe(0);
   });
+
+  it('keeps under a maximum set by someone else, and puts that maximum back', async () => {
+    const { transport, maxima, bwe } = await watched();
+    // Before this, a probe set the maximum back to "none": a cap the host (or a test) had set was gone.
+    await transport.setMaxOutgoingBitrate(500_000);
+    new DownlinkProbe(transport, createLogger('silent'), OPTIONS);
+    bwe(200_000, 3_000_000);
+    await vi.waitFor(() => expect(maxima).toEqual([500_000, 400_000, 500_000]), { timeout: 5_000 });
+    bwe(450_000, 3_000_000); // twice the estimate would pass the cap: the probe asks for the cap itself
+    await vi.waitFor(() => expect(maxima).toEqual([500_000, 400_000, 500_000, 500_000, 500_000]), { timeout: 5_000 });
+    // At the cap already (a starved receiver behind a 30 kbit/s maximum): nothing to probe.
+    await transport.setMaxOutgoingBitrate(30_000);
+    bwe(30_000, 3_000_000);
+    await sleep(OPTIONS.settleMs + OPTIONS.intervalMs * 3);
+    expect(maxima.slice(5)).toEqual([30_000]);
+    transport.close();
+  });
 });

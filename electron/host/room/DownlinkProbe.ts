@@ -118,9 +118,14 @@ export class DownlinkProbe {
   async #probe(last: BweTrace): Promise<void> {
     const [stats] = await this.#transport.getStats();
     if (this.#closed || (stats?.rtpPacketLossSent ?? 0) > this.#options.maxLoss) return;
-    const step = Math.max(MIN_BITRATE, Math.min(last.desiredBitrate, Math.round(last.availableBitrate * this.#options.stepRatio)));
+    // A maximum set by someone else (an operator's cap; a test standing in for a narrow link) is a
+    // limit, not an estimate: no probe goes past it, and it is what the maximum goes back to.
+    const ceiling = stats?.maxOutgoingBitrate ?? 0;
+    const wanted = ceiling > 0 ? Math.min(last.desiredBitrate, ceiling) : last.desiredBitrate;
+    const step = Math.max(MIN_BITRATE, Math.min(wanted, Math.round(last.availableBitrate * this.#options.stepRatio)));
+    if (step <= last.availableBitrate) return;
     await this.#transport.setMaxOutgoingBitrate(step);
-    await this.#transport.setMaxOutgoingBitrate(0);
+    await this.#transport.setMaxOutgoingBitrate(ceiling);
     this.probes += 1;
     this.#logger.debug({ transportId: this.#transport.id, estimate: last.availableBitrate, desired: last.desiredBitrate, step }, 'downlink estimate far below what the videos want: probing');
   }
