@@ -51,6 +51,16 @@ interface Forwarding {
 }
 
 
+/** Failures grouped by kind: what differs between two of one kind (a duration, a mid, a peer range) taken out. */
+function countKinds(failures: string[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const failure of failures) {
+    const kind = failure.replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+)?/g, 'N');
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}
+
 export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: () => Promise<void>) => void): Promise<Record<string, unknown>> {
   const { peers: n, videoSenders, speakers, workers, lastN } = options;
   // A generous start-up bound: the machine may be busy with other jobs.
@@ -171,6 +181,8 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
       failedAttempts: failures.length,
       failureSamples: [...new Set(failures)].slice(0, 8),
+      /** How many failures of each kind (figures and ids taken out). */
+      failureKinds: countKinds(failures),
       joinsDoneMs: round(joinedAt, 0),
       allReceivedMs: completeAt ? round(completeAt, 0) : null,
       /** At most lastN: the host forwards no silent participant's audio. */

@@ -2,6 +2,7 @@ import type { ParsedRequest, RequestName, ResponseData } from '../../../shared/p
 import type { IceServer } from '../../../shared/protocol';
 import { HostError } from '../errors';
 import type { Room } from '../Room';
+import { connectOnce } from '../room/connectOnce';
 import type { RoomRegistry } from '../RoomRegistry';
 import type { ActionLimits } from '../security/ActionLimits';
 import type { Session } from './Session';
@@ -143,11 +144,11 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     const dtlsParameters = fromWireDtlsParameters(data.dtlsParameters);
     const prepared = ctx.session.peer ? undefined : ctx.session.prepared?.owns(data.transportId);
     if (prepared) {
-      await prepared.connect({ dtlsParameters });
+      await connectOnce(prepared, dtlsParameters);
       return {};
     }
     const { peer, room } = joined(ctx);
-    await room.ownTransport(peer, data.transportId).connect({ dtlsParameters });
+    await connectOnce(room.ownTransport(peer, data.transportId), dtlsParameters);
     return {};
   },
 

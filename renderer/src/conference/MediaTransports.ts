@@ -1,9 +1,12 @@
 import type { Device, types } from 'mediasoup-client';
 import type { MediaSource, TransportOptions } from '../../../shared/protocol';
+import { ConnectionError } from './errors';
 import type { MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
 
 export const ICE_RESTART_GRACE_MS = 6_000;
+/** connectTransport asked at most this often when its answers time out. */
+const CONNECT_ATTEMPTS = 3;
 
 /** Resolves true once `transport` is connected, false after `ms`; its listener never outlives the wait. */
 export function waitUntilConnected(transport: types.Transport, ms: number): Promise<boolean> {
@@ -101,11 +104,30 @@ export class MediaTransports {
 
   #wire(transport: types.Transport): void {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters }).then(() => callback(), errback);
+      this.#connect(transport, dtlsParameters).then(() => callback(), errback);
     });
     transport.on('connectionstatechange', (state) => {
       if (state === 'failed') void this.#recover(transport);
     });
+  }
+
+  /**
+   * Tells the host our DTLS parameters, asking again when an answer timed out (the host answers a
+   * repeated connect like the first). A failed connect fails the consume that set the transport up
+   * after its SDP was applied, and mediasoup-client keeps that consume's media section: the host's
+   * next offer of the consumer then repeats its mid ("Duplicate a=mid") and the receive side has
+   * to be rebuilt (bench:room-scale, 50 participants on two cores).
+   */
+  async #connect(transport: types.Transport, dtlsParameters: types.DtlsParameters): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters });
+        return;
+      } catch (error) {
+        const timedOut = error instanceof ConnectionError && error.reason === 'timeout';
+        if (!timedOut || attempt >= CONNECT_ATTEMPTS || this.#closed || transport.closed) throw error;
+      }
+    }
   }
 
   async #recover(transport: types.Transport): Promise<void> {

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, NotificationData, RequestData, RequestName, ResponseData, ServerToClientEvents } from '../../../shared/protocol';
 import { ConferenceError, ConnectionError } from './errors';
-import { withTimeout } from './timeouts';
+import { withAwakeTimeout, withTimeout } from './timeouts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Welcome = NotificationData<'welcome'>;
@@ -132,8 +132,7 @@ export class SignalingClient {
     let result: Ack<ResponseData<N>>;
     try {
       // The generic event map cannot express "ack type depends on N"; the schemas in shared/ do.
-      const untyped = this.socket as unknown as Socket;
-      result = (await untyped.timeout(timeoutMs).emitWithAck(name, data)) as Ack<ResponseData<N>>;
+      result = (await this.#emitWithAck(name, data, timeoutMs)) as Ack<ResponseData<N>>;
     } catch (error) {
       throw this.socket.connected
         ? new ConnectionError('timeout', 'timeout', `${name}: no answer from the host within ${timeoutMs} ms`, { cause: error })
@@ -143,11 +142,22 @@ export class SignalingClient {
     return result.data;
   }
 
+  /**
+   * Sends a request and waits `timeoutMs` of our own running time for its answer (withAwakeTimeout):
+   * a page or process held up for a second (a starved machine, a long synchronous call) reads the
+   * answer that came meanwhile instead of calling the host silent. socket.io's own bound, four
+   * times as long, ends a wait the loop never gets to judge, and forgets the ack.
+   */
+  #emitWithAck(name: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    const answer = (this.socket as unknown as Socket).timeout(timeoutMs * 4).emitWithAck(name, data);
+    return withAwakeTimeout(answer, timeoutMs, () => new Error(`${name}: no answer within ${timeoutMs} ms`));
+  }
+
   /** Whether the host answers within `timeoutMs` and still has our session: a dead path shows here long before socket.io's ping timeout. */
   async answers(timeoutMs: number): Promise<boolean> {
     if (!this.socket.connected) return false;
     try {
-      const ack = (await (this.socket as unknown as Socket).timeout(timeoutMs).emitWithAck('ping', {})) as Ack<unknown>;
+      const ack = (await this.#emitWithAck('ping', {}, timeoutMs)) as Ack<unknown>;
       return ack.ok; // not_joined: the host no longer has our session, so it is gone as well
     } catch {
       return false;
