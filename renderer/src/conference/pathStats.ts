@@ -24,6 +24,8 @@ export interface PathStats {
   pairs: Map<string, PairChecks>;
   /** The pair the transport's packets go over (none reported: undefined). */
   selectedPair?: string;
+  /** RTP streams in the report (inbound and outbound): what a read of these stats costs grows with them. */
+  streams: number;
 }
 
 /** Whether any pair (UDP pairs only: `udpOnly`) got an answer to a check between `before` and `now`. */
@@ -93,6 +95,7 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
     let bytesSent = 0;
     let mediaBytesReceived = 0;
     let selectedPair: string | undefined;
+    let streams = 0;
     const udpCandidates = new Set<string>();
     const found: (PairChecks & { id: string; local: string })[] = [];
     report.forEach((s: StatsEntry) => {
@@ -102,6 +105,7 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
         selectedPair ??= s.selectedCandidatePairId;
       }
       if (s.type === 'inbound-rtp' && !isProbation(s)) mediaBytesReceived += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
+      if (s.type === 'inbound-rtp' || s.type === 'outbound-rtp') streams += 1;
       if (s.type === 'local-candidate' && s.protocol === 'udp') udpCandidates.add(s.id);
       if (s.type === 'candidate-pair' && s.localCandidateId) {
         // Chromium counts consent checks apart from connectivity checks; older libwebrtc (wrtc) in requestsSent only.
@@ -112,7 +116,7 @@ export async function pathStats(transport: types.Transport): Promise<PathStats |
     if (bytesReceived === undefined) return undefined;
     const pairs = new Map<string, PairChecks>();
     for (const { id, local, answers, checks } of found) pairs.set(id, { udp: udpCandidates.has(local), answers, checks });
-    return { bytesReceived, mediaBytesReceived, bytesSent, udpPairs: [...pairs.values()].filter((p) => p.udp).length, pairs, selectedPair };
+    return { bytesReceived, mediaBytesReceived, bytesSent, udpPairs: [...pairs.values()].filter((p) => p.udp).length, pairs, selectedPair, streams };
   } catch {
     return undefined;
   }
