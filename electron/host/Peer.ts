@@ -121,6 +121,18 @@ export class Peer extends EventEmitter<PeerEvents> {
     return () => this.#pendingSources.delete(source);
   }
 
+  /**
+   * The producer a produce request asks for again: same source, kind, mid and RTP streams (SSRCs,
+   * rids). A client that gave up waiting for the answer asks again with the same track; anything
+   * else for a source already sent is a second one, refused by `claimSource`.
+   */
+  producerAskedAgain(source: MediaSource, kind: types.MediaKind, rtpParameters: types.RtpParameters): types.Producer<ProducerAppData> | undefined {
+    const producer = this.producerBySource(source);
+    if (!producer || producer.kind !== kind) return undefined;
+    const streams = (p: types.RtpParameters) => JSON.stringify([p.mid, (p.encodings ?? []).map((e) => [e.ssrc ?? null, e.rid ?? null, e.rtx?.ssrc ?? null])]);
+    return streams(producer.rtpParameters) === streams(rtpParameters) ? producer : undefined;
+  }
+
   producerBySource(source: MediaSource): types.Producer<ProducerAppData> | undefined {
     for (const producer of this.producers.values()) if (producer.appData.source === source) return producer;
     return undefined;

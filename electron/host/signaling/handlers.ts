@@ -166,7 +166,10 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
 
   async produce(ctx, data) {
     const { peer, room } = joined(ctx);
-    const producer = await room.produce(peer, { ...data, rtpParameters: fromWireRtpParameters(data.rtpParameters) });
+    const rtpParameters = fromWireRtpParameters(data.rtpParameters);
+    const again = peer.producerAskedAgain(data.source, data.kind, rtpParameters);
+    if (again) return { producerId: again.id };
+    const producer = await room.produce(peer, { ...data, rtpParameters });
     return { producerId: producer.id };
   },
 

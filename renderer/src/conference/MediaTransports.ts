@@ -5,8 +5,8 @@ import type { MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
 
 export const ICE_RESTART_GRACE_MS = 6_000;
-/** connectTransport asked at most this often when its answers time out. */
-const CONNECT_ATTEMPTS = 3;
+/** connectTransport and produce asked at most this often when their answers time out. */
+const ATTEMPTS = 3;
 
 /** Resolves true once `transport` is connected, false after `ms`; its listener never outlives the wait. */
 export function waitUntilConnected(transport: types.Transport, ms: number): Promise<boolean> {
@@ -68,15 +68,8 @@ export class MediaTransports {
     this.#wire(this.recv);
     this.#wire(this.send);
     this.send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      this.#signaling
-        .request('produce', {
-          transportId: this.send.id,
-          kind,
-          rtpParameters: rtpParameters,
-          source: appData.source as MediaSource,
-          paused: appData.paused === true,
-        })
-        .then(({ producerId }) => callback({ id: producerId }), errback);
+      const request = { transportId: this.send.id, kind, rtpParameters, source: appData.source as MediaSource, paused: appData.paused === true };
+      this.#askAgainOnTimeout(this.send, () => this.#signaling.request('produce', request)).then(({ producerId }) => callback({ id: producerId }), errback);
     });
   }
 
@@ -112,20 +105,27 @@ export class MediaTransports {
   }
 
   /**
-   * Tells the host our DTLS parameters, asking again when an answer timed out (the host answers a
-   * repeated connect like the first). A failed connect fails the consume that set the transport up
-   * after its SDP was applied, and mediasoup-client keeps that consume's media section: the host's
-   * next offer of the consumer then repeats its mid ("Duplicate a=mid") and the receive side has
-   * to be rebuilt (bench:room-scale, 50 participants on two cores).
+   * Tells the host our DTLS parameters. A failed connect fails the consume that set the transport
+   * up after its SDP was applied, and mediasoup-client keeps that consume's media section: the
+   * host's next offer of the consumer then repeats its mid ("Duplicate a=mid") and the receive side
+   * has to be rebuilt (bench:room-scale, 50 participants on two cores).
    */
   async #connect(transport: types.Transport, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.#askAgainOnTimeout(transport, () => this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters }));
+  }
+
+  /**
+   * A request whose answer timed out is asked again (at most ATTEMPTS times): the host did it and
+   * answers the same request again like the first (connectOnce; a produce of the same track), so
+   * a slow answer does not leave the host with a transport or producer this side gave up on.
+   */
+  async #askAgainOnTimeout<T>(transport: types.Transport, ask: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#signaling.request('connectTransport', { transportId: transport.id, dtlsParameters });
-        return;
+        return await ask();
       } catch (error) {
         const timedOut = error instanceof ConnectionError && error.reason === 'timeout';
-        if (!timedOut || attempt >= CONNECT_ATTEMPTS || this.#closed || transport.closed) throw error;
+        if (!timedOut || attempt >= ATTEMPTS || this.#closed || transport.closed) throw error;
       }
     }
   }

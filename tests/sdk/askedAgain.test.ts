@@ -1,10 +1,15 @@
 /**
- * A client that gave up waiting for connectTransport's answer (a loaded machine) asks again:
+ * Requests the host did, whose answers came after the client's timeout (a loaded machine).
+ *
+ * connectTransport: a client that gave up waiting for the answer asks again:
  * mediasoup-client sets the transport up anew on its next consume. The host answered that with
  * an internal error ("connect() already called"), and the client's transport could never carry a
  * consumer again; and the consume that failed left its media section behind in mediasoup-client,
  * so the host's next offer of it broke the receive side ("Duplicate a=mid"), which had to be
  * rebuilt (bench:room-scale at 50 participants on two cores).
+ *
+ * produce: the host made the producer, the client gave up on it and could never send that source
+ * again ("already sending camera"), while the others were shown a producer nobody sent on.
  */
 import { describe, expect, it } from 'vitest';
 import { REQUEST_TIMEOUT_MS } from '../../renderer/src/conference/SignalingClient';
@@ -17,7 +22,7 @@ const dtls = (value: string) => ({ role: 'client', fingerprints: [{ algorithm: '
 const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
 const OTHER = Array.from({ length: 32 }, () => 'AB').join(':');
 
-describe('connectTransport asked again', () => {
+describe('requests asked again after a late answer', () => {
   const fixture = useTestHost();
 
   async function joinedRaw(roomId: string) {
@@ -84,5 +89,28 @@ describe('connectTransport asked again', () => {
     }, 'RTP sent to the joiner', 15_000);
     expect(states.filter((s) => s.startsWith('reconnecting'))).toEqual([]);
     expect(failures).toEqual([]);
+  });
+
+  it('the SDK: a produce whose answer came too late is asked again; the host keeps one producer, and it carries the camera', { timeout: 60_000 }, async () => {
+    const roomId = fixture.newRoom();
+    const viewer = await fixture.joined(roomId, 'Viewer');
+    let produces = 0;
+    const relay = await startFaultRelay(fixture.host.baseUrl, {
+      delayAnswerMs: (request) => (request === 'produce' && produces++ === 0 ? REQUEST_TIMEOUT_MS + 1_500 : 0),
+    });
+    fixture.defer(() => relay.close());
+    const sender = fixture.client(relay.url);
+    await sender.join({ roomId, displayName: 'Sender' });
+    const camera = new Promise<string>((resolve) => viewer.on('streamAdded', ({ source, consumerId }) => source === 'camera' && resolve(consumerId)));
+    await sender.produceTrack(fixture.media().video, 'camera');
+    expect(produces).toBe(2);
+    const room = fixture.host.rooms.get(roomId)!;
+    const cameras = [...room.peers.get(sender.peerId!)!.producers.values()].filter((p) => p.appData.source === 'camera');
+    expect(cameras).toHaveLength(1);
+    const consumerId = await camera;
+    await waitFor(async () => {
+      const stats = await room.peers.get(viewer.peerId!)!.consumers.get(consumerId)?.getStats();
+      return stats?.some((s) => s.type === 'outbound-rtp' && s.packetCount > 0) || undefined;
+    }, 'the camera forwarded to the viewer', 15_000);
   });
 });
