@@ -64,7 +64,7 @@ describe('waiting for the host while our own event loop is held up', () => {
     expect(await signaling.answers(300)).toBe(false);
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(300);
-    expect(took).toBeLessThan(1_000);
+    expect(took).toBeLessThan(1_500); // socket.io's own bound, 4× the deadline, ends it at the latest
   });
 
   it('a plain timer is what fails here (the reason for the awake one)', async () => {

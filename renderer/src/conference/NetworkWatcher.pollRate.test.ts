@@ -57,7 +57,7 @@ describe('network watcher: what its polling costs', () => {
     const bigger = watch(200);
     await settle(2_000);
     // 100 ms polls: ~20 reads of the small one; the 64-stream one every 400 ms (~5), the 200-stream one no rarer.
-    expect(small.transport.reads).toBeGreaterThanOrEqual(15);
+    expect(small.transport.reads).toBeGreaterThanOrEqual(12); // a loaded machine fires some polls late
     expect(big.transport.reads).toBeGreaterThanOrEqual(3);
     expect(big.transport.reads).toBeLessThanOrEqual(7);
     expect(bigger.transport.reads).toBeGreaterThanOrEqual(3);
