@@ -222,6 +222,17 @@ export const requests = {
   consumersTaken: { request: z.object({ consumerIds: z.array(id).min(1).max(limits.maxConsumersPerOffer) }), response: z.object({}) },
   /** `rejoining`: the client leaves only to rejoin at once (to repair its media): it stays listed as reconnecting. */
   leave: { request: z.object({ rejoining: z.boolean().optional() }).optional(), response: z.object({}) },
+  /**
+   * On a new connection after a drop, before anything else: take the participant's session back as
+   * it was (transports, producers, consumers kept by the host for a short grace), instead of a new
+   * join. `lastSeq`: the sequence number of the last notification received (the host sends each with
+   * one after its payload); the host sends every later one again before answering. Refused with
+   * `not_resumable` when the host no longer holds the session or those notifications: join again.
+   */
+  resume: {
+    request: z.object({ roomId: RoomId, resumeToken: z.string().min(1).max(256), lastSeq: z.number().int().min(0) }),
+    response: z.object({ resumeToken: z.string() }),
+  },
   /** Liveness probe: after a network change the client asks whether signaling and its session still work. */
   ping: { request: z.object({}).optional(), response: z.object({}) },
   connectTransport: {

@@ -21,6 +21,8 @@ export const errorCodes = [
   'waiting_timeout',
   /** The meeting is end-to-end encrypted and this join would not encrypt (no meeting key): nothing was sent. */
   'e2ee_key_required',
+  /** `resume`: the host no longer holds this participant's session (or what it missed meanwhile): join again with the token. */
+  'not_resumable',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
 

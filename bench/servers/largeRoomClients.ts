@@ -49,8 +49,17 @@ async function setUp(index: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const conference = new Conference({ url: options.url, handlerName: 'Chrome111' });
     const client: Client = { index, conference, received: new Set(), stops: [] };
+    // Every drop counts as `rejoin: why`; one the client came back from with its session kept (`resume`:
+    // nobody else renegotiated) counts once more, as `resumed`.
+    let keptSend: unknown;
     conference.on('connectionStateChanged', ({ state, reason }) => {
-      if (state === 'reconnecting') failures.push(`rejoin: ${reason}`);
+      if (state === 'reconnecting') {
+        failures.push(`rejoin: ${reason}`);
+        keptSend ??= conference.transports.send;
+      }
+      if (state !== 'connected' || keptSend === undefined) return;
+      if (conference.transports.send === keptSend) failures.push('resumed (session kept)');
+      keptSend = undefined;
     });
     // Once a second, not five times: a getStats of a connection with ~60 media sections was a third
     // of a load process's time at 200 ms (CPU profile, 30 participants).

@@ -140,6 +140,7 @@ export class Host {
         actionLimits: new ActionLimits(),
         connections: new ConnectionGuard({ maxPerAddress: config.maxConnectionsPerAddress, joinDeadlineMs: config.joinDeadlineMs }),
         joinDeadlineMs: config.joinDeadlineMs,
+        resumeGraceMs: config.resumeGraceMs,
         maxFileBytes: config.maxFileBytes,
         origins: new OriginPolicy({
           port: httpPort,

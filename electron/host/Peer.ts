@@ -17,6 +17,8 @@ export interface PeerChannel {
   readonly signal?: AbortSignal;
   /** The client takes `consumerScores` batches (it said so in its join). */
   readonly scoreBatches?: boolean;
+  /** Its connection dropped and the host holds its media session for a resume (signaling/PeerLink). */
+  readonly detached?: boolean;
 }
 
 export type ProducerAppData = { peerId: string; source: MediaSource };
@@ -151,6 +153,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         source: producer.appData.source,
         paused: producer.paused,
       })),
+      ...(this.channel.detached ? { reconnecting: true } : {}),
     };
   }
 

@@ -31,6 +31,12 @@ export const HostConfig = z.object({
   joinDeadlineMs: z.number().int().min(1_000).default(120_000),
   /** A participant whose connection dropped may come back as itself (and keep the host role) this long. */
   resumeWindowMs: z.number().int().min(1_000).default(60_000),
+  /**
+   * A participant whose signaling connection dropped keeps its media session (transports, producers,
+   * consumers: the others' streams of it go on) this long for a `resume`; then it is closed and may
+   * still rejoin within `resumeWindowMs`. 0: no resume.
+   */
+  resumeGraceMs: z.number().int().min(0).default(15_000),
   /** Extra web origins allowed to use signaling (e.g. a reverse proxy's https://meet.example.org). */
   allowedOrigins: z.array(z.string()).default([]),
   /** Advertise meetings over mDNS. */
@@ -89,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): HostConfigI
     maxConnectionsPerAddress: intFromEnv(env.ROUNDTABLE_MAX_CONNECTIONS_PER_ADDRESS),
     joinDeadlineMs: intFromEnv(env.ROUNDTABLE_JOIN_DEADLINE_MS),
     resumeWindowMs: intFromEnv(env.ROUNDTABLE_RESUME_WINDOW_MS),
+    resumeGraceMs: intFromEnv(env.ROUNDTABLE_RESUME_GRACE_MS),
     allowedOrigins: env.ROUNDTABLE_ALLOWED_ORIGINS ? env.ROUNDTABLE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
     workerMaxConsumers: intFromEnv(env.ROUNDTABLE_WORKER_MAX_CONSUMERS),
     lastNMinPeers: intFromEnv(env.ROUNDTABLE_LAST_N_MIN_PEERS),

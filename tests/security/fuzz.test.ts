@@ -81,7 +81,8 @@ function isTypedAck(ack: unknown): boolean {
 
 let host: Host;
 beforeAll(async () => {
-  host = await startTestHost({ roomIdleCloseMs: 200, maxConnectionsPerAddress: 16 });
+  // A join whose connection broke is held for a resume this long, then closed: the final wait covers it.
+  host = await startTestHost({ roomIdleCloseMs: 200, maxConnectionsPerAddress: 16, resumeGraceMs: 2_000 });
 });
 afterAll(async () => {
   await host.stop();

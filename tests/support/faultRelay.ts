@@ -24,6 +24,10 @@ export interface FaultRelay {
   url: string;
   /** Every client → host request name, in order. */
   requests: string[];
+  /** While on, nothing the host sends reaches the client (a downlink that died without a word). */
+  silenceFromHost(on: boolean): void;
+  /** Every connection through the relay breaks at once, as a dead path does (both ends see 'transport close'); silence ends. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -32,16 +36,19 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
   const ioServer = new Server(server, { transports: ['websocket'] });
   const requests: string[] = [];
   const upstreams = new Set<Socket>();
+  const clients = new Set<ServerSocket>();
+  let silenced = false;
 
   ioServer.on('connection', (client: ServerSocket) => {
     const upstream = io(hostUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
     upstreams.add(upstream);
+    clients.add(client);
     const pending: [string, unknown[]][] = [];
     upstream.on('connect', () => {
       for (const [event, args] of pending.splice(0)) upstream.emit(event, ...args);
     });
     upstream.onAny((event: string, ...args: unknown[]) => {
-      if (rules.dropFromHost?.includes(event)) return;
+      if (silenced || rules.dropFromHost?.includes(event)) return;
       if (rules.rewriteFromHost && args.length > 0) args[0] = rules.rewriteFromHost(event, args[0]);
       const last = args.at(-1);
       if (typeof last === 'function') {
@@ -69,8 +76,14 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
       if (upstream.connected) upstream.emit(event, ...forwarded);
       else pending.push([event, forwarded]);
     });
-    client.on('disconnect', () => upstream.disconnect());
-    upstream.on('disconnect', () => client.disconnect(true));
+    client.on('disconnect', () => {
+      clients.delete(client);
+      upstream.disconnect();
+    });
+    upstream.on('disconnect', () => {
+      upstreams.delete(upstream);
+      client.disconnect(true);
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,6 +91,14 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    silenceFromHost(on) {
+      silenced = on;
+    },
+    cut() {
+      for (const upstream of upstreams) upstream.io.engine.close();
+      for (const client of clients) client.conn.close();
+      silenced = false;
+    },
     close() {
       for (const upstream of upstreams) upstream.disconnect();
       return new Promise<void>((resolve) => void ioServer.close(() => resolve()));

@@ -55,6 +55,13 @@ export class ResumeTokens {
     this.#tokenByPeer.set(grant.peerId, token);
   }
 
+  /** The participant a live token (issued, not lapsed, not being used by a rejoin) belongs to. */
+  peerOf(token: string, now = Date.now()): string | undefined {
+    const record = this.#records.get(token);
+    if (!record || record.claimed || (record.expiresAt !== null && record.expiresAt <= now)) return undefined;
+    return record.peerId;
+  }
+
   /** Whether `token` would resume someone here (known, not lapsed); it is not reserved. */
   has(token: string | undefined, now = Date.now()): boolean {
     const record = token ? this.#records.get(token) : undefined;

@@ -28,6 +28,7 @@ export class Session implements PeerChannel {
   #prepareRequests = 0;
   #joinDeadline?: NodeJS.Timeout;
   readonly #gone = new AbortController();
+  #forgetPeer?: () => void;
 
   constructor(socket: RoundtableSocket) {
     this.socket = socket;
@@ -84,16 +85,21 @@ export class Session implements PeerChannel {
     this.room = room;
     this.peer = peer;
     this.#clearJoinDeadline();
-    peer.once('close', () => {
+    const onClose = () => {
       if (this.peer !== peer) return;
       this.peer = undefined;
       this.room = undefined;
       if (this.socket.connected) this.armJoinDeadline(rearmDeadlineMs);
-    });
+    };
+    peer.once('close', onClose);
+    // A participant that resumes on a new connection after every drop must not collect a listener per connection.
+    this.#forgetPeer = () => peer.off('close', onClose);
   }
 
-  notify<N extends NotificationName>(name: N, data: NotificationData<N>): void {
-    (this.socket.emit as (event: string, payload: unknown) => boolean)(name, data);
+  /** `seq`: the participant's notification number (PeerLink), sent after the payload. */
+  notify<N extends NotificationName>(name: N, data: NotificationData<N>, seq?: number): void {
+    if (seq === undefined) (this.socket.emit as (event: string, payload: unknown) => boolean)(name, data);
+    else (this.socket.emit as (event: string, payload: unknown, seq: number) => boolean)(name, data, seq);
   }
 
   disconnect(): void {
@@ -103,6 +109,7 @@ export class Session implements PeerChannel {
 
   closed(): void {
     this.#clearJoinDeadline();
+    this.#forgetPeer?.();
     this.#gone.abort();
     this.takePrepared()?.release();
   }

@@ -9,6 +9,7 @@ import type { OriginPolicy } from '../security/OriginPolicy';
 import type { ConnectionGuard } from './ConnectionGuard';
 import { handlers, type HandlerContext } from './handlers';
 import { Session, type RoundtableSocket } from './Session';
+import { sessionDropped } from './resume';
 import { toWireRtpCapabilities } from './wire';
 import type { types } from 'mediasoup';
 
@@ -83,7 +84,7 @@ export class SignalingServer {
       this.#deps.connections.release(session.address);
       session.closed();
       logger.debug({ reason, peerId: session.peer?.id }, 'signaling disconnected');
-      session.peer?.close('disconnected');
+      sessionDropped(session, reason, this.#deps.resumeGraceMs ?? 0, logger);
       this.#deps.actionLimits.forget(session.id).catch((error: unknown) => logger.debug({ err: error }, 'could not forget limits'));
     });
   }

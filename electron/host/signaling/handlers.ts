@@ -11,6 +11,8 @@ import { allowRecording, setRecording } from '../recording';
 import type { Logger } from '../logger';
 import { fileHandlers } from './fileHandlers';
 import { joined } from './joined';
+import { PeerLink } from './PeerLink';
+import { resume } from './resume';
 
 export interface HandlerContext {
   session: Session;
@@ -21,6 +23,8 @@ export interface HandlerContext {
   isOwnerKey: (key: string | undefined) => boolean;
   /** How long a connection may stay without joining (re-armed when a participant leaves). */
   joinDeadlineMs: number;
+  /** How long a dropped participant's media session waits for a `resume` (0: never). */
+  resumeGraceMs?: number;
   /** Largest file relayed between participants (ROUNDTABLE_MAX_FILE_BYTES); the default cap when absent. */
   maxFileBytes?: number;
   logger?: Logger;
@@ -56,11 +60,12 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
         // Not taken over: they must not outlive this join either.
         if (data.usePrepared !== true) session.takePrepared()?.release();
         const e2ee = room.meetingState.admission.e2ee;
+        const link = new PeerLink(session);
         const encrypts = data.e2ee === true;
         e2ee.assertMayJoin(encrypts);
         const result = await room.join({
           displayName: data.displayName,
-          channel: session,
+          channel: link,
           address: session.address,
           rtpCapabilities: fromWireRtpCapabilities(data.rtpCapabilities),
           passcode: data.passcode,
@@ -69,6 +74,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
           prepared: data.usePrepared === true ? session.takePrepared() : undefined,
         });
         const { peer } = result;
+        peer.once('close', () => link.release());
         try {
           if (!session.socket.connected) throw new HostError('not_joined', 'disconnected during join');
           // Checked again: the owner may have marked the meeting while this join waited to be let in.
@@ -107,6 +113,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
       session.joining = false;
     }
   },
+
+  resume,
 
   ping(ctx) {
     joined(ctx);

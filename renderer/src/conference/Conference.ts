@@ -12,14 +12,15 @@ import type { LocalStream } from './LocalStream';
 import type { MediaTransports } from './MediaTransports';
 import type { NetworkWatcher } from './NetworkWatcher';
 import { watchNetwork } from './networkWatching';
-import { listenForConnectionEvents } from './connectionEvents';
-import { NotificationGate, routeRoomNotifications } from './notifications';
+import { listenToHost } from './connectionEvents';
+import { NotificationGate } from './notifications';
 import { Publisher, type MediaRequest } from './Publisher';
 import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
+import { resumeSession } from './SessionResume';
 import { WaitingRoomControls } from './WaitingRoomControls';
 import { WarmTransports } from './WarmTransports';
 import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
@@ -91,7 +92,7 @@ export class Conference extends MeetingControls {
       onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
     });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
-      establish: (attempt) => this.#establish(attempt, this.#joinParams!, true),
+      establish: (attempt) => this.#resumeOrRejoin(attempt),
       discard: () => this.#teardownSession(),
       leaveOnHost: () => this.#signaling.request('leave', { rejoining: true }, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
@@ -262,6 +263,21 @@ export class Conference extends MeetingControls {
     }
   }
 
+  /** The session kept (only the connection dropped) is resumed; failing that, or without one, a rejoin. */
+  async #resumeOrRejoin(attempt: Attempt): Promise<void> {
+    const session = this.#session;
+    const kept = session && this.#resumeToken ? { session, roomId: this.#joinParams!.roomId, resumeToken: this.#resumeToken, setReady: (ready: Promise<void>) => (this.#sessionReady = ready) } : undefined;
+    const resumeToken = kept && (await resumeSession(this.#signaling, kept, attempt));
+    if (!session || !resumeToken) {
+      this.#teardownSession();
+      return this.#establish(attempt, this.#joinParams!, true);
+    }
+    this.#resumeToken = resumeToken;
+    this.#machine.transition('connected', { attempt });
+    this.#network.recheck('resumed');
+    void this.#publisher.sendUnsent(session.transports.send, () => attempt.current).catch(() => undefined);
+  }
+
   /** `prepared`: the lobby's transports, which the host took over for this join. */
   #startSession(attempt: Attempt, device: NonNullable<JoinHandshake['device']>, answer: JoinAnswer, params: JoinParams, prepared?: MediaTransports): Session {
     this.#resumeToken = answer.resumeToken;
@@ -284,13 +300,13 @@ export class Conference extends MeetingControls {
   }
 
   /** Starts a reconnection run (from `connected`, or anew from `reconnecting` when `restart` says so); the older run goes stale. */
-  #reconnect(reason: string, options: { immediate?: boolean; leaveFirst?: boolean; restart?: boolean } = {}): void {
+  #reconnect(reason: string, options: { immediate?: boolean; leaveFirst?: boolean; restart?: boolean; keepSession?: boolean } = {}): void {
     const state = this.#machine.state;
     if (state !== 'connected' && !(options.restart && state === 'reconnecting')) return;
     const attempt = this.#machine.begin();
     this.#machine.transition('reconnecting', { reason, attempt });
     this.#signaling.connectTimeoutMs = REJOIN_CONNECT_TIMEOUT_MS;
-    this.#teardownSession();
+    if (!options.keepSession) this.#teardownSession();
     void this.#reconnector.run(attempt, options);
   }
 
@@ -372,26 +388,11 @@ export class Conference extends MeetingControls {
   // --- Connection events ---------------------------------------------------------------------
 
   #listen(): void {
-    const socket = this.#signaling.socket;
-    routeRoomNotifications(socket, this.#gate, {
-      room: this.#room,
-      subscriber: this.#subscriber,
-      publisher: this.#publisher,
-      emit: this.#emitter,
-      onKicked: (reason) => {
-        this.#end(reason, new ConnectionError('kicked', 'kicked', `You were ${reason}`));
-        void this.#publisher.stopAll();
-      },
-    });
-    listenForConnectionEvents(socket, {
-      machine: this.#machine,
+    listenToHost(this.#signaling.socket, this.#gate, {
+      room: this.#room, subscriber: this.#subscriber, publisher: this.#publisher, emit: this.#emitter, machine: this.#machine,
       onNewConsumers: (offer) => this.#onNewConsumers(offer),
       reconnect: (reason, options) => this.#reconnect(reason, options),
-      end: (reason, error) => {
-        // Only the meeting's end stops local media here; a failed join keeps the user's devices.
-        this.#end(reason, error);
-        if (error instanceof ConnectionError && error.reason === 'ended') void this.#publisher.stopAll();
-      },
+      end: (reason, error) => this.#end(reason, error),
     });
   }
 }

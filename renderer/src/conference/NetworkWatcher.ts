@@ -176,6 +176,12 @@ export class NetworkWatcher {
     });
   }
 
+  /** Repairs now a transport whose path broke meanwhile (after a resume), rather than once its silence shows. */
+  recheck(reason: string): void {
+    const broken = [...this.#transports].filter((t) => !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new');
+    if (broken.length > 0) void this.#check(reason, broken);
+  }
+
   /** Waits `ms`, or less when the network changes meanwhile (a reconnect attempt is worth it now). */
   sleep(ms: number): Promise<void> {
     if (this.#changeUnseen) {

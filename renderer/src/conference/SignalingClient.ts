@@ -21,6 +21,8 @@ export class SignalingClient {
   /** Fails the connection attempt in flight (see `abandonConnect`), and when it started. */
   #abandon?: (error: ConnectionError) => void;
   #connectStartedAt = 0;
+  /** The number the host gave the last notification received (sent after its payload): what a `resume` asks it to send after. */
+  lastSeq = 0;
   #url: string;
   /** The address the meeting was opened with: kept as a last resort when every known node fails. */
   readonly #entryUrl: string;
@@ -38,6 +40,9 @@ export class SignalingClient {
       reconnection: false,
       autoConnect: false,
       timeout: CONNECT_TIMEOUT_MS,
+    });
+    this.socket.onAny((_event: string, ...args: unknown[]) => {
+      if (args.length === 2 && typeof args[1] === 'number') this.lastSeq = args[1];
     });
     // The cluster's live nodes change while the meeting runs (a node added, one gone): failover needs today's list.
     this.socket.on('clusterNodes', (data) => {

@@ -33,6 +33,8 @@ export async function requestJoin(signaling: SignalingClient, data: RequestData<
     markWaiting(notice);
   };
   socket.on('waiting', onNotice);
+  // The new participant's notifications are numbered from 1 (a later `resume` says how far it got).
+  signaling.lastSeq = 0;
   const answer = signaling.request('join', data, LONGEST_WAIT_MS);
   answer.catch(() => undefined); // awaited below; a timeout here must not leave it unhandled
   try {

@@ -1,12 +1,14 @@
 import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import { ConnectionError, type ConferenceError } from './errors';
+import { routeRoomNotifications, type NotificationGate } from './notifications';
 import type { ClientSocket } from './SignalingClient';
 
 export interface ConnectionEventDeps {
   machine: ConnectionStateMachine;
   onNewConsumers(offer: NewConsumer[]): Promise<ConsumerTakeResult[]>;
-  reconnect(reason: string, options?: { immediate?: boolean; restart?: boolean }): void;
+  /** `keepSession`: only the signaling connection dropped; the media session is resumed if the host still holds it. */
+  reconnect(reason: string, options?: { immediate?: boolean; restart?: boolean; keepSession?: boolean }): void;
   /** Ends the meeting for good and stops local media. */
   end(reason: string, error: ConferenceError): void;
 }
@@ -27,10 +29,32 @@ export function listenForConnectionEvents(socket: ClientSocket, deps: Connection
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;
     const state = deps.machine.state;
-    if (state === 'connected') return deps.reconnect(`connection lost (${reason})`);
+    if (state === 'connected') return deps.reconnect(`connection lost (${reason})`, { keepSession: true });
     // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
     if (state === 'connecting' || state === 'waiting') deps.end(`connection lost (${reason})`, new ConnectionError('disconnected', 'disconnected', `The connection to the meeting host dropped while joining (${reason})`));
     // Reconnecting: a try that was past its requests could otherwise finish without a socket.
     if (state === 'reconnecting') deps.reconnect(`connection lost (${reason})`, { restart: true });
+  });
+}
+
+/**
+ * Everything the host says, routed: room notifications (held by `gate` while a join is settling)
+ * and the connection's own events. Being removed or the meeting's end also stops local media; a
+ * failed join keeps the user's devices.
+ */
+export function listenToHost(socket: ClientSocket, gate: NotificationGate, deps: ConnectionEventDeps & Omit<Parameters<typeof routeRoomNotifications>[2], 'onKicked'>): void {
+  routeRoomNotifications(socket, gate, {
+    ...deps,
+    onKicked: (reason) => {
+      deps.end(reason, new ConnectionError('kicked', 'kicked', `You were ${reason}`));
+      void deps.publisher.stopAll();
+    },
+  });
+  listenForConnectionEvents(socket, {
+    ...deps,
+    end: (reason, error) => {
+      deps.end(reason, error);
+      if (error instanceof ConnectionError && error.reason === 'ended') void deps.publisher.stopAll();
+    },
   });
 }

@@ -1,0 +1,108 @@
+/**
+ * A participant whose signaling connection drops while its media path still works (its process
+ * stalled past the heartbeat; a proxy reset the WebSocket) resumes its session on a new connection:
+ * the host kept its transports, producers and consumers, so nobody renegotiates, and sends it what
+ * it missed — also what went to the dead connection before the host noticed. Before this, every
+ * such drop was a full rejoin that made every other participant take its streams anew (the
+ * 50-participant bench, issue 12). Real host, real sockets, @roamhq/wrtc clients.
+ */
+import { describe, expect, it } from 'vitest';
+import { Conference } from '../../renderer/src/conference';
+import type { ReconnectPolicy } from '../../renderer/src/conference/ReconnectPolicy';
+import { startFaultRelay } from '../support/faultRelay';
+import { useTestHost, type MeetingFixture } from '../support/meetingFixture';
+import { waitFor } from '../support/testHost';
+import { countFrames } from '../support/wrtc';
+
+/** The first try waits `firstDelayMs`: what happens meanwhile is what the host must keep for the participant. */
+const waitFirst = (firstDelayMs: number): ReconnectPolicy => ({ nextRetryDelayMs: ({ attempt }) => (attempt === 0 ? firstDelayMs : 500) });
+
+async function pair(fixture: MeetingFixture, firstDelayMs: number) {
+  const roomId = fixture.newRoom();
+  const relay = await startFaultRelay(fixture.host.baseUrl);
+  fixture.defer(() => relay.close());
+  const ann = new Conference({ url: relay.url, handlerName: 'Chrome111', reconnectPolicy: waitFirst(firstDelayMs) });
+  fixture.defer(() => ann.leave());
+  await ann.join({ roomId, displayName: 'Ann' });
+  await ann.produceTrack(fixture.media().video, 'camera');
+  const ben = await fixture.joined(roomId, 'Ben');
+  await ben.produceTrack(fixture.media().video, 'camera');
+  const annId = ann.peerId!;
+  const benId = ben.peerId!;
+  const annAtBen = await waitFor(() => ben.participants.get(annId)?.streamFor('camera'), "Ann's camera at Ben");
+  const benAtAnn = await waitFor(() => ann.participants.get(benId)?.streamFor('camera'), "Ben's camera at Ann");
+  const states: string[] = [];
+  ann.on('connectionStateChanged', ({ state }) => states.push(state));
+  const seenByBen: string[] = [];
+  ben.on('participantJoined', (p) => seenByBen.push(`joined:${p.displayName}`));
+  ben.on('participantLeft', (p) => seenByBen.push(`left:${p.displayName}`));
+  ben.on('participantUpdated', (p) => p.id === annId && seenByBen.at(-1) !== `reconnecting:${p.reconnecting}` && seenByBen.push(`reconnecting:${p.reconnecting}`));
+  return { roomId, relay, ann, ben, annId, benId, annAtBen, benAtAnn, states, seenByBen };
+}
+
+describe('a signaling drop with the media path alive', () => {
+  const fixture = useTestHost();
+
+  it('resumes the session: same transports and streams, what was missed arrives, nobody renegotiates', { timeout: 60_000 }, async () => {
+    const { roomId, relay, ann, ben, annId, benId, annAtBen, benAtAnn, states, seenByBen } = await pair(fixture, 1_500);
+    const transports = ann.transports;
+    const room = fixture.host.rooms.get(roomId)!;
+    const annPeer = room.peers.get(annId)!;
+
+    // The downlink dies silently first: this message goes to a connection that never delivers it.
+    relay.silenceFromHost(true);
+    await ben.sendChat('sent while your connection was dying');
+    relay.cut();
+    await waitFor(() => ben.participants.get(annId)?.reconnecting, 'Ann shown as reconnecting at Ben');
+    // While Ann is away: the host keeps this for her too.
+    await ben.setHandRaised(true);
+
+    await waitFor(() => ann.state === 'connected' && ben.participants.get(annId)?.reconnecting === false, 'Ann back', 20_000);
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(ann.chatHistory.map((m) => m.text)).toContain('sent while your connection was dying');
+    expect(ann.participants.get(benId)?.handRaised).toBe(true);
+    // Nothing was rebuilt, on either side.
+    expect(ann.transports.send).toBe(transports.send);
+    expect(ann.transports.recv).toBe(transports.recv);
+    expect(room.peers.get(annId)).toBe(annPeer);
+    expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
+    expect(ann.participants.get(benId)?.streamFor('camera')?.consumer.id).toBe(benAtAnn.consumer.id);
+    expect(seenByBen).toEqual(['reconnecting:true', 'reconnecting:false']);
+    // And the media goes on both ways.
+    for (const stream of [annAtBen, benAtAnn]) {
+      const frames = countFrames(stream.stream.getVideoTracks()[0]!);
+      await waitFor(() => frames.frames > 3, 'frames after the resume');
+      frames.stop();
+    }
+    // The new connection is the one the host uses now: a request on it works, and notifications arrive on it.
+    await ann.setHandRaised(true);
+    await waitFor(() => ben.participants.get(annId)?.handRaised, "Ann's hand at Ben");
+  });
+
+  it('a consumer offered while the participant was away is taken once it is back', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, benId } = await pair(fixture, 1_500);
+    relay.cut();
+    await waitFor(() => ben.participants.get(ann.peerId!)?.reconnecting, 'Ann shown as reconnecting at Ben');
+    await ben.produceTrack(fixture.media().audio, 'mic');
+    const mic = await waitFor(() => ann.participants.get(benId)?.streamFor('mic'), "Ben's mic at Ann", 20_000);
+    expect(mic.consumer.closed).toBe(false);
+    expect(ann.state).toBe('connected');
+  });
+});
+
+describe('a signaling drop after the host stopped holding the session', () => {
+  const fixture = useTestHost({ resumeGraceMs: 1_000 });
+
+  it('is refused as not resumable, and the participant rejoins as itself with its media', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, annId, benId, annAtBen, states } = await pair(fixture, 2_500);
+    relay.cut();
+    await waitFor(() => ann.state === 'reconnecting' && ben.participants.get(annId)?.reconnecting, 'Ann reconnecting');
+    await waitFor(() => ann.state === 'connected' && ben.participants.get(annId)?.reconnecting === false, 'Ann back', 20_000);
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(ann.peerId).toBe(annId);
+    const again = await waitFor(() => ben.participants.get(annId)?.streamFor('camera'), "Ann's camera at Ben again", 20_000);
+    expect(again.consumer.id).not.toBe(annAtBen.consumer.id);
+    await waitFor(() => ann.participants.get(benId)?.streamFor('camera'), "Ben's camera at Ann again", 20_000);
+    expect(relay.requests).toContain('resume');
+  });
+});
