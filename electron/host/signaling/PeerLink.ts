@@ -90,7 +90,11 @@ export class PeerLink implements PeerChannel {
     clearTimeout(this.#lapse);
     session.consumerBatches = this.#consumerBatches;
     session.scoreBatches = previous.scoreBatches;
-    if (previous !== session && previous.socket.connected) previous.disconnect();
+    if (previous !== session && previous.socket.connected) {
+      // The old connection still looked alive: told, like a join with a copied token tells it (unless it is dead already).
+      previous.notify('peerKicked', { reason: 'you resumed this meeting on another connection' });
+      previous.disconnect();
+    }
     for (const entry of this.#log) if (entry.seq > lastSeq) session.notify(entry.name, entry.data as NotificationData<NotificationName>, entry.seq);
     for (const wake of [...this.#onAttach]) wake();
     return true;
