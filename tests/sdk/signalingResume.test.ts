@@ -79,6 +79,19 @@ describe('a signaling drop with the media path alive', () => {
     await waitFor(() => ben.participants.get(annId)?.handRaised, "Ann's hand at Ben");
   });
 
+  it('a try that cannot reach the host keeps the session for the next one', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, annId, annAtBen, states } = await pair(fixture, 200);
+    const transports = ann.transports;
+    relay.refuseConnections(true);
+    relay.cut();
+    await waitFor(() => states.includes('reconnecting'), 'Ann reconnecting');
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // the first tries are refused
+    relay.refuseConnections(false);
+    await waitFor(() => ann.state === 'connected', 'Ann back', 20_000);
+    expect(ann.transports.send).toBe(transports.send);
+    expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
+  });
+
   it('a consumer offered while the participant was away is taken once it is back', { timeout: 60_000 }, async () => {
     const { relay, ann, ben, benId } = await pair(fixture, 1_500);
     relay.cut();

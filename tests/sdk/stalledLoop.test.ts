@@ -5,7 +5,7 @@
  * Real socket.io on 127.0.0.1; the hold is a synchronous busy wait, as a blocked call would be.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignalingClient } from '../../renderer/src/conference/SignalingClient';
@@ -65,6 +65,29 @@ describe('waiting for the host while our own event loop is held up', () => {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(300);
     expect(took).toBeLessThan(1_500); // socket.io's own bound, 4× the deadline, ends it at the latest
+  });
+
+  it('a connection attempt held up with it still connects; a host that never answers is still given up on', async () => {
+    const signaling = await connected();
+    signaling.disconnect();
+    signaling.connectTimeoutMs = 200;
+    const connecting = signaling.connect();
+    holdLoop(600); // nothing of the handshake could run: the deadline must not count this
+    await expect(connecting).resolves.toBeUndefined();
+    expect(signaling.connected).toBe(true);
+
+    // A listener that accepts and never speaks: the attempt ends at about the time asked.
+    const accepted: net.Socket[] = [];
+    const mute = net.createServer((socket) => void accepted.push(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const silent = new SignalingClient(`http://127.0.0.1:${(mute.address() as AddressInfo).port}`);
+    silent.connectTimeoutMs = 300;
+    const started = Date.now();
+    await expect(silent.connect()).rejects.toMatchObject({ code: 'host_unreachable' });
+    expect(Date.now() - started).toBeLessThan(1_200);
+    silent.disconnect();
+    for (const socket of accepted) socket.destroy();
+    await new Promise<void>((resolve) => mute.close(() => resolve()));
   });
 
   it('a plain timer is what fails here (the reason for the awake one)', async () => {

@@ -28,6 +28,8 @@ export interface FaultRelay {
   silenceFromHost(on: boolean): void;
   /** Every connection through the relay breaks at once, as a dead path does (both ends see 'transport close'); silence ends. */
   cut(): void;
+  /** While on, new connections are refused (a host too busy, or not reachable yet). */
+  refuseConnections(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
   const upstreams = new Set<Socket>();
   const clients = new Set<ServerSocket>();
   let silenced = false;
+  let refusing = false;
+  ioServer.use((_socket, next) => next(refusing ? new Error('refused by the fault relay') : undefined));
 
   ioServer.on('connection', (client: ServerSocket) => {
     const upstream = io(hostUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
@@ -93,6 +97,9 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
     requests,
     silenceFromHost(on) {
       silenced = on;
+    },
+    refuseConnections(on) {
+      refusing = on;
     },
     cut() {
       for (const upstream of upstreams) upstream.io.engine.close();

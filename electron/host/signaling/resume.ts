@@ -37,7 +37,14 @@ function holdForResume(session: Session, reason: string, graceMs: number, logger
 export async function resume(ctx: HandlerContext, data: ParsedRequest<'resume'>): Promise<ResponseData<'resume'>> {
   const { session } = ctx;
   if ((session.peer && !session.peer.closed) || session.joining) throw new HostError('already_joined', 'already in a meeting');
-  await ctx.actionLimits.consume('join', session.id);
+  session.joining = true;
+  try {
+    await ctx.actionLimits.consume('join', session.id);
+  } finally {
+    session.joining = false;
+  }
+  // Gone meanwhile: its drop was handled with no participant on it, so none may be moved onto it now.
+  if (!session.socket.connected) throw new HostError('not_joined', 'disconnected during resume');
   const room = ctx.rooms.get(data.roomId);
   const tokens = room?.meetingState.admission.tokens;
   const peerId = tokens?.peerOf(data.resumeToken);

@@ -20,7 +20,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
-import { resumeSession } from './SessionResume';
+import { KeptSince, resumeSession } from './SessionResume';
 import { WaitingRoomControls } from './WaitingRoomControls';
 import { WarmTransports } from './WarmTransports';
 import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
@@ -60,6 +60,7 @@ export class Conference extends MeetingControls {
   readonly #network: NetworkWatcher;
   readonly #warm: WarmTransports;
   readonly #gate = new NotificationGate();
+  readonly #kept = new KeptSince();
   /** The meeting's waiting room: for its host, who waits, with Admit / Deny / Admit all. */
   readonly waitingRoom: WaitingRoomControls;
   /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
@@ -93,7 +94,7 @@ export class Conference extends MeetingControls {
     });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
       establish: (attempt) => this.#resumeOrRejoin(attempt),
-      discard: () => this.#teardownSession(),
+      discard: () => this.#kept.keeping || this.#teardownSession(),
       leaveOnHost: () => this.#signaling.request('leave', { rejoining: true }, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
       wait: (ms) => this.#network.sleep(ms),
@@ -268,14 +269,15 @@ export class Conference extends MeetingControls {
     const session = this.#session;
     const kept = session && this.#resumeToken ? { session, roomId: this.#joinParams!.roomId, resumeToken: this.#resumeToken, setReady: (ready: Promise<void>) => (this.#sessionReady = ready) } : undefined;
     const resumeToken = kept && (await resumeSession(this.#signaling, kept, attempt));
-    if (!session || !resumeToken) {
-      this.#teardownSession();
-      return this.#establish(attempt, this.#joinParams!, true);
+    this.#kept.stop();
+    if (session && resumeToken) {
+      this.#resumeToken = resumeToken;
+      this.#machine.transition('connected', { attempt });
+      this.#network.recheck('resumed');
+      return void this.#publisher.sendUnsent(session.transports.send, () => attempt.current).catch(() => undefined);
     }
-    this.#resumeToken = resumeToken;
-    this.#machine.transition('connected', { attempt });
-    this.#network.recheck('resumed');
-    void this.#publisher.sendUnsent(session.transports.send, () => attempt.current).catch(() => undefined);
+    this.#teardownSession();
+    return this.#establish(attempt, this.#joinParams!, true);
   }
 
   /** `prepared`: the lobby's transports, which the host took over for this join. */
@@ -306,7 +308,8 @@ export class Conference extends MeetingControls {
     const attempt = this.#machine.begin();
     this.#machine.transition('reconnecting', { reason, attempt });
     this.#signaling.connectTimeoutMs = REJOIN_CONNECT_TIMEOUT_MS;
-    if (!options.keepSession) this.#teardownSession();
+    if (options.keepSession) this.#kept.start();
+    else this.#teardownSession();
     void this.#reconnector.run(attempt, options);
   }
 
@@ -324,6 +327,7 @@ export class Conference extends MeetingControls {
   /** Forgets the current session's transports and remote streams; local tracks stay. */
   #teardownSession(): void {
     const session = this.#session;
+    this.#kept.stop();
     if (!session) return;
     this.#session = undefined;
     this.#publisher.setTransport(undefined);
@@ -345,8 +349,6 @@ export class Conference extends MeetingControls {
   produceTrack(track: MediaStreamTrack, source: MediaSource): Promise<LocalStream> {
     return this.#publisher.produceTrack(track, source);
   }
-
-  // --- Receiving -----------------------------------------------------------------------------
 
   async #onNewConsumers(offer: NewConsumer[]): Promise<ConsumerTakeResult[]> {
     await this.#sessionReady;

@@ -12,6 +12,29 @@ export interface KeptSession {
 }
 
 /**
+ * How long after a drop the session is kept across failed tries (a host too busy to accept the
+ * connection in time, a network still coming back): less than the host's grace (15 s by default),
+ * after which it answers `not_resumable` anyway.
+ */
+export const KEEP_SESSION_MS = 10_000;
+
+/** Since when the current session has been kept for a resume (undefined: not kept). */
+export class KeptSince {
+  #since?: number;
+  /** The signaling connection dropped; the media session stays for resume tries. */
+  start(): void {
+    this.#since ??= Date.now();
+  }
+  stop(): void {
+    this.#since = undefined;
+  }
+  /** A failed try keeps the session for the next one. */
+  get keeping(): boolean {
+    return this.#since !== undefined && Date.now() - this.#since < KEEP_SESSION_MS;
+  }
+}
+
+/**
  * Takes a session back on a new connection after the old one dropped (`resume`): the host kept its
  * transports, producers and consumers, and sends the notifications missed since `lastSeq` before it
  * answers. Resolves with the next resume token, or undefined when the host no longer holds the

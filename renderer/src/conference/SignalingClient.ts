@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, NotificationData, RequestData, RequestName, ResponseData, ServerToClientEvents } from '../../../shared/protocol';
 import { ConferenceError, ConnectionError } from './errors';
-import { withAwakeTimeout, withTimeout } from './timeouts';
+import { awakeDeadline, withAwakeTimeout, withTimeout } from './timeouts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Welcome = NotificationData<'welcome'>;
@@ -92,10 +92,14 @@ export class SignalingClient {
     if (next) this.moveTo(next);
   }
 
-  /** Connects (if needed). Bounded by socket.io's own connect timeout. */
+  /**
+   * Connects (if needed), within `connectTimeoutMs` of our own running time (awakeDeadline): a
+   * process held up in a long synchronous call does not fail a handshake whose answer is already
+   * waiting. socket.io's own connect timeout, four times as long, stays behind it.
+   */
   connect(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
-    this.socket.io.timeout(this.connectTimeoutMs);
+    this.socket.io.timeout(this.connectTimeoutMs * 4);
     // The host greets every new connection with `welcome`: listen before connecting, so it cannot be missed.
     this.#welcome = new Promise<Welcome>((resolve) => this.socket.once('welcome', resolve));
     return new Promise((resolve, reject) => {
@@ -103,6 +107,7 @@ export class SignalingClient {
         this.socket.off('connect', onConnect);
         this.socket.off('connect_error', onError);
         this.#abandon = undefined;
+        cancelDeadline();
       };
       const onConnect = () => {
         cleanup();
@@ -120,6 +125,10 @@ export class SignalingClient {
         this.socket.disconnect();
         reject(error);
       };
+      const cancelDeadline = awakeDeadline(this.connectTimeoutMs, () => {
+        this.socket.disconnect();
+        onError(new Error('timeout'));
+      });
       this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
       this.socket.connect();

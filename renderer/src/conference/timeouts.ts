@@ -20,20 +20,27 @@ export function sleep(ms: number): Promise<void> {
  * and only a tick on time may end the wait, so an answer that arrived meanwhile is read first.
  * A loop that is never on time again is ended by the caller's own hard bound (e.g. socket.io's).
  */
-export function withAwakeTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, tickMs = Math.max(10, Math.min(50, ms / 4))): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export function withAwakeTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, tickMs?: number): Promise<T> {
+  let cancel = () => {};
   const deadline = new Promise<never>((_, reject) => {
-    let awakeMs = 0;
-    let last = Date.now();
-    const tick = () => {
-      const now = Date.now();
-      const onTime = now - last <= tickMs * 1.5;
-      awakeMs += onTime ? now - last : tickMs;
-      last = now;
-      if (awakeMs >= ms && onTime) reject(onTimeout());
-      else timer = setTimeout(tick, tickMs);
-    };
-    timer = setTimeout(tick, tickMs);
+    cancel = awakeDeadline(ms, () => reject(onTimeout()), tickMs);
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, deadline]).finally(() => cancel());
+}
+
+/** Calls `onExpired` once `ms` of running time has passed (see withAwakeTimeout); returns a cancel. */
+export function awakeDeadline(ms: number, onExpired: () => void, tickMs = Math.max(10, Math.min(50, ms / 4))): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let awakeMs = 0;
+  let last = Date.now();
+  const tick = () => {
+    const now = Date.now();
+    const onTime = now - last <= tickMs * 1.5;
+    awakeMs += onTime ? now - last : tickMs;
+    last = now;
+    if (awakeMs >= ms && onTime) onExpired();
+    else timer = setTimeout(tick, tickMs);
+  };
+  timer = setTimeout(tick, tickMs);
+  return () => clearTimeout(timer);
 }
