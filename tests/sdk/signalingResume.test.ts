@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Conference } from '../../renderer/src/conference';
 import type { ReconnectPolicy } from '../../renderer/src/conference/ReconnectPolicy';
-import { startFaultRelay } from '../support/faultRelay';
+import { startFaultRelay, type FaultRules } from '../support/faultRelay';
 import { useTestHost, type MeetingFixture } from '../support/meetingFixture';
 import { waitFor } from '../support/testHost';
 import { countFrames } from '../support/wrtc';
@@ -17,9 +17,9 @@ import { countFrames } from '../support/wrtc';
 /** The first try waits `firstDelayMs`: what happens meanwhile is what the host must keep for the participant. */
 const waitFirst = (firstDelayMs: number): ReconnectPolicy => ({ nextRetryDelayMs: ({ attempt }) => (attempt === 0 ? firstDelayMs : 500) });
 
-async function pair(fixture: MeetingFixture, firstDelayMs: number) {
+async function pair(fixture: MeetingFixture, firstDelayMs: number, rules: FaultRules = {}) {
   const roomId = fixture.newRoom();
-  const relay = await startFaultRelay(fixture.host.baseUrl);
+  const relay = await startFaultRelay(fixture.host.baseUrl, rules);
   fixture.defer(() => relay.close());
   const ann = new Conference({ url: relay.url, handlerName: 'Chrome111', reconnectPolicy: waitFirst(firstDelayMs) });
   fixture.defer(() => ann.leave());
@@ -90,6 +90,21 @@ describe('a signaling drop with the media path alive', () => {
     await waitFor(() => ann.state === 'connected', 'Ann back', 20_000);
     expect(ann.transports.send).toBe(transports.send);
     expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
+  });
+
+  it('requests the drop interrupted are asked again once the session is back: a produce in flight completes', { timeout: 60_000 }, async () => {
+    // Ann's camera went out with the first produce; the answer to the second (her mic) is held, then the connection breaks.
+    let produces = 0;
+    const { roomId, relay, ann, ben, annId } = await pair(fixture, 300, { delayAnswerMs: (request) => (request === 'produce' && ++produces === 2 ? 60_000 : 0) });
+    const producing = ann.produceTrack(fixture.media().audio, 'mic');
+    await waitFor(() => relay.requests.filter((name) => name === 'produce').length === 2, "Ann's mic produce at the host");
+    relay.cut();
+    const mic = await producing;
+    expect(mic.producer?.closed).toBe(false);
+    await waitFor(() => ben.participants.get(annId)?.streamFor('mic'), "Ann's mic at Ben", 20_000);
+    // Asked twice, made once.
+    const producers = [...fixture.host.rooms.get(roomId)!.peers.get(annId)!.producers.values()];
+    expect(producers.filter((producer) => producer.appData.source === 'mic')).toHaveLength(1);
   });
 
   it('a consumer offered while the participant was away is taken once it is back', { timeout: 60_000 }, async () => {

@@ -20,7 +20,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
-import { KeptSince, resumeSession } from './SessionResume';
+import { resumeSession } from './SessionResume';
 import { WaitingRoomControls } from './WaitingRoomControls';
 import { WarmTransports } from './WarmTransports';
 import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
@@ -60,7 +60,6 @@ export class Conference extends MeetingControls {
   readonly #network: NetworkWatcher;
   readonly #warm: WarmTransports;
   readonly #gate = new NotificationGate();
-  readonly #kept = new KeptSince();
   /** The meeting's waiting room: for its host, who waits, with Admit / Deny / Admit all. */
   readonly waitingRoom: WaitingRoomControls;
   /** `emit` for the parts: eventemitter3's overloads cannot be called with a generic event name. */
@@ -94,7 +93,7 @@ export class Conference extends MeetingControls {
     });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
       establish: (attempt) => this.#resumeOrRejoin(attempt),
-      discard: () => this.#kept.keeping || this.#teardownSession(),
+      discard: () => this.#signaling.keeping.keeping || this.#teardownSession(),
       leaveOnHost: () => this.#signaling.request('leave', { rejoining: true }, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
       wait: (ms) => this.#network.sleep(ms),
@@ -269,12 +268,11 @@ export class Conference extends MeetingControls {
     const session = this.#session;
     const kept = session && this.#resumeToken ? { session, roomId: this.#joinParams!.roomId, resumeToken: this.#resumeToken, setReady: (ready: Promise<void>) => (this.#sessionReady = ready) } : undefined;
     const resumeToken = kept && (await resumeSession(this.#signaling, kept, attempt));
-    this.#kept.stop();
     if (session && resumeToken) {
       this.#resumeToken = resumeToken;
       this.#machine.transition('connected', { attempt });
-      this.#network.recheck('resumed');
-      return void this.#publisher.sendUnsent(session.transports.send, () => attempt.current).catch(() => undefined);
+      this.#signaling.keeping.settle(true);
+      return this.#network.recheck('resumed');
     }
     this.#teardownSession();
     return this.#establish(attempt, this.#joinParams!, true);
@@ -308,7 +306,7 @@ export class Conference extends MeetingControls {
     const attempt = this.#machine.begin();
     this.#machine.transition('reconnecting', { reason, attempt });
     this.#signaling.connectTimeoutMs = REJOIN_CONNECT_TIMEOUT_MS;
-    if (options.keepSession) this.#kept.start();
+    if (options.keepSession) this.#signaling.keeping.start();
     else this.#teardownSession();
     void this.#reconnector.run(attempt, options);
   }
@@ -327,7 +325,7 @@ export class Conference extends MeetingControls {
   /** Forgets the current session's transports and remote streams; local tracks stay. */
   #teardownSession(): void {
     const session = this.#session;
-    this.#kept.stop();
+    this.#signaling.keeping.settle(false);
     if (!session) return;
     this.#session = undefined;
     this.#publisher.setTransport(undefined);

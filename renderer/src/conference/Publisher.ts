@@ -114,15 +114,6 @@ export class Publisher implements LocalStreamOwner {
     }
   }
 
-  /** Sends the local streams that have no live producer (their produce failed while the connection was down). */
-  async sendUnsent(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
-    await this.#ready;
-    for (const stream of [...this.streams]) {
-      if (!stillCurrent()) return;
-      if (!stream.producer || stream.producer.closed) await this.#send(stream, transport);
-    }
-  }
-
   /** `sendAll`, started now and awaited later (a failure meanwhile is not an unhandled rejection). */
   startSendAll(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
     const sending = this.sendAll(transport, stillCurrent);

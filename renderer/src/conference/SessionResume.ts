@@ -18,19 +18,42 @@ export interface KeptSession {
  */
 export const KEEP_SESSION_MS = 10_000;
 
-/** Since when the current session has been kept for a resume (undefined: not kept). */
-export class KeptSince {
+/**
+ * Whether the current session is kept for a resume (the signaling connection dropped, the media
+ * session did not), since when, and who waits for the outcome: a request the drop interrupted is
+ * asked again once the session is back (SignalingClient), instead of failing.
+ */
+export class SessionKeeping {
   #since?: number;
-  /** The signaling connection dropped; the media session stays for resume tries. */
+  readonly #waiters = new Set<(resumed: boolean) => void>();
+
   start(): void {
     this.#since ??= Date.now();
   }
-  stop(): void {
+
+  /** The kept session was resumed (true) or given up (false); waiting requests learn which. */
+  settle(resumed: boolean): void {
     this.#since = undefined;
+    for (const wake of [...this.#waiters]) wake(resumed);
   }
+
   /** A failed try keeps the session for the next one. */
   get keeping(): boolean {
     return this.#since !== undefined && Date.now() - this.#since < KEEP_SESSION_MS;
+  }
+
+  /** Resolves true once the kept session is resumed; false when it is given up, or none is kept. */
+  resumed(): Promise<boolean> {
+    if (this.#since === undefined) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wake = (resumed: boolean) => {
+        clearTimeout(timer);
+        this.#waiters.delete(wake);
+        resolve(resumed);
+      };
+      const timer = setTimeout(() => wake(false), KEEP_SESSION_MS * 2);
+      this.#waiters.add(wake);
+    });
   }
 }
 

@@ -1,12 +1,31 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, NotificationData, RequestData, RequestName, ResponseData, ServerToClientEvents } from '../../../shared/protocol';
 import { ConferenceError, ConnectionError } from './errors';
+import { SessionKeeping } from './SessionResume';
 import { awakeDeadline, withAwakeTimeout, withTimeout } from './timeouts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Welcome = NotificationData<'welcome'>;
 
 export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Requests the host answers the same way when asked twice (or whose second asking does no harm):
+ * asked again after a resume when a drop interrupted them. A chat message or a file offer is not.
+ */
+const REPEATABLE = new Set<RequestName>([
+  'connectTransport',
+  'produce',
+  'restartIce',
+  'pauseProducer',
+  'resumeProducer',
+  'pauseConsumer',
+  'resumeConsumer',
+  'setConsumerPreferredLayers',
+  'consumersTaken',
+  'setHand',
+  'setDisplayName',
+  'setRecording',
+]);
 export const CONNECT_TIMEOUT_MS = 8_000;
 export const WELCOME_TIMEOUT_MS = 5_000;
 /** How long a node that refused a connection is passed over (a dead node's record lives on for its TTL). */
@@ -21,6 +40,8 @@ export class SignalingClient {
   /** Fails the connection attempt in flight (see `abandonConnect`), and when it started. */
   #abandon?: (error: ConnectionError) => void;
   #connectStartedAt = 0;
+  /** Whether the session is kept for a resume after a drop (the Conference says). */
+  readonly keeping = new SessionKeeping();
   /** The number the host gave the last notification received (sent after its payload): what a `resume` asks it to send after. */
   lastSeq = 0;
   #url: string;
@@ -141,7 +162,22 @@ export class SignalingClient {
     return withTimeout(this.#welcome, timeoutMs, () => ConnectionError.timeout('the host did not send its welcome', timeoutMs));
   }
 
+  /**
+   * A request interrupted by a drop (or made while the connection is down) is asked again once the
+   * kept session is resumed, if asking twice is harmless (REPEATABLE); otherwise, or when the
+   * session is not resumed, it fails as `disconnected`.
+   */
   async request<N extends RequestName>(name: N, data: RequestData<N>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseData<N>> {
+    try {
+      return await this.#requestOnce(name, data, timeoutMs);
+    } catch (error) {
+      const dropped = error instanceof ConnectionError && error.reason === 'disconnected';
+      if (!dropped || !REPEATABLE.has(name) || !(await this.keeping.resumed())) throw error;
+      return this.#requestOnce(name, data, timeoutMs);
+    }
+  }
+
+  async #requestOnce<N extends RequestName>(name: N, data: RequestData<N>, timeoutMs: number): Promise<ResponseData<N>> {
     if (!this.socket.connected) throw new ConnectionError('disconnected', 'disconnected', 'not connected to the meeting host');
     let result: Ack<ResponseData<N>>;
     try {
