@@ -20,7 +20,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
-import { resumeSession } from './SessionResume';
+import { LONG_DROP_MS, resumeSession } from './SessionResume';
 import { WaitingRoomControls } from './WaitingRoomControls';
 import { WarmTransports } from './WarmTransports';
 import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
@@ -271,8 +271,7 @@ export class Conference extends MeetingControls {
     if (session && resumeToken) {
       this.#resumeToken = resumeToken;
       this.#machine.transition('connected', { attempt });
-      this.#signaling.keeping.settle(true);
-      return this.#network.recheck('resumed');
+      return this.#network.recheck('resumed', this.#signaling.keeping.settle(true) >= LONG_DROP_MS);
     }
     this.#teardownSession();
     return this.#establish(attempt, this.#joinParams!, true);

@@ -176,9 +176,13 @@ export class NetworkWatcher {
     });
   }
 
-  /** Repairs now a transport whose path broke meanwhile (after a resume), rather than once its silence shows. */
-  recheck(reason: string): void {
-    const broken = [...this.#transports].filter((t) => !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new');
+  /**
+   * After a resume: repairs now (ICE restart) a transport whose path broke meanwhile, rather than once
+   * its silence shows; with `all`, every transport (the drop was long: the path may have died without
+   * the transport's state saying so yet, and a restart on a live path costs one round trip).
+   */
+  recheck(reason: string, all = false): void {
+    const broken = [...this.#transports].filter((t) => !t.closed && (all || (t.connectionState !== 'connected' && t.connectionState !== 'new')));
     if (broken.length > 0) void this.#check(reason, broken);
   }
 

@@ -17,6 +17,8 @@ export interface KeptSession {
  * after which it answers `not_resumable` anyway.
  */
 export const KEEP_SESSION_MS = 10_000;
+/** A resume after a drop this long restarts ICE on both transports: the media path may have gone down with the connection. */
+export const LONG_DROP_MS = 2_000;
 
 /**
  * Whether the current session is kept for a resume (the signaling connection dropped, the media
@@ -31,10 +33,12 @@ export class SessionKeeping {
     this.#since ??= Date.now();
   }
 
-  /** The kept session was resumed (true) or given up (false); waiting requests learn which. */
-  settle(resumed: boolean): void {
+  /** The kept session was resumed (true) or given up (false); waiting requests learn which. Returns how long it was kept (ms). */
+  settle(resumed: boolean): number {
+    const keptMs = this.#since === undefined ? 0 : Date.now() - this.#since;
     this.#since = undefined;
     for (const wake of [...this.#waiters]) wake(resumed);
+    return keptMs;
   }
 
   /** A failed try keeps the session for the next one. */
