@@ -52,7 +52,9 @@ export class ClusterBus {
     this.#records = records;
     this.#nodeId = nodeId;
     this.#logger = logger;
-    this.#sub.on('message', (channel: string, text: string) => this.#receive(channel, text));
+    // One message per turn of the event loop: messages of one read from Redis come out together,
+    // and an answer's waiter must have resumed before the next message (often about it) is handled.
+    this.#sub.on('message', (channel: string, text: string) => setImmediate(() => this.#receive(channel, text)));
   }
 
   async start(onRequest: RequestHandler): Promise<void> {

@@ -236,8 +236,8 @@ export class FileRelay {
     const transfer = this.#transfers.get(transferId);
     const recipient = transfer?.recipients.get(peerId);
     if (!transfer || !recipient || recipient.peer || recipient.outcome) return;
+    // Its node offered the file before answering, so this may come before the answer (recipient.consumer).
     if (event.kind === 'left') return this.#recipientEnded(transfer, recipient, 'left');
-    if (!recipient.consumer) return;
     if (event.kind === 'ack') this.#ack(transfer, recipient, event.received);
     else if (event.kind === 'result') this.#result(transfer, recipient, event.outcome);
     else this.#recipientEnded(transfer, recipient, 'cancelled');
@@ -330,8 +330,9 @@ export class FileRelay {
   #recipientEnded(transfer: Transfer, recipient: Recipient, outcome: RecipientOutcome): void {
     if (transfer.ended || recipient.outcome) return;
     recipient.outcome = outcome;
-    recipient.consumer?.close();
+    // Told first: closing a remote recipient's end forgets which node serves it.
     if (outcome === 'failed') this.#ended(recipient, transfer.id, 'timeout');
+    recipient.consumer?.close();
     this.#notify(transfer.sender, 'fileRecipientEnded', { transferId: transfer.id, peerId: recipient.id, outcome });
     this.#progress(transfer);
     this.#checkDone(transfer);
