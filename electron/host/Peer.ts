@@ -111,6 +111,16 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /**
+   * Asks the senders of the video it receives for a key frame: after its path was gone for a
+   * while, the pictures it gets next reference frames it never got and cannot be shown until one.
+   */
+  requestKeyFrames(): void {
+    for (const consumer of this.consumers.values()) {
+      if (consumer.kind === 'video' && !consumer.closed && !consumer.paused) consumer.requestKeyFrame().catch(() => undefined);
+    }
+  }
+
+  /**
    * Reserves `source` for a produce request that is about to await the worker; throws when the
    * participant already sends it or has no producer slot left. Call the returned function when done.
    */

@@ -30,6 +30,17 @@ export const PROBE_SCRIPT = `(() => {
     };
     video.requestVideoFrameCallback(onFrame);
   };
+  // Each peer connection's ICE and DTLS states, as phases of a repair.
+  const NativePeerConnection = window.RTCPeerConnection;
+  let pcCount = 0;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(...args) {
+      super(...args);
+      const id = 'pc' + (++pcCount);
+      this.addEventListener('iceconnectionstatechange', () => lab.states.push({ at: Date.now(), state: id + ':ice', reason: this.iceConnectionState }));
+      this.addEventListener('connectionstatechange', () => lab.states.push({ at: Date.now(), state: id + ':pc', reason: this.connectionState }));
+    }
+  };
   let followed;
   const follow = () => {
     const conference = window.__roundtable && window.__roundtable.conference;
@@ -54,7 +65,10 @@ export const PROBE_SCRIPT = `(() => {
       seen.add(name);
       lab.present[name] = true;
       // The tile says "Video paused: poor connection" (the host forwards no layer of it): one mark per tick.
-      if (tile.getAttribute('data-video-starved') === 'true') (lab.starvedTicks[name] ??= []).push(now);
+      const starved = tile.getAttribute('data-video-starved') === 'true';
+      if (starved) (lab.starvedTicks[name] ??= []).push(now);
+      if (starved !== !!tile.__labStarved) lab.states.push({ at: now, state: starved ? 'starved' : 'fed', reason: name });
+      tile.__labStarved = starved;
       const video = tile.querySelector('video');
       if (video) watchVideo(name, video);
     });

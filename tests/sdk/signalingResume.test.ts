@@ -49,6 +49,14 @@ describe('a signaling drop with the media path alive', () => {
     const room = fixture.host.rooms.get(roomId)!;
     const annPeer = room.peers.get(annId)!;
 
+    // Key frames asked of Ben's camera from here on (what Ann receives).
+    const benCamera = [...room.peers.get(benId)!.producers.values()].find((p) => p.kind === 'video')!;
+    const keyFrameAsks: number[] = [];
+    let backAt = Infinity;
+    ann.on('connectionStateChanged', ({ state }) => state === 'connected' && (backAt = Date.now()));
+    await benCamera.enableTraceEvent(['pli', 'fir']);
+    benCamera.on('trace', (trace) => trace.direction === 'out' && keyFrameAsks.push(Date.now()));
+
     // The downlink dies silently first: this message goes to a connection that never delivers it.
     relay.silenceFromHost(true);
     await ben.sendChat('sent while your connection was dying');
@@ -68,6 +76,11 @@ describe('a signaling drop with the media path alive', () => {
     expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
     expect(ann.participants.get(benId)?.streamFor('camera')?.consumer.id).toBe(benAtAnn.consumer.id);
     expect(seenByBen).toEqual(['reconnecting:true', 'reconnecting:false']);
+    // After a drop the host asks the senders of what Ann receives for a key frame: had her path
+    // been down too, what comes next could not be shown before one.
+    // (Receivers ask for one now and then anyway: the host's ask is the one as Ann resumes.)
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(keyFrameAsks.map((at) => at - backAt).filter((ms) => Math.abs(ms) < 500), 'a key frame asked of Ben as Ann resumed').not.toEqual([]);
     // And the media goes on both ways.
     for (const stream of [annAtBen, benAtAnn]) {
       const frames = countFrames(stream.stream.getVideoTracks()[0]!);

@@ -55,7 +55,10 @@ export async function resume(ctx: HandlerContext, data: ParsedRequest<'resume'>)
   // The notifications it missed go out first, on this connection, before the answer.
   if (!link.attach(session, data.lastSeq)) throw new HostError('not_resumable', 'the notifications since the drop are no longer held: join again');
   session.attach(room, peer, ctx.joinDeadlineMs);
-  if (wasDetached) room.broadcast('peerUpdated', { peerId: peer.id, reconnecting: false }, peer.id);
+  if (wasDetached) {
+    room.broadcast('peerUpdated', { peerId: peer.id, reconnecting: false }, peer.id);
+    peer.requestKeyFrames();
+  }
   ctx.logger?.info({ peerId: peer.id, lastSeq: data.lastSeq, seq: link.seq }, 'peer resumed its media session');
   return { resumeToken: tokens.issue(peer.id) };
 }
