@@ -85,4 +85,55 @@ export const sourceFixes = [
     fixed: /this->lastNotifiedAvailableBitrate = this->bitrates\.availableBitrate/,
     behaviour: 'a falling estimate reaches the consumers at once',
   },
+  // Packets lost while a stream was silent for over a second (the sender's link was down,
+  // it was unreachable) are not asked for again: a key frame is. The NACK generator asked
+  // for every one of them (up to 1000), and the sender, back on the link with a fallen
+  // estimate, spent its first 1-2 s resending seconds-old video ahead of new frames: in
+  // the lab's link-down case the others saw the participant's video 1.1-2.8 s after the
+  // link returned, the stream counted inactive meanwhile. What arrives after such a gap
+  // cannot be shown before a key frame anyway.
+  {
+    file: 'include/RTC/NackGenerator.hpp',
+    search: '		uint16_t lastSeq{ 0 }; // Seq number of last valid packet.\n',
+    replace: '		uint16_t lastSeq{ 0 }; // Seq number of last valid packet.\n		int64_t lastSeqAtMs{ 0 };\n',
+    fixed: /lastSeqAtMs/,
+    behaviour: 'packets lost over a silence of a stream are replaced by a key frame',
+  },
+  {
+    file: 'src/RTC/NackGenerator.cpp',
+    search: '			this->started = true;\n			this->lastSeq = seq;\n',
+    replace: '			this->started = true;\n			this->lastSeq = seq;\n			this->lastSeqAtMs = this->shared->GetTimeMs();\n',
+    fixed: /this->lastSeqAtMs = this->shared->GetTimeMs\(\);\n\n\s*if \(isKeyFrame\)/,
+    behaviour: 'packets lost over a silence of a stream are replaced by a key frame',
+  },
+  {
+    file: 'src/RTC/NackGenerator.cpp',
+    search: '		AddPacketsToNackList(this->lastSeq + 1, seq);\n',
+    replace: `		// Roundtable: packets lost over a silence of the stream are replaced by a key frame.
+		{
+			const int64_t silenceNowMs = this->shared->GetTimeMs();
+			const bool lostOverSilence =
+			  silenceNowMs - this->lastSeqAtMs > 1000 && static_cast<uint16_t>(seq - this->lastSeq) > 1;
+
+			this->lastSeqAtMs = silenceNowMs;
+
+			if (lostOverSilence)
+			{
+				this->nackList.clear();
+				this->lastSeq = seq;
+
+				if (!isKeyFrame)
+				{
+					this->listener->OnNackGeneratorKeyFrameRequired();
+				}
+
+				return false;
+			}
+		}
+
+		AddPacketsToNackList(this->lastSeq + 1, seq);
+`,
+    fixed: /Roundtable: packets lost over a silence/,
+    behaviour: 'packets lost over a silence of a stream are replaced by a key frame',
+  },
 ];

@@ -1,7 +1,8 @@
-import { createWorker, type types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { types } from 'mediasoup';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../electron/host/logger';
 import { DownlinkProbe } from '../../electron/host/room/DownlinkProbe';
+import { useWorkerRouter } from '../support/workerRouter';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const OPTIONS = { settleMs: 100, intervalMs: 300, checkEveryMs: 25 };
@@ -13,17 +14,10 @@ const OPTIONS = { settleMs: 100, intervalMs: 300, checkEveryMs: 25 };
  * (behaviour 5, bench:network).
  */
 describe('downlink probe', () => {
-  let worker: types.Worker;
-  let router: types.Router;
-
-  beforeAll(async () => {
-    worker = await createWorker({ logLevel: 'warn' });
-    router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
-  });
-  afterAll(() => worker?.close());
+  const worker = useWorkerRouter();
 
   async function watched(): Promise<{ transport: types.WebRtcTransport; maxima: number[]; bwe: (available: number, desired: number) => void }> {
-    const transport = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
+    const transport = await worker.router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
     const maxima: number[] = [];
     const setMax = transport.setMaxOutgoingBitrate.bind(transport);
     transport.setMaxOutgoingBitrate = async (bitrate: number) => {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { createWorker, type types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { types } from 'mediasoup';
+import { describe, expect, it } from 'vitest';
+import { useWorkerRouter } from '../../../tests/support/workerRouter';
 import { createLogger } from '../logger';
 import type { Peer } from '../Peer';
 import type { Room } from '../Room';
@@ -30,14 +31,7 @@ function senderOn(transport: types.WebRtcTransport): { peer: Peer; notices: Noti
  * deliver its messages.
  */
 describe('a file to a participant another node serves (the sender\'s node)', () => {
-  let worker: types.Worker;
-  let router: types.Router;
-
-  beforeAll(async () => {
-    worker = await createWorker({ logLevel: 'warn' });
-    router = await worker.createRouter({ mediaCodecs: [] });
-  });
-  afterAll(() => worker?.close());
+  const worker = useWorkerRouter([]);
 
   /** `answerOffer`: what Ben's node does before its answer to `fileOffer` reaches this node. */
   async function relayWith(answerOffer: (files: SpanFiles, transferId: string) => void) {
@@ -58,7 +52,7 @@ describe('a file to a participant another node serves (the sender\'s node)', () 
       { peers: new Map(), routers: { routerOf: () => undefined } as unknown as RoomRouters, remote: files },
       { maxFileBytes: 1024 ** 2, logger: createLogger('silent'), startTimeoutMs: 300 },
     );
-    const transport = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], enableSctp: true });
+    const transport = await worker.router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }], enableSctp: true });
     const { peer, notices } = senderOn(transport);
     const { transferId } = relay.offer(peer, { name: 'a.bin', size: 1000, mimeType: '', toPeerId: 'ben' });
     await relay.produce(peer, { transportId: transport.id, transferId, sctpStreamParameters: { streamId: 1, ordered: true }, label: 'file', protocol: 'roundtable-file/1' });
