@@ -192,6 +192,8 @@ export const requests = {
       recordingAllowed: z.boolean().optional(),
       /** Clustered hosts: every live node's URL, to reconnect to another one if this one fails. */
       clusterNodes: z.array(z.string()).optional(),
+      /** How long after a drop the host keeps this participant's media session for a `resume` (0: it does not). */
+      resumeGraceMs: z.number().int().min(0).optional(),
       /** Arrivals wait until the host lets them in. */
       waitingRoom: z.boolean().optional(),
       /** For the host: who is waiting now. */

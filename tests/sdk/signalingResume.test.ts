@@ -105,6 +105,19 @@ describe('a signaling drop with the media path alive', () => {
     expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
   });
 
+  it('the session is kept as long as the host keeps it (its grace, 15 s, said in the join answer): unreachable for 11 s, still resumed', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, annId, annAtBen } = await pair(fixture, 200);
+    const transports = ann.transports;
+    relay.refuseConnections(true);
+    relay.cut();
+    await waitFor(() => ann.state === 'reconnecting', 'Ann reconnecting');
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    relay.refuseConnections(false);
+    await waitFor(() => ann.state === 'connected', 'Ann back', 20_000);
+    expect(ann.transports.send).toBe(transports.send);
+    expect(ben.participants.get(annId)?.streamFor('camera')?.consumer.id).toBe(annAtBen.consumer.id);
+  });
+
   it('requests the drop interrupted are asked again once the session is back: a produce in flight completes', { timeout: 60_000 }, async () => {
     // Ann's camera went out with the first produce; the answer to the second (her mic) is held, then the connection breaks.
     let produces = 0;
@@ -145,5 +158,19 @@ describe('a signaling drop after the host stopped holding the session', () => {
     expect(again.consumer.id).not.toBe(annAtBen.consumer.id);
     await waitFor(() => ann.participants.get(benId)?.streamFor('camera'), "Ben's camera at Ann again", 20_000);
     expect(relay.requests).toContain('resume');
+  });
+});
+
+describe('a signaling drop, the host keeping no session (ROUNDTABLE_RESUME_GRACE_MS=0)', () => {
+  const fixture = useTestHost({ resumeGraceMs: 0 });
+
+  it('rejoins at once, without asking to resume what the host said it does not keep', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, annId, annAtBen } = await pair(fixture, 200);
+    relay.cut();
+    await waitFor(() => ann.state === 'reconnecting', 'Ann reconnecting');
+    await waitFor(() => ann.state === 'connected', 'Ann back', 20_000);
+    const again = await waitFor(() => ben.participants.get(annId)?.streamFor('camera'), "Ann's camera at Ben again", 20_000);
+    expect(again.consumer.id).not.toBe(annAtBen.consumer.id);
+    expect(relay.requests).not.toContain('resume');
   });
 });

@@ -98,6 +98,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
             iceServers: ctx.iceServers(),
             recordingAllowed: room.recordingAllowed,
             ...(ctx.clusterNodes ? { clusterNodes: ctx.clusterNodes() } : {}),
+            resumeGraceMs: ctx.resumeGraceMs ?? 0,
             waitingRoom: waitingRoomOf(room).enabled,
             waitingList: result.isHost ? waitingRoomOf(room).list() : undefined,
             e2ee: e2ee.on,

@@ -20,7 +20,7 @@ import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
 import { Subscriber } from './Subscriber';
-import { LONG_DROP_MS, resumeSession } from './SessionResume';
+import { KEEP_SESSION_MS, LONG_DROP_MS, resumeSession } from './SessionResume';
 import { WaitingRoomControls } from './WaitingRoomControls';
 import { WarmTransports } from './WarmTransports';
 import { sessionReadiness, sessionTransports, type Session } from './ConferenceSession';
@@ -280,6 +280,7 @@ export class Conference extends MeetingControls {
   /** `prepared`: the lobby's transports, which the host took over for this join. */
   #startSession(attempt: Attempt, device: NonNullable<JoinHandshake['device']>, answer: JoinAnswer, params: JoinParams, prepared?: MediaTransports): Session {
     this.#resumeToken = answer.resumeToken;
+    this.#signaling.keeping.windowMs = answer.resumeGraceMs ?? KEEP_SESSION_MS;
     const transports = sessionTransports(device, this.#signaling, answer, {
       prepared,
       tcpOnly: this.#network.tcpOnly,
@@ -305,8 +306,7 @@ export class Conference extends MeetingControls {
     const attempt = this.#machine.begin();
     this.#machine.transition('reconnecting', { reason, attempt });
     this.#signaling.connectTimeoutMs = REJOIN_CONNECT_TIMEOUT_MS;
-    if (options.keepSession) this.#signaling.keeping.start();
-    else this.#teardownSession();
+    if (!options.keepSession || !this.#signaling.keeping.start()) this.#teardownSession();
     void this.#reconnector.run(attempt, options);
   }
 

@@ -13,8 +13,8 @@ export interface KeptSession {
 
 /**
  * How long after a drop the session is kept across failed tries (a host too busy to accept the
- * connection in time, a network still coming back): less than the host's grace (15 s by default),
- * after which it answers `not_resumable` anyway.
+ * connection in time, a network still coming back) when the host did not say (older hosts): it
+ * answers `not_resumable` after its own grace anyway. A host says its grace in the join answer.
  */
 export const KEEP_SESSION_MS = 10_000;
 /** A resume after a drop this long restarts ICE on both transports: the media path may have gone down with the connection. */
@@ -27,10 +27,15 @@ export const LONG_DROP_MS = 2_000;
  */
 export class SessionKeeping {
   #since?: number;
+  /** How long a session is kept: the host's grace (its join answer), KEEP_SESSION_MS if it did not say; 0 keeps none. */
+  windowMs = KEEP_SESSION_MS;
   readonly #waiters = new Set<(resumed: boolean) => void>();
 
-  start(): void {
+  /** Starts keeping the session; false when the host keeps none to resume (rejoin instead). */
+  start(): boolean {
+    if (this.windowMs <= 0) return false;
     this.#since ??= Date.now();
+    return true;
   }
 
   /** The kept session was resumed (true) or given up (false); waiting requests learn which. Returns how long it was kept (ms). */
@@ -43,7 +48,7 @@ export class SessionKeeping {
 
   /** A failed try keeps the session for the next one. */
   get keeping(): boolean {
-    return this.#since !== undefined && Date.now() - this.#since < KEEP_SESSION_MS;
+    return this.#since !== undefined && Date.now() - this.#since < this.windowMs;
   }
 
   /** Resolves true once the kept session is resumed; false when it is given up, or none is kept. */
@@ -55,7 +60,7 @@ export class SessionKeeping {
         this.#waiters.delete(wake);
         resolve(resumed);
       };
-      const timer = setTimeout(() => wake(false), KEEP_SESSION_MS * 2);
+      const timer = setTimeout(() => wake(false), this.windowMs * 2);
       this.#waiters.add(wake);
     });
   }
