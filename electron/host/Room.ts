@@ -54,6 +54,8 @@ export interface JoinOptions {
   asOwner?: boolean;
   /** This connection's lobby transports: taken over if still usable here, else released. */
   prepared?: PreparedTransports;
+  /** Aborted when the joining connection closes: the join gives its seat back at once, and stops. */
+  departed?: AbortSignal;
 }
 
 export interface JoinResult {
@@ -171,6 +173,8 @@ export class Room extends EventEmitter<RoomEvents> {
       { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel, byHome },
       () => this.peers.size,
     );
+    const freeSeat = () => this.#admission.freeSeat(ticket);
+    options.departed?.addEventListener('abort', freeSeat, { once: true });
     try {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
@@ -179,6 +183,7 @@ export class Room extends EventEmitter<RoomEvents> {
       const [sendTransport, recvTransport] = transports;
       try {
         if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
+        if (options.departed?.aborted) throw new HostError('not_joined', 'disconnected during join');
         // Locked while this newcomer waited for its transports: the lock wins (over all but the host's own admission).
         if (!ticket.asOwner && !ticket.resumed && !ticket.letIn) this.#admission.assertOpen();
       } catch (error) {
@@ -208,6 +213,7 @@ export class Room extends EventEmitter<RoomEvents> {
       this.#admission.abort(ticket);
       throw error;
     } finally {
+      options.departed?.removeEventListener('abort', freeSeat);
       options.prepared?.release();
     }
   }

@@ -47,6 +47,8 @@ export interface AdmissionTicket {
   readonly token?: string;
   /** The host let this newcomer in from the waiting room: the lock no longer stops it. */
   readonly letIn?: boolean;
+  /** Its seat among the joins in progress was given back (completed, aborted, or its connection went). */
+  seatFreed?: boolean;
 }
 
 /**
@@ -110,13 +112,23 @@ export class Admission {
 
   /** The participant is in: its single-use token is replaced by a fresh one. */
   complete(ticket: AdmissionTicket, peerId: string): string {
-    this.#inProgress--;
+    this.freeSeat(ticket);
     return this.tokens.issue(peerId);
   }
 
   abort(ticket: AdmissionTicket): void {
-    this.#inProgress--;
+    this.freeSeat(ticket);
     this.tokens.unclaim(ticket.token);
+  }
+
+  /**
+   * The join's seat is no longer held: its connection went (the client gave up waiting), so the
+   * join will not complete, and a retry must not find the meeting full meanwhile. Once per ticket.
+   */
+  freeSeat(ticket: AdmissionTicket): void {
+    if (ticket.seatFreed) return;
+    ticket.seatFreed = true;
+    this.#inProgress--;
   }
 
   /** Throws `room_locked` when the room is locked (checked again after every wait of a join). */

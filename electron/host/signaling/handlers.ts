@@ -72,6 +72,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
           resumeToken: data.resumeToken,
           asOwner,
           prepared: data.usePrepared === true ? session.takePrepared() : undefined,
+          departed: session.signal,
         });
         const { peer } = result;
         peer.once('close', () => link.release());

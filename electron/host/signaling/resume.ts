@@ -14,7 +14,8 @@ export function sessionDropped(session: Session, reason: string, graceMs: number
   if (!peer || peer.closed) return;
   // It resumed on another connection already (this one's drop was only noticed now).
   if (peer.channel instanceof PeerLink && !peer.channel.isOn(session) && !peer.channel.detached) return;
-  if (!holdForResume(session, reason, graceMs, logger)) peer.close('disconnected');
+  // A join not answered yet ends as a failed join: the client never learned it was in.
+  if (!holdForResume(session, reason, graceMs, logger)) peer.close(session.joining ? 'left' : 'disconnected');
 }
 
 /**
@@ -24,7 +25,8 @@ export function sessionDropped(session: Session, reason: string, graceMs: number
  */
 function holdForResume(session: Session, reason: string, graceMs: number, logger: Logger): boolean {
   const { peer, room } = session;
-  if (!peer || !room || peer.closed || graceMs <= 0 || !UNASKED_DROPS.has(reason)) return false;
+  // A join not answered yet: the client has no token to resume it with.
+  if (!peer || !room || peer.closed || session.joining || graceMs <= 0 || !UNASKED_DROPS.has(reason)) return false;
   const link = peer.channel;
   if (!(link instanceof PeerLink) || !link.isOn(session)) return false;
   link.detach(graceMs, () => peer.close('disconnected'));
