@@ -5,7 +5,7 @@ import { limits } from '../../shared/limits';
 import type { ChatMessage, NotificationData, NotificationName, PeerInfo } from '../../shared/protocol';
 import { HostError } from './errors';
 import type { Logger } from './logger';
-import { Peer, type PeerChannel, type PeerCloseCause, type ProducerAppData } from './Peer';
+import { Peer, type PeerCloseCause, type ProducerAppData } from './Peer';
 import type { PoolSlot, WorkerPool } from './WorkerPool';
 import { Admission, passcodeMatcher, type AdmissionChange } from './room/Admission';
 import { ChatHistory } from './room/ChatHistory';
@@ -17,6 +17,7 @@ import { PeerDepartures, type DepartureDeps } from './room/PeerDepartures';
 import { owned } from './room/ownership';
 import type { RoomSpanHooks } from './cluster/RoomSpanHooks';
 import type { PasscodeGuard } from './security/PasscodeGuard';
+import type { JoinOptions, JoinResult } from './room/joining';
 
 export type RoomCloseCause = 'idle' | 'host_stopped' | 'rehome_failed';
 
@@ -44,27 +45,7 @@ export interface MeetingState {
   chat: ChatHistory;
 }
 
-export interface JoinOptions {
-  displayName: string;
-  channel: PeerChannel;
-  rtpCapabilities: types.RtpCapabilities;
-  passcode?: string;
-  resumeToken?: string;
-  /** Proved the owner key or the admin token: host of the room, enters whatever the lock. */
-  asOwner?: boolean;
-  /** This connection's lobby transports: taken over if still usable here, else released. */
-  prepared?: PreparedTransports;
-  /** Aborted when the joining connection closes: the join gives its seat back at once, and stops. */
-  departed?: AbortSignal;
-}
-
-export interface JoinResult {
-  peer: Peer;
-  isHost: boolean;
-  resumeToken: string;
-  /** The participant got the lobby's prepared (connected) transports. */
-  adoptedPrepared: boolean;
-}
+export type { JoinOptions, JoinResult };
 
 const CLOSE_MESSAGES: Record<RoomCloseCause, string> = {
   idle: 'the meeting ended',
@@ -170,11 +151,9 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#closed) throw new HostError('not_found', 'this meeting has ended');
     const byHome = await this.span?.admit(options);
     const ticket = await this.#admission.admit(
-      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel, byHome },
+      { address: options.address, passcode: options.passcode, resumeToken: options.resumeToken, asOwner: options.asOwner === true, displayName: options.displayName, channel: options.channel, byHome, departed: options.departed },
       () => this.peers.size,
     );
-    const freeSeat = () => this.#admission.freeSeat(ticket);
-    options.departed?.addEventListener('abort', freeSeat, { once: true });
     try {
       if (this.awaitingRehome) await this.#rehome.wait(15_000);
       const peerId = ticket.resumed?.peerId ?? randomUUID();
@@ -213,7 +192,6 @@ export class Room extends EventEmitter<RoomEvents> {
       this.#admission.abort(ticket);
       throw error;
     } finally {
-      options.departed?.removeEventListener('abort', freeSeat);
       options.prepared?.release();
     }
   }

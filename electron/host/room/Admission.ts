@@ -21,6 +21,8 @@ export interface AdmissionRequest {
    * `letIn` from the home's waiting room by the host. Either way it does not wait in this node's.
    */
   byHome?: 'open' | 'letIn';
+  /** Aborted when the joining connection closes: its seat is given back at once (the join will not complete). */
+  departed?: AbortSignal;
 }
 
 /** Checks a passcode attempt: the passcode itself (set here), or its keyed digest (replicated from another node of a cluster). */
@@ -49,6 +51,8 @@ export interface AdmissionTicket {
   readonly letIn?: boolean;
   /** Its seat among the joins in progress was given back (completed, aborted, or its connection went). */
   seatFreed?: boolean;
+  /** Stops watching the joining connection. */
+  unwatch?: () => void;
 }
 
 /**
@@ -107,6 +111,12 @@ export class Admission {
       this.abort(ticket);
       throw new HostError('room_full', `this meeting is full (${limits.maxPeersPerRoom} participants)`);
     }
+    const { departed } = request;
+    if (departed) {
+      const free = () => this.freeSeat(ticket);
+      departed.addEventListener('abort', free, { once: true });
+      ticket.unwatch = () => departed.removeEventListener('abort', free);
+    }
     return ticket;
   }
 
@@ -128,6 +138,7 @@ export class Admission {
   freeSeat(ticket: AdmissionTicket): void {
     if (ticket.seatFreed) return;
     ticket.seatFreed = true;
+    ticket.unwatch?.();
     this.#inProgress--;
   }
 
