@@ -133,6 +133,40 @@ describe('a signaling drop with the media path alive', () => {
     expect(producers.filter((producer) => producer.appData.source === 'mic')).toHaveLength(1);
   });
 
+  it('a consume that finishes while the participant is reconnecting is kept (there as soon as she is back), and the host\'s offer of it again answered from it', { timeout: 60_000 }, async () => {
+    const { relay, ann, ben, benId, states } = await pair(fixture, 1_500);
+    const transports = ann.transports;
+    // Ann's next consume waits (as on a loaded machine) until the connection has dropped.
+    const recv = transports.recv! as unknown as { consume: (...args: unknown[]) => Promise<unknown> };
+    const consume = recv.consume.bind(recv);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let consuming = false;
+    recv.consume = async (...args: unknown[]) => {
+      recv.consume = consume;
+      consuming = true;
+      await released;
+      return consume(...args);
+    };
+    const failed: string[] = [];
+    ann.on('streamFailed', ({ error }) => failed.push(error.message));
+    await ben.produceTrack(fixture.media().audio, 'mic');
+    await waitFor(() => consuming, "the offer of Ben's mic being taken");
+    relay.cut();
+    await waitFor(() => ann.state === 'reconnecting', 'Ann reconnecting');
+    release(); // done while she is away; her answer to the offer went with the old connection
+    await waitFor(() => ann.state === 'connected', 'Ann back', 20_000);
+    // Kept, not dropped as stale: there now, not only when the host offers it again (after its 10 s wait for her answer).
+    const mic = await waitFor(() => ann.participants.get(benId)?.streamFor('mic'), "Ben's mic at Ann", 2_000);
+    // The host's offer of it again is answered from what she has.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(failed).toEqual([]);
+    expect(states).toEqual(['reconnecting', 'connected']);
+    expect(ann.transports.recv).toBe(transports.recv);
+    expect(ann.participants.get(benId)?.streamFor('mic')?.consumer).toBe(mic.consumer);
+    expect(mic.consumer.closed).toBe(false);
+  });
+
   it('a consumer offered while the participant was away is taken once it is back', { timeout: 60_000 }, async () => {
     const { relay, ann, ben, benId } = await pair(fixture, 1_500);
     relay.cut();

@@ -351,7 +351,8 @@ export class Conference extends MeetingControls {
     await this.#sessionReady;
     const session = this.#session;
     if (!session) throw new ConferenceError('not_joined', 'not in a meeting');
-    return this.#subscriber.take(session.transports.recv, offer, () => session.attempt.current && this.#session === session);
+    // A session kept for a resume is current too: what it takes meanwhile is still its own.
+    return this.#subscriber.take(session.transports.recv, offer, () => this.#session === session && (session.attempt.current || this.#signaling.keeping.keeping));
   }
 
   /** Pause or resume receiving one stream (e.g. its tile scrolled out of view). */
