@@ -93,7 +93,7 @@ export class Conference extends MeetingControls {
     });
     this.#reconnector = new Reconnector(options.reconnectPolicy ?? new BackoffReconnectPolicy(), {
       establish: (attempt) => this.#resumeOrRejoin(attempt),
-      discard: () => this.#signaling.keeping.keeping || this.#teardownSession(),
+      discard: () => this.#signaling.keeping.active || this.#teardownSession(),
       leaveOnHost: () => this.#signaling.request('leave', { rejoining: true }, LEAVE_REQUEST_TIMEOUT_MS).then(() => undefined, () => undefined),
       fail: (error) => this.#end(error.message, error),
       wait: (ms) => this.#network.sleep(ms),
@@ -352,7 +352,7 @@ export class Conference extends MeetingControls {
     const session = this.#session;
     if (!session) throw new ConferenceError('not_joined', 'not in a meeting');
     // A session kept for a resume is current too: what it takes meanwhile is still its own.
-    return this.#subscriber.take(session.transports.recv, offer, () => this.#session === session && (session.attempt.current || this.#signaling.keeping.keeping));
+    return this.#subscriber.take(session.transports.recv, offer, () => this.#session === session && (session.attempt.current || this.#signaling.keeping.active));
   }
 
   /** Pause or resume receiving one stream (e.g. its tile scrolled out of view). */

@@ -46,8 +46,8 @@ export class SessionKeeping {
     return keptMs;
   }
 
-  /** A failed try keeps the session for the next one. */
-  get keeping(): boolean {
+  /** A session is kept now (within its window): a failed try keeps it for the next one. */
+  get active(): boolean {
     return this.#since !== undefined && Date.now() - this.#since < this.windowMs;
   }
 
