@@ -146,7 +146,8 @@ export const NewConsumer = z.object({
 export type NewConsumer = z.infer<typeof NewConsumer>;
 
 /** The client's answer for one consumer of a `newConsumers` batch. */
-export const ConsumerTakeResult = z.object({ consumerId: id, ok: z.boolean(), error: z.string().max(500).optional() });
+/** The client's answer per offered consumer. `renew`: a consume of it failed after its media section was added there (the same mid again would repeat): offer a new consumer of the producer. */
+export const ConsumerTakeResult = z.object({ consumerId: id, ok: z.boolean(), error: z.string().max(500).optional(), renew: z.boolean().optional() });
 export type ConsumerTakeResult = z.infer<typeof ConsumerTakeResult>;
 
 // ---------------------------------------------------------------------------------------------
@@ -286,7 +287,8 @@ export const requests = {
   setRecording: { request: z.object({ recording: z.boolean() }), response: z.object({}) },
   hostAllowRecording: { request: z.object({ allowed: z.boolean() }), response: z.object({}) },
   /** Consumers of the join answer the client could not take: the host holds them and offers them again (`newConsumers`). */
-  reofferConsumers: { request: z.object({ consumerIds: z.array(id).min(1).max(limits.maxConsumersPerOffer) }), response: z.object({}) },
+  /** Join-answer consumers the client did not take, offered again; those in `renew` as new consumers (see ConsumerTakeResult). */
+  reofferConsumers: { request: z.object({ consumerIds: z.array(id).min(1).max(limits.maxConsumersPerOffer), renew: z.array(id).max(limits.maxConsumersPerOffer).optional() }), response: z.object({}) },
   /** Host only: turn the waiting room on or off (off lets everyone waiting in). */
   hostSetWaitingRoom: { request: z.object({ enabled: z.boolean() }), response: z.object({}) },
   hostAdmit: { request: z.object({ waitingId: id }), response: z.object({}) },

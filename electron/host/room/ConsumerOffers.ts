@@ -42,17 +42,25 @@ interface Queue {
  * offer in flight per receiver: a slow client gets fewer, larger offers instead of a queue of them.
  * A consumer the client did not take (it failed, or the answer timed out) is offered again after a
  * back-off, up to `maxAttempts` times; the client answers an offer of a consumer it already has (or
- * is still creating) from that, so a late answer never duplicates a stream. After the last attempt
- * the consumer is closed.
+ * is still creating) from that, so a late answer never duplicates a stream. One the client can no
+ * longer take (`renew`) is replaced by a new consumer of the same producer instead. After the last
+ * attempt the consumer is closed.
  */
+export interface ConsumerOffersHandlers {
+  /** The client took `consumer`: it may forward. */
+  taken(consumer: Consumer): Promise<void>;
+  /** The client cannot take `consumer` again (its answer said `renew`): replace it with a new consumer, offered as `attempt`. */
+  renew(peer: Peer, consumer: Consumer, attempt: number): void;
+}
+
 export class ConsumerOffers {
   readonly #queues = new Map<Peer, Queue>();
-  readonly #onTaken: (consumer: Consumer) => Promise<void>;
+  readonly #handlers: ConsumerOffersHandlers;
   readonly #options: ConsumerOffersOptions;
   readonly #logger: Logger;
 
-  constructor(onTaken: (consumer: Consumer) => Promise<void>, logger: Logger, options: Partial<ConsumerOffersOptions> = {}) {
-    this.#onTaken = onTaken;
+  constructor(handlers: ConsumerOffersHandlers, logger: Logger, options: Partial<ConsumerOffersOptions> = {}) {
+    this.#handlers = handlers;
     this.#logger = logger;
     this.#options = { ...defaultOfferOptions, ...options };
   }
@@ -138,7 +146,7 @@ export class ConsumerOffers {
       const result = results.get(consumer.id);
       if (result?.ok) {
         scoreReportsFor(peer).taken(consumer.id);
-        this.#onTaken(consumer).catch(() => undefined);
+        this.#handlers.taken(consumer).catch(() => undefined);
         continue;
       }
       const why = result?.error ?? (failure || 'no answer for it');
@@ -148,10 +156,12 @@ export class ConsumerOffers {
         peer.channel.notify('consumerClosed', { consumerId: consumer.id });
         continue;
       }
-      this.#logger.debug({ peerId: peer.id, consumerId: consumer.id, attempt, reason: why }, 'client did not take consumer; offering it again');
+      const renew = result?.renew === true;
+      this.#logger.debug({ peerId: peer.id, consumerId: consumer.id, attempt, reason: why, renew }, 'client did not take consumer; offering it again');
       const timer = setTimeout(() => {
         queue.retries.delete(timer);
-        this.offer(peer, consumer, attempt + 1);
+        if (renew) this.#handlers.renew(peer, consumer, attempt + 1);
+        else this.offer(peer, consumer, attempt + 1);
       }, this.#options.retryBaseMs * 2 ** (attempt - 1));
       queue.retries.add(timer);
     }

@@ -72,7 +72,11 @@ export class MediaGraph {
     this.speakers = new SpeakerTracker(options.scale.lastN, options.logger);
     this.forwarding = new Forwarding(this.speakers, { minPeers: options.scale.lastNMinPeers }, options.logger);
     // Forwarding starts once the client has its side of the consumer: before that, the first keyframe would be lost.
-    this.offers = new ConsumerOffers((consumer) => this.forwarding.delivered(consumer), options.logger, options.offers);
+    this.offers = new ConsumerOffers(
+      { taken: (consumer) => this.forwarding.delivered(consumer), renew: (peer, consumer, attempt) => void this.#renew(peer, consumer, attempt) },
+      options.logger,
+      options.offers,
+    );
     this.routers = new RoomRouters(home, {
       pool: options.pool,
       workerMaxConsumers: options.scale.workerMaxConsumers,
@@ -228,14 +232,45 @@ export class MediaGraph {
    * Join-answer consumers the client could not take: held (paused, so no RTP reaches a client that
    * has no consumer for it) and offered again. Ids that are not the peer's own consumers are ignored.
    */
-  reoffer(peer: Peer, consumerIds: readonly string[]): void {
+  reoffer(peer: Peer, consumerIds: readonly string[], renew: readonly string[] = []): void {
+    const renewed = new Set(renew);
     for (const id of new Set(consumerIds)) {
       const consumer = peer.consumers.get(id);
       if (!consumer || consumer.closed) continue;
+      if (renewed.has(id)) {
+        void this.#renew(peer, consumer, 1);
+        continue;
+      }
       this.forwarding.hold(consumer);
       void this.forwarding.apply(consumer).catch(() => undefined);
       this.offers.offer(peer, consumer);
     }
+  }
+
+  /**
+   * Replaces a consumer the client can no longer take (a consume of it failed after its media
+   * section was added there: its mid again would appear twice) with a new consumer of the same
+   * producer, which gets a new mid, offered as `attempt`.
+   */
+  async #renew(peer: Peer, consumer: types.Consumer<ConsumerAppData>, attempt: number): Promise<void> {
+    const source = this.#sourceOf(consumer.producerId);
+    consumer.close();
+    peer.channel.notify('consumerClosed', { consumerId: consumer.id });
+    if (!source || peer.closed) return;
+    const created = await this.#createConsumer(peer, source.peerId, source.producer, source.from, true);
+    if (!created) return;
+    this.forwarding.hold(created.consumer);
+    this.offers.offer(peer, created.consumer, attempt);
+  }
+
+  /** A producer of the room by id (a participant's here, or one piped in from another node), with its router. */
+  #sourceOf(producerId: string): { peerId: string; producer: types.Producer<ProducerAppData>; from: RoomRouter | undefined } | undefined {
+    for (const other of this.#room.peers.values()) {
+      const producer = other.producers.get(producerId);
+      if (producer) return { peerId: other.id, producer, from: this.routers.routerOf(other) };
+    }
+    const remote = this.remoteProducers.get(producerId);
+    return remote && { ...remote, from: this.routers.home };
   }
 
   /**

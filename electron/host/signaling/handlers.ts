@@ -215,7 +215,7 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
 
   reofferConsumers(ctx, data) {
     const { peer, room } = joined(ctx);
-    room.media.reoffer(peer, data.consumerIds);
+    room.media.reoffer(peer, data.consumerIds, data.renew);
     return {};
   },
 

@@ -103,3 +103,29 @@ describe("Subscriber: mediasoup-client's SDP state out of step", () => {
     }
   });
 });
+
+describe('Subscriber: a consume that failed', () => {
+  beforeAll(() => vi.stubGlobal('MediaStream', FakeMediaStream));
+  afterAll(() => vi.unstubAllGlobals());
+
+  const failingTransport = (error: Error) => {
+    const transport = { closed: false, consume: vi.fn(() => Promise.reject(error)) };
+    return transport as unknown as types.Transport & { consume: typeof transport.consume };
+  };
+
+  it('after mediasoup-client may have added its media section: asks for a new consumer, and never consumes that one again', async () => {
+    const { subscriber } = setup();
+    const transport = failingTransport(Object.assign(new Error('connect refused'), { name: 'ConnectionError' }));
+    expect(await subscriber.take(transport, [offer('c1')], () => true)).toEqual([{ consumerId: 'c1', ok: false, error: 'connect refused', renew: true }]);
+    expect(await subscriber.take(transport, [offer('c1')], () => true)).toMatchObject([{ consumerId: 'c1', ok: false, renew: true }]);
+    expect(transport.consume).toHaveBeenCalledTimes(1);
+  });
+
+  it('refused by mediasoup-client before any SDP (unsupported parameters): the same consumer may be offered again', async () => {
+    const { subscriber } = setup();
+    const transport = failingTransport(Object.assign(new Error('cannot consume this Producer'), { name: 'UnsupportedError' }));
+    expect(await subscriber.take(transport, [offer('c1')], () => true)).toEqual([{ consumerId: 'c1', ok: false, error: 'cannot consume this Producer' }]);
+    await subscriber.take(transport, [offer('c1')], () => true);
+    expect(transport.consume).toHaveBeenCalledTimes(2);
+  });
+});

@@ -31,6 +31,14 @@ function isSdpFailure(error: Error | undefined): boolean {
   return error.name === 'OperationError' || error.name === 'InvalidAccessError' || /\bsdp\b|session description|media section/i.test(error.message ?? '');
 }
 
+/**
+ * Whether a failed consume may have left its media section in mediasoup-client's SDP: anything but
+ * the checks mediasoup-client makes before touching it (invalid or unsupported RTP parameters).
+ */
+function mayHaveLeftSection(error: Error | undefined): boolean {
+  return error?.name !== 'UnsupportedError' && error?.name !== 'TypeError';
+}
+
 interface Outcome {
   result: ConsumerTakeResult;
   /** Failed in the receive PeerConnection (SDP), not because of this consumer. */
@@ -57,6 +65,12 @@ export class Subscriber {
   readonly #taking = new Map<string, Promise<Outcome>>();
   /** Closed by the host while being created here: dropped as soon as it exists. */
   readonly #closedWhileTaking = new Set<string>();
+  /**
+   * Consumers whose consume failed after mediasoup-client may have added their media section to the
+   * receive transport's SDP, where it stays: taking one again would repeat its mid ("Duplicate a=mid
+   * value", and the receive side would need a rebuild). Answered with `renew`: the host offers a new consumer.
+   */
+  readonly #spoiled = new Set<string>();
   #rebuildAllowed = true;
 
   constructor(room: RoomState, signaling: SignalingClient, emit: Emit, options: SubscriberOptions) {
@@ -80,9 +94,11 @@ export class Subscriber {
     if (audio.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     const video = taking(consumers.filter((data) => data.kind !== 'audio'));
     const results = [...(await first), ...(await video)];
-    const failed = results.filter((r) => !r.ok).map((r) => r.consumerId);
+    const failed = results.filter((r) => !r.ok);
     if (failed.length === 0 || !stillCurrent()) return;
-    void this.#signaling.request('reofferConsumers', { consumerIds: failed }).catch(() => undefined);
+    const renew = failed.filter((r) => r.renew).map((r) => r.consumerId);
+    const request = { consumerIds: failed.map((r) => r.consumerId), ...(renew.length > 0 ? { renew } : {}) };
+    void this.#signaling.request('reofferConsumers', request).catch(() => undefined);
   }
 
   #tellTaken(results: ConsumerTakeResult[], stillCurrent: () => boolean): ConsumerTakeResult[] {
@@ -126,6 +142,9 @@ export class Subscriber {
   #takeOne(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<Outcome> {
     const ok = (fresh: boolean): Outcome => ({ result: { consumerId: data.consumerId, ok: true }, fresh });
     if (this.#room.findStream(data.consumerId)) return Promise.resolve(ok(false));
+    if (this.#spoiled.has(data.consumerId)) {
+      return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'an earlier consume of it failed', renew: true }, fresh: false });
+    }
     const inFlight = this.#taking.get(data.consumerId);
     if (inFlight) {
       return this.#bounded(inFlight, data.consumerId).then((outcome) => ({ ...outcome, fresh: false }));
@@ -147,11 +166,15 @@ export class Subscriber {
         this.#added(consumer, data, stillCurrent);
         return ok(true);
       },
-      (error: Error): Outcome => ({
-        result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error) },
-        sdpFailure: isSdpFailure(error) && !transport.closed,
-        fresh: true,
-      }),
+      (error: Error): Outcome => {
+        const renew = mayHaveLeftSection(error);
+        if (renew) this.#spoiled.add(data.consumerId);
+        return {
+          result: { consumerId: data.consumerId, ok: false, error: error?.message ?? String(error), ...(renew ? { renew } : {}) },
+          sdpFailure: isSdpFailure(error) && !transport.closed,
+          fresh: true,
+        };
+      },
     );
     // A consume that outlives the host's answer keeps going, and stays the one for this consumer:
     // the host offers it again with the same mid, and a second consume of it would give the
