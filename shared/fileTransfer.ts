@@ -86,6 +86,8 @@ export const fileRequests = {
   fileResult: { request: z.object({ transferId: id, outcome: z.enum(['received', 'corrupted']) }), response: z.object({}) },
   /** Either side: the sender ends the whole transfer, a recipient its own part of it. */
   cancelFile: { request: z.object({ transferId: id }), response: z.object({}) },
+  /** Sender, after the transfer ended: nothing of it is queued on this side any more; the host may close its data channel. */
+  fileDrained: { request: z.object({ transferId: id }), response: z.object({}) },
   /** A chat message for one participant only: relayed, never kept in the room's history. */
   sendPrivateChat: {
     request: z.object({ toPeerId: id, text: z.string().trim().min(1).max(limits.maxChatMessageLength), ciphertext: ChatCiphertext.optional() }),

@@ -61,6 +61,12 @@ export const limits = {
   fileWindowBytes: 8 * 1024 ** 2,
   fileAckBytes: 1024 ** 2,
   fileChunkBytes: 64 * 1024,
+  /**
+   * An ended transfer's data channel is closed by the host once its sender says it drained
+   * (`fileDrained`), or after this long: a reset of its SCTP stream while the sender still had data
+   * queued on it stopped the sender's whole association. Senders wait for the close before a new file.
+   */
+  fileDrainMaxMs: 30_000,
 } as const;
 
 export const allowedReactions = ['👍', '👏', '😂', '🎉', '❤️', '😮'] as const;

@@ -1,7 +1,7 @@
 import type { PrivateMessage } from '../../../shared/fileTransfer';
 import type { NotificationData, NotificationName, PeerInfo } from '../../../shared/protocol';
 import type { Peer } from '../Peer';
-import type { RemoteRecipients } from '../room/FileRelay';
+import type { RemoteRecipients } from '../room/RemoteRecipients';
 import type { SpanJoin } from './SpanAdmission';
 
 /** What a Room asks of its span (Room.span), when the meeting spans nodes of a cluster. */

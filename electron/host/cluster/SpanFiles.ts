@@ -4,7 +4,8 @@ import type { Logger } from '../logger';
 import type { Peer } from '../Peer';
 import type { Room } from '../Room';
 import { pipeSctpOptions, type DataConsumerAppData } from '../room/DataChannels';
-import type { FileRelay, RemoteRecipientEvent, RemoteRecipients } from '../room/FileRelay';
+import type { FileRelay } from '../room/FileRelay';
+import type { RemoteRecipientEvent, RemoteRecipients } from '../room/RemoteRecipients';
 import type { SpanArgs } from './spanMessages';
 import type { Ask, SpanPipes } from './SpanPipes';
 

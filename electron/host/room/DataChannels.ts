@@ -67,16 +67,23 @@ export class DataFanOut {
  * Closes an ended transfer's data producer only once its sender's data channel has drained (what
  * it had queued arrives and is dropped here: no consumer is left). Closing it resets the SCTP
  * stream; a reset while the sender still had messages queued or in flight on that stream stopped
- * the sender's whole association from sending anything more (wrtc, 5 of 8 runs: every later file
- * from that participant stalled at 0 bytes). The sender stops writing as soon as it knows the
- * transfer ended, so the stream goes quiet within a round trip or two of draining.
+ * the sender's whole association from sending anything more (wrtc: every later file from that
+ * participant stalled at 0 bytes). `senderDrained`: the sender's word that nothing is queued on its
+ * side (FileSender); until then a pause in arrivals proves nothing (a sender on a busy machine
+ * stalls for seconds with megabytes queued). Then it closes once nothing arrived for `drainQuietMs`,
+ * or at `drainMaxMs` in any case.
  */
-export function closeDrained(producer: types.DataProducer, now: boolean, { drainQuietMs, drainMaxMs }: { drainQuietMs: number; drainMaxMs: number }): void {
+export function closeDrained(producer: types.DataProducer, now: boolean, { drainQuietMs, drainMaxMs }: { drainQuietMs: number; drainMaxMs: number }, senderDrained?: Promise<void>): void {
   if (now || producer.closed) return producer.close();
   const deadline = Date.now() + drainMaxMs;
   const poll = Math.max(20, Math.round(drainQuietMs / 5));
   let last = -1;
   let quietSince = Date.now();
+  let waitingForSender = senderDrained !== undefined;
+  void senderDrained?.then(() => {
+    waitingForSender = false;
+    quietSince = Date.now();
+  });
   const check = async () => {
     if (producer.closed) return;
     const received = await producer.getStats().then(([stats]) => stats?.bytesReceived ?? 0, () => undefined);
@@ -86,8 +93,51 @@ export function closeDrained(producer: types.DataProducer, now: boolean, { drain
       last = received;
       quietSince = Date.now();
     }
-    if (Date.now() - quietSince >= drainQuietMs || Date.now() >= deadline) return producer.close();
+    if ((!waitingForSender && Date.now() - quietSince >= drainQuietMs) || Date.now() >= deadline) return producer.close();
     setTimeout(() => void check(), poll).unref();
   };
   void check();
+}
+
+/**
+ * Senders' word that an ended transfer's data channel drained on their side (`fileDrained`), awaited
+ * by closeDrained. A word that comes before the host ended the transfer (the sender stopped on its
+ * own) is kept as long as a wait would be.
+ */
+export class SenderDrains {
+  readonly #waiting = new Map<string, { sender: Peer; resolve: () => void }>();
+  readonly #early = new Map<string, Peer>();
+
+  /** Resolves once `sender` says `transferId` drained (or said so already); forgotten after `maxMs`. */
+  wait(transferId: string, sender: Peer, maxMs: number): Promise<void> {
+    if (this.#early.get(transferId) === sender) {
+      this.#early.delete(transferId);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#waiting.delete(transferId), maxMs);
+      timer.unref();
+      this.#waiting.set(transferId, {
+        sender,
+        resolve: () => {
+          clearTimeout(timer);
+          this.#waiting.delete(transferId);
+          resolve();
+        },
+      });
+    });
+  }
+
+  /** `sender` says `transferId` drained on its side. */
+  drained(sender: Peer, transferId: string): void {
+    const waiting = this.#waiting.get(transferId);
+    if (waiting?.sender === sender) waiting.resolve();
+  }
+
+  /** ... before the transfer ended here (the caller checked it is the sender's): kept for a later wait. */
+  early(sender: Peer, transferId: string, maxMs: number): void {
+    if (this.#early.has(transferId)) return;
+    this.#early.set(transferId, sender);
+    setTimeout(() => this.#early.delete(transferId), maxMs).unref();
+  }
 }

@@ -6,7 +6,8 @@ import type { NotificationData, NotificationName } from '../../../shared/protoco
 import { HostError } from '../errors';
 import type { Logger } from '../logger';
 import type { Peer } from '../Peer';
-import { closeDrained, DataFanOut, type DataConsumerAppData, type DataProducerAppData } from './DataChannels';
+import { closeDrained, DataFanOut, SenderDrains, type DataConsumerAppData, type DataProducerAppData } from './DataChannels';
+import type { RemoteRecipientEvent, RemoteRecipients } from './RemoteRecipients';
 import type { RoomRouters } from './RoomRouters';
 
 /** What the relay needs of its room. */
@@ -17,22 +18,6 @@ export interface FileRelayRoom {
   readonly remote?: RemoteRecipients;
 }
 
-/** What a recipient on another node did (its node tells the sender's). */
-export type RemoteRecipientEvent = { kind: 'ack'; received: number } | { kind: 'result'; outcome: 'received' | 'corrupted' } | { kind: 'cancel' } | { kind: 'left' };
-
-/** Recipients of a file served by other nodes of the meeting, reached through theirs. */
-export interface RemoteRecipients {
-  /** The relay of this node's participants' transfers, told what remote recipients do. */
-  bind(relay: Pick<FileRelay, 'remoteEvent'>): void;
-  /** The other nodes' participants a file goes to: everyone's, or `toPeerId` if another node serves it. */
-  ids(toPeerId?: string): string[];
-  /** Has the recipient's node take the data and offer it; resolves once offered, with how to end it there. */
-  start(offer: Omit<FileOffer, 'dataConsumer'>, producer: types.DataProducer, peerId: string): Promise<{ close(): void }>;
-  notify(peerId: string, transferId: string, about: { sha256?: string; ended?: TransferEndReason }): void;
-  /** A recipient here acts on a transfer another node relays: true when it was sent there. */
-  forward(peer: Peer, transferId: string, event: RemoteRecipientEvent): boolean;
-}
-
 export interface FileRelayOptions {
   maxFileBytes: number;
   logger: Logger;
@@ -40,9 +25,9 @@ export interface FileRelayOptions {
   startTimeoutMs?: number;
   /** How often the bytes a data producer received are checked against what its sender declared. */
   sizeCheckMs?: number;
-  /** An ended transfer's data producer closes once nothing arrived on it for this long (see #closeDrained). */
+  /** An ended transfer's data producer closes once its sender drained it and nothing arrived for this long (closeDrained)... */
   drainQuietMs?: number;
-  /** ... or after this long at the latest. */
+  /** ... or after this long at the latest (default limits.fileDrainMaxMs). */
   drainMaxMs?: number;
 }
 
@@ -96,10 +81,11 @@ export class FileRelay {
   readonly #room: FileRelayRoom;
   readonly #options: Required<FileRelayOptions>;
   readonly #transfers = new Map<string, Transfer>();
+  readonly #drains = new SenderDrains();
 
   constructor(room: FileRelayRoom, options: FileRelayOptions) {
     this.#room = room;
-    this.#options = { startTimeoutMs: 20_000, sizeCheckMs: 250, drainQuietMs: 500, drainMaxMs: 5_000, ...options };
+    this.#options = { startTimeoutMs: 20_000, sizeCheckMs: 250, drainQuietMs: 500, drainMaxMs: limits.fileDrainMaxMs, ...options };
     room.remote?.bind(this);
   }
 
@@ -288,6 +274,13 @@ export class FileRelay {
     this.#recipientEnded(theirs, recipient, 'cancelled');
   }
 
+  /** The sender's side of an ended transfer's data channel drained (see closeDrained). */
+  drained(sender: Peer, transferId: string): void {
+    const live = this.#transfers.get(transferId);
+    if (!live) return this.#drains.drained(sender, transferId);
+    if (live.sender === sender) this.#drains.early(sender, transferId, this.#options.drainMaxMs);
+  }
+
   close(): void {
     for (const transfer of [...this.#transfers.values()]) this.#end(transfer, 'sender_left');
   }
@@ -353,7 +346,8 @@ export class FileRelay {
       if (recipient.consumer) this.#ended(recipient, transfer.id, reason);
       recipient.consumer?.close();
     }
-    if (transfer.producer) closeDrained(transfer.producer, reason === 'oversize' || reason === 'sender_left', this.#options);
+    const now = reason === 'oversize' || reason === 'sender_left';
+    if (transfer.producer) closeDrained(transfer.producer, now, this.#options, now ? undefined : this.#drains.wait(transfer.id, transfer.sender, this.#options.drainMaxMs));
     if (reason !== 'sender_left') this.#notify(transfer.sender, 'fileEnded', { transferId: transfer.id, reason });
     this.#options.logger.debug({ transferId: transfer.id, reason }, 'file transfer ended');
   }

@@ -66,6 +66,12 @@ export const fileHandlers: { [N in FileRequestName]: Handler<N> } = {
     return {};
   },
 
+  fileDrained(ctx, data) {
+    const { peer, room } = joined(ctx);
+    relayOf(ctx, room).drained(peer, data.transferId);
+    return {};
+  },
+
   async sendPrivateChat(ctx, data) {
     const { peer, room } = joined(ctx);
     await ctx.actionLimits.consume('chat', ctx.session.id);

@@ -5,7 +5,7 @@ import { limits } from '../../../shared/limits';
 import type { ConnectionState } from './ConnectionStateMachine';
 import { ConferenceError } from './errors';
 import { FileReceiver } from './fileTransfer/FileReceiver';
-import { FileSender, type FileSendTuning } from './fileTransfer/FileSender';
+import { CLOSE_FALLBACK_MS, FileSender, type FileSendTuning } from './fileTransfer/FileSender';
 import { TransferRecord, type FileTransfer } from './fileTransfer/FileTransfer';
 import { SEALED_CHUNK_OVERHEAD, type FileCipher, type MediaEncryption } from './MediaEncryption';
 import type { SignalingClient } from './SignalingClient';
@@ -35,7 +35,7 @@ export interface FileTransfersDeps {
 const SEALED_NAME = 'file';
 
 /** How long a new file waits at most for the host to close the channels of ended ones. */
-const CHANNEL_SETTLE_MS = 8_000;
+const CHANNEL_SETTLE_MS = CLOSE_FALLBACK_MS;
 
 const transferIdOf = (data: { transferId: string }) => data.transferId;
 

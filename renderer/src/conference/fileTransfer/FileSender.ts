@@ -27,8 +27,10 @@ const MAX_CHUNK_BYTES = 256 * 1024;
 const STALL_MS = 30_000;
 /** A data channel closed under a transfer: how long to wait for the host's word on why. */
 export const CLOSE_GRACE_MS = 3_000;
-/** The host closes a transfer's data channels; this side closes one itself only if that has not happened by then. */
-const CLOSE_FALLBACK_MS = 10_000;
+/** The host closes a transfer's data channels (once drained: at most limits.fileDrainMaxMs); this side closes one itself only if that has not happened by then. */
+export const CLOSE_FALLBACK_MS = limits.fileDrainMaxMs + 5_000;
+/** How often a stopped sender looks whether its data channel has drained. */
+const DRAIN_POLL_MS = 50;
 
 /**
  * The host closes the data channels of a transfer that ended. Both ends resetting the same SCTP
@@ -175,7 +177,22 @@ export class FileSender {
     this.#stopped = true;
     this.record.update({ state, message, ...(state === 'done' ? { bytes: this.record.value.size } : {}) });
     closeLater(this.#producer, now);
+    if (!now) void this.#reportDrained();
     this.#wakeUp();
+  }
+
+  /**
+   * Tells the host once nothing this side wrote is queued here any more: the host resets the
+   * channel's SCTP stream only then (closeDrained on the host), since a reset while data was still
+   * queued here stopped this side's whole association.
+   */
+  async #reportDrained(): Promise<void> {
+    const producer = this.#producer;
+    if (!producer) return;
+    const giveUpAt = Date.now() + limits.fileDrainMaxMs;
+    while (!producer.closed && producer.bufferedAmount > 0 && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    if (producer.closed || producer.bufferedAmount > 0) return;
+    await this.#signaling.request('fileDrained', { transferId: this.id }).catch(() => undefined);
   }
 
   get #overhead(): number {
