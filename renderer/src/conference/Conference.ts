@@ -87,7 +87,9 @@ export class Conference extends MeetingControls {
     const e2ee = { encryption: () => this.#publisher.encryption, localId: () => this.peerId ?? '' };
     this.files = new FileTransfers({ signaling, transports: () => this.#session?.transports, onConnectionState: (on) => this.on('connectionStateChanged', ({ state }) => on(state)), ...e2ee });
     this.privateMessages = new PrivateMessages(signaling, e2ee);
-    this.#publisher = new Publisher(this.#signaling, emit);
+    this.#publisher = new Publisher(this.#signaling, emit, (transports, reason) => {
+      if (this.#session?.transports === transports) this.#reconnect(reason, { leaveFirst: true, immediate: true, restart: true });
+    });
     this.#subscriber = new Subscriber(this.#room, this.#signaling, emit, {
       onReceiveBroken: (reason) => this.#reconnect(reason, { leaveFirst: true, immediate: true }),
     });
@@ -240,7 +242,7 @@ export class Conference extends MeetingControls {
       const { device, answer } = await this.#handshake.join(params, this.#resumeToken, attempt, () => this.#machine.transition('waiting', { attempt }), usePrepared);
       attempt.check();
       session = this.#startSession(attempt, device, answer, params, usePrepared ? this.#warm.take(answer) : undefined);
-      const sending = rejoin ? this.#publisher.startSendAll(session.transports.send, () => attempt.current) : undefined;
+      const sending = rejoin ? this.#publisher.startSendAll(session.transports, () => attempt.current) : undefined;
       // Already resumed by the host (or held until told they were taken): consuming them connects the receive transport, media flows.
       await this.#subscriber.takeJoinAnswer(session.transports.recv, answer.consumers, () => attempt.current, answer.consumersHeld === true);
       attempt.check();
@@ -252,7 +254,7 @@ export class Conference extends MeetingControls {
       this.#machine.transition('connected', { attempt });
       // A rejoin is a new participant for the host: say again that we are recording.
       if (this.#recording) await this.#signaling.request('setRecording', { recording: true }).catch(() => undefined);
-      await (sending ?? this.#publisher.sendAll(session.transports.send, () => attempt.current));
+      await (sending ?? this.#publisher.sendAll(session.transports, () => attempt.current));
       attempt.check();
     } catch (error) {
       markFailed(error);
@@ -293,7 +295,7 @@ export class Conference extends MeetingControls {
     this.#network.watchTransport(transports.recv);
     const session: Session = { attempt, peerId: answer.peerId, transports };
     this.#session = session;
-    this.#publisher.setTransport(transports.send);
+    this.#publisher.setTransports(transports);
     this.#room.applyJoin(answer, params.displayName);
     this.waitingRoom.applyJoin(answer);
     return session;
@@ -327,7 +329,7 @@ export class Conference extends MeetingControls {
     this.#signaling.keeping.settle(false);
     if (!session) return;
     this.#session = undefined;
-    this.#publisher.setTransport(undefined);
+    this.#publisher.setTransports(undefined);
     this.#subscriber.clear();
     session.transports.close();
   }

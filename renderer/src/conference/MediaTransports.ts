@@ -37,6 +37,8 @@ export class MediaTransports {
   readonly #signaling: SignalingClient;
   #onLost: (reason: string) => void;
   readonly #recovering = new Set<types.Transport>();
+  /** Errors the host answered a `produce` with: mediasoup-client undoes such a sender itself. */
+  readonly #produceRefusals = new WeakSet<object>();
   #closed = false;
 
   constructor(
@@ -69,8 +71,29 @@ export class MediaTransports {
     this.#wire(this.send);
     this.send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       const request = { transportId: this.send.id, kind, rtpParameters, source: appData.source as MediaSource, paused: appData.paused === true };
-      this.#askAgainOnTimeout(this.send, () => this.#signaling.request('produce', request)).then(({ producerId }) => callback({ id: producerId }), errback);
+      this.#askAgainOnTimeout(this.send, () => this.#signaling.request('produce', request)).then(
+        ({ producerId }) => callback({ id: producerId }),
+        (error: Error) => {
+          this.#produceRefusals.add(error);
+          errback(error);
+        },
+      );
     });
+  }
+
+  /**
+   * Whether `error`, from `send.produce()`, left the send side unusable. mediasoup-client adds the
+   * track's transceiver before it connects the transport and applies the SDP, and keeps it when
+   * either fails: every later produce on this transport then fails ("The order of m-lines in answer
+   * doesn't match order in offer"). Errors it throws before touching the PeerConnection (a closed
+   * transport, an ended track, parameters it cannot send) and the host's refusal of the producer
+   * (after which it removes the sender itself) leave it usable.
+   */
+  sendSpoiledBy(error: unknown): boolean {
+    if (this.#closed || this.send.closed) return false;
+    if (typeof error === 'object' && error !== null && this.#produceRefusals.has(error)) return false;
+    const name = (error as Error | undefined)?.name;
+    return !(error instanceof TypeError) && name !== 'UnsupportedError' && name !== 'InvalidStateError';
   }
 
   get closed(): boolean {

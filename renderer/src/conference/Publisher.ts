@@ -4,6 +4,7 @@ import { ConferenceError, MediaDeviceError } from './errors';
 import type { Emit } from './events';
 import { LocalStream, type LocalStreamOwner } from './LocalStream';
 import type { MediaEncryption } from './MediaEncryption';
+import type { MediaTransports } from './MediaTransports';
 import type { SignalingClient } from './SignalingClient';
 
 const DEFAULT_CAMERA: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
@@ -25,6 +26,9 @@ export interface MediaRequest {
   video?: boolean | MediaTrackConstraints;
 }
 
+/** The send side of `transports` is unusable (see MediaTransports.sendSpoiledBy): rebuild it. */
+export type OnSendBroken = (transports: MediaTransports, reason: string) => void;
+
 /**
  * Sends local tracks. A LocalStream outlives sessions: after a rejoin `sendAll` gives each one a
  * fresh producer on the new send transport, and its pause state carries over.
@@ -35,18 +39,24 @@ export class Publisher implements LocalStreamOwner {
   encryption?: MediaEncryption;
   readonly #signaling: SignalingClient;
   readonly #emit: Emit;
-  #transport?: types.Transport;
+  readonly #onSendBroken: OnSendBroken;
+  #transports?: MediaTransports;
   /** Sending waits for this (the receive side's first media, bounded): see firstMedia.ts. */
   #ready: Promise<void> = Promise.resolve();
+  /** One rebuild until a produce succeeds again: a failure that repeats must not loop rejoins. */
+  #rebuildAllowed = true;
+  /** Streams kept through a rebuild of the send side; one that fails again is given up. */
+  readonly #retrying = new WeakSet<LocalStream>();
 
-  constructor(signaling: SignalingClient, emit: Emit) {
+  constructor(signaling: SignalingClient, emit: Emit, onSendBroken: OnSendBroken) {
     this.#signaling = signaling;
     this.#emit = emit;
+    this.#onSendBroken = onSendBroken;
   }
 
-  /** The send transport of the live session (undefined between sessions). */
-  setTransport(transport: types.Transport | undefined): void {
-    this.#transport = transport;
+  /** The transports of the live session (undefined between sessions). */
+  setTransports(transports: MediaTransports | undefined): void {
+    this.#transports = transports;
   }
 
   /** Holds new sending (camera and mic start, producers) until `ready` settles. */
@@ -92,31 +102,44 @@ export class Publisher implements LocalStreamOwner {
     stream.on('ended', () => this.#emit('localStreamEnded', stream));
     this.streams.add(stream);
     await this.#ready;
-    if (this.#transport) {
+    const transports = this.#transports;
+    if (transports) {
       try {
-        await this.#send(stream, this.#transport);
+        await this.#send(stream, transports.send);
       } catch (error) {
-        this.streams.delete(stream);
-        track.stop();
-        throw error instanceof ConferenceError ? error : new ConferenceError('media_failed', (error as Error).message, { cause: error });
+        // Transports closed under it (a reconnection took them): it is sent with the next session, as between sessions.
+        const kept = !stream.stopped && (transports.closed || this.#keptForRebuild(stream, transports, error));
+        if (!kept) {
+          this.streams.delete(stream);
+          track.stop();
+          throw error instanceof ConferenceError ? error : new ConferenceError('media_failed', (error as Error).message, { cause: error });
+        }
       }
     }
     this.#emit('localStreamAdded', stream);
     return stream;
   }
 
-  /** (Re)sends every local stream on `transport`, one after another (each is a renegotiation). */
-  async sendAll(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
+  /** (Re)sends every local stream on `transports`, one after another (each is a renegotiation). */
+  async sendAll(transports: MediaTransports, stillCurrent: () => boolean): Promise<void> {
     await this.#ready;
     for (const stream of [...this.streams]) {
       if (!stillCurrent()) return;
-      await this.#send(stream, transport);
+      try {
+        await this.#send(stream, transports.send);
+        this.#retrying.delete(stream);
+      } catch (error) {
+        // Gone with its session (its owner goes on), or a failure that left the send side usable.
+        if (!stillCurrent() || !transports.sendSpoiledBy(error)) throw error;
+        if (!this.#keptForRebuild(stream, transports, error)) await this.#giveUp(stream);
+        return; // the rebuild sends the rest
+      }
     }
   }
 
   /** `sendAll`, started now and awaited later (a failure meanwhile is not an unhandled rejection). */
-  startSendAll(transport: types.Transport, stillCurrent: () => boolean): Promise<void> {
-    const sending = this.sendAll(transport, stillCurrent);
+  startSendAll(transports: MediaTransports, stillCurrent: () => boolean): Promise<void> {
+    const sending = this.sendAll(transports, stillCurrent);
     sending.catch(() => undefined);
     return sending;
   }
@@ -141,17 +164,40 @@ export class Publisher implements LocalStreamOwner {
     // Attached as the sender is created, before its first frame: nothing is ever sent in the clear.
     if (encryption) options.onRtpSender = (sender) => encryption.encryptSender(sender, stream.track.kind === 'audio' ? 'audio' : 'video');
     const producer = await transport.produce(options);
+    this.#rebuildAllowed = true;
     stream.attach(producer, paused);
+  }
+
+  /**
+   * A send that broke the send side (see MediaTransports.sendSpoiledBy) asks for a rebuild (a
+   * rejoin, which sends every local stream again). Its stream is kept for that, unless it failed
+   * so before or no send has worked since the last rebuild: each rebuild follows a working send or
+   * drops a stream, so a failure that repeats cannot loop rejoins.
+   */
+  #keptForRebuild(stream: LocalStream, transports: MediaTransports, error: unknown): boolean {
+    if (!transports.sendSpoiledBy(error)) return false;
+    const keep = this.#rebuildAllowed && !this.#retrying.has(stream);
+    if (keep) this.#retrying.add(stream);
+    else this.#retrying.delete(stream);
+    this.#rebuildAllowed = false;
+    // A macrotask later, as the receive side does: the caller has its stream before the rejoin starts.
+    setTimeout(() => this.#onSendBroken(transports, `sending media failed (${(error as Error).message})`), 0);
+    return keep;
+  }
+
+  async #giveUp(stream: LocalStream): Promise<void> {
+    await stream.stop();
+    this.#emit('localStreamEnded', stream);
   }
 
   // LocalStreamOwner: the host-side half of a LocalStream's pause/resume/close.
   async setProducerPaused(producerId: string, paused: boolean): Promise<void> {
-    if (!this.#transport) return;
+    if (!this.#transports) return;
     await this.#signaling.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId });
   }
 
   async closeProducer(producerId: string): Promise<void> {
-    if (!this.#transport) return;
+    if (!this.#transports) return;
     await this.#signaling.request('closeProducer', { producerId });
   }
 
