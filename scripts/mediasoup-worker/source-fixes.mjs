@@ -136,4 +136,25 @@ export const sourceFixes = [
     fixed: /Roundtable: packets lost over a silence/,
     behaviour: 'packets lost over a silence of a stream are replaced by a key frame',
   },
+  // A stream back after a silence (inactive: no RTP for 1.5 s) is scored on what arrives
+  // from then on, not on the packets lost in the silence. Its first score after the silence
+  // counted every sequence number skipped over the silence as lost (and was 0), and a
+  // simulcast consumer forwards no stream scored 0: in the lab's address change and link
+  // down cases the others' view of the participant froze again for 1-1.5 s a moment after
+  // it had come back (host traces: score 10 on the first packet back, 0 at the next
+  // receiver report, 7 a second later).
+  ...['\t\t\t', '\t\t\t\t'].map((indent) => ({
+    file: 'src/RTC/RTP/RtpStreamRecv.cpp',
+    search: `${indent}if (this->inactive)\n${indent}{\n${indent}\tthis->inactive = false;\n\n${indent}\tResetScore(10, /*notify*/ true);\n`,
+    replace:
+      `${indent}if (this->inactive)\n${indent}{\n${indent}\tthis->inactive = false;\n\n` +
+      `${indent}\t// Roundtable: what was lost while inactive does not count against the score.\n` +
+      `${indent}\tthis->expectedPriorScore      = GetExpectedPackets();\n` +
+      `${indent}\tthis->receivedPriorScore      = this->mediaTransmissionCounter.GetPacketCount();\n` +
+      `${indent}\tthis->repairedPriorScore      = this->packetsRepaired;\n` +
+      `${indent}\tthis->retransmittedPriorScore = this->packetsRetransmitted;\n\n` +
+      `${indent}\tResetScore(10, /*notify*/ true);\n`,
+    fixed: new RegExp(`\\n${indent}\\t// Roundtable: what was lost while inactive`),
+    behaviour: 'a stream back after a silence is scored on what arrives after it',
+  })),
 ];

@@ -18,6 +18,20 @@ function vp8Packet(seq: number, keyFrame: boolean): Buffer {
   return packet;
 }
 
+/** An RTCP sender report of the stream (the worker scores a received stream at each one). */
+function senderReport(seq: number): Buffer {
+  const report = Buffer.alloc(28);
+  report[0] = 0x80;
+  report[1] = 200;
+  report.writeUInt16BE(6, 2);
+  report.writeUInt32BE(SSRC, 4);
+  const now = Date.now();
+  report.writeUInt32BE(Math.floor(now / 1000) + 2_208_988_800, 8);
+  report.writeUInt32BE(Math.floor(((now % 1000) / 1000) * 2 ** 32) >>> 0, 12);
+  report.writeUInt32BE((seq * 3000) >>> 0, 16);
+  return report;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -27,13 +41,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('packets a sender lost: resent, or replaced by a key frame', () => {
   const worker = useWorkerRouter();
 
-  async function sender() {
+  /** `simulcast`: two encodings (only the first one sent), so the worker watches the stream for inactivity. */
+  async function sender(simulcast = false) {
     const transport = await worker.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
-    await transport.produce({
+    const producer = await transport.produce({
       kind: 'video',
       rtpParameters: {
         codecs: [{ mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
-        encodings: [{ ssrc: SSRC }],
+        encodings: simulcast ? [{ ssrc: SSRC }, { ssrc: SSRC + 1 }] : [{ ssrc: SSRC }],
       },
     });
     // What the sender is asked, read from the RTCP the worker sends it (NACK: RTPFB/1; PLI: PSFB/1; FIR: PSFB/4).
@@ -50,13 +65,14 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
       }
     });
     let first: number | undefined;
-    const send = (seq: number) =>
-      new Promise<void>((resolve, reject) => socket.send(vp8Packet(seq, seq === first), transport.tuple.localPort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
-    /** Sends `from`..`to` (inclusive), a packet every 20 ms. */
+    const write = (data: Buffer) =>
+      new Promise<void>((resolve, reject) => socket.send(data, transport.tuple.localPort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    /** Sends `from`..`to` (inclusive), a packet every 20 ms and a sender report every 25 packets. */
     const stream = async (from: number, to: number) => {
       first ??= from; // the stream starts with a key frame: nothing asks for one before the test does
       for (let seq = from; seq <= to; seq++) {
-        await send(seq);
+        await write(vp8Packet(seq, seq === first));
+        if ((seq - from) % 25 === 24) await write(senderReport(seq));
         await sleep(20);
       }
     };
@@ -64,7 +80,7 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
       socket.close();
       transport.close();
     };
-    return { asked, stream, close };
+    return { asked, stream, close, producer };
   }
 
   it('a packet lost in a flowing stream is asked for again (NACK)', async () => {
@@ -88,5 +104,22 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
     const after = asked.filter((a) => a.at >= back);
     expect(after.filter((a) => a.type === 'nack'), 'no NACK for the lost seconds').toEqual([]);
     expect(after.some((a) => a.type === 'pli' || a.type === 'fir'), 'a key frame asked for').toBe(true);
+  });
+
+  it('a stream back after a silence is scored on what arrives after it, not on what was lost in the silence', { timeout: 15_000 }, async () => {
+    // Lab, address change: the first score after the silence counted the skipped sequence numbers as
+    // lost (0), and a consumer forwards no stream scored 0: the others' view froze again for 1-1.5 s.
+    const { stream, close, producer } = await sender(true);
+    const scores: { score: number; at: number }[] = [];
+    producer.on('score', (list) => scores.push({ score: list.find((s) => s.ssrc === SSRC)?.score ?? -1, at: Date.now() }));
+    await stream(3000, 3040);
+    await sleep(2_000); // over the worker's 1.5 s inactivity check: scored 0 (inactive)
+    const back = Date.now();
+    await stream(3200, 3300); // 2 s of packets, every one of them arriving
+    close();
+    expect(scores.some((s) => s.at < back && s.score === 0), 'inactive during the silence').toBe(true);
+    const after = scores.filter((s) => s.at >= back);
+    expect(after[0]?.score, 'active again with its first packet').toBe(10);
+    expect(after.map((s) => s.score).filter((score) => score < 9), 'nothing lost after the silence: no low score').toEqual([]);
   });
 });
