@@ -81,6 +81,12 @@ export class Peer extends EventEmitter<PeerEvents> {
     for (const transport of [this.sendTransport, this.recvTransport]) {
       transport.observer.once('close', () => this.close('transport_closed'));
     }
+    // Its receiving path moved (an ICE restart from a new address, ICE over TCP): what it got over
+    // the old one up to the move is lost, and its pictures wait for a key frame.
+    let tuples = 0;
+    this.recvTransport.on('iceselectedtuplechange', () => {
+      if (++tuples > 1) this.requestKeyFrames();
+    });
   }
 
   get closed(): boolean {

@@ -34,4 +34,25 @@ describe('ICE recovery', () => {
     expect(hostTransport.iceState).not.toBe('closed');
     expect(conference.state).toBe('connected');
   });
+
+  it('a receiving path that moves (an ICE restart onto a new pair) gets key frames from the senders of what it receives', { timeout: 30_000 }, async () => {
+    // Lab, address change: what was sent over the old path up to the move is lost, and the pictures wait for a key frame.
+    const roomId = fixture.newRoom();
+    const ben = await fixture.joined(roomId, 'Ben');
+    await ben.produceTrack(fixture.media().video, 'camera');
+    const ann = await fixture.joined(roomId, 'Ann');
+    await waitFor(() => ann.participants.get(ben.peerId!)?.streamFor('camera'), "Ben's camera at Ann");
+    const room = fixture.host.rooms.get(roomId)!;
+    const annRecv = room.peers.get(ann.peerId!)!.recvTransport;
+    await waitFor(() => annRecv.iceSelectedTuple, "Ann's receiving path");
+    const benCamera = [...room.peers.get(ben.peerId!)!.producers.values()].find((p) => p.kind === 'video')!;
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the first key frames of the join are asked for and sent
+    const keyFrameAsks: number[] = [];
+    await benCamera.enableTraceEvent(['pli', 'fir']);
+    benCamera.on('trace', (trace) => trace.direction === 'out' && trace.type !== 'nack' && keyFrameAsks.push(Date.now()));
+    const moved = new Promise<number>((resolve) => annRecv.once('iceselectedtuplechange', () => resolve(Date.now())));
+    ann.transports.recv!.emit('connectionstatechange', 'failed'); // the SDK restarts ICE, as on a real failure
+    const movedAt = await moved;
+    await waitFor(() => keyFrameAsks.some((at) => at >= movedAt) || undefined, 'a key frame asked of Ben after the move', 2_000);
+  });
 });

@@ -105,10 +105,10 @@ export class Conference extends MeetingControls {
       room: this.#room,
       signaling: this.#signaling,
       emit: this.#emitter,
-      rejoinNow: (reason) => {
-        // The socket may look connected while its path is dead: a fresh one, then rejoin at once.
+      rejoinNow: (reason, { keepSession } = {}) => {
+        // The socket may look connected while its path is dead: a fresh one, then resume or rejoin at once.
         this.#signaling.disconnect();
-        this.#reconnect(reason, { immediate: true });
+        this.#reconnect(reason, { immediate: true, keepSession });
       },
     });
     this.#listen();

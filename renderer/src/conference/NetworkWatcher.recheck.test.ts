@@ -24,11 +24,11 @@ class LiveTransport extends EventEmitter {
   }
 }
 
-function watch(sendState: string, recvState: string) {
+function watch(sendState: string, recvState: string, hostAnswers = true) {
   const meeting = {
     state: 'connected',
     expectsMedia: () => true,
-    signalingAnswers: vi.fn(async () => true),
+    signalingAnswers: vi.fn(async () => hostAnswers),
     restartIce: vi.fn(async (_transport: types.Transport) => undefined),
     rejoinNow: vi.fn(),
   } satisfies WatchedMeeting;
@@ -71,6 +71,26 @@ describe('network watcher: after a resume', () => {
     await settle(500);
     expect(meeting.restartIce.mock.calls.map(([transport]) => transport)).toEqual([send, recv]);
     expect(meeting.rejoinNow).not.toHaveBeenCalled();
+    done();
+  });
+
+  it('resumed because the host stopped answering (its socket died with the old address): both transports get an ICE restart', async () => {
+    const { meeting, watcher, send, recv, done } = watch('connected', 'connected', false);
+    recv.connectionState = 'disconnected';
+    recv.emit('connectionstatechange', 'disconnected');
+    await settle(200);
+    expect(meeting.rejoinNow.mock.calls).toEqual([[expect.stringContaining('the host does not answer'), { keepSession: true }]]);
+    // Resumed on a new connection; the transports still say connected (their old pair is not yet known dead).
+    recv.connectionState = 'connected';
+    meeting.signalingAnswers.mockResolvedValue(true);
+    watcher.recheck('resumed');
+    await settle(500);
+    expect(meeting.restartIce.mock.calls.map(([transport]) => transport)).toEqual([send, recv]);
+    // Only that resume: the next short drop repairs only what is broken.
+    meeting.restartIce.mockClear();
+    watcher.recheck('resumed');
+    await settle(300);
+    expect(meeting.restartIce).not.toHaveBeenCalled();
     done();
   });
 });

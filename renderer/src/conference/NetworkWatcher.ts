@@ -15,13 +15,19 @@ export interface WatchedMeeting {
   expectsMedia(transport: types.Transport): boolean;
   /** Restarts ICE on one transport (new ICE parameters from the host, then locally). */
   restartIce(transport: types.Transport): Promise<void>;
-  /** The path is dead: drop signaling and rejoin now (resume token), without backoff. */
-  rejoinNow(reason: string): void;
+  /**
+   * The path is dead: drop signaling and rejoin now (resume token), without backoff. With
+   * `keepSession` the media session is resumed on a new connection if the host still holds it
+   * (the watcher then restarts ICE on both transports: `recheck`), instead of being rebuilt.
+   */
+  rejoinNow(reason: string, options?: { keepSession?: boolean }): void;
   /** The network changed while rejoining: a connection attempt in flight (sent on the old network) should start over. */
   abandonConnectAttempt?(): void;
   /** Told of every repair the watcher starts (diagnostics). */
-  repairing?(event: { action: 'iceRestart' | 'rejoin'; reason: string }): void;
+  repairing?(event: { action: NetworkRepair; reason: string }): void;
 }
+
+export type NetworkRepair = 'iceRestart' | 'resume' | 'rejoin';
 
 /** Where network changes come from: the browser's `online` event and Network Information API. */
 export interface NetworkEvents {
@@ -31,7 +37,10 @@ export interface NetworkEvents {
 }
 
 export interface NetworkWatcherOptions {
-  /** How long the host may take to answer the liveness probe. Default: `silenceMs` - `probeAfterMs`. */
+  /**
+   * The least time the host is given to answer a liveness probe (a probe sent during a silence is
+   * given until the silence counts, if that is longer). Default 400 ms.
+   */
   probeTimeoutMs?: number;
   /** After an ICE restart, how long the path may take to carry packets again before the TCP fallback. */
   iceRestartGraceMs?: number;
@@ -103,8 +112,10 @@ interface Heard {
  * and picks the cheapest repair that works:
  *  - the host still answers on signaling → ICE restart on the affected transports (new candidates);
  *    when media still does not flow, UDP is what is blocked: rejoin with ICE over TCP only;
- *  - it does not (the socket died with the old address or link) → rejoin at once with the resume
- *    token instead of waiting out the ping timeout;
+ *  - it does not (the socket died with the old address or link) → a new connection at once instead
+ *    of waiting out the ping timeout, which resumes the session (the host keeps its transports,
+ *    producers and consumers: the others see no stream go) and restarts ICE on both transports
+ *    from the new address; a rejoin only if the host no longer holds the session;
  *  - a silent path counts as a change (a firewall rule, a dead path) even when the browser reports
  *    nothing. Liveness is judged on what a live path must keep answering, whatever the transport
  *    carries (media, file data, both, nothing): feedback to payload sent, answers to ICE checks,
@@ -131,6 +142,8 @@ export class NetworkWatcher {
   /** A network change that no backoff wait has seen yet: the next wait is skipped. */
   #changeUnseen = false;
   #checking?: Promise<void>;
+  /** The session is being resumed because its path went silent: both transports need new ICE. */
+  #resumingSilentPath = false;
   #disposed = false;
 
   constructor(meeting: WatchedMeeting, events: NetworkEvents | undefined = defaultEvents(), options: NetworkWatcherOptions = {}) {
@@ -143,9 +156,9 @@ export class NetworkWatcher {
     this.#silenceMs = options.silenceMs ?? 1_000;
     this.#pollMs = options.pollMs ?? 250;
     this.#probeAfterMs = options.probeAfterMs ?? Math.round(this.#silenceMs / 3);
-    // The probe's verdict is due when the silence counts: a host that takes longer than that to
-    // answer a ping while no media arrives is as good as unreachable (a rejoin repairs both).
-    this.#probeTimeoutMs = options.probeTimeoutMs ?? Math.max(500, this.#silenceMs - this.#probeAfterMs);
+    // A host that takes longer than this to answer a ping while no media arrives is as good as
+    // unreachable: the repair (a resume on a new connection) is cheap, a dead path is not.
+    this.#probeTimeoutMs = options.probeTimeoutMs ?? 400;
     events?.addEventListener('online', this.#onNetworkChange);
     events?.connection?.addEventListener('change', this.#onNetworkChange);
   }
@@ -158,6 +171,7 @@ export class NetworkWatcher {
   /** Follows a transport's connection state and traffic until it closes. */
   watchTransport(transport: types.Transport): void {
     this.#transports.add(transport);
+    this.#resumingSilentPath = false; // new transports (a rejoin): nothing of the old path to restart
     // Polled only while there is something to watch: an idle Conference holds no timer.
     this.#silenceTimer ??= setInterval(() => void this.#listenForSilence(), this.#pollMs);
     transport.observer.once('close', () => {
@@ -182,6 +196,8 @@ export class NetworkWatcher {
    * the transport's state saying so yet, and a restart on a live path costs one round trip).
    */
   recheck(reason: string, all = false): void {
+    all ||= this.#resumingSilentPath;
+    this.#resumingSilentPath = false;
     const broken = [...this.#transports].filter((t) => !t.closed && (all || (t.connectionState !== 'connected' && t.connectionState !== 'new')));
     if (broken.length > 0) void this.#check(reason, broken);
   }
@@ -236,9 +252,12 @@ export class NetworkWatcher {
       if (!heard) continue;
       const { silentMs, owed } = this.#silence(transport, heard);
       if (silentMs < this.#probeAfterMs || this.#siblingHeardSince(transport, heard.at - silentMs)) continue;
-      // Asked once per silence (an arrival starts a new `Heard`): a ping, harmless if traffic resumes.
-      heard.probe ??= this.#meeting.signalingAnswers(this.#probeTimeoutMs);
-      if (silentMs >= this.#silenceMs) {
+      // The silence began between the last read that saw bytes and the next: half a poll before it on average.
+      const countsInMs = this.#silenceMs - this.#pollMs / 2 - silentMs;
+      // Asked once per silence (an arrival starts a new `Heard`): a ping, harmless if traffic resumes;
+      // its verdict is due when the silence counts.
+      heard.probe ??= this.#meeting.signalingAnswers(Math.max(this.#probeTimeoutMs, countsInMs));
+      if (countsInMs <= 0) {
         this.#heard.delete(transport);
         void this.#check(`nothing received for ${(silentMs / 1000).toFixed(1)} s (${owed})`, [transport], heard.probe);
       }
@@ -345,7 +364,7 @@ export class NetworkWatcher {
   /** `answered`: the host's answer to a probe already sent during this silence (else one is sent now). */
   async #repair(reason: string, transports: types.Transport[], answered?: Promise<boolean>): Promise<void> {
     if (!(await (answered ?? this.#meeting.signalingAnswers(this.#probeTimeoutMs)))) {
-      this.#rejoin(`${reason}; the host does not answer`);
+      this.#rejoin(`${reason}; the host does not answer`, true);
       return;
     }
     const broken = transports.filter((t) => !t.closed);
@@ -362,10 +381,11 @@ export class NetworkWatcher {
     this.#rejoin(`${reason}; media does not flow over UDP, trying TCP`);
   }
 
-  #rejoin(reason: string): void {
+  #rejoin(reason: string, keepSession = false): void {
     if (this.#disposed || this.#meeting.state !== 'connected') return;
-    this.#meeting.repairing?.({ action: 'rejoin', reason });
-    this.#meeting.rejoinNow(reason);
+    this.#resumingSilentPath = keepSession;
+    this.#meeting.repairing?.({ action: keepSession ? 'resume' : 'rejoin', reason });
+    this.#meeting.rejoinNow(reason, { keepSession });
   }
 }
 

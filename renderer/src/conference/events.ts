@@ -3,6 +3,7 @@ import type { ReceivedChatMessage } from './ChatEncryption';
 import type { ConnectionState } from './ConnectionStateMachine';
 import type { ConferenceError, StreamError } from './errors';
 import type { LocalStream } from './LocalStream';
+import type { NetworkRepair } from './NetworkWatcher';
 import type { RemoteParticipant } from './RemoteParticipant';
 
 export interface StreamEvent {
@@ -39,7 +40,7 @@ export type ConferenceEvents = {
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
   /** The SDK noticed a network problem and repairs it: ICE restart, or a rejoin (diagnostics). */
-  networkRepair: [event: { action: 'iceRestart' | 'rejoin'; reason: string }];
+  networkRepair: [event: { action: NetworkRepair; reason: string }];
 };
 
 /** The Conference's typed `emit`, handed to the parts so they announce changes themselves. */

@@ -13,6 +13,7 @@ export { RemoteParticipant, type RemoteProducer, type RemoteStream } from './Rem
 export { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
 export { adaptVideo, layerForHeight, type AdaptiveTarget } from './AdaptiveVideo';
 export type { MediaRequest } from './Publisher';
+export type { NetworkRepair } from './NetworkWatcher';
 export { WaitingRoomControls, type WaitingRoomEvents } from './WaitingRoomControls';
 export { FileTransfers, formatBytes, type FileTransfer, type FileTransferState } from './FileTransfers';
 export { PrivateMessages, type PrivateChatEntry } from './PrivateMessages';

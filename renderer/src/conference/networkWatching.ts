@@ -1,6 +1,6 @@
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import type { Emit } from './events';
-import { NetworkWatcher } from './NetworkWatcher';
+import { NetworkWatcher, type WatchedMeeting } from './NetworkWatcher';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 
@@ -13,7 +13,7 @@ export interface NetworkWatchingDeps {
   signaling: SignalingClient;
   emit: Emit;
   /** Rejoin now (fresh socket first): the path to the host is dead. */
-  rejoinNow: (reason: string) => void;
+  rejoinNow: WatchedMeeting['rejoinNow'];
 }
 
 /**
