@@ -61,6 +61,20 @@ describe('a produce that failed half-way', () => {
     expect(joiner.state).toBe('connected');
   });
 
+  it('camera and mic started together on a send side that breaks: both are kept and arrive after one rebuild', { timeout: 60_000 }, async () => {
+    const roomId = fixture.newRoom();
+    const viewer = await fixture.joined(roomId, 'Viewer');
+    const { joiner, states } = await joinerRefusing((request, sendTransportId) => request === 'connectTransport' && sendTransportId !== undefined);
+    await joiner.join({ roomId, displayName: 'Joiner' });
+    const media = fixture.media();
+    // The mic's send is queued behind the camera's, on the transport the camera's failure broke.
+    const streams = await Promise.all([joiner.produceTrack(media.video, 'camera'), joiner.produceTrack(media.audio, 'mic')]);
+    await forwarded(roomId, joiner, viewer, 'camera');
+    await forwarded(roomId, joiner, viewer, 'mic');
+    expect(streams.map((stream) => stream.stopped)).toEqual([false, false]);
+    expect(states.filter((s) => s.startsWith('reconnecting'))).toHaveLength(1);
+  });
+
   it('the host refused the produce itself: that produce fails, the next one works without a rebuild', { timeout: 60_000 }, async () => {
     const roomId = fixture.newRoom();
     const viewer = await fixture.joined(roomId, 'Viewer');

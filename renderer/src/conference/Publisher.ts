@@ -47,6 +47,8 @@ export class Publisher implements LocalStreamOwner {
   #rebuildAllowed = true;
   /** Streams kept through a rebuild of the send side; one that fails again is given up. */
   readonly #retrying = new WeakSet<LocalStream>();
+  /** Transports whose send side is broken and being rebuilt: nothing more is sent on them. */
+  #spoiled?: MediaTransports;
 
   constructor(signaling: SignalingClient, emit: Emit, onSendBroken: OnSendBroken) {
     this.#signaling = signaling;
@@ -103,7 +105,7 @@ export class Publisher implements LocalStreamOwner {
     this.streams.add(stream);
     await this.#ready;
     const transports = this.#transports;
-    if (transports) {
+    if (transports && transports !== this.#spoiled) {
       try {
         await this.#send(stream, transports.send);
       } catch (error) {
@@ -176,6 +178,9 @@ export class Publisher implements LocalStreamOwner {
    */
   #keptForRebuild(stream: LocalStream, transports: MediaTransports, error: unknown): boolean {
     if (!transports.sendSpoiledBy(error)) return false;
+    // Failed behind the one that broke it (sends are queued): the rebuild under way sends it too.
+    if (transports === this.#spoiled) return true;
+    this.#spoiled = transports;
     const keep = this.#rebuildAllowed && !this.#retrying.has(stream);
     if (keep) this.#retrying.add(stream);
     else this.#retrying.delete(stream);
