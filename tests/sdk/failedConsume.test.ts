@@ -75,4 +75,32 @@ describe('a consume that failed half-way', () => {
     expect(relay.requests.filter((r) => r === 'join')).toHaveLength(1);
     expect(failures).toEqual([]);
   });
+
+  it('a consumer closed on arrival (its participant not known here): renewed, not reported taken', { timeout: 60_000 }, async () => {
+    // It was answered as taken although it had been closed, so the host never offered it again:
+    // that stream stayed missing for the rest of the meeting.
+    const roomId = fixture.newRoom();
+    let tampered = false;
+    const relay = await startFaultRelay(fixture.host.baseUrl, {
+      // The camera's first offer names a participant this client does not know: it closes the consumer on arrival.
+      rewriteFromHost: (event, data) => {
+        const camera = event === 'newConsumers' && !tampered ? data.consumers.find((c: { source: string }) => c.source === 'camera') : undefined;
+        if (!camera) return data;
+        tampered = true;
+        return { ...data, consumers: data.consumers.map((c: object) => (c === camera ? { ...c, peerId: 'nobody-here' } : c)) };
+      },
+    });
+    fixture.defer(() => relay.close());
+    const joiner = fixture.client(relay.url);
+    const states: string[] = [];
+    joiner.on('connectionStateChanged', ({ state, reason }) => states.push(reason ? `${state}: ${reason}` : state));
+    await joiner.join({ roomId, displayName: 'Joiner' });
+    const sender = await fixture.joined(roomId, 'Sender');
+    const camera = new Promise<string>((resolve) => joiner.on('streamAdded', (e) => e.source === 'camera' && resolve(e.consumerId)));
+    await sender.produceTrack(fixture.media().video, 'camera');
+    const consumerId = await Promise.race([camera, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the camera never arrived')), 15_000))]);
+    expect(tampered).toBe(true);
+    await forwardedTo(roomId, joiner, consumerId);
+    expect(states.filter((s) => s.startsWith('reconnecting'))).toEqual([]);
+  });
 });

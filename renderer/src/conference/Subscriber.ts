@@ -163,8 +163,10 @@ export class Subscriber {
     });
     const created = consuming.then(
       (consumer): Outcome => {
-        this.#added(consumer, data, stillCurrent);
-        return ok(true);
+        if (this.#added(consumer, data, stillCurrent)) return ok(true);
+        // Closed here, its media section stays: the same consumer (same mid) again would repeat it.
+        this.#spoiled.add(data.consumerId);
+        return { result: { consumerId: data.consumerId, ok: false, error: 'closed on arrival (its participant or session is gone)', renew: true }, fresh: true };
       },
       (error: Error): Outcome => {
         const renew = mayHaveLeftSection(error);
@@ -197,12 +199,13 @@ export class Subscriber {
     );
   }
 
-  #added(consumer: types.Consumer, data: NewConsumer, stillCurrent: () => boolean): void {
+  /** Keeps a new consumer as its participant's stream; false when it was closed instead. */
+  #added(consumer: types.Consumer, data: NewConsumer, stillCurrent: () => boolean): boolean {
     const participant = this.#room.participants.get(data.peerId);
     if (!participant || !stillCurrent() || this.#closedWhileTaking.has(consumer.id)) {
       // Left or closed meanwhile, or the session was replaced: the consumer belongs to nobody.
       consumer.close();
-      return;
+      return false;
     }
     const producer = participant.producers.get(data.producerId);
     if (producer) producer.paused = data.producerPaused;
@@ -210,6 +213,7 @@ export class Subscriber {
     const stream = new MediaStream([consumer.track]);
     participant.streams.set(consumer.id, { consumer, source: data.source, stream });
     this.#emit('streamAdded', { participantId: participant.id, consumerId: consumer.id, source: data.source, kind: data.kind, stream });
+    return true;
   }
 
   remove(consumerId: string): void {
