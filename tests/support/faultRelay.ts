@@ -80,9 +80,11 @@ export async function startFaultRelay(hostUrl: string, rules: FaultRules = {}): 
       if (upstream.connected) upstream.emit(event, ...forwarded);
       else pending.push([event, forwarded]);
     });
-    client.on('disconnect', () => {
+    // The host sees what the client did: a leave as a leave, a broken or dropped connection as a transport close.
+    client.on('disconnect', (reason) => {
       clients.delete(client);
-      upstream.disconnect();
+      if (reason === 'client namespace disconnect') upstream.disconnect();
+      else upstream.io.engine.close();
     });
     upstream.on('disconnect', () => {
       upstreams.delete(upstream);

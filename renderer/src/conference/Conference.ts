@@ -106,8 +106,8 @@ export class Conference extends MeetingControls {
       signaling: this.#signaling,
       emit: this.#emitter,
       rejoinNow: (reason, { keepSession } = {}) => {
-        // The socket may look connected while its path is dead: a fresh one, then resume or rejoin at once.
-        this.#signaling.disconnect();
+        // The socket may look connected while its path is dead: a fresh one, then resume or rejoin at once. Kept for a resume, the host must see a drop, not a leave.
+        this.#signaling[keepSession ? 'drop' : 'disconnect']();
         this.#reconnect(reason, { immediate: true, keepSession });
       },
     });
@@ -390,7 +390,7 @@ export class Conference extends MeetingControls {
   // --- Connection events ---------------------------------------------------------------------
 
   #listen(): void {
-    listenToHost(this.#signaling.socket, this.#gate, {
+    listenToHost(this.#signaling, this.#gate, {
       room: this.#room, subscriber: this.#subscriber, publisher: this.#publisher, emit: this.#emitter, machine: this.#machine,
       onNewConsumers: (offer) => this.#onNewConsumers(offer),
       reconnect: (reason, options) => this.#reconnect(reason, options),

@@ -40,6 +40,7 @@ export class SignalingClient {
   /** Fails the connection attempt in flight (see `abandonConnect`), and when it started. */
   #abandon?: (error: ConnectionError) => void;
   #connectStartedAt = 0;
+  #dropping = false;
   /** Whether the session is kept for a resume after a drop (the Conference says). */
   readonly keeping = new SessionKeeping();
   /** The number the host gave the last notification received (sent after its payload): what a `resume` asks it to send after. */
@@ -228,8 +229,30 @@ export class SignalingClient {
     return true;
   }
 
+  /** Ends the connection and tells the host the participant left (it closes the participant's session). */
   disconnect(): void {
     this.#welcome = undefined;
     this.socket.disconnect();
+  }
+
+  /**
+   * Ends the connection as a broken path would: the host sees the transport close, not a leave, and
+   * keeps the session for a `resume` on the next connection. The socket's 'disconnect' (reason
+   * 'forced close', as for a drop a test simulates) comes while `dropping` is true.
+   */
+  drop(): void {
+    if (!this.socket.connected) return this.disconnect();
+    this.#welcome = undefined;
+    this.#dropping = true;
+    try {
+      this.socket.io.engine.close();
+    } finally {
+      this.#dropping = false;
+    }
+  }
+
+  /** Within `drop()`: the disconnect being reported is ours. */
+  get dropping(): boolean {
+    return this.#dropping;
   }
 }

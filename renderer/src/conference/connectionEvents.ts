@@ -2,7 +2,7 @@ import type { ConsumerTakeResult, NewConsumer } from '../../../shared/protocol';
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import { ConnectionError, type ConferenceError } from './errors';
 import { routeRoomNotifications, type NotificationGate } from './notifications';
-import type { ClientSocket } from './SignalingClient';
+import type { SignalingClient } from './SignalingClient';
 
 export interface ConnectionEventDeps {
   machine: ConnectionStateMachine;
@@ -17,7 +17,8 @@ export interface ConnectionEventDeps {
  * What the host says about this connection itself (not about the room): consumer offers to take, a
  * rejoin it needs, the meeting's end; and what a dropped socket means in each connection state.
  */
-export function listenForConnectionEvents(socket: ClientSocket, deps: ConnectionEventDeps): void {
+export function listenForConnectionEvents(signaling: SignalingClient, deps: ConnectionEventDeps): void {
+  const { socket } = signaling;
   socket.on('newConsumers', ({ consumers }, ack) => {
     deps.onNewConsumers(consumers).then(
       (results) => ack({ ok: true, data: { results } }),
@@ -27,7 +28,8 @@ export function listenForConnectionEvents(socket: ClientSocket, deps: Connection
   socket.on('rejoinRequired', ({ reason }) => deps.reconnect(reason, { immediate: true }));
   socket.on('meetingEnded', ({ reason }) => deps.end(reason, new ConnectionError('ended', 'not_found', `The meeting ended: ${reason}`)));
   socket.on('disconnect', (reason) => {
-    if (reason === 'io client disconnect') return;
+    // Our own doing: a leave, or a connection dropped on purpose (`SignalingClient.drop`) whose repair is under way.
+    if (reason === 'io client disconnect' || signaling.dropping) return;
     const state = deps.machine.state;
     if (state === 'connected') return deps.reconnect(`connection lost (${reason})`, { keepSession: true });
     // Mid-join: the join fails (typed) rather than a reconnection starting beside it.
@@ -42,15 +44,15 @@ export function listenForConnectionEvents(socket: ClientSocket, deps: Connection
  * and the connection's own events. Being removed or the meeting's end also stops local media; a
  * failed join keeps the user's devices.
  */
-export function listenToHost(socket: ClientSocket, gate: NotificationGate, deps: ConnectionEventDeps & Omit<Parameters<typeof routeRoomNotifications>[2], 'onKicked'>): void {
-  routeRoomNotifications(socket, gate, {
+export function listenToHost(signaling: SignalingClient, gate: NotificationGate, deps: ConnectionEventDeps & Omit<Parameters<typeof routeRoomNotifications>[2], 'onKicked'>): void {
+  routeRoomNotifications(signaling.socket, gate, {
     ...deps,
     onKicked: (reason) => {
       deps.end(reason, new ConnectionError('kicked', 'kicked', `You were ${reason}`));
       void deps.publisher.stopAll();
     },
   });
-  listenForConnectionEvents(socket, {
+  listenForConnectionEvents(signaling, {
     ...deps,
     end: (reason, error) => {
       deps.end(reason, error);

@@ -39,7 +39,7 @@ export type ConferenceEvents = {
   mutedByHost: [event: { byParticipantId: string }];
   consumerLayersChanged: [event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }];
   connectionStateChanged: [event: { state: ConnectionState; reason?: string; error?: ConferenceError }];
-  /** The SDK noticed a network problem and repairs it: ICE restart, or a rejoin (diagnostics). */
+  /** The SDK noticed a network problem and repairs it: ICE restart, resume on a new connection, or a rejoin (diagnostics). */
   networkRepair: [event: { action: NetworkRepair; reason: string }];
 };
 
