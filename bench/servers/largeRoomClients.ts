@@ -12,10 +12,12 @@ import { Conference } from '../../renderer/src/conference';
 import { installWrtcGlobals } from '../../tests/support/wrtc';
 import { watchFirstMedia } from '../lib/firstMedia';
 import { benchMedia, type BenchMedia } from '../lib/media';
+import { explainMid, traceMids } from '../lib/midTrace';
 import { produceWithRetry } from '../lib/produceWithRetry';
 import { childOptions, serveParent } from '../lib/serverProcess';
 
 installWrtcGlobals();
+traceMids();
 
 export interface LargeRoomClientsOptions {
   url: string;
@@ -55,6 +57,9 @@ async function setUp(index: number): Promise<void> {
     conference.on('connectionStateChanged', ({ state, reason }) => {
       if (state === 'reconnecting') {
         failures.push(`rejoin: ${reason}`);
+        // Still the broken transport here (the session is torn down after this event): how its SDP came to repeat the mid.
+        const mid = /Duplicate a=mid value '([^']*)'/.exec(reason ?? '')?.[1];
+        if (mid !== undefined) console.error(`[mid-trace] peer-${index} mid ${mid}: ${JSON.stringify(explainMid(conference.transports.recv, mid))}`);
         keptSend ??= conference.transports.send;
       }
       if (state !== 'connected' || keptSend === undefined) return;
