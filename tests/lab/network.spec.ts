@@ -146,7 +146,13 @@ test.describe('three participants on the lab LAN', () => {
       console.log(`behaviour 5 skipped: ${reason}`);
       test.skip(true, reason);
     }
-    expect(result.summary.dropMs, 'layers went down under the cap').not.toBeNull();
+    // Layers must go down when there is a spatial layer to leave. Four tiles already on the lowest one
+    // (180p, ~100 kbit/s each, plus four microphones) are about the cap itself, and a host that keeps
+    // them is not wrong (a CI run: all four on layer 2 before the cap, the estimate still 442 kbit/s
+    // at the lift, nothing dropped); the goal below still reports when layers came down.
+    const spatialToLeave = (result.summary.layersBefore as (number | null)[]).some((layer) => (layer ?? 0) >= 3);
+    if (spatialToLeave) expect(result.summary.dropMs, 'layers went down under the cap').not.toBeNull();
+    else console.log('behaviour 5: every tile was on the lowest spatial layer before the cap; no drop required');
     // The worker's retransmission budget (scripts/mediasoup-worker/source-fixes.mjs): without it the
     // host's resends were 61–87 % of what it sent into the capped link at their peak; with it 11–34 %.
     expect(result.summary.peakRetransmitShare, 'retransmissions stayed a minority of what the host sent under the cap').not.toBeNull();
