@@ -86,6 +86,8 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000, { niceness: options.loadNiceness }));
     const processOf = (index: number) => processes[Math.floor(index / options.perProcess)]!;
     const failures: string[] = [];
+    const processFailures = new Map<number, string[]>();
+    const allFailures = () => [...failures, ...[...processFailures.values()].flat()];
     const received = new Map<number, number>();
     const connectedIn = new Map<number, number>();
     let connected = 0;
@@ -97,7 +99,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       statuses.forEach((status, index) => {
         if (!status) return;
         connectedIn.set(index, status.connected);
-        failures.push(...status.failures);
+        processFailures.set(index, status.failures);
         for (const [peer, count] of Object.entries(status.received)) received.set(Number(peer), count);
       });
       connected = [...connectedIn.values()].reduce((a, b) => a + b, 0);
@@ -179,10 +181,10 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       streamsReceived: receivedTotal(),
       missing: missing.slice(0, 10),
       /** Join and produce attempts that failed on the loaded machine (each retried up to 3 times). */
-      failedAttempts: failures.length,
-      failureSamples: [...new Set(failures)].slice(0, 8),
+      failedAttempts: allFailures().length,
+      failureSamples: [...new Set(allFailures())].slice(0, 8),
       /** How many failures of each kind (figures and ids taken out). */
-      failureKinds: countKinds(failures),
+      failureKinds: countKinds(allFailures()),
       joinsDoneMs: round(joinedAt, 0),
       allReceivedMs: completeAt ? round(completeAt, 0) : null,
       /** At most lastN: the host forwards no silent participant's audio. */

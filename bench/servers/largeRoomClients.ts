@@ -30,6 +30,7 @@ export interface LargeRoomClientsStatus {
   connected: number;
   /** Streams each participant (by index) received a first packet of: cameras and the speakers' audio. */
   received: Record<number, number>;
+  /** Every failure since the start: a status answer the parent gave up waiting for loses none. */
   failures: string[];
 }
 
@@ -113,7 +114,7 @@ serveParent(
     status: (): LargeRoomClientsStatus => ({
       connected: clients.filter((c) => c.conference.state === 'connected').length,
       received: Object.fromEntries(clients.map((c) => [c.index, c.received.size])),
-      failures: failures.splice(0),
+      failures: [...failures],
     }),
   },
   async () => {

@@ -86,6 +86,36 @@ describe('Subscriber: a consume slower than the host waits for', () => {
   });
 });
 
+describe('Subscriber: an offer of a consumer the host already closed', () => {
+  beforeAll(() => vi.stubGlobal('MediaStream', FakeMediaStream));
+  afterAll(() => vi.unstubAllGlobals());
+
+  it('delivered after its close (a batch sent again, late): refused, never consumed a second time', async () => {
+    const { room, emit, subscriber } = setup();
+    const { transport, finish } = slowTransport();
+    const taking = subscriber.take(transport, [offer('c5')], () => true);
+    finish(0);
+    expect(await taking).toEqual([{ consumerId: 'c5', ok: true }]);
+    subscriber.remove('c5');
+    expect(emit).toHaveBeenCalledWith('streamRemoved', expect.objectContaining({ consumerId: 'c5' }));
+
+    expect(await subscriber.take(transport, [offer('c5')], () => true)).toEqual([{ consumerId: 'c5', ok: false, error: 'closed by the host' }]);
+    expect(transport.consume).toHaveBeenCalledTimes(1);
+    expect(room.findStream('c5')).toBeUndefined();
+  });
+
+  it('of a participant who left: refused too', async () => {
+    const { subscriber } = setup();
+    const { transport, finish } = slowTransport();
+    const taking = subscriber.take(transport, [offer('c6')], () => true);
+    finish(0);
+    await taking;
+    subscriber.removeAllOf('ann');
+    expect(await subscriber.take(transport, [offer('c6')], () => true)).toMatchObject([{ consumerId: 'c6', ok: false }]);
+    expect(transport.consume).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("Subscriber: mediasoup-client's SDP state out of step", () => {
   it('"no media section found for reuseMid" on a whole offer rebuilds the receive side', async () => {
     vi.useFakeTimers();

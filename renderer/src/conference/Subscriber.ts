@@ -11,6 +11,9 @@ import { withTimeout } from './timeouts';
 /** Bound on one local consume (an SDP round on the receive PeerConnection). */
 export const CONSUME_TIMEOUT_MS = 10_000;
 
+/** How many closed consumer ids are remembered (the host never reuses one; a late offer comes within seconds). */
+const MAX_REMEMBERED_CLOSED = 2_000;
+
 export interface SubscriberOptions {
   /**
    * The receive transport failed a whole offer at the SDP level (its PeerConnection is unusable):
@@ -71,6 +74,12 @@ export class Subscriber {
    * value", and the receive side would need a rebuild). Answered with `renew`: the host offers a new consumer.
    */
   readonly #spoiled = new Set<string>();
+  /**
+   * Consumers the host closed (the last MAX_REMEMBERED_CLOSED): an offer of one that arrives after
+   * its close (a batch the host sent again, delivered late) is refused, never consumed: a second
+   * consume of one id repeats its mid in the receive SDP ("Duplicate a=mid value").
+   */
+  readonly #closedByHost = new Set<string>();
   #rebuildAllowed = true;
 
   constructor(room: RoomState, signaling: SignalingClient, emit: Emit, options: SubscriberOptions) {
@@ -142,6 +151,9 @@ export class Subscriber {
   #takeOne(transport: types.Transport, data: NewConsumer, stillCurrent: () => boolean): Promise<Outcome> {
     const ok = (fresh: boolean): Outcome => ({ result: { consumerId: data.consumerId, ok: true }, fresh });
     if (this.#room.findStream(data.consumerId)) return Promise.resolve(ok(false));
+    if (this.#closedByHost.has(data.consumerId)) {
+      return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'closed by the host' }, fresh: false });
+    }
     if (this.#spoiled.has(data.consumerId)) {
       return Promise.resolve({ result: { consumerId: data.consumerId, ok: false, error: 'an earlier consume of it failed', renew: true }, fresh: false });
     }
@@ -216,7 +228,9 @@ export class Subscriber {
     return true;
   }
 
+  /** The host closed this consumer (or its participant left). */
   remove(consumerId: string): void {
+    this.#rememberClosed(consumerId);
     if (this.#taking.has(consumerId)) this.#closedWhileTaking.add(consumerId);
     const found = this.#room.findStream(consumerId);
     if (!found) return;
@@ -225,6 +239,11 @@ export class Subscriber {
     participant.streams.delete(consumerId);
     participant.scores.delete(consumerId);
     this.#emit('streamRemoved', { participantId: participant.id, consumerId, source: remote.source });
+  }
+
+  #rememberClosed(consumerId: string): void {
+    this.#closedByHost.add(consumerId);
+    if (this.#closedByHost.size > MAX_REMEMBERED_CLOSED) this.#closedByHost.delete(this.#closedByHost.values().next().value!);
   }
 
   removeAllOf(peerId: string): void {
