@@ -123,7 +123,8 @@ export async function startServerProcess(entry: string, options: Record<string, 
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         // The child answers what is in flight first, then stops its host (see serveParent).
         child.send({ id: 0, name: 'stop' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+        // A child writing its CPU profile on exit needs longer: killed, it leaves a truncated file.
+        const timer = setTimeout(() => child.kill('SIGKILL'), process.env.BENCH_CPU_PROF ? 120_000 : 8_000);
         await exited;
         clearTimeout(timer);
       })();

@@ -15,7 +15,8 @@ import { watchNetwork } from './networkWatching';
 import { listenToHost } from './connectionEvents';
 import { NotificationGate } from './notifications';
 import { Publisher, type MediaRequest } from './Publisher';
-import { BackoffReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy';
+import type { ConferenceOptions } from './ConferenceOptions';
+import { BackoffReconnectPolicy } from './ReconnectPolicy';
 import { Reconnector } from './Reconnector';
 import { RoomState } from './RoomState';
 import { CONNECT_TIMEOUT_MS, SignalingClient } from './SignalingClient';
@@ -28,14 +29,7 @@ import { sessionReadiness, sessionTransports, type Session } from './ConferenceS
 export type { ConnectionState } from './ConnectionStateMachine';
 export type { ConferenceEvents, StreamEvent } from './events';
 export type { JoinParams } from './JoinHandshake';
-
-export interface ConferenceOptions {
-  /** The host's base URL, e.g. https://192.168.1.20:4443 */
-  url: string;
-  reconnectPolicy?: ReconnectPolicy;
-  /** mediasoup-client handler; detected from the browser when omitted (Node tests pass 'Chrome111'). */
-  handlerName?: types.BuiltinHandlerName;
-}
+export type { ConferenceOptions } from './ConferenceOptions';
 
 const LEAVE_REQUEST_TIMEOUT_MS = 2_000;
 /** While rejoining, one connection attempt to a host that is still away must not hold up the next. */
@@ -105,6 +99,7 @@ export class Conference extends MeetingControls {
       room: this.#room,
       signaling: this.#signaling,
       emit: this.#emitter,
+      options: options.networkWatcher,
       rejoinNow: (reason, { keepSession } = {}) => {
         // The socket may look connected while its path is dead: a fresh one, then resume or rejoin at once. Kept for a resume, the host must see a drop, not a leave.
         this.#signaling[keepSession ? 'drop' : 'disconnect']();

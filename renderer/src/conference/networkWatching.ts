@@ -1,6 +1,6 @@
 import type { ConnectionStateMachine } from './ConnectionStateMachine';
 import type { Emit } from './events';
-import { NetworkWatcher, type WatchedMeeting } from './NetworkWatcher';
+import { NetworkWatcher, type NetworkWatcherOptions, type WatchedMeeting } from './NetworkWatcher';
 import type { RoomState } from './RoomState';
 import type { SignalingClient } from './SignalingClient';
 
@@ -12,6 +12,7 @@ export interface NetworkWatchingDeps {
   room: RoomState;
   signaling: SignalingClient;
   emit: Emit;
+  options?: NetworkWatcherOptions;
   /** Rejoin now (fresh socket first): the path to the host is dead. */
   rejoinNow: WatchedMeeting['rejoinNow'];
 }
@@ -39,5 +40,5 @@ export function watchNetwork(deps: NetworkWatchingDeps): NetworkWatcher {
     repairing: (event) => deps.emit('networkRepair', event),
     abandonConnectAttempt: () => void signaling.abandonConnect(ABANDON_MIN_AGE_MS),
     rejoinNow: deps.rejoinNow,
-  });
+  }, undefined, deps.options);
 }
