@@ -13,6 +13,7 @@ import {
   linkDownFor,
   udpBlockedFromStart,
   udpBlockedMidCall,
+  LabUnmeasurable,
   type ScenarioResult,
 } from './scenarios';
 
@@ -128,7 +129,9 @@ test.describe('three participants on the lab LAN', () => {
   });
 
   test('5. 500 kbit/s downlink cap, four 720p simulcast senders: lower layers within 3 s, no freeze > 1 s, back up within 10 s', async () => {
-    // ~2 min on a quiet machine; five joins at 720p take much longer when other work shares the cores.
+    // The scenario gives up on its set-up after 100 s (five 720p joins: 123 s on this 2-core machine
+    // at load average 33, the test alone; after that the host's view of the receiver was too slow
+    // to measure anyway); the measurement after it takes ~50 s.
     test.setTimeout(240_000);
     let result: ScenarioResult;
     try {
@@ -136,10 +139,11 @@ test.describe('three participants on the lab LAN', () => {
     } catch (error) {
       // Four 720p encoders and a 720p receiver need the CPU to exist: on an overloaded machine the
       // receiver never gets all four streams. Said so, visibly, rather than failing on the machine.
-      const reason = `not measurable here: ${(error as Error).message} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`;
+      if (!(error instanceof LabUnmeasurable)) throw error;
+      const reason = `not measurable here: ${error.message} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`;
       console.log(`behaviour 5 skipped: ${reason}`);
-      test.skip(/never saw all four senders/.test((error as Error).message), reason);
-      throw error;
+      test.skip(true, reason);
+      return;
     }
     if (result.summary.unmeasurable) {
       const reason = `not measurable here: ${String(result.summary.unmeasurable)} (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`;
