@@ -30,6 +30,12 @@ export class RemoteParticipant {
   /** Its connection dropped and the host keeps it listed while it may come back (show its tile as reconnecting). */
   reconnecting: boolean;
   readonly producers = new Map<string, RemoteProducer>();
+  /**
+   * Pauses and resumes of producers not known here yet: the host announces a producer with its
+   * consumer's offer, and a change made while that consume is still being set up (seconds on a
+   * busy machine) arrives first. The latest one wins over the offer's older `producerPaused`.
+   */
+  readonly earlyProducerChanges = new Map<string, 'paused' | 'resumed'>();
   /** Live consumers by consumer id. */
   readonly streams = new Map<string, RemoteStream>();
   /** Latest consumer score (0–10) per consumer id: the tile's connection-quality indicator. */

@@ -103,7 +103,13 @@ export class RoomState {
   producerChanged(peerId: string, producerId: string, change: ProducerChange): void {
     const participant = this.participants.get(peerId);
     const producer = participant?.producers.get(producerId);
-    if (!participant || !producer) return;
+    if (!participant) return;
+    if (!producer) {
+      // Its consumer is still being set up here: the change applies when it arrives.
+      if (change === 'closed') participant.earlyProducerChanges.delete(producerId);
+      else participant.earlyProducerChanges.set(producerId, change);
+      return;
+    }
     if (change === 'closed') participant.producers.delete(producerId);
     else producer.paused = change === 'paused';
     this.#emit('participantUpdated', participant);

@@ -116,6 +116,37 @@ describe('Subscriber: an offer of a consumer the host already closed', () => {
   });
 });
 
+describe('Subscriber: a producer paused or resumed while its consumer is being set up', () => {
+  beforeAll(() => vi.stubGlobal('MediaStream', FakeMediaStream));
+  afterAll(() => vi.unstubAllGlobals());
+
+  it('the change that arrived first wins over the offer it is newer than', async () => {
+    const { room, subscriber } = setup();
+    const { transport, finish } = slowTransport();
+    // Offered while Ann's camera was on; she turns it off before the consume here is done.
+    const taking = subscriber.take(transport, [offer('c7'), { ...offer('c8'), source: 'mic', kind: 'audio', producerPaused: true }], () => true);
+    room.producerChanged('ann', 'p-c7', 'paused');
+    room.producerChanged('ann', 'p-c8', 'paused');
+    room.producerChanged('ann', 'p-c8', 'resumed');
+    finish(0);
+    finish(1);
+    await taking;
+    const ann = room.participants.get('ann')!;
+    expect(ann.cameraOff).toBe(true);
+    expect(ann.muted).toBe(false);
+    expect(ann.earlyProducerChanges.size).toBe(0);
+  });
+
+  it('no change meanwhile: the offer says', async () => {
+    const { room, subscriber } = setup();
+    const { transport, finish } = slowTransport();
+    const taking = subscriber.take(transport, [{ ...offer('c9'), producerPaused: true }], () => true);
+    finish(0);
+    await taking;
+    expect(room.participants.get('ann')!.cameraOff).toBe(true);
+  });
+});
+
 describe("Subscriber: mediasoup-client's SDP state out of step", () => {
   it('"no media section found for reuseMid" on a whole offer rebuilds the receive side', async () => {
     vi.useFakeTimers();

@@ -66,8 +66,6 @@ export class Subscriber {
   encryption?: MediaEncryption;
   readonly #options: SubscriberOptions;
   readonly #taking = new Map<string, Promise<Outcome>>();
-  /** Closed by the host while being created here: dropped as soon as it exists. */
-  readonly #closedWhileTaking = new Set<string>();
   /**
    * Consumers whose consume failed after mediasoup-client may have added their media section to the
    * receive transport's SDP, where it stays: taking one again would repeat its mid ("Duplicate a=mid
@@ -196,10 +194,7 @@ export class Subscriber {
     // state for every later consume ("no media section found for reuseMid"). Created late, it is
     // kept if the host still offers it, and dropped when the host closes it (`remove`).
     this.#taking.set(data.consumerId, created);
-    void created.finally(() => {
-      this.#taking.delete(data.consumerId);
-      this.#closedWhileTaking.delete(data.consumerId);
-    });
+    void created.finally(() => this.#taking.delete(data.consumerId));
     return this.#bounded(created, data.consumerId);
   }
 
@@ -214,14 +209,18 @@ export class Subscriber {
   /** Keeps a new consumer as its participant's stream; false when it was closed instead. */
   #added(consumer: types.Consumer, data: NewConsumer, stillCurrent: () => boolean): boolean {
     const participant = this.#room.participants.get(data.peerId);
-    if (!participant || !stillCurrent() || this.#closedWhileTaking.has(consumer.id)) {
+    // Closed by the host while it was being created here: dropped as soon as it exists.
+    if (!participant || !stillCurrent() || this.#closedByHost.has(consumer.id)) {
       // Left or closed meanwhile, or the session was replaced: the consumer belongs to nobody.
       consumer.close();
       return false;
     }
+    const early = participant.earlyProducerChanges.get(data.producerId);
+    participant.earlyProducerChanges.delete(data.producerId);
+    const paused = early === undefined ? data.producerPaused : early === 'paused';
     const producer = participant.producers.get(data.producerId);
-    if (producer) producer.paused = data.producerPaused;
-    else participant.producers.set(data.producerId, { id: data.producerId, kind: data.kind, source: data.source, paused: data.producerPaused });
+    if (producer) producer.paused = paused;
+    else participant.producers.set(data.producerId, { id: data.producerId, kind: data.kind, source: data.source, paused });
     const stream = new MediaStream([consumer.track]);
     participant.streams.set(consumer.id, { consumer, source: data.source, stream });
     this.#emit('streamAdded', { participantId: participant.id, consumerId: consumer.id, source: data.source, kind: data.kind, stream });
@@ -231,7 +230,6 @@ export class Subscriber {
   /** The host closed this consumer (or its participant left). */
   remove(consumerId: string): void {
     this.#rememberClosed(consumerId);
-    if (this.#taking.has(consumerId)) this.#closedWhileTaking.add(consumerId);
     const found = this.#room.findStream(consumerId);
     if (!found) return;
     const { participant, remote } = found;
