@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { types } from 'mediasoup-client';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NetworkWatcher, type NetworkEvents, type NetworkWatcherOptions, type WatchedMeeting } from './NetworkWatcher';
 
 /** A mediasoup-client transport as the watcher sees it: state events and traffic counters. */
@@ -97,9 +97,13 @@ function setup(options: { answers: boolean; iceRecovers: boolean; answerAfterMs?
   return { watcher, meeting, send, recv, goOnline, done };
 }
 
-const settle = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Fake time (the watcher's timers and Date): the same verdicts however busy the machine is. */
+const settle = async (ms = 200) => void (await vi.advanceTimersByTimeAsync(ms));
 
 describe('network watcher', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('a transport losing its path while signaling works: ICE restart on that transport only, no rejoin', async () => {
     const { meeting, recv, watcher, done } = setup({ answers: true, iceRecovers: true });
     recv.inflow = 0;
@@ -374,8 +378,10 @@ describe('network watcher', () => {
     expect(Date.now() - started).toBeLessThan(100);
     // Only that one wait is skipped.
     const second = Date.now();
-    await watcher.sleep(300);
-    expect(Date.now() - second).toBeGreaterThanOrEqual(250);
+    const waiting = watcher.sleep(300);
+    await settle(300);
+    await waiting;
+    expect(Date.now() - second).toBeGreaterThanOrEqual(300);
     meeting.state = 'connected';
     goOnline();
     expect(meeting.abandonConnectAttempt).toHaveBeenCalledTimes(1);
