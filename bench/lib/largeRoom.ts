@@ -15,6 +15,7 @@
 import type { LargeRoomClientsOptions, LargeRoomClientsStatus } from '../servers/largeRoomClients';
 import { log, round, sleep } from './common';
 import { startServerProcess, type ServerHandle } from './serverProcess';
+import { childrenOf, coresBetween, sampleThreads } from './threadCpu';
 
 export interface LargeRoomOptions {
   peers: number;
@@ -159,11 +160,16 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
 
     // Steady state: the speakers' audio flows to everyone; cameras are hidden.
     await sleep(3_000);
+    const groups = { load: processes.map((p) => p.pid), host: [server.pid], workers: childrenOf(server.pid) };
+    const threads0 = Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, sampleThreads(pids)]));
     const w0 = await server.command<WorkerSample[]>('workers');
     const f0 = await server.command<Forwarding>('forwarding');
     await sleep(options.steadyMs);
     const w1 = await server.command<WorkerSample[]>('workers');
     const f1 = await server.command<Forwarding>('forwarding');
+    const steadyCores = Object.fromEntries(
+      Object.entries(groups).map(([group, pids]) => [group, coresBetween(threads0[group]!, sampleThreads(pids), options.steadyMs / 1000)]),
+    );
     const recentSpeakers = await server.command<string[][]>('speakers');
     const seconds = options.steadyMs / 1000;
     const perWorkerCpuPct = w1.map((w, i) => round((100 * (w.cpuMs - w0[i]!.cpuMs)) / options.steadyMs, 1));
@@ -197,6 +203,11 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       workerCpuPct: round(workerCpuMsPerS / 10, 1),
       /** Worker CPU (ms per second) per forwarded stream, in the steady state. */
       workerCpuMsPerStreamPerS: round(workerCpuMsPerS / Math.max(1, forwarded), 4),
+      /**
+       * Cores each thread of the load generator, the host's Node process and its workers used in the
+       * steady state (Linux /proc): how much of the machine the load generator takes.
+       */
+      steadyCores,
     };
     log(
       `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal()}/${expectedTotal} streams received` +
@@ -204,6 +215,8 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
         `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
         `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,
     );
+    const sum = (cores: Record<string, number>) => round(Object.values(cores).reduce((a, b) => a + b, 0), 2);
+    log(`  steady state, cores used: load generator ${sum(steadyCores.load!)} ${JSON.stringify(steadyCores.load)}, host ${sum(steadyCores.host!)}, workers ${sum(steadyCores.workers!)}`);
     return result;
   } finally {
     await cleanup();
