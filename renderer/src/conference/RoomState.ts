@@ -73,6 +73,8 @@ export class RoomState {
     }
     Object.assign(existing, { displayName: info.displayName, isHost: info.isHost, handRaised: info.handRaised, recording: participant.recording, reconnecting: participant.reconnecting });
     existing.producers.clear();
+    // The info lists its producers as they are now: changes kept from before it left are older.
+    existing.earlyProducerChanges.clear();
     for (const [id, producer] of participant.producers) existing.producers.set(id, producer);
     this.#emit('participantUpdated', existing);
   }

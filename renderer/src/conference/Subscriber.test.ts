@@ -137,6 +137,17 @@ describe('Subscriber: a producer paused or resumed while its consumer is being s
     expect(ann.earlyProducerChanges.size).toBe(0);
   });
 
+  it('a participant who came back is listed as it is now: changes kept from before are forgotten', async () => {
+    const { room, subscriber } = setup();
+    const { transport, finish } = slowTransport();
+    room.producerChanged('ann', 'p-c10', 'paused'); // its consume failed or never came; then Ann dropped
+    room.peerJoined({ id: 'ann', displayName: 'Ann', isHost: true, handRaised: false, producers: [] });
+    const taking = subscriber.take(transport, [offer('c10')], () => true); // offered with her camera on
+    finish(0);
+    await taking;
+    expect(room.participants.get('ann')!.cameraOff).toBe(false);
+  });
+
   it('no change meanwhile: the offer says', async () => {
     const { room, subscriber } = setup();
     const { transport, finish } = slowTransport();
