@@ -20,13 +20,14 @@ interface Sharpness {
 
 /**
  * What `viewer` decodes from `sender`'s camera (the tile's <video>): the background and face
- * regions' detail and mean colour, averaged over 5 decoded frames. Frames are drawn at 320×240
- * whatever layer arrives, so figures from different simulcast layers compare.
+ * regions' detail and mean colour, averaged over 5 decoded frames, drawn at 320×240 whatever
+ * arrives. `throughWidth`: each frame is first drawn that wide (what a frame sent at that width
+ * keeps), the reference for a picture that arrives smaller.
  */
-async function sharpness(viewer: Page, sender: string): Promise<Sharpness> {
+async function sharpness(viewer: Page, sender: string, throughWidth?: number): Promise<Sharpness> {
   return tileOf(viewer, sender)
     .locator('video')
-    .evaluate(async (video: HTMLVideoElement, regions: Record<'background' | 'face', Region>) => {
+    .evaluate(async (video: HTMLVideoElement, { regions, throughWidth }: { regions: Record<'background' | 'face', Region>; throughWidth?: number }) => {
       const W = 320;
       const H = 240;
       const canvas = document.createElement('canvas');
@@ -66,7 +67,15 @@ async function sharpness(viewer: Page, sender: string): Promise<Sharpness> {
       const samples: { background: ReturnType<typeof measure>; face: ReturnType<typeof measure> }[] = [];
       for (let i = 0; i < 5; i++) {
         await new Promise((resolve) => video.requestVideoFrameCallback(resolve));
-        context.drawImage(video, 0, 0, W, H);
+        if (throughWidth && throughWidth < video.videoWidth) {
+          const small = document.createElement('canvas');
+          small.width = throughWidth;
+          small.height = Math.round((throughWidth * video.videoHeight) / video.videoWidth);
+          small.getContext('2d')!.drawImage(video, 0, 0, small.width, small.height);
+          context.drawImage(small, 0, 0, W, H);
+        } else {
+          context.drawImage(video, 0, 0, W, H);
+        }
         const pixels = context.getImageData(0, 0, W, H).data;
         samples.push({ background: measure(pixels, regions.background), face: measure(pixels, regions.face) });
       }
@@ -76,7 +85,7 @@ async function sharpness(viewer: Page, sender: string): Promise<Sharpness> {
         return { detail: mean('detail'), r: mean('r'), g: mean('g'), b: mean('b') };
       };
       return { background: average((s) => s.background), face: average((s) => s.face), width: video.videoWidth };
-    }, personOverPatternLayout);
+    }, { regions: personOverPatternLayout, throughWidth });
 }
 
 async function chooseBackground(page: Page, choose: (settings: ReturnType<Page['getByRole']>) => Promise<void>): Promise<void> {
@@ -113,6 +122,12 @@ test('background blur and picture at the sender: the receiver sees the pattern b
     await expectLiveVideo(bob, 'Alice');
 
     const plain = await sharpness(bob, 'Alice');
+    // The effect loads the sender's CPU, and its encoder may send smaller frames while it runs
+    // (CI runs and this machine: 240, 120 and 80 px wide against 320, for 30 s and more). A face
+    // is judged against the plain picture at the width it arrived in.
+    const plainThrough = new Map<number, Sharpness>();
+    for (const width of [240, 160, 120, 80]) plainThrough.set(width, await sharpness(bob, 'Alice', width));
+    const plainAt = (width: number) => (width >= plain.width ? plain : [...plainThrough].filter(([w]) => w >= width).at(-1)?.[1] ?? plain);
     // A blurred or replaced background keeps next to none of the pattern's detail (measured 0). The
     // bound is far below a fifth: one frame still showing the pattern in a 5-frame sample (the
     // switch, or a frame that escaped the effect) is a fifth, and must not pass.
@@ -128,8 +143,8 @@ test('background blur and picture at the sender: the receiver sees the pattern b
         .toBeLessThanOrEqual(noPatternDetail),
     );
     await expectEffectStillOn(alice);
-    // The person keeps most of her detail.
-    expect(blurred.face.detail, 'face detail with blur').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
+    // The person keeps most of her detail (against the plain picture at the same width).
+    expect(blurred.face.detail, `face detail with blur (${blurred.width} px wide)`).toBeGreaterThanOrEqual(plainAt(blurred.width).face.detail * 0.5);
 
     await chooseBackground(alice, async (settings) => {
       await settings.getByRole('radio', { name: 'Picture' }).check();
@@ -152,13 +167,13 @@ test('background blur and picture at the sender: the receiver sees the pattern b
     );
     await expectEffectStillOn(alice);
     expect(replaced.background.detail, 'background detail with the picture').toBeLessThanOrEqual(noPatternDetail);
-    expect(replaced.face.detail, 'face detail with the picture').toBeGreaterThanOrEqual(plain.face.detail * 0.5);
+    expect(replaced.face.detail, `face detail with the picture (${replaced.width} px wide)`).toBeGreaterThanOrEqual(plainAt(replaced.width).face.detail * 0.5);
 
-    const figures = { plain, blurred, replaced };
+    const figures = { plain, plainThrough: Object.fromEntries(plainThrough), blurred, replaced };
     testInfo.annotations.push({ type: 'sharpness', description: JSON.stringify(figures) });
     console.log(
       `background detail: plain ${plain.background.detail.toFixed(0)}, blurred ${blurred.background.detail.toFixed(0)}, picture ${replaced.background.detail.toFixed(0)}; ` +
-        `face detail: plain ${plain.face.detail.toFixed(0)}, blurred ${blurred.face.detail.toFixed(0)}, picture ${replaced.face.detail.toFixed(0)}; widths ${plain.width}/${blurred.width}/${replaced.width}`,
+        `face detail: plain ${plain.face.detail.toFixed(0)} (through ${[...plainThrough].map(([w, f]) => `${w}: ${f.face.detail.toFixed(0)}`).join(', ')}), blurred ${blurred.face.detail.toFixed(0)}, picture ${replaced.face.detail.toFixed(0)}; widths ${plain.width}/${blurred.width}/${replaced.width}`,
     );
   } finally {
     await browser.close();
