@@ -3,7 +3,7 @@ import { expectLiveVideo, joinWith, test, tileOf } from './support';
 import { backgroundPicture, personOverPattern, personOverPatternLayout, pictureColour, type Region } from './media/fixtures';
 import { launchWithFakeMedia } from './media/launch';
 
-test.describe.configure({ timeout: 150_000 });
+test.describe.configure({ timeout: 180_000 });
 
 interface RegionStats {
   /** Variance of the Laplacian of the grey image: high for sharp detail, near 0 for a blur or a plain colour. */
@@ -111,6 +111,40 @@ async function withSenderAlerts(sender: Page, wait: () => Promise<void>): Promis
   }
 }
 
+/**
+ * The person keeps at least half her detail (against the plain picture at the width it arrives
+ * in), while the background still shows none of the pattern. Polled: right after the background
+ * switches, the whole picture changes at once and the encoder spends a few seconds at a coarse
+ * quantiser (a CI run: face 231 against 1737 in the first sample at 320 px), which is the
+ * encoder catching up, not the effect eating the face. A face the effect does eat stays under.
+ */
+async function expectFaceKept(
+  measure: () => Promise<Sharpness>,
+  effect: string,
+  keep: (s: Sharpness) => void,
+  plainAt: (width: number) => Sharpness,
+  noPatternDetail: number,
+): Promise<void> {
+  let last: Sharpness | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = await measure();
+        keep(last);
+        return last.background.detail <= noPatternDetail && last.face.detail >= plainAt(last.width).face.detail * 0.5;
+      },
+      { message: `the face keeps half its detail with ${effect} (the background still without the pattern)`, timeout: 20_000 },
+    )
+    .toBe(true)
+    .catch((error: Error) => {
+      const s = last!;
+      throw new Error(
+        `${error.message}\nlast sample: face ${s.face.detail.toFixed(0)} against plain ${plainAt(s.width).face.detail.toFixed(0)} at ${s.width} px; background ${s.background.detail.toFixed(0)} (bound ${noPatternDetail.toFixed(0)})`,
+        { cause: error },
+      );
+    });
+}
+
 // eslint-disable-next-line no-empty-pattern -- Playwright needs the fixtures argument destructured
 test('background blur and picture at the sender: the receiver sees the pattern blurred or replaced, the person kept', async ({}, testInfo) => {
   const browser = await launchWithFakeMedia(testInfo, { video: await personOverPattern() });
@@ -143,8 +177,7 @@ test('background blur and picture at the sender: the receiver sees the pattern b
         .toBeLessThanOrEqual(noPatternDetail),
     );
     await expectEffectStillOn(alice);
-    // The person keeps most of her detail (against the plain picture at the same width).
-    expect(blurred.face.detail, `face detail with blur (${blurred.width} px wide)`).toBeGreaterThanOrEqual(plainAt(blurred.width).face.detail * 0.5);
+    await expectFaceKept(() => sharpness(bob, 'Alice'), 'blur', (s) => (blurred = s), plainAt, noPatternDetail);
 
     await chooseBackground(alice, async (settings) => {
       await settings.getByRole('radio', { name: 'Picture' }).check();
@@ -166,8 +199,8 @@ test('background blur and picture at the sender: the receiver sees the pattern b
         .toBe(true),
     );
     await expectEffectStillOn(alice);
-    expect(replaced.background.detail, 'background detail with the picture').toBeLessThanOrEqual(noPatternDetail);
-    expect(replaced.face.detail, `face detail with the picture (${replaced.width} px wide)`).toBeGreaterThanOrEqual(plainAt(replaced.width).face.detail * 0.5);
+    await expectFaceKept(() => sharpness(bob, 'Alice'), 'the picture', (s) => (replaced = s), plainAt, noPatternDetail);
+    expect(distance(replaced.background), 'the picture\'s colour while the face is measured').toBeLessThanOrEqual(30);
 
     const figures = { plain, plainThrough: Object.fromEntries(plainThrough), blurred, replaced };
     testInfo.annotations.push({ type: 'sharpness', description: JSON.stringify(figures) });
