@@ -1,6 +1,6 @@
 import { Lab, processesIn, type LabNode } from './Lab';
 import { LabHost } from './labHost';
-import { LabBrowser, type LabParticipant } from './participants';
+import { LabBrowser, type LabCamera, type LabParticipant } from './participants';
 
 /**
  * A lab with the real host running in its host namespace and one Chromium per participant
@@ -42,7 +42,7 @@ export class LabMeeting {
    */
   async joinRoom(
     people: { name: string; node: LabNode; viewport?: { width: number; height: number } }[],
-    camera: 'small' | 'hd' = 'small',
+    camera: LabCamera = 'small',
     room = this.newRoom(),
   ): Promise<LabParticipant[]> {
     const joined: LabParticipant[] = [];
