@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts'],
           // Host integration tests start real mediasoup workers and mostly wait (timers, sockets,
           // media): two files at a time took this project from ~450 s to 296 s on 2 cores, all
           // passing; more at once would starve the workers the tests time.

@@ -47,6 +47,13 @@ const LARGE_BATCH = Number(process.env.BENCH_LARGE_BATCH ?? 2);
 const LARGE_PER_PROCESS = Number(process.env.BENCH_LARGE_PER_PROCESS ?? 5);
 /** Longest each batch of joins waits for everyone in to receive what they should, before the next batch. */
 const LARGE_SETTLE_MS = Number(process.env.BENCH_LARGE_SETTLE_MS ?? 30_000);
+/**
+ * Large room: the WebRTC stack of the silent, camera-less participants (bench/lib/loadStack.ts):
+ * "werift" (default; wrtc clients alone fill two cores from 20 participants) or "wrtc" (everyone).
+ */
+const LARGE_SILENT_STACK = process.env.BENCH_LARGE_SILENT_STACK ?? 'werift';
+/** Large room: werift load clients per child process. */
+const LARGE_LIGHT_PER_PROCESS = Number(process.env.BENCH_LARGE_LIGHT_PER_PROCESS ?? 10);
 /** Large room: the load processes' `nice` value, so that the host under test comes first (unset: not niced). */
 const LARGE_LOAD_NICENESS = process.env.BENCH_LARGE_LOAD_NICENESS ? Number(process.env.BENCH_LARGE_LOAD_NICENESS) : undefined;
 const VIDEO_SENDERS = Number(process.env.BENCH_VIDEO_SENDERS ?? 4);
@@ -253,7 +260,8 @@ async function main(): Promise<void> {
   for (const workers of LARGE_WORKERS) {
     large.push(
       await runLargeRoom(
-        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, perProcess: LARGE_PER_PROCESS, timeoutMs: 120_000, steadyMs: 10_000, settleMs: LARGE_SETTLE_MS, loadNiceness: LARGE_LOAD_NICENESS },
+        { peers: LARGE_PEERS, videoSenders: 8, speakers: 4, workers, lastN: 4, workerMaxConsumers: LARGE_MAX_CONSUMERS, batch: LARGE_BATCH, perProcess: LARGE_PER_PROCESS, timeoutMs: 120_000, steadyMs: 10_000, settleMs: LARGE_SETTLE_MS, loadNiceness: LARGE_LOAD_NICENESS,
+          silentStack: LARGE_SILENT_STACK === 'wrtc' ? 'wrtc' : 'werift', lightPerProcess: LARGE_LIGHT_PER_PROCESS },
         (c) => (largeCleanup = c),
       ),
     );

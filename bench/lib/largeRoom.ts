@@ -11,8 +11,11 @@
  * measured, per worker. The clients run in child processes of `perProcess` each
  * (bench/servers/largeRoomClients.ts): one Node main thread for fifty of them was the limit. With
  * `loadNiceness` they run niced, so that the host under test comes first, as on its own machine.
+ * With `silentStack` werift, the silent camera-less participants run on werift instead of wrtc
+ * (bench/lib/loadStack.ts): wrtc clients alone fill two cores from 20 participants.
  */
 import type { LargeRoomClientsOptions, LargeRoomClientsStatus } from '../servers/largeRoomClients';
+import type { LoadStack } from './loadStack';
 import { log, round, sleep } from './common';
 import { startServerProcess, type ServerHandle } from './serverProcess';
 import { childrenOf, coresBetween, sampleThreads } from './threadCpu';
@@ -29,6 +32,10 @@ export interface LargeRoomOptions {
   batch: number;
   /** Load clients per child process. */
   perProcess: number;
+  /** The stack of the silent, camera-less participants (bench/lib/loadStack.ts); the others are on wrtc. */
+  silentStack: LoadStack['name'];
+  /** werift load clients per child process (default: perProcess). */
+  lightPerProcess?: number;
   /** Longest wait, once everyone joined, for every stream to have arrived. */
   timeoutMs: number;
   steadyMs: number;
@@ -83,9 +90,22 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     };
     const expected = (i: number) => expectedWith(n, i);
     const expectedTotal = Array.from({ length: n }, (_, i) => expected(i)).reduce((a, b) => a + b, 0);
-    const clientOptions: LargeRoomClientsOptions = { url: server.baseUrl, roomId: 'large', videoSenders, speakers };
-    for (let first = 0; first < n; first += options.perProcess) processes.push(await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000, { niceness: options.loadNiceness }));
-    const processOf = (index: number) => processes[Math.floor(index / options.perProcess)]!;
+    // Cameras and speakers on wrtc (real codecs); the silent rest on `silentStack`.
+    const lightFrom = options.silentStack === 'werift' ? Math.min(n, videoSenders + speakers) : n;
+    const processOfIndex: ServerHandle[] = [];
+    const stackGroups = [
+      { stack: 'wrtc' as const, from: 0, to: Math.min(n, lightFrom), perProcess: options.perProcess },
+      { stack: 'werift' as const, from: lightFrom, to: n, perProcess: options.lightPerProcess ?? options.perProcess },
+    ];
+    for (const group of stackGroups) {
+      for (let first = group.from; first < group.to; first += group.perProcess) {
+        const clientOptions: LargeRoomClientsOptions = { url: server.baseUrl, roomId: 'large', videoSenders, speakers, stack: group.stack };
+        const child = await startServerProcess('servers/largeRoomClients.ts', { ...clientOptions }, 60_000, { niceness: options.loadNiceness });
+        processes.push(child);
+        for (let index = first; index < Math.min(group.to, first + group.perProcess); index++) processOfIndex[index] = child;
+      }
+    }
+    const processOf = (index: number) => processOfIndex[index]!;
     const failures: string[] = [];
     const processFailures = new Map<number, string[]>();
     const allFailures = () => [...failures, ...[...processFailures.values()].flat()];
@@ -179,6 +199,8 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       workers,
       peers: n,
       loadNiceness: options.loadNiceness ?? null,
+      /** Participants on werift (silent, no camera; a stream counts on its first decodable packet). */
+      weriftClients: n - lightFrom,
       videoSenders,
       speakers,
       lastN,
@@ -210,7 +232,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       steadyCores,
     };
     log(
-      `large room, ${workers} worker(s): ${connected}/${n} connected, ${receivedTotal()}/${expectedTotal} streams received` +
+      `large room, ${workers} worker(s), ${result.weriftClients} of ${n} on werift: ${connected}/${n} connected, ${receivedTotal()}/${expectedTotal} streams received` +
         `${completeAt ? ` in ${result.allReceivedMs} ms` : ' (NOT all)'}, ≤${result.maxAudioForwardedPerReceiver} audio forwarded per receiver, ` +
         `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
         `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,

@@ -1,29 +1,26 @@
 /**
- * Child process: a share of bench:room-scale's large-room participants (Node SDK clients on wrtc).
+ * Child process: a share of bench:room-scale's large-room participants (Node SDK clients).
  * Fifty clients in one Node process share one main thread: their socket.io heartbeats missed the
  * host's deadline and they rejoined, and wrtc once deadlocked the whole process in
  * RTCPeerConnection.close(). Spread over several processes, a starved or hung process costs only
- * its own clients, and the parent still reports.
+ * its own clients, and the parent still reports. One WebRTC stack per process (`stack`, see
+ * bench/lib/loadStack.ts).
  *
  * Commands: `join` { indices } sets those participants up (join, mic, camera for the first
  * `videoSenders`); `status` reports who is connected and what each received.
  */
 import { Conference } from '../../renderer/src/conference';
-import { installWrtcGlobals } from '../../tests/support/wrtc';
-import { watchFirstMedia } from '../lib/firstMedia';
-import { benchMedia, type BenchMedia } from '../lib/media';
-import { explainMid, traceMids } from '../lib/midTrace';
+import { loadStack, type ClientMedia, type LoadStack } from '../lib/loadStack';
+import { explainMid } from '../lib/midTrace';
 import { produceWithRetry } from '../lib/produceWithRetry';
 import { childOptions, serveParent } from '../lib/serverProcess';
-
-installWrtcGlobals();
-traceMids();
 
 export interface LargeRoomClientsOptions {
   url: string;
   roomId: string;
   videoSenders: number;
   speakers: number;
+  stack: LoadStack['name'];
 }
 
 export interface LargeRoomClientsStatus {
@@ -37,12 +34,13 @@ export interface LargeRoomClientsStatus {
 interface Client {
   index: number;
   conference: Conference;
-  media?: BenchMedia;
+  media?: ClientMedia;
   received: Set<string>;
   stops: (() => void)[];
 }
 
 const options = childOptions<LargeRoomClientsOptions>();
+const stack = await loadStack(options.stack);
 const clients: Client[] = [];
 const failures: string[] = [];
 /**
@@ -74,9 +72,7 @@ async function setUp(index: number): Promise<void> {
       if (conference.transports.send === keptSend) failures.push('resumed (session kept)');
       keptSend = undefined;
     });
-    // Once a second, not five times: a getStats of a connection with ~60 media sections was a third
-    // of a load process's time at 200 ms (CPU profile, 30 participants).
-    const firstMedia = watchFirstMedia(conference, 1_000);
+    const firstMedia = stack.watch(conference);
     client.stops.push(() => firstMedia.stop());
     conference.on('streamAdded', (event) => {
       // Only the media this receiver must get: every camera, and the speakers' audio.
@@ -85,7 +81,7 @@ async function setUp(index: number): Promise<void> {
       // By sender, not participant id: a sender that rejoined as a new participant is the same stream.
       const key = `${from}:${event.kind}`;
       if (client.received.has(key)) return;
-      firstMedia.add(event.consumerId, event.kind, () => {
+      firstMedia.add(event, () => {
         client.received.add(key);
         // A decoded camera is hidden (as the app does off screen), to keep the load clients alive.
         if (event.kind === 'video') void conference.setConsumerPaused(event.consumerId, true).catch(() => undefined);
@@ -101,11 +97,10 @@ async function setUp(index: number): Promise<void> {
       continue;
     }
     clients.push(client);
-    const video = index < options.videoSenders;
-    client.media = benchMedia({ width: video ? 160 : 0, height: video ? 120 : 0, fps: 10, audio: true, noise: 0.2, silent: !isSpeaker(index) });
-    const media = client.media;
-    await produceWithRetry(conference, () => media.audio!.clone(), 'mic', failures);
-    if (media.video) await produceWithRetry(conference, () => media.video!.clone(), 'camera', failures);
+    const media = stack.media({ camera: index < options.videoSenders, speaking: isSpeaker(index) });
+    client.media = media;
+    await produceWithRetry(conference, media.mic, 'mic', failures);
+    if (media.camera) await produceWithRetry(conference, media.camera, 'camera', failures);
     return;
   }
 }
