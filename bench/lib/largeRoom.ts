@@ -56,6 +56,8 @@ interface Forwarding {
   perPeer: { peer: string; audio: number; video: number }[];
   total: number;
   pipes: number;
+  /** Pipes carrying media (a pipe nobody on its far worker forwards is paused). */
+  pipesFlowing: number;
 }
 
 
@@ -219,6 +221,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
       maxAudioForwardedPerReceiver: Math.max(...f1.perPeer.map((p) => p.audio)),
       forwardedStreams: forwarded,
       pipes: f1.pipes,
+      pipesFlowing: f1.pipesFlowing,
       /** Who the host counted as the recent speakers at the end (selective forwarding follows them). */
       recentSpeakers,
       perWorker: w1.map((w, i) => ({ index: w.index, cpuPct: perWorkerCpuPct[i], routers: w.routers, producers: w.producers, consumers: w.consumers })),
@@ -234,7 +237,7 @@ export async function runLargeRoom(options: LargeRoomOptions, track: (cleanup: (
     log(
       `large room, ${workers} worker(s), ${result.weriftClients} of ${n} on werift: ${connected}/${n} connected, ${receivedTotal()}/${expectedTotal} streams received` +
         `${completeAt ? ` in ${result.allReceivedMs} ms` : ' (NOT all)'}, ≤${result.maxAudioForwardedPerReceiver} audio forwarded per receiver, ` +
-        `${forwarded} streams forwarded, ${f1.pipes} pipes; worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
+        `${forwarded} streams forwarded, ${f1.pipes} pipes (${f1.pipesFlowing} flowing); worker CPU ${perWorkerCpuPct.join(' + ')} %, ${result.workerCpuMsPerStreamPerS} ms/s per stream; ` +
         `load per worker ${w1.map((w) => `${w.consumers} consumers`).join(' / ')}`,
     );
     const sum = (cores: Record<string, number>) => round(Object.values(cores).reduce((a, b) => a + b, 0), 2);

@@ -95,14 +95,16 @@ serveParent(
     forwarding: () => {
       const perPeer: { peer: string; audio: number; video: number }[] = [];
       let pipes = 0;
+      let pipesFlowing = 0;
       for (const room of host.rooms.all()) {
         pipes += room.media.routers.pipeCount;
+        pipesFlowing += room.media.routers.demand.flowingCount;
         for (const peer of room.peers.values()) {
           const on = [...peer.consumers.values()].filter((c) => !c.paused && !c.producerPaused);
           perPeer.push({ peer: peer.displayName, audio: on.filter((c) => c.kind === 'audio').length, video: on.filter((c) => c.kind === 'video').length });
         }
       }
-      return { perPeer, total: perPeer.reduce((sum, p) => sum + p.audio + p.video, 0), pipes };
+      return { perPeer, total: perPeer.reduce((sum, p) => sum + p.audio + p.video, 0), pipes, pipesFlowing };
     },
     /** The most recent speakers of each room (display names), as selective forwarding sees them. */
     speakers: () =>

@@ -75,6 +75,42 @@ describe('a room spanning two workers', () => {
     await waitFor(() => secondary.routers === 0 && secondary.producers === 0 && secondary.consumers === 0, 'nothing left on the secondary worker');
   }, 90_000);
 
+  it('carries media through a pipe only while someone on the far worker forwards it', async () => {
+    const { room, ann, cid } = await spanningRoom();
+    await decodes(cid, ann.peerId!, 'Cid sees Ann');
+    const annCamera = [...room.peers.get(ann.peerId!)!.producers.values()].find((p) => p.kind === 'video')!;
+    const far = room.media.routers.routerOf(room.peers.get(cid.peerId!)!)!.router;
+    const pipe = room.media.routers.pipeConsumerOf(annCamera.id, far)!;
+    expect(pipe).toBeDefined();
+    const bytesCrossing = async () => (await pipe.getStats()).reduce((sum, s) => sum + s.byteCount, 0);
+    const crossesWithin = async (ms: number) => {
+      const before = await bytesCrossing();
+      await new Promise((r) => setTimeout(r, ms));
+      return (await bytesCrossing()) - before;
+    };
+    expect(await crossesWithin(1_000)).toBeGreaterThan(0);
+
+    // Cid, the only one on that worker, hides Ann's tile: nothing crosses any more.
+    const cidView = () => cid.participants.get(ann.peerId!)!.streamFor('camera')!;
+    await cid.setConsumerPaused(cidView().consumer.id, true);
+    await waitFor(() => pipe.paused, 'the pipe paused');
+    expect(await crossesWithin(1_500)).toBe(0);
+
+    // A newcomer on that worker sees Ann's camera as on, and decodes it: the pipe flows again for it.
+    const dan = await joined(room.id, 'Dan');
+    expect(workerOf(room, dan)).toBe(workerOf(room, cid));
+    expect(dan.participants.get(ann.peerId!)!.cameraOff).toBe(false);
+    await decodes(dan, ann.peerId!, 'Dan sees Ann');
+    await dan.leave();
+    await waitFor(() => pipe.paused, 'the pipe paused again when its one forwarding reader left');
+
+    // Cid shows the tile again: frames flow (a key frame came through the resumed pipe).
+    await cid.setConsumerPaused(cidView().consumer.id, false);
+    expect(pipe.paused).toBe(false);
+    await decodes(cid, ann.peerId!, 'Cid sees Ann again');
+    expect(await crossesWithin(1_000)).toBeGreaterThan(0);
+  }, 90_000);
+
   it('sends the participants of a dead secondary worker back in; pipes to it are forgotten', async () => {
     const { room, ann, cid } = await spanningRoom();
     const cidMedia = media();

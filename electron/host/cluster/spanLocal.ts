@@ -36,7 +36,7 @@ export async function localProducer(room: Room, producerId: string): Promise<{ p
     if (!producer) continue;
     const placed = room.media.routers.routerOf(peer);
     if (!placed) return undefined;
-    await room.media.routers.ensureOn(producer, placed.router, room.router);
+    await room.media.routers.ensureOn(producer, placed.router, room.router, { pinned: true });
     return { peer, producer };
   }
   return undefined;

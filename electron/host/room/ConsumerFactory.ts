@@ -5,6 +5,13 @@ import type { ConsumerAppData, Peer, ProducerAppData } from '../Peer';
 import { toWireRtpParameters } from '../signaling/wire';
 import { scoreReportsFor } from './ScoreReports';
 
+/**
+ * The producer each consumer reads, as the room knows it. A consumer on another worker reads a pipe
+ * producer, which is also paused while nobody there forwards it (PipeDemand): whether the sender
+ * paused is the source's state, not the consumer's `producerPaused`.
+ */
+const sources = new WeakMap<types.Consumer, types.Producer>();
+
 export interface CreatedConsumer {
   consumer: types.Consumer<ConsumerAppData>;
   announcement: NewConsumer;
@@ -49,6 +56,7 @@ export async function createConsumer(
     consumer.close();
     return undefined;
   }
+  sources.set(consumer, producer);
   consumerPeer.addConsumer(consumer);
   const channel = consumerPeer.channel;
   consumer.on('producerclose', () => {
@@ -78,6 +86,6 @@ export function announce(consumer: types.Consumer<ConsumerAppData>): NewConsumer
     kind: consumer.kind,
     source: consumer.appData.source,
     rtpParameters: toWireRtpParameters(consumer.rtpParameters),
-    producerPaused: consumer.producerPaused,
+    producerPaused: sources.get(consumer)?.paused ?? consumer.producerPaused,
   };
 }

@@ -1,11 +1,14 @@
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import type { ConsumerAppData } from '../Peer';
+import type { PipeDemand } from './PipeDemand';
 import type { SpeakerTracker } from './SpeakerTracker';
 
 export interface ForwardingOptions {
   /** From this many participants on, the room forwards selectively (last-N). */
   minPeers: number;
+  /** The pipes between the room's routers: a consumer's pipe flows before it resumes, and pauses after it when nobody else reads it. */
+  pipes?: Pick<PipeDemand, 'beforeResume' | 'afterPause'>;
 }
 
 type Consumer = types.Consumer<ConsumerAppData>;
@@ -81,8 +84,18 @@ export class Forwarding {
     const next = previous.then(async () => {
       if (consumer.closed) return;
       const want = this.wants(consumer.id, consumer.kind, consumer.appData.producerPeerId);
-      if (want && consumer.paused) await consumer.resume();
-      else if (!want && !consumer.paused) await consumer.pause();
+      const pipes = this.#options.pipes;
+      if (want && consumer.paused) {
+        await pipes?.beforeResume(consumer);
+        // A resume that fails leaves the pipe to the others' needs again.
+        await consumer.resume().catch(async (error: unknown) => {
+          await pipes?.afterPause(consumer);
+          throw error;
+        });
+      } else if (!want && !consumer.paused) {
+        await consumer.pause();
+        await pipes?.afterPause(consumer);
+      }
     });
     const settled = next.catch((error: unknown) => {
       // NotFoundError: the worker closed it already (its transport went) and the close is on its way here.

@@ -70,7 +70,6 @@ export class MediaGraph {
     this.#room = room;
     this.#logger = options.logger;
     this.speakers = new SpeakerTracker(options.scale.lastN, options.logger);
-    this.forwarding = new Forwarding(this.speakers, { minPeers: options.scale.lastNMinPeers }, options.logger);
     // Forwarding starts once the client has its side of the consumer: before that, the first keyframe would be lost.
     this.offers = new ConsumerOffers(
       { taken: (consumer) => this.forwarding.delivered(consumer), renew: (peer, consumer, attempt) => void this.#renew(peer, consumer, attempt) },
@@ -88,6 +87,7 @@ export class MediaGraph {
       onRouterOpened: (router) => this.speakers.observe(router),
       logger: options.logger,
     });
+    this.forwarding = new Forwarding(this.speakers, { minPeers: options.scale.lastNMinPeers, pipes: this.routers.demand }, options.logger);
     this.priority = new BandwidthPriority(options.logger);
     this.speakers.on('dominant', (peerId) => {
       room.broadcast('activeSpeaker', { peerId });
@@ -213,7 +213,9 @@ export class MediaGraph {
       return undefined;
     }
     const created = await createConsumer(to.router, consumerPeer, producerPeerId, producer, paused, this.#logger);
-    if (created) void this.priority.apply(created.consumer);
+    if (!created) return undefined;
+    void this.priority.apply(created.consumer);
+    await this.routers.trackConsumer(created.consumer, to.router);
     return created;
   }
 

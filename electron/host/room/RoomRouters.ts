@@ -6,6 +6,7 @@ import type { Peer } from '../Peer';
 import type { PoolSlot, WorkerPool } from '../WorkerPool';
 import { pipeSctpOptions, sctpOptions } from './DataChannels';
 import type { MediaGraphRehome } from './MediaGraphRehome';
+import { PipeDemand } from './PipeDemand';
 
 /** One of a room's routers and the worker slot it lives on. */
 export interface RoomRouter {
@@ -31,7 +32,8 @@ export interface RoomRoutersOptions {
  * participant's transports go on a router of this room on the least-loaded live worker, created on
  * first use and closed when its last participant leaves. Producers reach the routers of their
  * consumers through `pipeToRouter`, once per (producer, router): the pipe is cached, and forgotten
- * when either end closes (the producer, its router, or the target router).
+ * when either end closes (the producer, its router, or the target router). A pipe carries media
+ * only while a consumer on its far router forwards it (PipeDemand), unless it is pinned.
  */
 export class RoomRouters {
   readonly #home: MediaGraphRehome;
@@ -44,10 +46,13 @@ export class RoomRouters {
   /** Newcomers placed on a worker and not yet attached (their consumers do not exist yet). */
   readonly #reserved = new Map<PoolSlot, number>();
   readonly #pipes = new Map<string, Promise<void>>();
+  /** Which pipes flow: those read by a forwarding consumer. Forwarding asks it before a resume, tells it after a pause. */
+  readonly demand: PipeDemand;
 
   constructor(home: MediaGraphRehome, options: RoomRoutersOptions) {
     this.#home = home;
     this.#options = options;
+    this.demand = new PipeDemand(options.logger);
   }
 
   get home(): RoomRouter {
@@ -212,16 +217,30 @@ export class RoomRouters {
     placed.router.close();
   }
 
-  /** Makes `producer` (on `from`) consumable on `to`: a no-op on its own router, else a cached pipe. */
-  async ensureOn(producer: types.Producer, from: types.Router, to: types.Router): Promise<void> {
+  /**
+   * Makes `producer` (on `from`) consumable on `to`: a no-op on its own router, else a cached pipe.
+   * `pinned`: the pipe flows whatever the consumers on `to` do (something else reads it there).
+   */
+  async ensureOn(producer: types.Producer, from: types.Router, to: types.Router, options: { pinned?: boolean } = {}): Promise<void> {
     if (from === to || producer.closed) return;
-    const key = `${producer.id}:${to.id}`;
+    const key = PipeDemand.key(producer.id, to.id);
     let pipe = this.#pipes.get(key);
     if (!pipe) {
       pipe = this.#pipe(producer, from, to, key);
       this.#pipes.set(key, pipe);
     }
     await pipe;
+    if (options.pinned) await this.demand.pin(key);
+  }
+
+  /** `consumer` was created on `to`: if it reads a pipe, the pipe now flows only as it and the pipe's other readers need. */
+  trackConsumer(consumer: types.Consumer, to: types.Router): Promise<void> {
+    return this.demand.track(PipeDemand.key(consumer.producerId, to.id), consumer);
+  }
+
+  /** The consumer end of the pipe of `producerId` into `to` (undefined: none), for stats and tests. */
+  pipeConsumerOf(producerId: string, to: types.Router): types.Consumer | undefined {
+    return this.demand.pipeConsumer(PipeDemand.key(producerId, to.id));
   }
 
   async #pipe(producer: types.Producer, from: types.Router, to: types.Router, key: string): Promise<void> {
@@ -231,7 +250,8 @@ export class RoomRouters {
       // mediasoup closes the pair when the producer or either router closes; the cache follows.
       pipeProducer?.observer.once('close', forget);
       pipeConsumer?.observer.once('close', forget);
-      if (!pipeProducer || pipeProducer.closed) forget();
+      if (!pipeProducer || pipeProducer.closed || !pipeConsumer) forget();
+      else this.demand.add(key, pipeConsumer, false);
     } catch (error) {
       forget();
       throw error;
