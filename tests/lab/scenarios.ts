@@ -306,7 +306,7 @@ export async function downlinkCap(meeting: LabMeeting, kbit = 500, seconds = 20,
   // What the senders' own pages went through meanwhile (repairs, reconnections): their link is not capped.
   const senderStates: Record<string, [number, string, string][]> = {};
   for (const sender of people.slice(1)) {
-    const probed = await Promise.race([sender.probe(), sleep(5_000).then(() => undefined)]).catch(() => undefined);
+    const probed = await withinBudget(sender.probe(), 5_000).catch(() => undefined);
     senderStates[sender.name] = (probed?.states ?? []).filter((e) => e.at >= capAt - 5_000).map((e) => [e.at - capAt, e.state, e.reason ?? '']);
   }
   return {
