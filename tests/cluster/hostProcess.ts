@@ -113,6 +113,6 @@ export interface HealthAnswer {
     nodeId: string;
     redis: string;
     nodes: { id: string; url: string; rooms: string[]; load: { peers: number; rooms: number }; self: boolean }[];
-    spans?: { roomId: string; home: string | null; remotePeers: number; pipes: { inbound: number; outbound: number; pipedIn: number; pipedOut: number } }[];
+    spans?: { roomId: string; home: string | null; remotePeers: number; pipes: { inbound: number; outbound: number; pipedIn: number; pipedOut: number; sendingPaused: number } }[];
   };
 }

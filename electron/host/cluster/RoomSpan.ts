@@ -342,7 +342,7 @@ export class RoomSpan implements RoomSpanHooks {
           producer.close();
           return;
         }
-        await this.room.media.addRemoteProducer(peerId, producer);
+        await this.room.media.addRemoteProducer(peerId, producer, this.pipes.valveFor(from, producer));
       },
       (error: unknown) => {
         if (!this.#closed && this.#remote.has(peerId)) this.#logger.warn({ from, producerId, err: (error as Error).message }, 'cluster: could not pipe a producer in');

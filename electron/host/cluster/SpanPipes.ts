@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import type { Peer, ProducerAppData } from '../Peer';
 import { closeDrained, pipeSctpOptions } from '../room/DataChannels';
+import { RemoteValve } from './RemoteValve';
 import type { PipeEnd, SpanAnswer, SpanArgs, SpanOp } from './spanMessages';
 
 /** Where this node's pipe transports listen: its LAN/public address (ROUNDTABLE_LISTEN_IP / ANNOUNCED_IP). */
@@ -52,8 +53,10 @@ export class SpanPipes {
     this.#deps = deps;
   }
 
-  get stats(): { inbound: number; outbound: number; pipedIn: number; pipedOut: number } {
-    return { inbound: this.#inbound.size, outbound: this.#outbound.size, pipedIn: this.#piped.size, pipedOut: this.#sent.size };
+  /** `sendingPaused`: producers piped out that the far node forwards to nobody now (not sent). */
+  get stats(): { inbound: number; outbound: number; pipedIn: number; pipedOut: number; sendingPaused: number } {
+    const sendingPaused = [...this.#sent.values()].filter((consumer) => consumer.paused).length;
+    return { inbound: this.#inbound.size, outbound: this.#outbound.size, pipedIn: this.#piped.size, pipedOut: this.#sent.size, sendingPaused };
   }
 
   has(producerId: string): boolean {
@@ -91,6 +94,14 @@ export class SpanPipes {
       if (pending) this.#forget(producerId, pending);
     });
     return producer;
+  }
+
+  /** What `nodeId` sends here of `producer` (piped in from it), as a valve: for video; a mic always flows (see RemoteValve). */
+  valveFor(nodeId: string, producer: types.Producer): RemoteValve | undefined {
+    if (producer.kind !== 'video') return undefined;
+    return new RemoteValve(producer, async (flowing) => {
+      await this.#deps.ask(nodeId, 'pipeDemand', { roomId: this.#deps.roomId, producerId: producer.id, flowing });
+    });
   }
 
   #forget(producerId: string, pending: Promise<unknown>): void {
@@ -154,6 +165,9 @@ export class SpanPipes {
       this.#sent.set(key, created);
       created.observer.once('close', () => this.#sent.get(key) === created && this.#sent.delete(key));
       consumer = created;
+    } else if (consumer.paused) {
+      // Asked again (the far node piped it in anew): it starts flowing, as a new pipe does.
+      await consumer.resume();
     }
     return {
       kind: consumer.kind,
@@ -162,6 +176,14 @@ export class SpanPipes {
       peerId: local.peer.id,
       source: local.producer.appData.source,
     };
+  }
+
+  /** Sends `producerId` down the pipe to `nodeId`, or stops: whether anyone there forwards it (`pipeDemand`). */
+  async setSending(nodeId: string, producerId: string, flowing: boolean): Promise<void> {
+    const consumer = this.#sent.get(`${producerId}:${nodeId}`);
+    if (!consumer || consumer.closed) throw new Error('that producer is not piped to that node');
+    if (flowing && consumer.paused) await consumer.resume();
+    else if (!flowing && !consumer.paused) await consumer.pause();
   }
 
   /** Pipes a data producer (a file transfer's) in from `nodeId`, once: its SCTP stream on the receiving end. */

@@ -81,6 +81,11 @@ export class Spans {
         const { roomId, producerId } = spanRequests.pipeProducer.args.parse(args);
         return this.#span(roomId).pipes.pipeOut(from, producerId);
       }
+      case 'pipeDemand': {
+        const { roomId, producerId, flowing } = spanRequests.pipeDemand.args.parse(args);
+        await this.#span(roomId).pipes.setSending(from, producerId, flowing);
+        return {};
+      }
       case 'command': {
         const { roomId, action, peerId, by } = spanRequests.command.args.parse(args);
         this.#span(roomId).execute(action, peerId, by);

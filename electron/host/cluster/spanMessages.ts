@@ -66,6 +66,8 @@ export const spanRequests = {
     args: z.object({ roomId, producerId: id }),
     answer: z.object({ kind: MediaKind, rtpParameters: z.record(z.string(), z.unknown()), paused: z.boolean(), peerId: id, source: MediaSource }),
   },
+  /** The asker forwards this producer piped from the addressee to nobody now (`flowing` false), or to someone again: stop or resume sending it. */
+  pipeDemand: { args: z.object({ roomId, producerId: id, flowing: z.boolean() }), answer: z.object({}) },
   /** Send this data producer (a file transfer's) down the pipe: answers what the receiving end needs to produce it. */
   pipeDataProducer: {
     args: z.object({ roomId, dataProducerId: id }),

@@ -9,6 +9,7 @@ import { createConsumer } from './ConsumerFactory';
 import { ConsumerOffers, type ConsumerOffersOptions } from './ConsumerOffers';
 import { Forwarding } from './Forwarding';
 import type { MediaGraphRehome } from './MediaGraphRehome';
+import type { PipeValve } from './PipeDemand';
 import { RoomRouters, type RoomRouter } from './RoomRouters';
 import { SpeakerTracker } from './SpeakerTracker';
 import { scoreReportsFor } from './ScoreReports';
@@ -192,10 +193,12 @@ export class MediaGraph {
 
   /**
    * A producer of a participant on another node, piped into the home router: observed for speakers
-   * and consumed by every local participant (offered like a late producer).
+   * and consumed by every local participant (offered like a late producer). `valve`: what lets its
+   * media in, closed while nobody here forwards it.
    */
-  async addRemoteProducer(peerId: string, producer: types.Producer<ProducerAppData>): Promise<void> {
+  async addRemoteProducer(peerId: string, producer: types.Producer<ProducerAppData>, valve?: PipeValve): Promise<void> {
     this.remoteProducers.set(producer.id, { peerId, producer });
+    if (valve) this.routers.addRemoteValve(valve);
     producer.observer.once('close', () => this.remoteProducers.delete(producer.id));
     const home = this.routers.home;
     if (producer.kind === 'audio' && producer.appData.source === 'mic') await this.speakers.addMic(home.router, producer);

@@ -6,7 +6,7 @@ import type { Peer } from '../Peer';
 import type { PoolSlot, WorkerPool } from '../WorkerPool';
 import { pipeSctpOptions, sctpOptions } from './DataChannels';
 import type { MediaGraphRehome } from './MediaGraphRehome';
-import { PipeDemand } from './PipeDemand';
+import { consumerValve, PipeDemand, type PipeValve } from './PipeDemand';
 
 /** One of a room's routers and the worker slot it lives on. */
 export interface RoomRouter {
@@ -233,6 +233,11 @@ export class RoomRouters {
     if (options.pinned) await this.demand.pin(key);
   }
 
+  /** A producer piped into the home router from another node, behind `valve`: it flows there only as the home router's readers need. */
+  addRemoteValve(valve: PipeValve): void {
+    this.demand.add(PipeDemand.key(valve.producerId, this.home.router.id), valve);
+  }
+
   /** `consumer` was created on `to`: if it reads a pipe, the pipe now flows only as it and the pipe's other readers need. */
   trackConsumer(consumer: types.Consumer, to: types.Router): Promise<void> {
     return this.demand.track(PipeDemand.key(consumer.producerId, to.id), consumer);
@@ -250,8 +255,13 @@ export class RoomRouters {
       // mediasoup closes the pair when the producer or either router closes; the cache follows.
       pipeProducer?.observer.once('close', forget);
       pipeConsumer?.observer.once('close', forget);
-      if (!pipeProducer || pipeProducer.closed || !pipeConsumer) forget();
-      else this.demand.add(key, pipeConsumer, false);
+      if (!pipeProducer || pipeProducer.closed || !pipeConsumer) {
+        forget();
+        return;
+      }
+      this.demand.add(key, consumerValve(pipeConsumer), { consumer: pipeConsumer });
+      // The pipe consumer reads `producer` on `from`, where it may itself be piped in (from another node).
+      await this.demand.track(PipeDemand.key(producer.id, from.id), pipeConsumer);
     } catch (error) {
       forget();
       throw error;
