@@ -41,6 +41,25 @@ describe('downlink probe', () => {
     transport.close();
   });
 
+  it('steps again soon after a probe that found room (the link is opening), at the interval otherwise', async () => {
+    const { transport, maxima, bwe } = await watched();
+    const intervalMs = 3_000;
+    const probe = new DownlinkProbe(transport, createLogger('silent'), { ...OPTIONS, intervalMs, followUpMs: 200 });
+    bwe(200_000, 6_000_000);
+    await vi.waitFor(() => expect(maxima).toEqual([400_000, 0]), { timeout: 5_000 });
+    // The probe's result: the estimate doubled. The next step comes after followUpMs, not intervalMs.
+    const found = Date.now();
+    bwe(400_000, 6_000_000);
+    await vi.waitFor(() => expect(maxima).toEqual([400_000, 0, 800_000, 0]), { timeout: intervalMs / 2 });
+    expect(Date.now() - found).toBeLessThan(intervalMs / 2);
+    // That one found nothing (the estimate stayed): the next waits the interval.
+    await sleep(intervalMs / 2);
+    expect(maxima).toHaveLength(4);
+    await vi.waitFor(() => expect(maxima).toHaveLength(6), { timeout: intervalMs });
+    expect(probe.probes).toBe(3);
+    transport.close();
+  });
+
   it('never asks for more than the videos want, and not at all once the estimate covers most of it', async () => {
     const { transport, maxima, bwe } = await watched();
     new DownlinkProbe(transport, createLogger('silent'), OPTIONS);
