@@ -130,7 +130,11 @@ export class DownlinkProbe {
 
   async #probe(last: BweTrace): Promise<void> {
     const [stats] = await this.#transport.getStats();
-    if (this.#closed || (stats?.rtpPacketLossSent ?? 0) > this.#options.maxLoss) return;
+    if (this.#closed) return;
+    if ((stats?.rtpPacketLossSent ?? 0) > this.#options.maxLoss) {
+      this.#logger.debug({ transportId: this.#transport.id, estimate: last.availableBitrate, loss: stats?.rtpPacketLossSent }, 'downlink estimate low but the receiver reports loss: no probe');
+      return;
+    }
     // A maximum set by someone else (an operator's cap; a test standing in for a narrow link) is a
     // limit, not an estimate: no probe goes past it, and it is what the maximum goes back to.
     const ceiling = stats?.maxOutgoingBitrate ?? 0;
