@@ -218,7 +218,8 @@ export class MediaGraph {
     const created = await createConsumer(to.router, consumerPeer, producerPeerId, producer, paused, this.#logger);
     if (!created) return undefined;
     void this.priority.apply(created.consumer);
-    await this.routers.trackConsumer(created.consumer, to.router);
+    // Not awaited: a pipe's pause may be a request to another node, and a join answer must not wait on it (the reader is registered at once).
+    void this.routers.trackConsumer(created.consumer, to.router);
     return created;
   }
 

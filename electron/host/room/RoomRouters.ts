@@ -260,8 +260,9 @@ export class RoomRouters {
         return;
       }
       this.demand.add(key, consumerValve(pipeConsumer), { consumer: pipeConsumer });
-      // The pipe consumer reads `producer` on `from`, where it may itself be piped in (from another node).
-      await this.demand.track(PipeDemand.key(producer.id, from.id), pipeConsumer);
+      // The pipe consumer reads `producer` on `from`, where it may itself be piped in (from another
+      // node): registered at once, the upstream pipe's change not waited for (it may ask that node).
+      void this.demand.track(PipeDemand.key(producer.id, from.id), pipeConsumer);
     } catch (error) {
       forget();
       throw error;
