@@ -171,6 +171,12 @@ describe('admission and resumes across the nodes of a meeting', () => {
 
     // Waiting room on, at the satellite: a join at the home waits; off again: it is let in.
     expect(await host.request('hostSetWaitingRoom', { enabled: true })).toMatchObject({ ok: true });
+    // The home applies the satellite's change once it has read it from Redis (a CI run's join raced it, was let in and never waited).
+    const homeWaits = async () => {
+      const response = await fetch(new URL('/api/rooms/relayed/stats', home.url), { headers: { authorization: `Bearer ${home.adminToken}` } });
+      return ((await response.json()) as { waitingRoom?: boolean }).waitingRoom === true;
+    };
+    await waitFor(homeWaits, 'the home applies the waiting room', 5_000);
     const kay = await kit.raw(home.url, '127.0.2.1');
     const waiting = new Promise((resolve) => kay.socket.once('waiting', resolve));
     const kayIn = rawJoin(kay, 'relayed', 'Kay', { passcode: 'sat' });

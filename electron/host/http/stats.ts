@@ -72,6 +72,8 @@ export async function roomStats(room: Room) {
     roomId: room.id,
     worker: room.slot.index,
     locked: room.locked,
+    /** Joins wait for the host (as this node applies the meeting's settings: another node's change arrives through Redis). */
+    waitingRoom: room.meetingState.admission.waiting.enabled,
     participants,
     totals: {
       participants: participants.length,
