@@ -134,11 +134,6 @@ export class PipeDemand {
     return this.#pipes.get(key)?.consumer;
   }
 
-  /** The valve of pipe `key` (its state says whether it flows), for stats and tests. */
-  valve(key: string): PipeValve | undefined {
-    return this.#pipes.get(key)?.valve;
-  }
-
   /** Pipes carrying media now (neither paused here nor by their producer). */
   get flowingCount(): number {
     let count = 0;
