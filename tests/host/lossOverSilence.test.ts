@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { useWorkerRouter } from '../support/workerRouter';
 
 const SSRC = 0x2b67;
+const RTX_SSRC = 0x2b70;
 const PAYLOAD_TYPE = 101;
+const RTX_PAYLOAD_TYPE = 102;
 
 /** An RTP packet of one VP8 frame: a key frame, or a delta frame. */
 function vp8Packet(seq: number, keyFrame: boolean): Buffer {
@@ -15,6 +17,23 @@ function vp8Packet(seq: number, keyFrame: boolean): Buffer {
   packet.writeUInt32BE(SSRC, 8);
   packet[12] = 0x10; // VP8 payload descriptor: start of partition 0
   packet[13] = keyFrame ? 0x00 : 0x01; // VP8 payload header: P = 0 for a key frame, 1 for a delta frame
+  return packet;
+}
+
+/** A one-packet VP8 delta frame of temporal layer `tid` (its payload descriptor carries picture id, TL0PICIDX and TID). */
+function vp8LayeredPacket(seq: number, tid: number): Buffer {
+  const packet = vp8Packet(seq, false);
+  const descriptor = Buffer.from([0x90, 0xe0, seq & 0x7f, 0, tid << 6]); // X, S; I, L, T
+  return Buffer.concat([packet.subarray(0, 12), descriptor, packet.subarray(13)]);
+}
+
+/** `original` resent over RTX (RFC 4588): the RTX stream's own header, then the original sequence number and payload. */
+function rtxPacket(rtxSeq: number, original: Buffer): Buffer {
+  const packet = Buffer.concat([original.subarray(0, 12), Buffer.alloc(2), original.subarray(12)]);
+  packet[1] = (original[1]! & 0x80) | RTX_PAYLOAD_TYPE;
+  packet.writeUInt16BE(rtxSeq & 0xffff, 2);
+  packet.writeUInt32BE(RTX_SSRC, 8);
+  packet.writeUInt16BE(original.readUInt16BE(2), 12);
   return packet;
 }
 
@@ -47,8 +66,11 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
     const producer = await transport.produce({
       kind: 'video',
       rtpParameters: {
-        codecs: [{ mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
-        encodings: simulcast ? [{ ssrc: SSRC }, { ssrc: SSRC + 1 }] : [{ ssrc: SSRC }],
+        codecs: [
+          { mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] },
+          { mimeType: 'video/rtx', payloadType: RTX_PAYLOAD_TYPE, clockRate: 90000, parameters: { apt: PAYLOAD_TYPE } },
+        ],
+        encodings: simulcast ? [{ ssrc: SSRC, rtx: { ssrc: RTX_SSRC } }, { ssrc: SSRC + 1, rtx: { ssrc: RTX_SSRC + 1 } }] : [{ ssrc: SSRC, rtx: { ssrc: RTX_SSRC } }],
       },
     });
     // What the sender is asked, read from the RTCP the worker sends it (NACK: RTPFB/1; PLI: PSFB/1; FIR: PSFB/4).
@@ -80,7 +102,20 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
       socket.close();
       transport.close();
     };
-    return { asked, stream, close, producer };
+    /** One packet and, right behind it, a sender report (a sender back on a new path reports at once). */
+    const packetAndReport = async (seq: number) => {
+      await write(vp8Packet(seq, false));
+      await write(senderReport(seq));
+    };
+    /** Old packets `from`..`to` resent over RTX, unasked (libwebrtc's probing padding), 5 ms apart. */
+    let rtxSeq = 0;
+    const padding = async (from: number, to: number) => {
+      for (let seq = from; seq <= to; seq++) {
+        await write(rtxPacket(rtxSeq++, vp8Packet(seq, false)));
+        await sleep(5);
+      }
+    };
+    return { asked, stream, packetAndReport, padding, write, close, producer };
   }
 
   it('a packet lost in a flowing stream is asked for again (NACK)', async () => {
@@ -121,5 +156,80 @@ describe('packets a sender lost: resent, or replaced by a key frame', () => {
     const after = scores.filter((s) => s.at >= back);
     expect(after[0]?.score, 'active again with its first packet').toBe(10);
     expect(after.map((s) => s.score).filter((score) => score < 9), 'nothing lost after the silence: no low score').toEqual([]);
+  });
+
+  it('a stream is not scored on a handful of packets: one missing among the first ones back is not a score of 0', { timeout: 15_000 }, async () => {
+    // Lab, address change: the sender's first report came 9 ms after its stream was back, scored on
+    // the two or three packets since, one of them missing: 0, and the others' view froze again for a
+    // second, until its next report.
+    const { stream, packetAndReport, close, producer } = await sender(true);
+    const scores: { score: number; at: number }[] = [];
+    producer.on('score', (list) => scores.push({ score: list.find((s) => s.ssrc === SSRC)?.score ?? -1, at: Date.now() }));
+    await stream(4000, 4040);
+    await sleep(2_000); // inactive: scored 0
+    const back = Date.now();
+    await stream(4200, 4200);
+    await packetAndReport(4203); // 4201 and 4202 lost on the way
+    await sleep(200);
+    await stream(4204, 4280); // then a steady stream, reported on every 25 packets
+    await sleep(100);
+    close();
+    const after = scores.filter((s) => s.at >= back);
+    expect(after[0]?.score, 'active again with its first packet').toBe(10);
+    expect(after.filter((s) => s.score === 0), 'no score of 0 on the handful of packets').toEqual([]);
+    expect(after.length, 'still scored once enough packets came').toBeGreaterThan(1);
+  });
+
+  it('a sender back after a silence that pads with old packets over RTX: its stream is back with its new packets, not those', { timeout: 15_000 }, async () => {
+    // Lab, address change: the sender, on its new path, probed it with RTX padding (packets from the
+    // silence); taken as the newest packets, they ended the silence, the new packets behind them were
+    // NACKed, and the stream was scored 0 on the rest of the silence: the others' view froze again.
+    const { asked, stream, padding, close, producer } = await sender(true);
+    const scores: { score: number; at: number }[] = [];
+    producer.on('score', (list) => scores.push({ score: list.find((s) => s.ssrc === SSRC)?.score ?? -1, at: Date.now() }));
+    await stream(5000, 5040);
+    await sleep(2_000); // inactive: scored 0
+    const back = Date.now();
+    await padding(5100, 5107); // sent during the silence, resent as padding
+    await sleep(100);
+    const newPackets = Date.now();
+    await stream(5140, 5240); // the new packets, every one of them arriving
+    await sleep(100);
+    close();
+    const after = scores.filter((s) => s.at >= back);
+    expect(after.filter((s) => s.score === 0), 'no score of 0 once back').toEqual([]);
+    expect(after.at(-1)?.score, 'scored as what it is: every new packet arrived').toBeGreaterThanOrEqual(9);
+    expect(asked.filter((a) => a.at >= back && a.type === 'nack'), 'nothing of the silence asked for').toEqual([]);
+    // The sender is back: what it sends next cannot be shown without a key frame, asked for at once.
+    const keyFrameAsks = asked.filter((a) => a.at >= back && a.at < newPackets && (a.type === 'pli' || a.type === 'fir'));
+    expect(keyFrameAsks.length, 'a key frame asked for once, on the padding').toBe(1);
+  });
+
+  it('a stream is back from a silence with a packet of its base temporal layer, not of a higher one', { timeout: 15_000 }, async () => {
+    // A simulcast consumer takes a stream only once its base layer has a bitrate, and is asked again
+    // only at the transport's next bitrate distribution, up to a second later: back on a higher
+    // layer's packet, the others' view came back a second later than it could (lab address change).
+    const { write, close, producer } = await sender(true);
+    const scores: { score: number; at: number }[] = [];
+    producer.on('score', (list) => scores.push({ score: list.find((s) => s.ssrc === SSRC)?.score ?? -1, at: Date.now() }));
+    const tids = [0, 2, 1, 2];
+    for (let seq = 6000; seq < 6040; seq++) {
+      await write(vp8LayeredPacket(seq, tids[seq % 4]!));
+      await sleep(20);
+    }
+    await sleep(2_000); // inactive: scored 0
+    const back = Date.now();
+    await write(vp8LayeredPacket(6101, 2));
+    await sleep(20);
+    await write(vp8LayeredPacket(6102, 1));
+    await sleep(150);
+    const baseLayerBack = Date.now();
+    await write(vp8LayeredPacket(6104, 0));
+    await sleep(150);
+    close();
+    expect(scores.some((s) => s.at < back && s.score === 0), 'inactive during the silence').toBe(true);
+    const after = scores.filter((s) => s.at >= back);
+    expect(after[0]?.score, 'active again').toBe(10);
+    expect(after[0]!.at, 'active again with the base layer, not before').toBeGreaterThanOrEqual(baseLayerBack);
   });
 });
